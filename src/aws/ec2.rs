@@ -1,0 +1,289 @@
+//! EC2: enabled regions, and per region the instances, Elastic IPs and
+//! security groups (rules flattened into a sorted set).
+
+use aws_config::Region;
+use aws_sdk_ec2::types::{Instance as SdkInstance, IpPermission, Tag};
+use aws_sdk_ec2::Client;
+
+use super::{classify, ts, Ctx, Failure, Part};
+use crate::model::kinds::{
+    self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source,
+};
+use crate::model::{Coverage, Resource, Tags};
+
+fn client(ctx: &Ctx, region: Option<&str>) -> Client {
+    let mut conf = aws_sdk_ec2::config::Builder::from(&ctx.sdk).interceptor(ctx.counter.clone());
+    if let Some(r) = region {
+        conf = conf.region(Region::new(r.to_string()));
+    }
+    Client::from_conf(conf.build())
+}
+
+/// Regions enabled for this account (DescribeRegions without AllRegions
+/// returns exactly those).
+pub(super) async fn enabled_regions(ctx: &Ctx) -> Result<Vec<String>, Failure> {
+    let c = client(ctx, None);
+    let out = ctx
+        .call(c.describe_regions().send())
+        .await
+        .map_err(|e| classify(&e))?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}
+
+pub(super) fn tags(t: &[Tag]) -> Tags {
+    t.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Collects one region. The three lists are independent, so they run
+/// concurrently; each records its own failure without hiding the others.
+pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let c = client(ctx, Some(region));
+    let (inst, eips, sgs) = tokio::join!(
+        instances(ctx, &c, region),
+        addresses(ctx, &c, region),
+        security_groups(ctx, &c, region)
+    );
+    let mut part = Part::default();
+    let mut failure: Option<Failure> = None;
+    for r in [inst, eips, sgs] {
+        match r {
+            Ok(mut rs) => part.resources.append(&mut rs),
+            Err(f) => {
+                // Denied outranks error: it is the more actionable message.
+                if failure.as_ref().is_none_or(|old| f.status < old.status) {
+                    failure = Some(f);
+                }
+            }
+        }
+    }
+    part.coverage.push(match failure {
+        None => Coverage::complete("ec2", region),
+        Some(f) => f.coverage("ec2", region),
+    });
+    part
+}
+
+async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = ctx
+            .call(
+                c.describe_instances()
+                    .max_results(1000)
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+            .map_err(|e| classify(&e))?;
+        for res in page.reservations() {
+            for i in res.instances() {
+                if let Some(r) = instance(i, region, res.owner_id()) {
+                    out.push(r);
+                }
+            }
+        }
+        token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn instance(i: &SdkInstance, region: &str, owner: Option<&str>) -> Option<Resource> {
+    let id = i.instance_id()?;
+    let state = i
+        .state()
+        .and_then(|s| s.name())
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_default();
+    // Terminated instances linger in DescribeInstances for about an hour; for
+    // drift they are gone, and reporting them as "removed" is what users expect.
+    if state == "terminated" {
+        return None;
+    }
+    let mut sgs: Vec<String> = i
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_id().map(str::to_string))
+        .collect();
+    sgs.sort();
+    sgs.dedup();
+    let attrs = Instance {
+        instance_type: i
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        state,
+        image_id: i.image_id().map(str::to_string),
+        launch_time: i.launch_time().map(ts),
+        vpc_id: i.vpc_id().map(str::to_string),
+        subnet_id: i.subnet_id().map(str::to_string),
+        public_ip: i.public_ip_address().map(str::to_string),
+        private_ip: i.private_ip_address().map(str::to_string),
+        security_groups: sgs,
+        iam_instance_profile: i
+            .iam_instance_profile()
+            .and_then(|p| p.arn())
+            .map(str::to_string),
+        metadata_options: i.metadata_options().map(|m| MetadataOptions {
+            http_tokens: m.http_tokens().map(|t| t.as_str().to_string()),
+            http_endpoint: m.http_endpoint().map(|t| t.as_str().to_string()),
+            http_put_response_hop_limit: m.http_put_response_hop_limit(),
+        }),
+        tags: tags(i.tags()),
+    };
+    let arn = owner.map(|o| format!("arn:aws:ec2:{region}:{o}:instance/{id}"));
+    Some(Resource::new(kinds::EC2_INSTANCE, region, id, arn, &attrs))
+}
+
+async fn addresses(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    // DescribeAddresses is not paginated: it returns every address at once.
+    let out = ctx
+        .call(c.describe_addresses().send())
+        .await
+        .map_err(|e| classify(&e))?;
+    Ok(out
+        .addresses()
+        .iter()
+        .filter_map(|a| {
+            let id = a.allocation_id().or(a.public_ip())?;
+            let attrs = ElasticIp {
+                public_ip: a.public_ip().map(str::to_string),
+                domain: a.domain().map(|d| d.as_str().to_string()),
+                instance_id: a
+                    .instance_id()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                association_id: a.association_id().map(str::to_string),
+                network_interface_id: a.network_interface_id().map(str::to_string),
+                private_ip: a.private_ip_address().map(str::to_string),
+                tags: tags(a.tags()),
+            };
+            Some(Resource::new(
+                kinds::EC2_ELASTIC_IP,
+                region,
+                id,
+                None,
+                &attrs,
+            ))
+        })
+        .collect())
+}
+
+async fn security_groups(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = ctx
+            .call(
+                c.describe_security_groups()
+                    .max_results(1000)
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+            .map_err(|e| classify(&e))?;
+        for g in page.security_groups() {
+            let Some(id) = g.group_id() else { continue };
+            let attrs = SecurityGroup {
+                name: g.group_name().unwrap_or_default().to_string(),
+                description: g.description().map(str::to_string),
+                vpc_id: g.vpc_id().map(str::to_string),
+                owner_id: g.owner_id().map(str::to_string),
+                ingress: rules(g.ip_permissions()),
+                egress: rules(g.ip_permissions_egress()),
+                tags: tags(g.tags()),
+            };
+            let arn = g
+                .owner_id()
+                .map(|o| format!("arn:aws:ec2:{region}:{o}:security-group/{id}"));
+            out.push(Resource::new(
+                kinds::EC2_SECURITY_GROUP,
+                region,
+                id,
+                arn,
+                &attrs,
+            ));
+        }
+        token = page
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Flattens AWS's grouped permissions into one rule per source, sorted.
+pub(crate) fn rules(perms: &[IpPermission]) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for p in perms {
+        let protocol = match p.ip_protocol().unwrap_or("-1") {
+            "-1" => "all".to_string(),
+            "6" => "tcp".to_string(),
+            "17" => "udp".to_string(),
+            "1" => "icmp".to_string(),
+            "58" => "icmpv6".to_string(),
+            other => other.to_ascii_lowercase(),
+        };
+        // For protocol all, ports are meaningless; AWS may omit or send -1.
+        let (from, to) = if protocol == "all" {
+            (None, None)
+        } else {
+            (p.from_port(), p.to_port())
+        };
+        let mut push = |source: Source, description: Option<&str>| {
+            out.push(Rule {
+                protocol: protocol.clone(),
+                from_port: from,
+                to_port: to,
+                source,
+                description: description.filter(|d| !d.is_empty()).map(str::to_string),
+            })
+        };
+        for r in p.ip_ranges() {
+            if let Some(c) = r.cidr_ip() {
+                push(Source::CidrV4(c.to_string()), r.description());
+            }
+        }
+        for r in p.ipv6_ranges() {
+            if let Some(c) = r.cidr_ipv6() {
+                push(Source::CidrV6(c.to_string()), r.description());
+            }
+        }
+        for g in p.user_id_group_pairs() {
+            if let Some(id) = g.group_id() {
+                push(Source::Group(id.to_string()), g.description());
+            }
+        }
+        for pl in p.prefix_list_ids() {
+            if let Some(id) = pl.prefix_list_id() {
+                push(Source::PrefixList(id.to_string()), pl.description());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,309 @@
+//! IAM: one paginated GetAccountAuthorizationDetails gives users, groups,
+//! roles, policies and their documents; access keys, MFA devices and login
+//! profiles need per-user calls, which run concurrently.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, Tag};
+use aws_sdk_iam::Client;
+use serde_json::Value;
+
+use super::{classify, ts, Ctx, Failure, Part};
+use crate::model::kinds::{self, AccessKey, Group, ManagedPolicy, Role, User};
+use crate::model::{policy, Coverage, Fetched, Resource, Tags, GLOBAL};
+
+fn doc(raw: Option<&str>) -> Value {
+    match raw {
+        None => Value::Null,
+        Some(r) => {
+            policy::parse_document(r).unwrap_or_else(|e| Value::String(format!("unparseable: {e}")))
+        }
+    }
+}
+
+fn inline(list: &[PolicyDetail]) -> BTreeMap<String, Value> {
+    list.iter()
+        .filter_map(|p| Some((p.policy_name()?.to_string(), doc(p.policy_document()))))
+        .collect()
+}
+
+fn attached(list: &[AttachedPolicy]) -> Vec<String> {
+    let mut v: Vec<String> = list
+        .iter()
+        .filter_map(|p| p.policy_arn().map(str::to_string))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn tags(t: &[Tag]) -> Tags {
+    t.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let c = Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&ctx.sdk)
+            .interceptor(ctx.counter.clone())
+            .build(),
+    );
+    let mut part = Part::default();
+    let mut users = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = match ctx
+            .call(
+                c.get_account_authorization_details()
+                    .filter(EntityType::User)
+                    .filter(EntityType::Role)
+                    .filter(EntityType::Group)
+                    .filter(EntityType::LocalManagedPolicy)
+                    .filter(EntityType::AwsManagedPolicy)
+                    .max_items(1000)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                part.resources.clear();
+                part.coverage.push(classify(&e).coverage("iam", GLOBAL));
+                return part;
+            }
+        };
+        for u in page.user_detail_list() {
+            let Some(name) = u.user_name() else { continue };
+            let mut groups: Vec<String> = u.group_list().to_vec();
+            groups.sort();
+            users.push((
+                name.to_string(),
+                u.arn().map(str::to_string),
+                User {
+                    user_id: u.user_id().unwrap_or_default().to_string(),
+                    path: u.path().unwrap_or("/").to_string(),
+                    created: u.create_date().map(ts),
+                    groups,
+                    inline_policies: inline(u.user_policy_list()),
+                    attached_policies: attached(u.attached_managed_policies()),
+                    permissions_boundary: u
+                        .permissions_boundary()
+                        .and_then(|b| b.permissions_boundary_arn())
+                        .map(str::to_string),
+                    mfa_devices: Fetched::Absent,
+                    login_profile: Fetched::Absent,
+                    tags: tags(u.tags()),
+                },
+            ));
+        }
+        for r in page.role_detail_list() {
+            let Some(name) = r.role_name() else { continue };
+            let mut profiles: Vec<String> = r
+                .instance_profile_list()
+                .iter()
+                .map(|p| p.instance_profile_name().to_string())
+                .collect();
+            profiles.sort();
+            let attrs = Role {
+                role_id: r.role_id().unwrap_or_default().to_string(),
+                path: r.path().unwrap_or("/").to_string(),
+                created: r.create_date().map(ts),
+                trust_policy: doc(r.assume_role_policy_document()),
+                inline_policies: inline(r.role_policy_list()),
+                attached_policies: attached(r.attached_managed_policies()),
+                permissions_boundary: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_string),
+                instance_profiles: profiles,
+                tags: tags(r.tags()),
+            };
+            part.resources.push(Resource::new(
+                kinds::IAM_ROLE,
+                GLOBAL,
+                name,
+                r.arn().map(str::to_string),
+                &attrs,
+            ));
+        }
+        for g in page.group_detail_list() {
+            let Some(name) = g.group_name() else { continue };
+            let attrs = Group {
+                group_id: g.group_id().unwrap_or_default().to_string(),
+                path: g.path().unwrap_or("/").to_string(),
+                inline_policies: inline(g.group_policy_list()),
+                attached_policies: attached(g.attached_managed_policies()),
+            };
+            part.resources.push(Resource::new(
+                kinds::IAM_GROUP,
+                GLOBAL,
+                name,
+                g.arn().map(str::to_string),
+                &attrs,
+            ));
+        }
+        for p in page.policies() {
+            let Some(arn) = p.arn() else { continue };
+            // Some implementations omit PolicyName here; the ARN always ends with it.
+            let name = p
+                .policy_name()
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
+            let aws_managed =
+                arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:policy/");
+            // AWS-managed policies matter only where the account uses them.
+            if aws_managed && p.attachment_count().unwrap_or(0) == 0 {
+                continue;
+            }
+            let default = p.default_version_id().map(str::to_string);
+            let document = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version() || v.version_id() == default.as_deref())
+                .map(|v| doc(v.document()))
+                .unwrap_or(Value::Null);
+            let attrs = ManagedPolicy {
+                name: name.to_string(),
+                path: p.path().unwrap_or("/").to_string(),
+                aws_managed,
+                default_version: default,
+                document,
+                attachment_count: p.attachment_count(),
+            };
+            // Keyed by ARN path + name: AWS-managed and local names may collide.
+            let native = if aws_managed {
+                format!("aws/{name}")
+            } else {
+                name.to_string()
+            };
+            part.resources.push(Resource::new(
+                kinds::IAM_POLICY,
+                GLOBAL,
+                native,
+                Some(arn.to_string()),
+                &attrs,
+            ));
+        }
+        marker = page
+            .marker()
+            .filter(|m| !m.is_empty() && page.is_truncated())
+            .map(str::to_string);
+        if marker.is_none() {
+            break;
+        }
+    }
+
+    let per_user = futures::future::join_all(users.into_iter().map(|(name, arn, user)| {
+        let c = c.clone();
+        async move { user_details(ctx, &c, name, arn, user).await }
+    }))
+    .await;
+    let mut failure: Option<Failure> = None;
+    for (mut resources, f) in per_user {
+        part.resources.append(&mut resources);
+        if let Some(f) = f {
+            failure.get_or_insert(f);
+        }
+    }
+    part.coverage.push(match failure {
+        None => Coverage::complete("iam", GLOBAL),
+        Some(f) => f.coverage("iam", GLOBAL),
+    });
+    part
+}
+
+/// Keys, MFA devices and login profile of one user. A failed key listing
+/// downgrades IAM coverage: keys are their own resources, and a missing list
+/// must never read as "every key was deleted".
+async fn user_details(
+    ctx: &Ctx,
+    c: &Client,
+    name: String,
+    arn: Option<String>,
+    mut user: User,
+) -> (Vec<Resource>, Option<Failure>) {
+    let (keys, mfa, login) = tokio::join!(
+        list_keys(ctx, c, &name),
+        ctx.call(c.list_mfa_devices().user_name(&name).max_items(1000).send()),
+        ctx.call(c.get_login_profile().user_name(&name).send()),
+    );
+    let mut out = Vec::new();
+    let mut failure = None;
+    user.mfa_devices = match mfa {
+        Ok(o) => {
+            let mut v: Vec<String> = o
+                .mfa_devices()
+                .iter()
+                .map(|d| d.serial_number().to_string())
+                .collect();
+            v.sort();
+            Fetched::Present(v)
+        }
+        Err(e) => Fetched::Unknown(classify(&e).code),
+    };
+    user.login_profile = match login {
+        Ok(_) => Fetched::Present(true),
+        Err(e) => {
+            let f = classify(&e);
+            if f.code == "NoSuchEntity" {
+                Fetched::Present(false)
+            } else {
+                Fetched::Unknown(f.code)
+            }
+        }
+    };
+    match keys {
+        Ok(keys) => out.extend(keys),
+        Err(mut f) => {
+            f.message = format!("ListAccessKeys for user {name}: {}", f.message);
+            failure = Some(f);
+        }
+    }
+    out.push(Resource::new(kinds::IAM_USER, GLOBAL, name, arn, &user));
+    (out, failure)
+}
+
+async fn list_keys(ctx: &Ctx, c: &Client, user: &str) -> Result<Vec<Resource>, Failure> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call(
+                c.list_access_keys()
+                    .user_name(user)
+                    .set_marker(marker.clone())
+                    .send(),
+            )
+            .await
+            .map_err(|e| classify(&e))?;
+        for k in page.access_key_metadata() {
+            let Some(id) = k.access_key_id() else {
+                continue;
+            };
+            let attrs = AccessKey {
+                user: user.to_string(),
+                status: k
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                created: k.create_date().map(ts),
+            };
+            out.push(Resource::new(
+                kinds::IAM_ACCESS_KEY,
+                GLOBAL,
+                id,
+                None,
+                &attrs,
+            ));
+        }
+        marker = page
+            .marker()
+            .filter(|m| !m.is_empty() && page.is_truncated())
+            .map(str::to_string);
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}

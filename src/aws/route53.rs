@@ -1,0 +1,247 @@
+//! Route53: every hosted zone (public and private, with the VPCs of private
+//! ones) and every record set, alias targets included. Zones are read
+//! concurrently; each zone's records are paginated.
+
+use aws_sdk_route53::types::ResourceRecordSet;
+use aws_sdk_route53::Client;
+use serde_json::json;
+
+use super::{classify, Ctx, Failure, Part};
+use crate::model::kinds::{self, AliasTarget, HostedZone, RecordSet};
+use crate::model::{Coverage, Fetched, Resource, GLOBAL};
+
+/// Route53 escapes some characters in names as `\NNN` octal (e.g. `\052` is `*`).
+pub(crate) fn unescape_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let n = (b[i + 1] - b'0') as u32 * 64
+                + (b[i + 2] - b'0') as u32 * 8
+                + (b[i + 3] - b'0') as u32;
+            if let Some(ch) = char::from_u32(n) {
+                out.push(ch);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    out
+}
+
+fn zone_id(raw: &str) -> String {
+    raw.trim_start_matches("/hostedzone/").to_string()
+}
+
+pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let c = Client::from_conf(
+        aws_sdk_route53::config::Builder::from(&ctx.sdk)
+            .interceptor(ctx.counter.clone())
+            .build(),
+    );
+    let mut zones = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = match ctx
+            .call(c.list_hosted_zones().set_marker(marker.clone()).send())
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                return Part {
+                    resources: vec![],
+                    coverage: vec![classify(&e).coverage("route53", GLOBAL)],
+                }
+            }
+        };
+        zones.extend(page.hosted_zones().iter().cloned());
+        marker = if page.is_truncated() {
+            page.next_marker().map(str::to_string)
+        } else {
+            None
+        };
+        if marker.is_none() {
+            break;
+        }
+    }
+    let results = futures::future::join_all(zones.into_iter().map(|z| {
+        let c = c.clone();
+        async move { zone(ctx, &c, z).await }
+    }))
+    .await;
+    let mut part = Part::default();
+    let mut failure: Option<Failure> = None;
+    for (mut rs, f) in results {
+        part.resources.append(&mut rs);
+        if let Some(f) = f {
+            failure.get_or_insert(f);
+        }
+    }
+    part.coverage.push(match failure {
+        None => Coverage::complete("route53", GLOBAL),
+        Some(f) => f.coverage("route53", GLOBAL),
+    });
+    part
+}
+
+async fn zone(
+    ctx: &Ctx,
+    c: &Client,
+    z: aws_sdk_route53::types::HostedZone,
+) -> (Vec<Resource>, Option<Failure>) {
+    let id = zone_id(z.id());
+    let name = unescape_name(z.name());
+    let private = z.config().is_some_and(|c| c.private_zone());
+    // Only private zones have VPC associations, and only GetHostedZone tells them.
+    let vpcs = if private {
+        match ctx.call(c.get_hosted_zone().id(&id).send()).await {
+            Ok(o) => {
+                let mut v: Vec<String> = o
+                    .vpcs()
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "{}/{}",
+                            v.vpc_region().map(|r| r.as_str()).unwrap_or("?"),
+                            v.vpc_id().unwrap_or("?")
+                        )
+                    })
+                    .collect();
+                v.sort();
+                Fetched::Present(v)
+            }
+            Err(e) => Fetched::Unknown(classify(&e).code),
+        }
+    } else {
+        Fetched::Absent
+    };
+    let mut out = vec![Resource::new(
+        kinds::ROUTE53_ZONE,
+        GLOBAL,
+        id.clone(),
+        Some(format!("arn:aws:route53:::hostedzone/{id}")),
+        &HostedZone {
+            name: name.clone(),
+            private,
+            comment: z.config().and_then(|c| c.comment()).map(str::to_string),
+            vpcs,
+            record_count: z.resource_record_set_count(),
+        },
+    )];
+    let mut start: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
+    loop {
+        let mut req = c
+            .list_resource_record_sets()
+            .hosted_zone_id(&id)
+            .max_items(300);
+        if let Some((n, t, i)) = &start {
+            req = req
+                .start_record_name(n)
+                .start_record_type(t.clone())
+                .set_start_record_identifier(i.clone());
+        }
+        let page = match ctx.call(req.send()).await {
+            Ok(p) => p,
+            Err(e) => {
+                let mut f = classify(&e);
+                f.message = format!("ListResourceRecordSets for zone {id}: {}", f.message);
+                // The zone's records are incomplete: drop them rather than
+                // report a partial list, and let coverage say so.
+                out.truncate(1);
+                return (out, Some(f));
+            }
+        };
+        for rs in page.resource_record_sets() {
+            out.push(record(&id, &name, private, rs));
+        }
+        start = match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(n), Some(t)) => Some((
+                n.to_string(),
+                t.clone(),
+                page.next_record_identifier().map(str::to_string),
+            )),
+            _ => None,
+        };
+        if start.is_none() {
+            break;
+        }
+    }
+    (out, None)
+}
+
+fn record(zone_id: &str, zone_name: &str, private: bool, rs: &ResourceRecordSet) -> Resource {
+    let name = unescape_name(rs.name());
+    let rtype = rs.r#type().as_str().to_string();
+    let mut values: Vec<String> = rs
+        .resource_records()
+        .iter()
+        .map(|r| r.value().to_string())
+        .collect();
+    values.sort();
+    values.dedup();
+    let mut routing = serde_json::Map::new();
+    if let Some(w) = rs.weight() {
+        routing.insert("weight".into(), json!(w));
+    }
+    if let Some(r) = rs.region() {
+        routing.insert("region".into(), json!(r.as_str()));
+    }
+    if let Some(f) = rs.failover() {
+        routing.insert("failover".into(), json!(f.as_str()));
+    }
+    if let Some(g) = rs.geo_location() {
+        routing.insert(
+            "geo".into(),
+            json!({"continent": g.continent_code(), "country": g.country_code(), "subdivision": g.subdivision_code()}),
+        );
+    }
+    let set_identifier = rs.set_identifier().map(str::to_string);
+    let mut native = format!("{zone_id}/{name}/{rtype}");
+    if let Some(s) = &set_identifier {
+        native.push('/');
+        native.push_str(s);
+    }
+    let attrs = RecordSet {
+        zone_id: zone_id.to_string(),
+        zone_name: zone_name.to_string(),
+        private_zone: private,
+        name,
+        record_type: rtype,
+        ttl: rs.ttl(),
+        values,
+        alias: rs.alias_target().map(|a| AliasTarget {
+            dns_name: a.dns_name().to_string(),
+            hosted_zone_id: a.hosted_zone_id().to_string(),
+            evaluate_target_health: a.evaluate_target_health(),
+        }),
+        set_identifier,
+        routing: if routing.is_empty() {
+            None
+        } else {
+            Some(serde_json::Value::Object(routing))
+        },
+    };
+    Resource::new(kinds::ROUTE53_RECORD, GLOBAL, native, None, &attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unescapes_octal() {
+        assert_eq!(super::unescape_name("\\052.example.com."), "*.example.com.");
+        assert_eq!(
+            super::unescape_name("plain.example.com."),
+            "plain.example.com."
+        );
+    }
+}

@@ -1,0 +1,359 @@
+//! S3: the global bucket listing, then per bucket (concurrently, against the
+//! bucket's own region) its policy, ACL, public access block, policy status,
+//! website, ownership controls and tags; and the account-level public access
+//! block (S3 Control).
+
+use std::collections::HashMap;
+
+use aws_config::Region;
+use aws_sdk_s3::types::{Grant as SdkGrant, Type as GranteeType};
+use aws_sdk_s3::Client;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+use super::{classify, ts, Ctx, Part};
+use crate::model::kinds::{
+    self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
+};
+use crate::model::{policy, Coverage, Fetched, Resource, GLOBAL};
+
+/// Error codes that mean "this bucket has none of that", not a failure.
+const ABSENT_CODES: &[&str] = &[
+    "NoSuchBucketPolicy",
+    "NoSuchPublicAccessBlockConfiguration",
+    "NoSuchWebsiteConfiguration",
+    "OwnershipControlsNotFoundError",
+    "NoSuchTagSet",
+    "NoSuchTagSetError",
+];
+
+struct Clients {
+    sdk: aws_sdk_s3::Config,
+    by_region: std::sync::Mutex<HashMap<String, Client>>,
+}
+
+impl Clients {
+    fn new(ctx: &Ctx) -> Self {
+        let sdk = aws_sdk_s3::config::Builder::from(&ctx.sdk)
+            .force_path_style(ctx.force_path_style)
+            .interceptor(ctx.counter.clone())
+            .build();
+        Clients {
+            sdk,
+            by_region: Default::default(),
+        }
+    }
+    fn default(&self) -> Client {
+        Client::from_conf(self.sdk.clone())
+    }
+    /// Per-bucket calls must go to the bucket's region, or AWS answers 301.
+    fn for_region(&self, region: &str) -> Client {
+        let mut m = self.by_region.lock().expect("client cache lock");
+        m.entry(region.to_string())
+            .or_insert_with(|| {
+                Client::from_conf(
+                    self.sdk
+                        .to_builder()
+                        .region(Region::new(region.to_string()))
+                        .build(),
+                )
+            })
+            .clone()
+    }
+}
+
+/// Maps a per-bucket call's result to present, absent or unknown.
+fn fetched<T, E, R>(r: Result<T, SdkError<E, R>>) -> Fetched<T>
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match r {
+        Ok(v) => Fetched::Present(v),
+        Err(e) => {
+            let f = classify(&e);
+            if ABSENT_CODES.contains(&f.code.as_str()) {
+                Fetched::Absent
+            } else {
+                Fetched::Unknown(f.code)
+            }
+        }
+    }
+}
+
+pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
+    let clients = Clients::new(ctx);
+    let (buckets, account_pab) = tokio::join!(buckets(ctx, &clients), account_block(ctx, account));
+    let mut part = buckets;
+    part.resources.push(account_pab);
+    part
+}
+
+async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
+    let c = clients.default();
+    let mut listed = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = match ctx
+            .call(
+                c.list_buckets()
+                    .set_continuation_token(token.clone())
+                    .send(),
+            )
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                // Never an empty list: a denied listing is recorded, and no
+                // bucket is reported, so nothing reads as deleted.
+                return Part {
+                    resources: vec![],
+                    coverage: vec![classify(&e).coverage("s3", GLOBAL)],
+                };
+            }
+        };
+        for b in page.buckets() {
+            if let Some(name) = b.name() {
+                listed.push((
+                    name.to_string(),
+                    b.creation_date().map(ts),
+                    b.bucket_region().map(str::to_string),
+                ));
+            }
+        }
+        token = page
+            .continuation_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let resources = futures::future::join_all(
+        listed
+            .into_iter()
+            .map(|(name, created, region)| bucket(ctx, clients, name, created, region)),
+    )
+    .await;
+    Part {
+        resources,
+        coverage: vec![Coverage::complete("s3", GLOBAL)],
+    }
+}
+
+async fn bucket(
+    ctx: &Ctx,
+    clients: &Clients,
+    name: String,
+    creation_date: Option<String>,
+    listed_region: Option<String>,
+) -> Resource {
+    // ListBuckets now reports each bucket's region; only ask when it does not.
+    let region = match listed_region {
+        Some(r) => r,
+        None => {
+            let c = clients.default();
+            match ctx.call(c.get_bucket_location().bucket(&name).send()).await {
+                Ok(o) => match o.location_constraint().map(|l| l.as_str()) {
+                    None | Some("") => "us-east-1".to_string(),
+                    Some("EU") => "eu-west-1".to_string(),
+                    Some(r) => r.to_string(),
+                },
+                Err(_) => "us-east-1".to_string(),
+            }
+        }
+    };
+    let c = clients.for_region(&region);
+    let (pol, acl, pab, status, web, own, tags) = tokio::join!(
+        ctx.call(c.get_bucket_policy().bucket(&name).send()),
+        ctx.call(c.get_bucket_acl().bucket(&name).send()),
+        ctx.call(c.get_public_access_block().bucket(&name).send()),
+        ctx.call(c.get_bucket_policy_status().bucket(&name).send()),
+        ctx.call(c.get_bucket_website().bucket(&name).send()),
+        ctx.call(c.get_bucket_ownership_controls().bucket(&name).send()),
+        ctx.call(c.get_bucket_tagging().bucket(&name).send()),
+    );
+    let policy = match fetched(pol) {
+        Fetched::Present(o) => match o.policy() {
+            Some(text) => match policy::parse_document(text) {
+                Ok(doc) => Fetched::Present(doc),
+                Err(_) => Fetched::Unknown("UnparseablePolicy".into()),
+            },
+            None => Fetched::Absent,
+        },
+        Fetched::Absent => Fetched::Absent,
+        Fetched::Unknown(c) => Fetched::Unknown(c),
+    };
+    let acl = map(fetched(acl), |o| {
+        let mut grants: Vec<Grant> = o.grants().iter().filter_map(grant).collect();
+        grants.sort();
+        grants.dedup();
+        Acl {
+            owner: o.owner().and_then(|w| w.id()).map(str::to_string),
+            grants,
+        }
+    });
+    let public_access_block = map(fetched(pab), |o| {
+        let c = o.public_access_block_configuration();
+        block(
+            c.and_then(|c| c.block_public_acls()),
+            c.and_then(|c| c.ignore_public_acls()),
+            c.and_then(|c| c.block_public_policy()),
+            c.and_then(|c| c.restrict_public_buckets()),
+        )
+    });
+    let policy_is_public = match fetched(status) {
+        Fetched::Present(o) => Fetched::Present(
+            o.policy_status()
+                .and_then(|s| s.is_public())
+                .unwrap_or(false),
+        ),
+        // No policy means AWS has nothing to judge: not public.
+        Fetched::Absent => Fetched::Present(false),
+        Fetched::Unknown(c) if c == "NoSuchBucketPolicy" => Fetched::Present(false),
+        Fetched::Unknown(c) => Fetched::Unknown(c),
+    };
+    let website = map(fetched(web), |o| Website {
+        index_document: o.index_document().map(|d| d.suffix().to_string()),
+        error_document: o.error_document().map(|d| d.key().to_string()),
+        redirect_all_to: o
+            .redirect_all_requests_to()
+            .map(|r| r.host_name().to_string()),
+    });
+    let ownership = match fetched(own) {
+        Fetched::Present(o) => o
+            .ownership_controls()
+            .and_then(|c| c.rules().first())
+            .map(|r| Fetched::Present(r.object_ownership().as_str().to_string()))
+            .unwrap_or(Fetched::Absent),
+        Fetched::Absent => Fetched::Absent,
+        Fetched::Unknown(c) => Fetched::Unknown(c),
+    };
+    let tags = map(fetched(tags), |o| {
+        o.tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect()
+    });
+    let attrs = Bucket {
+        region,
+        creation_date,
+        policy,
+        acl,
+        public_access_block,
+        policy_is_public,
+        website,
+        ownership,
+        tags,
+    };
+    let arn = Some(format!("arn:aws:s3:::{name}"));
+    Resource::new(kinds::S3_BUCKET, GLOBAL, name, arn, &attrs)
+}
+
+fn map<T, U>(f: Fetched<T>, g: impl FnOnce(T) -> U) -> Fetched<U> {
+    match f {
+        Fetched::Present(v) => Fetched::Present(g(v)),
+        Fetched::Absent => Fetched::Absent,
+        Fetched::Unknown(c) => Fetched::Unknown(c),
+    }
+}
+
+fn block(a: Option<bool>, b: Option<bool>, c: Option<bool>, d: Option<bool>) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: a.unwrap_or(false),
+        ignore_public_acls: b.unwrap_or(false),
+        block_public_policy: c.unwrap_or(false),
+        restrict_public_buckets: d.unwrap_or(false),
+    }
+}
+
+fn grant(g: &SdkGrant) -> Option<Grant> {
+    let who = g.grantee()?;
+    let (grantee_type, grantee) = match who.r#type() {
+        GranteeType::Group => ("Group", who.uri()?.to_string()),
+        GranteeType::AmazonCustomerByEmail => {
+            ("AmazonCustomerByEmail", who.email_address()?.to_string())
+        }
+        _ => ("CanonicalUser", who.id()?.to_string()),
+    };
+    Some(Grant {
+        grantee_type: grantee_type.to_string(),
+        grantee,
+        permission: g
+            .permission()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+    })
+}
+
+/// The account-level block lives in S3 Control, a separate endpoint.
+async fn account_block(ctx: &Ctx, account: &str) -> Resource {
+    let mut conf =
+        aws_sdk_s3control::config::Builder::from(&ctx.sdk).interceptor(ctx.counter.clone());
+    if ctx.force_path_style {
+        conf = conf.interceptor(StripAccountHost(account.to_string()));
+    }
+    let conf = conf.build();
+    let c = aws_sdk_s3control::Client::from_conf(conf);
+    let r = ctx
+        .call(c.get_public_access_block().account_id(account).send())
+        .await;
+    let config = match r {
+        Ok(o) => match o.public_access_block_configuration() {
+            Some(c) => Fetched::Present(block(
+                c.block_public_acls(),
+                c.ignore_public_acls(),
+                c.block_public_policy(),
+                c.restrict_public_buckets(),
+            )),
+            None => Fetched::Absent,
+        },
+        Err(e) => {
+            let f = classify(&e);
+            if f.code == "NoSuchPublicAccessBlockConfiguration" {
+                Fetched::Absent
+            } else {
+                Fetched::Unknown(f.code)
+            }
+        }
+    };
+    Resource::new(
+        kinds::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        GLOBAL,
+        "account",
+        None,
+        &AccountPublicAccessBlock { config },
+    )
+}
+
+/// S3 Control addresses `{account-id}.{endpoint}`. A custom endpoint (moto,
+/// LocalStack, a proxy on an IP address) serves no such host names, so the
+/// prefix is taken off again before signing, as path-style does for S3.
+#[derive(Debug)]
+struct StripAccountHost(String);
+
+impl Intercept for StripAccountHost {
+    fn name(&self) -> &'static str {
+        "driftwatch-s3control-custom-endpoint"
+    }
+    fn modify_before_signing(
+        &self,
+        ctx: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let req = ctx.request_mut();
+        let prefix = format!("://{}.", self.0);
+        let uri = req.uri().to_string();
+        if uri.contains(&prefix) {
+            let fixed = uri.replacen(&prefix, "://", 1);
+            req.set_uri(fixed)?;
+            req.headers_mut().remove("host");
+        }
+        Ok(())
+    }
+}

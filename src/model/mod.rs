@@ -1,0 +1,293 @@
+//! The Snapshot: plain serde data describing an account's state at one moment.
+//!
+//! Everything here is deterministic by construction: resources live in a
+//! `BTreeMap` keyed by their stable id (`kind/region/native-id`), every list
+//! inside a resource is sorted and de-duplicated by the collector, and the
+//! only volatile field is `taken_at`. The model imports nothing from the rest
+//! of the crate.
+
+pub mod kinds;
+pub mod policy;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Schema tag written into every snapshot; readers refuse any other value.
+pub const SNAPSHOT_SCHEMA: &str = "driftwatch.snapshot/v1";
+
+/// Region label used for global services (IAM, S3 listing, Route53).
+pub const GLOBAL: &str = "global";
+
+/// One account's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema: String,
+    pub account: String,
+    /// RFC 3339 UTC time the collection started.
+    pub taken_at: String,
+    pub driftwatch_version: String,
+    /// Regions that were scanned for regional services.
+    pub regions: Vec<String>,
+    /// What could and could not be read, keyed by `service/region`.
+    pub coverage: BTreeMap<String, Coverage>,
+    /// Every resource, keyed by its stable id.
+    pub resources: BTreeMap<String, Resource>,
+}
+
+impl Snapshot {
+    pub fn new(account: impl Into<String>, taken_at: impl Into<String>) -> Self {
+        Snapshot {
+            schema: SNAPSHOT_SCHEMA.to_string(),
+            account: account.into(),
+            taken_at: taken_at.into(),
+            driftwatch_version: env!("CARGO_PKG_VERSION").to_string(),
+            regions: Vec::new(),
+            coverage: BTreeMap::new(),
+            resources: BTreeMap::new(),
+        }
+    }
+
+    pub fn insert(&mut self, r: Resource) {
+        self.resources.insert(r.id(), r);
+    }
+
+    /// True when every (service, region) pair was read completely.
+    pub fn complete(&self) -> bool {
+        self.coverage
+            .values()
+            .all(|c| c.status == CoverageStatus::Complete)
+    }
+
+    /// The coverage entry that governs a resource: its service in its region.
+    pub fn coverage_for(&self, kind: &str, region: &str) -> Option<&Coverage> {
+        let service = kind.split('.').next().unwrap_or(kind);
+        self.coverage.get(&coverage_key(service, region))
+    }
+
+    /// Resources of one kind, in id order.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources.values().filter(move |r| r.kind == kind)
+    }
+}
+
+pub fn coverage_key(service: &str, region: &str) -> String {
+    format!("{service}/{region}")
+}
+
+/// Whether one service in one region was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub service: String,
+    pub region: String,
+    pub status: CoverageStatus,
+    /// The AWS error code (e.g. `AccessDenied`) when not complete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Coverage {
+    pub fn complete(service: &str, region: &str) -> Self {
+        Coverage {
+            service: service.into(),
+            region: region.into(),
+            status: CoverageStatus::Complete,
+            error_code: None,
+            message: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    Complete,
+    /// The caller lacks permission (AccessDenied and friends).
+    Denied,
+    /// Any other failure: network, throttling beyond retries, service error.
+    Error,
+}
+
+impl CoverageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageStatus::Complete => "complete",
+            CoverageStatus::Denied => "denied",
+            CoverageStatus::Error => "error",
+        }
+    }
+}
+
+/// One resource. `attrs` holds the kind-specific fields (see [`kinds`]),
+/// serialized from the typed structs there so the on-disk shape is documented
+/// in one place, and read back generically by diff and checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    pub kind: String,
+    pub region: String,
+    /// The native id after `kind/region/`, e.g. `sg-0abc` or `Z123/www.example.com./CNAME`.
+    pub native_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    pub attrs: Value,
+}
+
+impl Resource {
+    pub fn new<T: Serialize>(
+        kind: &str,
+        region: &str,
+        native_id: impl Into<String>,
+        arn: Option<String>,
+        attrs: &T,
+    ) -> Self {
+        Resource {
+            kind: kind.to_string(),
+            region: region.to_string(),
+            native_id: native_id.into(),
+            arn,
+            // Serializing plain data structs into a Value cannot fail.
+            attrs: canonical(serde_json::to_value(attrs).expect("resource attrs serialize")),
+        }
+    }
+
+    /// Stable id: `kind/region/native-id`.
+    pub fn id(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.region, self.native_id)
+    }
+
+    /// The service part of the kind (`ec2`, `s3`, `iam`, `route53`).
+    pub fn service(&self) -> &str {
+        self.kind.split('.').next().unwrap_or(&self.kind)
+    }
+}
+
+/// A value fetched by its own API call, which may be absent (the resource has
+/// none), present, or unknown (the call failed, e.g. AccessDenied). Unknown is
+/// never confused with absent: a denied GetBucketPolicy must not read as "the
+/// policy was removed".
+///
+/// On disk: absent is `null`, present is the value itself, unknown is
+/// `{"$unknown": "<error code>"}`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Fetched<T> {
+    #[default]
+    Absent,
+    Present(T),
+    Unknown(String),
+}
+
+impl<T> Fetched<T> {
+    pub fn as_option(&self) -> Option<&T> {
+        match self {
+            Fetched::Present(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Fetched::Unknown(_))
+    }
+}
+
+/// Key used for the unknown marker object.
+pub const UNKNOWN_KEY: &str = "$unknown";
+
+/// True when a JSON value is the unknown marker of a [`Fetched`] field.
+pub fn is_unknown_marker(v: &Value) -> bool {
+    matches!(v, Value::Object(m) if m.len() == 1 && m.contains_key(UNKNOWN_KEY))
+}
+
+impl<T: Serialize> Serialize for Fetched<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Fetched::Absent => s.serialize_none(),
+            Fetched::Present(v) => v.serialize(s),
+            Fetched::Unknown(code) => {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(UNKNOWN_KEY, code)?;
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Fetched<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(Fetched::Absent);
+        }
+        if is_unknown_marker(&v) {
+            let code = v[UNKNOWN_KEY].as_str().unwrap_or("unknown").to_string();
+            return Ok(Fetched::Unknown(code));
+        }
+        serde_json::from_value(v)
+            .map(Fetched::Present)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Rebuilds every object with its keys in sorted order. serde_json's map
+/// keeps insertion order in this build (a dependency enables
+/// `preserve_order`), so sorted output must be made, not assumed.
+pub fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, canonical(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+/// Tags as a sorted map (AWS returns them as an unordered list).
+pub type Tags = BTreeMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetched_round_trips_and_keeps_unknown_distinct_from_absent() {
+        let cases: Vec<Fetched<Vec<u32>>> = vec![
+            Fetched::Absent,
+            Fetched::Present(vec![1, 2]),
+            Fetched::Unknown("AccessDenied".into()),
+        ];
+        let json: Vec<String> = cases
+            .iter()
+            .map(|c| serde_json::to_string(c).unwrap())
+            .collect();
+        assert_eq!(json, ["null", "[1,2]", r#"{"$unknown":"AccessDenied"}"#]);
+        for (c, j) in cases.iter().zip(&json) {
+            let back: Fetched<Vec<u32>> = serde_json::from_str(j).unwrap();
+            assert_eq!(&back, c);
+        }
+    }
+
+    #[test]
+    fn canonical_sorts_keys_at_every_depth() {
+        let v: Value = serde_json::from_str(r#"{"b":{"z":1,"a":[{"y":1,"x":2}]},"a":0}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&canonical(v)).unwrap(),
+            r#"{"a":0,"b":{"a":[{"x":2,"y":1}],"z":1}}"#
+        );
+    }
+
+    #[test]
+    fn resource_id_is_kind_region_native() {
+        let r = Resource::new("s3.bucket", GLOBAL, "b1", None, &serde_json::json!({}));
+        assert_eq!(r.id(), "s3.bucket/global/b1");
+        assert_eq!(r.service(), "s3");
+    }
+}

@@ -1,0 +1,250 @@
+//! Test support: a moto server on loopback, one isolated AWS account per test
+//! (moto keys state by account, and AssumeRole into any account id gives
+//! credentials for it), seeding through boto3 scripts in `tests/seed/`, and
+//! running the driftwatch binary against it.
+//!
+//! The server comes from `tests/with-moto.sh` (DRIFTWATCH_MOTO_ENDPOINT), or,
+//! when run with plain `cargo test`, is started here from the venv that script
+//! installs. Without either, tests fail loudly: they never skip.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn venv() -> PathBuf {
+    std::env::var_os("DRIFTWATCH_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/driftwatch/venv")
+        })
+}
+
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("DRIFTWATCH_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let p = venv().join("bin/python");
+    assert!(
+        p.exists(),
+        "no Python with boto3 for seeding: run the tests through tests/with-moto.sh, which installs it"
+    );
+    p
+}
+
+/// Keeps a self-started moto alive for the life of the test process: the
+/// shell wrapper kills moto when this pipe closes, i.e. when we exit.
+static GUARD: Mutex<Option<Child>> = Mutex::new(None);
+
+pub fn moto_endpoint() -> &'static str {
+    static EP: OnceLock<String> = OnceLock::new();
+    EP.get_or_init(|| {
+        if let Ok(ep) = std::env::var("DRIFTWATCH_MOTO_ENDPOINT") {
+            return ep;
+        }
+        let server = venv().join("bin/moto_server");
+        assert!(
+            server.exists(),
+            "moto server not found at {}: run the tests as `tests/with-moto.sh cargo test` \
+             (it installs moto from tests/requirements.txt) or set DRIFTWATCH_MOTO_ENDPOINT",
+            server.display()
+        );
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let script = format!(
+            "'{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & p=$!; read _; kill $p",
+            server.display()
+        );
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("spawn moto server");
+        *GUARD.lock().unwrap() = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto server did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        format!("http://127.0.0.1:{port}")
+    })
+}
+
+/// One isolated account in moto.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub session_token: String,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Account {
+    /// A fresh account with a unique id, and credentials for it.
+    pub fn new() -> Account {
+        let endpoint = moto_endpoint().to_string();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
+        let mix = nanos
+            ^ ((std::process::id() as u64) << 24)
+            ^ (SEQ.fetch_add(1, Ordering::SeqCst) << 40);
+        let id = format!("{:012}", 100_000_000_000 + mix % 800_000_000_000);
+        let out = Command::new(python())
+            .arg("-c")
+            .arg(
+                "import boto3,sys,json\n\
+                 c=boto3.client('sts',endpoint_url=sys.argv[1],region_name='us-east-1',\
+                 aws_access_key_id='testing',aws_secret_access_key='testing')\n\
+                 r=c.assume_role(RoleArn='arn:aws:iam::'+sys.argv[2]+':role/driftwatch-test',\
+                 RoleSessionName='driftwatch-test')['Credentials']\n\
+                 print(json.dumps([r['AccessKeyId'],r['SecretAccessKey'],r['SessionToken']]))",
+            )
+            .arg(&endpoint)
+            .arg(&id)
+            .output()
+            .expect("run python for AssumeRole");
+        assert!(
+            out.status.success(),
+            "AssumeRole failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let creds: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        Account {
+            id,
+            endpoint,
+            access_key: creds[0].clone(),
+            secret_key: creds[1].clone(),
+            session_token: creds[2].clone(),
+        }
+    }
+
+    /// Environment for any AWS client acting as this account; nothing from
+    /// the developer's own AWS setup leaks in.
+    pub fn apply_env(&self, cmd: &mut Command) {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("AWS_ACCESS_KEY_ID", &self.access_key)
+            .env("AWS_SECRET_ACCESS_KEY", &self.secret_key)
+            .env("AWS_SESSION_TOKEN", &self.session_token)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+    }
+
+    /// Runs `tests/seed/<script>` with this account's credentials; returns
+    /// the JSON it prints (what it created).
+    pub fn seed(&self, script: &str, args: &[&str]) -> serde_json::Value {
+        let mut cmd = Command::new(python());
+        cmd.arg(repo_root().join("tests/seed").join(script))
+            .args(args);
+        self.apply_env(&mut cmd);
+        let out = cmd.output().expect("run seed script");
+        assert!(
+            out.status.success(),
+            "seed {script} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "seed {script} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// The driftwatch binary, acting as this account.
+    pub fn driftwatch(&self) -> Command {
+        let mut cmd = driftwatch();
+        self.apply_env(&mut cmd);
+        cmd
+    }
+}
+
+/// The driftwatch binary with a clean environment (no AWS access at all).
+pub fn driftwatch() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_driftwatch"));
+    cmd.env_remove("DRIFTWATCH_LOG").stdin(Stdio::null());
+    cmd
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run driftwatch")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A loopback HTTP server that answers every request with one fixed
+/// response, e.g. S3's AccessDenied. Serves until the test process ends.
+pub fn fixed_http_server(status: u16, content_type: &str, body: &str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let response = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let response = response.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0u8; len];
+                let _ = std::io::Read::read_exact(&mut reader, &mut body);
+                let _ = s.write_all(response.as_bytes());
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
