@@ -37,6 +37,15 @@ pub enum Command {
     /// Read the account and write a JSON snapshot of its state.
     #[command(after_help = EXIT_CODES_HELP)]
     Snapshot(SnapshotArgs),
+    /// Compare the account with its baseline and report unauthorized change.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Scan(ScanArgs),
+    /// Compare two snapshot or baseline files (no AWS access needed).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Diff(DiffArgs),
+    /// Save, approve and inspect baselines.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -69,4 +78,98 @@ pub struct SnapshotArgs {
     /// Write the snapshot here (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Report format; default: table on a terminal, JSON otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<crate::report::Format>,
+    /// Write the report here (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: ./driftwatch.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier state: a snapshot or baseline file (.json or .json.gz).
+    pub old: PathBuf,
+    /// The later state: a snapshot or baseline file.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Use this snapshot file as the current state instead of reading the account.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Baseline to compare with (default: baselines/<account-id>.json).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Write the account's current state as its baseline.
+    Save {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Take the state from this snapshot file instead of reading the account.
+        #[arg(long, value_name = "SNAPSHOT")]
+        from: Option<PathBuf>,
+        /// Where to write (default: baselines/<account-id>.json; .gz compresses).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Accept changes: by id (pinned to their current content), or all of them.
+    #[command(arg_required_else_help = true)]
+    Approve {
+        /// Change ids from a scan report (c-...).
+        #[arg(
+            value_name = "CHANGE_ID",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        ids: Vec<String>,
+        /// Accept the whole current state as the new baseline.
+        #[arg(long)]
+        all: bool,
+        /// Why these changes are acceptable (kept in the baseline).
+        #[arg(long)]
+        reason: String,
+        /// Until when (YYYY-MM-DD, end of that day UTC, or RFC 3339); the change re-opens after.
+        #[arg(long, value_name = "DATE", conflicts_with = "all")]
+        expires: Option<String>,
+        /// Who approves (default: the AWS caller identity, or $USER with --snapshot).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Current state from this snapshot file instead of reading the account.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<PathBuf>,
+        /// Baseline to update (default: baselines/<account-id>.json).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Configuration file (default: ./driftwatch.toml when present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Summarize a baseline and its approvals.
+    Show {
+        /// The baseline file.
+        path: PathBuf,
+        /// Output as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -5,17 +5,25 @@
 //! diff, attribution, checks, report) is pure and synchronous; I/O lives at
 //! the edges (aws, trail sources, baseline files).
 
+pub mod attribution;
 pub mod aws;
+pub mod baseline;
 pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diff;
 pub mod fsutil;
 pub mod model;
+pub mod report;
 
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
-use cli::{AwsArgs, Cli, Command};
+use cli::{AwsArgs, BaselineCommand, Cli, Command, ReportArgs};
+use config::Config;
+use report::{Format, Report};
 
 /// Exit code: clean and complete.
 pub const EXIT_CLEAN: u8 = 0;
@@ -96,6 +104,14 @@ pub fn to_pretty_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
 
 /// Collects a snapshot, printing a one-line summary on stderr unless quiet.
 pub fn take_snapshot(a: &AwsArgs, quiet: bool) -> Result<model::Snapshot> {
+    Ok(take_snapshot_with_stats(a, quiet)?.0)
+}
+
+/// Like [`take_snapshot`], also returning the collection figures.
+pub fn take_snapshot_with_stats(
+    a: &AwsArgs,
+    quiet: bool,
+) -> Result<(model::Snapshot, aws::CollectStats)> {
     let opts = aws_options(a, quiet);
     let (snap, stats) = runtime()?.block_on(aws::collect(&opts))?;
     if !quiet {
@@ -129,7 +145,37 @@ pub fn take_snapshot(a: &AwsArgs, quiet: bool) -> Result<model::Snapshot> {
     }
     tracing::debug!(?stats.by_operation, "API calls by operation");
     tracing::debug!(?stats.by_unit, "wall time by unit");
-    Ok(snap)
+    Ok((snap, stats))
+}
+
+/// The current state: from `--snapshot FILE`, or read live.
+fn current_state(
+    file: Option<&std::path::Path>,
+    a: &AwsArgs,
+    quiet: bool,
+) -> Result<(model::Snapshot, Option<String>)> {
+    match file {
+        Some(p) => Ok((commands::load_current(p)?, None)),
+        None => {
+            let (s, stats) = take_snapshot_with_stats(a, quiet)?;
+            Ok((s, Some(stats.caller_arn)))
+        }
+    }
+}
+
+/// Renders a report where the user asked; returns its exit code.
+fn deliver(report: &Report, args: &ReportArgs) -> Result<u8> {
+    let format = args.format.unwrap_or(
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        },
+    );
+    let mut buf = Vec::new();
+    report::render(report, format, &mut buf).context("rendering the report")?;
+    emit(args.output.as_deref(), &buf)?;
+    Ok(report.exit_code())
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -143,6 +189,104 @@ pub fn run(cli: Cli) -> Result<u8> {
             } else {
                 EXIT_INCOMPLETE
             })
+        }
+        Command::Scan(args) => {
+            let config = Config::load(args.report.config.as_deref())?;
+            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
+            let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
+            let report = commands::build_report(
+                &base,
+                Some(&path),
+                &current,
+                &config,
+                jiff::Timestamp::now(),
+            )?;
+            deliver(&report, &args.report)
+        }
+        Command::Diff(args) => {
+            let config = Config::load(args.report.config.as_deref())?;
+            let report = commands::diff_files(&args.old, &args.new, &config)?;
+            deliver(&report, &args.report)
+        }
+        Command::Baseline(BaselineCommand::Save { aws, from, out }) => {
+            let snap = match &from {
+                Some(p) => commands::load_current(p)?,
+                None => take_snapshot(&aws, cli.quiet)?,
+            };
+            let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
+            let complete = snap.complete();
+            baseline::save(&path, &baseline::Baseline::new(snap))?;
+            if !cli.quiet {
+                eprintln!("driftwatch: baseline written to {}", path.display());
+            }
+            Ok(if complete {
+                EXIT_CLEAN
+            } else {
+                EXIT_INCOMPLETE
+            })
+        }
+        Command::Baseline(BaselineCommand::Approve {
+            ids,
+            all,
+            reason,
+            expires,
+            by,
+            aws,
+            snapshot,
+            baseline: baseline_path,
+            config,
+        }) => {
+            let config = Config::load(config.as_deref())?;
+            let (current, caller) = current_state(snapshot.as_deref(), &aws, cli.quiet)?;
+            let by = by.or(caller).unwrap_or_else(commands::local_user);
+            let outcome = commands::approve(
+                baseline_path.as_deref(),
+                &current,
+                &config,
+                commands::ApproveRequest {
+                    ids: &ids,
+                    all,
+                    reason: &reason,
+                    expires: expires.as_deref(),
+                    by,
+                },
+                jiff::Timestamp::now(),
+            )?;
+            if !cli.quiet {
+                if outcome.whole_state {
+                    eprintln!(
+                        "driftwatch: {} now holds the current state",
+                        outcome.path.display()
+                    );
+                } else {
+                    eprintln!(
+                        "driftwatch: approved {} in {}",
+                        outcome.approved.join(", "),
+                        outcome.path.display()
+                    );
+                }
+            }
+            Ok(EXIT_CLEAN)
+        }
+        Command::Baseline(BaselineCommand::Show { path, json }) => {
+            let b = baseline::load(&path)?.into_baseline();
+            if json {
+                let summary = serde_json::json!({
+                    "path": path.display().to_string(),
+                    "account": b.snapshot.account,
+                    "taken_at": b.snapshot.taken_at,
+                    "resources": b.snapshot.resources.len(),
+                    "coverage": b.snapshot.coverage.values().collect::<Vec<_>>(),
+                    "approvals": b.approvals,
+                });
+                emit(None, &to_pretty_json(&summary)?)?;
+            } else {
+                emit(
+                    None,
+                    commands::show_baseline(&b, &path, jiff::Timestamp::now()).as_bytes(),
+                )?;
+            }
+            Ok(EXIT_CLEAN)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -48,6 +48,8 @@ pub const DEFAULT_CONCURRENCY: usize = 32;
 /// Figures from one collection, for the stderr summary and benchmarks.
 #[derive(Debug, Clone, Default)]
 pub struct CollectStats {
+    /// The caller's ARN (sts:GetCallerIdentity), e.g. for recording approvers.
+    pub caller_arn: String,
     pub api_calls: u64,
     pub elapsed: Duration,
     /// Wall time of each collection unit (`ec2/us-east-1`, `s3/global`, ...).
@@ -272,6 +274,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsE
         .await
         .map_err(|e| AwsError::Identity(error_chain(&e)))?;
     let account = ident.account().unwrap_or_default().to_string();
+    let caller_arn = ident.arn().unwrap_or_default().to_string();
 
     let regions = if opts.regions.is_empty() {
         ec2::enabled_regions(&ctx)
@@ -317,6 +320,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsE
     Ok((
         snap,
         CollectStats {
+            caller_arn,
             api_calls: calls.load(Ordering::Relaxed),
             elapsed: started.elapsed(),
             by_unit,

@@ -1,0 +1,267 @@
+//! Baselines: the reviewed state of an account, kept in git, plus the log of
+//! approvals. Loading checks the schema; saving is atomic (see `fsutil`).
+//!
+//! Files may be plain JSON or gzip (`.gz`, detected by magic bytes); either a
+//! baseline (`driftwatch.baseline/v1`) or a bare snapshot
+//! (`driftwatch.snapshot/v1`) is accepted wherever a state is read.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::{canonical, Resource, Snapshot, SNAPSHOT_SCHEMA};
+
+pub const BASELINE_SCHEMA: &str = "driftwatch.baseline/v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub schema: String,
+    /// The reviewed state.
+    pub snapshot: Snapshot,
+    /// Changes accepted on top of `snapshot`, each pinned to the content it
+    /// accepted; plus a record of every `approve --all`.
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Approval {
+    /// The change id approved, or `*` for a whole-state approval.
+    pub change_id: String,
+    /// The resource id, or `*`.
+    pub resource: String,
+    /// Hash of the resource content approved (`absent` for a removal). A later
+    /// change to the resource no longer matches.
+    pub content: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl Approval {
+    pub fn is_whole_state(&self) -> bool {
+        self.change_id == "*"
+    }
+    /// Expired at `now` (RFC 3339 or a date, compared as timestamps).
+    pub fn expired(&self, now: jiff::Timestamp) -> bool {
+        self.expires
+            .as_deref()
+            .and_then(parse_time)
+            .is_some_and(|t| t <= now)
+    }
+}
+
+/// Parses `2026-12-31` (midnight UTC at the end of... the start of that day
+/// is surprising for an expiry, so a bare date means the end of that day) or
+/// a full RFC 3339 timestamp.
+pub fn parse_time(s: &str) -> Option<jiff::Timestamp> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    let d: jiff::civil::Date = s.parse().ok()?;
+    let end = d.tomorrow().ok()?.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
+    Some(end.timestamp())
+}
+
+impl Baseline {
+    pub fn new(snapshot: Snapshot) -> Self {
+        Baseline {
+            schema: BASELINE_SCHEMA.into(),
+            snapshot,
+            approvals: Vec::new(),
+        }
+    }
+}
+
+/// Hash identifying a resource's exact content, or `absent`.
+pub fn content_hash(r: Option<&Resource>) -> String {
+    match r {
+        None => "absent".into(),
+        Some(r) => {
+            let text = serde_json::to_string(&(&r.arn, &r.attrs)).expect("serializable");
+            let d = Sha256::digest(text.as_bytes());
+            format!("sha256:{}", crate::diff::hex(&d)[..32].to_owned())
+        }
+    }
+}
+
+/// What a state file turned out to hold.
+#[derive(Debug, Clone)]
+pub enum State {
+    Snapshot(Snapshot),
+    Baseline(Baseline),
+}
+
+impl State {
+    pub fn snapshot(&self) -> &Snapshot {
+        match self {
+            State::Snapshot(s) => s,
+            State::Baseline(b) => &b.snapshot,
+        }
+    }
+    pub fn into_baseline(self) -> Baseline {
+        match self {
+            State::Snapshot(s) => Baseline::new(s),
+            State::Baseline(b) => b,
+        }
+    }
+}
+
+/// Reads the bytes of a file, decompressing gzip. Errors name the file.
+pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| anyhow!("{}: corrupt or truncated gzip: {e}", path.display()))?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+/// Loads a snapshot or baseline file, checking its schema.
+pub fn load(path: &Path) -> Result<State> {
+    let bytes = read_maybe_gz(path)?;
+    parse(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+fn parse(bytes: &[u8]) -> Result<State> {
+    #[derive(Deserialize)]
+    struct Head {
+        schema: Option<serde_json::Value>,
+    }
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| anyhow!("not valid JSON: {e}"))?;
+    let schema = match head.schema {
+        Some(serde_json::Value::String(s)) => s,
+        Some(other) => bail!("schema field is {other}, not a string"),
+        None => bail!("no \"schema\" field: not a driftwatch snapshot or baseline"),
+    };
+    let mut state = match schema.as_str() {
+        SNAPSHOT_SCHEMA => State::Snapshot(
+            serde_json::from_slice(bytes).map_err(|e| anyhow!("malformed snapshot: {e}"))?,
+        ),
+        BASELINE_SCHEMA => State::Baseline(
+            serde_json::from_slice(bytes).map_err(|e| anyhow!("malformed baseline: {e}"))?,
+        ),
+        other => bail!(
+            "unknown schema version {other:?} (this driftwatch reads {SNAPSHOT_SCHEMA} and {BASELINE_SCHEMA})"
+        ),
+    };
+    let snap = match &mut state {
+        State::Snapshot(s) => s,
+        State::Baseline(b) => {
+            if b.snapshot.schema != SNAPSHOT_SCHEMA {
+                bail!(
+                    "baseline holds a snapshot of unknown schema {:?}",
+                    b.snapshot.schema
+                );
+            }
+            &mut b.snapshot
+        }
+    };
+    // Hand-edited files may have keys in any order; compare canonically.
+    for (id, r) in snap.resources.iter_mut() {
+        if *id != r.id() {
+            bail!(
+                "resource key {id:?} does not match its kind/region/native_id {:?}",
+                r.id()
+            );
+        }
+        r.attrs = canonical(std::mem::take(&mut r.attrs));
+    }
+    Ok(state)
+}
+
+/// Serializes for disk: pretty JSON, or gzip when the path ends in `.gz`.
+pub fn encode<T: Serialize>(path: &Path, v: &T) -> Result<Vec<u8>> {
+    let json = crate::to_pretty_json(v)?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(&json)?;
+        Ok(enc.finish()?)
+    } else {
+        Ok(json)
+    }
+}
+
+/// Writes a baseline atomically.
+pub fn save(path: &Path, b: &Baseline) -> Result<()> {
+    crate::fsutil::write_atomic(path, &encode(path, b)?)
+}
+
+/// Where a baseline lives by default: `baselines/<account>.json`.
+pub fn default_path(account: &str) -> PathBuf {
+    PathBuf::from("baselines").join(format!("{account}.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_schema_and_garbage_are_refused_with_reasons() {
+        let e = parse(br#"{"schema":"driftwatch.snapshot/v9"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown schema version \"driftwatch.snapshot/v9\""),
+            "{e}"
+        );
+        let e = parse(b"{not json").unwrap_err().to_string();
+        assert!(e.starts_with("not valid JSON"), "{e}");
+        let e = parse(br#"{"a":1}"#).unwrap_err().to_string();
+        assert!(e.contains("no \"schema\" field"), "{e}");
+    }
+
+    #[test]
+    fn baseline_round_trips_and_gzip_is_transparent() {
+        let mut b = Baseline::new(Snapshot::new("111122223333", "2026-01-01T00:00:00Z"));
+        b.approvals.push(Approval {
+            change_id: "c-1".into(),
+            resource: "r".into(),
+            content: "absent".into(),
+            reason: "ok".into(),
+            by: "me".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            expires: Some("2026-02-01".into()),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.json", "b.json.gz"] {
+            let p = dir.path().join(name);
+            save(&p, &b).unwrap();
+            match load(&p).unwrap() {
+                State::Baseline(back) => assert_eq!(back, b),
+                State::Snapshot(_) => panic!("read as snapshot"),
+            }
+        }
+        // A truncated gzip names the file and the problem.
+        let p = dir.path().join("b.json.gz");
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        let e = load(&p).unwrap_err().to_string();
+        assert!(e.contains("b.json.gz: corrupt or truncated gzip"), "{e}");
+    }
+
+    #[test]
+    fn expiry_dates_mean_the_end_of_that_day() {
+        let a = Approval {
+            change_id: "c".into(),
+            resource: "r".into(),
+            content: "absent".into(),
+            reason: "x".into(),
+            by: "me".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            expires: Some("2026-03-01".into()),
+        };
+        assert!(!a.expired("2026-03-01T23:00:00Z".parse().unwrap()));
+        assert!(a.expired("2026-03-02T00:00:00Z".parse().unwrap()));
+    }
+}

@@ -1,0 +1,274 @@
+//! Every command as a library function: inputs in, a `Report` or value out.
+//! Only `lib::run` touches stdout.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+
+use crate::attribution::judge_by_approvals;
+use crate::baseline::{self, Approval, Baseline, State};
+use crate::config::Config;
+use crate::diff::{self, DiffResult};
+use crate::model::Snapshot;
+use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange, Summary, REPORT_SCHEMA};
+
+/// Builds a report from a baseline and a current state.
+pub fn build_report(
+    baseline: &Baseline,
+    baseline_path: Option<&Path>,
+    current: &Snapshot,
+    config: &Config,
+    now: jiff::Timestamp,
+) -> Result<Report> {
+    let DiffResult {
+        changes,
+        not_compared,
+    } = diff::diff(&baseline.snapshot, current, &config.diff_options()?);
+    let changes = changes
+        .into_iter()
+        .map(|c| {
+            let j = judge_by_approvals(&c, current, &baseline.approvals, now);
+            ReportChange {
+                risk: risk_of_kind(&c.resource.kind).into(),
+                change: c,
+                verdict: j.verdict,
+                decided_by: j.decided_by,
+                approval: j.approval,
+                notes: j.notes,
+            }
+        })
+        .collect();
+    let mut r = Report {
+        schema: REPORT_SCHEMA.into(),
+        account: current.account.clone(),
+        taken_at: current.taken_at.clone(),
+        baseline: Some(BaselineInfo {
+            path: baseline_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "-".into()),
+            taken_at: baseline.snapshot.taken_at.clone(),
+        }),
+        coverage: current.coverage.values().cloned().collect(),
+        not_compared,
+        changes,
+        summary: Summary::default(),
+    };
+    r.finish();
+    Ok(r)
+}
+
+/// `driftwatch diff OLD NEW`.
+pub fn diff_files(old: &Path, new: &Path, config: &Config) -> Result<Report> {
+    let o = baseline::load(old)?;
+    let n = baseline::load(new)?;
+    build_report(
+        &o.into_baseline(),
+        Some(old),
+        n.snapshot(),
+        config,
+        jiff::Timestamp::now(),
+    )
+}
+
+/// Loads the baseline for an account, with errors that say what to do.
+pub fn load_baseline(path: Option<&Path>, account: &str) -> Result<(PathBuf, Baseline)> {
+    let path = path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| baseline::default_path(account));
+    if !path.exists() {
+        bail!(
+            "{}: no baseline (create one with `driftwatch baseline save`)",
+            path.display()
+        );
+    }
+    let b = baseline::load(&path)?.into_baseline();
+    if b.snapshot.account != account {
+        bail!(
+            "{}: baseline is for account {}, but the current state is account {}",
+            path.display(),
+            b.snapshot.account,
+            account
+        );
+    }
+    Ok((path, b))
+}
+
+/// Loads a snapshot file given as the current state (a baseline's snapshot
+/// is accepted too).
+pub fn load_current(path: &Path) -> Result<Snapshot> {
+    Ok(match baseline::load(path)? {
+        State::Snapshot(s) => s,
+        State::Baseline(b) => b.snapshot,
+    })
+}
+
+/// What `approve` did.
+#[derive(Debug)]
+pub struct ApproveOutcome {
+    pub path: PathBuf,
+    pub approved: Vec<String>,
+    pub whole_state: bool,
+}
+
+pub struct ApproveRequest<'a> {
+    pub ids: &'a [String],
+    pub all: bool,
+    pub reason: &'a str,
+    pub expires: Option<&'a str>,
+    pub by: String,
+}
+
+/// Records approvals in the baseline (atomically), or accepts everything.
+pub fn approve(
+    baseline_path: Option<&Path>,
+    current: &Snapshot,
+    config: &Config,
+    req: ApproveRequest<'_>,
+    now: jiff::Timestamp,
+) -> Result<ApproveOutcome> {
+    if req.reason.trim().is_empty() {
+        bail!("--reason must say why");
+    }
+    if let Some(e) = req.expires {
+        let t = baseline::parse_time(e)
+            .ok_or_else(|| anyhow!("--expires {e:?}: not a date (YYYY-MM-DD) or RFC 3339 time"))?;
+        if t <= now {
+            bail!("--expires {e}: already in the past");
+        }
+    }
+    let (path, mut b) = load_baseline(baseline_path, &current.account)?;
+    let at = now.round(jiff::Unit::Second).unwrap_or(now).to_string();
+    if req.all {
+        let n = diff::diff(&b.snapshot, current, &config.diff_options()?)
+            .changes
+            .len();
+        b.snapshot = current.clone();
+        // Per-change approvals are folded into the new state; keep the log of
+        // whole-state approvals.
+        b.approvals.retain(Approval::is_whole_state);
+        b.approvals.push(Approval {
+            change_id: "*".into(),
+            resource: "*".into(),
+            content: format!("{n} changes accepted"),
+            reason: req.reason.into(),
+            by: req.by,
+            at,
+            expires: None,
+        });
+        baseline::save(&path, &b)?;
+        return Ok(ApproveOutcome {
+            path,
+            approved: vec![],
+            whole_state: true,
+        });
+    }
+    let d = diff::diff(&b.snapshot, current, &config.diff_options()?);
+    let mut approved = Vec::new();
+    let mut missing = Vec::new();
+    for id in req.ids {
+        match d.changes.iter().find(|c| &c.id == id) {
+            None => missing.push(id.as_str()),
+            Some(c) => {
+                let content = baseline::content_hash(current.resources.get(&c.resource.id));
+                // A newer approval of the same resource supersedes older ones.
+                b.approvals
+                    .retain(|a| a.is_whole_state() || a.resource != c.resource.id);
+                b.approvals.push(Approval {
+                    change_id: c.id.clone(),
+                    resource: c.resource.id.clone(),
+                    content,
+                    reason: req.reason.into(),
+                    by: req.by.clone(),
+                    at: at.clone(),
+                    expires: req.expires.map(str::to_string),
+                });
+                approved.push(c.id.clone());
+            }
+        }
+    }
+    if !missing.is_empty() {
+        bail!(
+            "no current change has id {} (run a scan for the current ids); {} left unchanged",
+            missing.join(", "),
+            path.display()
+        );
+    }
+    b.approvals
+        .sort_by(|x, y| (&x.resource, &x.at).cmp(&(&y.resource, &y.at)));
+    baseline::save(&path, &b)?;
+    Ok(ApproveOutcome {
+        path,
+        approved,
+        whole_state: false,
+    })
+}
+
+/// `baseline show` as text.
+pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut s = String::new();
+    let snap = &b.snapshot;
+    let _ = writeln!(s, "baseline {} (account {})", path.display(), snap.account);
+    let _ = writeln!(
+        s,
+        "taken at {} by driftwatch {}",
+        snap.taken_at, snap.driftwatch_version
+    );
+    let _ = writeln!(s, "regions: {}", snap.regions.join(", "));
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in snap.resources.values() {
+        *kinds.entry(&r.kind).or_default() += 1;
+    }
+    let _ = writeln!(s, "resources: {}", snap.resources.len());
+    for (k, n) in kinds {
+        let _ = writeln!(s, "  {k:<34} {n}");
+    }
+    for c in snap
+        .coverage
+        .values()
+        .filter(|c| c.status != crate::model::CoverageStatus::Complete)
+    {
+        let _ = writeln!(
+            s,
+            "  not read: {}/{} {} ({})",
+            c.service,
+            c.region,
+            c.status.as_str(),
+            c.error_code.as_deref().unwrap_or("?")
+        );
+    }
+    let _ = writeln!(s, "approvals: {}", b.approvals.len());
+    for a in &b.approvals {
+        let state = if a.is_whole_state() {
+            "whole state"
+        } else if a.expired(now) {
+            "EXPIRED"
+        } else {
+            "active"
+        };
+        let _ = writeln!(
+            s,
+            "  {} {} [{}] by {} at {}{}: {}",
+            a.change_id,
+            a.resource,
+            state,
+            a.by,
+            a.at,
+            a.expires
+                .as_deref()
+                .map(|e| format!(", expires {e}"))
+                .unwrap_or_default(),
+            a.reason
+        );
+    }
+    s
+}
+
+/// Who is approving when no `--by` is given and no AWS identity is at hand.
+pub fn local_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .map(|u| format!("user:{u}"))
+        .unwrap_or_else(|_| "unknown".into())
+}

@@ -1,0 +1,109 @@
+//! `driftwatch.toml`: the user's configuration, read then validated. Unknown
+//! keys are errors (a typo must not silently disable a rule), reported with
+//! the file and line.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Result};
+use serde::Deserialize;
+
+use crate::diff::{DiffOptions, DEFAULT_IGNORE};
+
+pub const DEFAULT_CONFIG: &str = "driftwatch.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub diff: DiffConfig,
+    /// Where the file came from, for messages.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiffConfig {
+    /// `KIND:PATH` globs of fields not compared. Replaces the defaults.
+    #[serde(default = "default_ignore")]
+    pub ignore: Vec<String>,
+}
+
+impl Default for DiffConfig {
+    fn default() -> Self {
+        DiffConfig {
+            ignore: default_ignore(),
+        }
+    }
+}
+
+fn default_ignore() -> Vec<String> {
+    DEFAULT_IGNORE.iter().map(|s| s.to_string()).collect()
+}
+
+impl Config {
+    /// Reads `--config FILE`, or `./driftwatch.toml` when present, or defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from(DEFAULT_CONFIG);
+                if !p.exists() {
+                    return Ok(Config::default());
+                }
+                p
+            }
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+        let mut c = Config::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        c.path = Some(path);
+        Ok(c)
+    }
+
+    pub fn parse(text: &str) -> Result<Config> {
+        let c: Config = toml::from_str(text).map_err(|e| anyhow!("{}", toml_error(text, &e)))?;
+        c.diff_options()?;
+        Ok(c)
+    }
+
+    pub fn diff_options(&self) -> Result<DiffOptions> {
+        DiffOptions::new(self.diff.ignore.clone()).map_err(|e| anyhow!("[diff] {e}"))
+    }
+}
+
+/// A TOML error as `line N: message`, on one line.
+pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().replace('\n', " ");
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_line() {
+        let e = Config::parse("[diff]\nignore = []\nignroe = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("line 3:"), "{e}");
+        assert!(e.contains("ignroe"), "{e}");
+        let e = Config::parse("[diff]\nignore = [\"nocolon\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("KIND:PATH"), "{e}");
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.diff.ignore.len(), DEFAULT_IGNORE.len());
+    }
+}

@@ -1,0 +1,104 @@
+//! JUnit XML: one test case per change, so CI systems display drift as
+//! failed tests. Unauthorized changes fail; authorized and approved pass;
+//! coverage gaps are reported as an errored case.
+
+use std::io::Write;
+
+use super::Report;
+use crate::attribution::Verdict;
+
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even when escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => o.push('?'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let gaps: Vec<_> = r.incomplete_coverage().collect();
+    let failures = r.summary.unauthorized;
+    let tests = r.changes.len() + 1;
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="driftwatch" tests="{tests}" failures="{failures}" errors="{}">"#,
+        usize::from(!gaps.is_empty())
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="drift {}" tests="{tests}" failures="{failures}" errors="{}" timestamp="{}">"#,
+        xml_escape(&r.account),
+        usize::from(!gaps.is_empty()),
+        xml_escape(&r.taken_at)
+    )?;
+    writeln!(
+        out,
+        r#"    <testcase classname="driftwatch.coverage" name="coverage">"#
+    )?;
+    if !gaps.is_empty() {
+        let text: Vec<String> = gaps
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}/{} {} ({})",
+                    c.service,
+                    c.region,
+                    c.status.as_str(),
+                    c.error_code.as_deref().unwrap_or("?")
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            r#"      <error message="coverage incomplete">{}</error>"#,
+            xml_escape(&text.join("\n"))
+        )?;
+    }
+    writeln!(out, "    </testcase>")?;
+    for c in &r.changes {
+        writeln!(
+            out,
+            r#"    <testcase classname="driftwatch.{}.{}" name="{} {} [{}]">"#,
+            xml_escape(&c.risk),
+            xml_escape(&c.change.resource.kind),
+            xml_escape(&c.change.resource.id),
+            c.change.change.as_str(),
+            xml_escape(&c.change.id)
+        )?;
+        let mut body = c
+            .change
+            .fields
+            .iter()
+            .map(|f| f.short())
+            .collect::<Vec<_>>();
+        body.extend(c.notes.iter().cloned());
+        if c.verdict == Verdict::Unauthorized {
+            writeln!(
+                out,
+                r#"      <failure message="unauthorized change: {}" type="unauthorized">{}</failure>"#,
+                xml_escape(&c.change.summary()),
+                xml_escape(&body.join("\n"))
+            )?;
+        } else {
+            writeln!(
+                out,
+                "      <system-out>{}: {}</system-out>",
+                c.verdict.as_str(),
+                xml_escape(c.decided_by.as_deref().unwrap_or(""))
+            )?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}

@@ -1,0 +1,82 @@
+//! Markdown for a pull-request comment or a ticket.
+
+use std::io::Write;
+
+use super::{by_risk, Report};
+
+/// Escapes table-breaking characters in a cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &r.summary;
+    writeln!(out, "## driftwatch: account {}\n", r.account)?;
+    writeln!(
+        out,
+        "State at {}{}.\n",
+        r.taken_at,
+        r.baseline
+            .as_ref()
+            .map(|b| format!(", compared with baseline `{}` ({})", b.path, b.taken_at))
+            .unwrap_or_default()
+    )?;
+    writeln!(
+        out,
+        "**{} changes**: {} unauthorized, {} authorized, {} approved.{}\n",
+        s.changes,
+        s.unauthorized,
+        s.authorized,
+        s.approved,
+        if s.coverage_complete {
+            ""
+        } else {
+            " **Coverage incomplete.**"
+        }
+    )?;
+    for (risk, changes) in by_risk(r) {
+        writeln!(out, "### {risk}\n")?;
+        writeln!(out, "| verdict | change | resource | what |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        for c in changes {
+            let mut what = c.change.summary();
+            if let Some(d) = &c.decided_by {
+                what.push_str(&format!(" ({d})"));
+            }
+            for n in &c.notes {
+                what.push_str(&format!("\n⚠ {n}"));
+            }
+            writeln!(
+                out,
+                "| {} | {} `{}` | `{}` | {} |",
+                c.verdict.as_str(),
+                c.change.change.as_str(),
+                c.change.id,
+                cell(&c.change.resource.id),
+                cell(&what)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let gaps: Vec<String> = r
+        .incomplete_coverage()
+        .map(|c| {
+            format!(
+                "- not read: `{}/{}` {} ({})",
+                c.service,
+                c.region,
+                c.status.as_str(),
+                c.error_code.as_deref().unwrap_or("?")
+            )
+        })
+        .chain(
+            r.not_compared
+                .iter()
+                .map(|n| format!("- not compared: `{}`: {}", n.scope, n.reason)),
+        )
+        .collect();
+    if !gaps.is_empty() {
+        writeln!(out, "### gaps\n\n{}\n", gaps.join("\n"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+use super::*;
+use crate::attribution::Verdict;
+use crate::diff::{ChangeKind, FieldChange, ResourceRef};
+use serde_json::json;
+
+fn sample() -> Report {
+    let change = |id: &str, kind: &str, native: &str, ck: ChangeKind, verdict: Verdict| {
+        ReportChange {
+            change: Change {
+                id: id.into(),
+                resource: ResourceRef {
+                    id: format!("{kind}/us-east-1/{native}"),
+                    kind: kind.into(),
+                    region: "us-east-1".into(),
+                    native_id: native.into(),
+                    arn: None,
+                },
+                change: ck,
+                fields: if ck == ChangeKind::Modified {
+                    vec![FieldChange {
+                        path: "ingress[+]".into(),
+                        before: None,
+                        after: Some(
+                            json!({"protocol":"tcp","from_port":22,"to_port":22,"source":{"cidr_v4":"0.0.0.0/0"}}),
+                        ),
+                    }]
+                } else {
+                    vec![]
+                },
+            },
+            risk: risk_of_kind(kind).into(),
+            verdict,
+            decided_by: (verdict == Verdict::Approved)
+                .then(|| "approval c-2 by ops: <ticket & 1>".into()),
+            approval: None,
+            notes: vec![],
+        }
+    };
+    let mut r = Report {
+        schema: REPORT_SCHEMA.into(),
+        account: "111122223333".into(),
+        taken_at: "2026-01-02T00:00:00Z".into(),
+        baseline: Some(BaselineInfo {
+            path: "baselines/111122223333.json".into(),
+            taken_at: "2026-01-01T00:00:00Z".into(),
+        }),
+        coverage: vec![
+            Coverage::complete("ec2", "us-east-1"),
+            Coverage {
+                service: "s3".into(),
+                region: "global".into(),
+                status: CoverageStatus::Denied,
+                error_code: Some("AccessDenied".into()),
+                message: None,
+            },
+        ],
+        not_compared: vec![],
+        changes: vec![
+            change(
+                "c-1",
+                "ec2.security_group",
+                "sg-1",
+                ChangeKind::Modified,
+                Verdict::Unauthorized,
+            ),
+            change(
+                "c-2",
+                "ec2.instance",
+                "i-1|x",
+                ChangeKind::Added,
+                Verdict::Approved,
+            ),
+        ],
+        summary: Summary::default(),
+    };
+    r.finish();
+    r
+}
+
+fn rendered(r: &Report, f: Format) -> String {
+    let mut out = Vec::new();
+    render(r, f, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn summary_and_exit_code() {
+    let mut r = sample();
+    assert_eq!(r.summary.changes, 2);
+    assert_eq!(r.summary.unauthorized, 1);
+    assert_eq!(r.summary.approved, 1);
+    assert!(!r.summary.coverage_complete);
+    assert_eq!(r.exit_code(), 1);
+    r.changes.remove(0);
+    r.finish();
+    assert_eq!(
+        r.exit_code(),
+        3,
+        "nothing unauthorized but coverage incomplete"
+    );
+    r.coverage.truncate(1);
+    r.finish();
+    assert_eq!(r.exit_code(), 0);
+}
+
+#[test]
+fn every_format_renders_every_change() {
+    let r = sample();
+    for f in [Format::Table, Format::Json, Format::Markdown, Format::Junit] {
+        let text = rendered(&r, f);
+        for c in &r.changes {
+            assert!(text.contains(&c.change.id), "{f:?} lacks {}", c.change.id);
+        }
+        assert!(
+            text.contains("AccessDenied"),
+            "{f:?} must show the coverage gap"
+        );
+    }
+    let table = rendered(&r, Format::Table);
+    assert!(table.contains("tcp 22 0.0.0.0/0"), "{table}");
+    assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
+    let md = rendered(&r, Format::Markdown);
+    assert!(
+        md.contains("i-1\\|x"),
+        "pipes are escaped in markdown cells"
+    );
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let v: serde_json::Value = serde_json::from_str(&rendered(&sample(), Format::Json)).unwrap();
+    for k in [
+        "schema",
+        "account",
+        "taken_at",
+        "baseline",
+        "coverage",
+        "not_compared",
+        "changes",
+        "summary",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["schema"], "driftwatch.report/v1");
+    let c = &v["changes"][0];
+    for k in ["id", "resource", "change", "fields", "verdict", "risk"] {
+        assert!(c.get(k).is_some(), "change lacks {k}");
+    }
+    for k in ["kind", "id", "region"] {
+        assert!(c["resource"].get(k).is_some(), "resource lacks {k}");
+    }
+    assert_eq!(c["fields"][0]["path"], "ingress[+]");
+    assert!(c["fields"][0].get("before").is_some() && c["fields"][0].get("after").is_some());
+    assert_eq!(c["verdict"], "unauthorized");
+    let back: Report = serde_json::from_value(v).unwrap();
+    assert_eq!(back, sample());
+}
+
+#[test]
+fn junit_is_well_formed_and_fails_unauthorized_only() {
+    let x = rendered(&sample(), Format::Junit);
+    assert_eq!(x.matches("<testcase ").count(), 3);
+    assert_eq!(x.matches("<failure ").count(), 1);
+    assert_eq!(x.matches("<error ").count(), 1);
+    assert!(x.contains("&lt;ticket &amp; 1&gt;"));
+    assert_eq!(
+        x.matches("<testcase").count(),
+        x.matches("</testcase>").count()
+    );
+}
