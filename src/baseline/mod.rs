@@ -132,7 +132,8 @@ pub fn load(path: &Path) -> Result<State> {
     parse(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
-fn parse(bytes: &[u8]) -> Result<State> {
+/// Parses the bytes of a state file (already decompressed).
+pub fn parse(bytes: &[u8]) -> Result<State> {
     #[derive(Deserialize)]
     struct Head {
         schema: Option<serde_json::Value>,

@@ -1,0 +1,185 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[driftwatch] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'driftwatch'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'driftwatch'= {
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand snapshot 'Read the account and write a JSON snapshot of its state'
+            cand scan 'Compare the account with its baseline and report unauthorized change'
+            cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
+            cand baseline 'Save, approve and inspect baselines'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;snapshot'= {
+            cand --profile 'Named profile from the AWS config files'
+            cand --region 'Region to scan for regional services (repeatable); default: every enabled region'
+            cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
+            cand --concurrency 'Maximum API requests in flight'
+            cand -o 'Write the snapshot here (atomically) instead of stdout'
+            cand --output 'Write the snapshot here (atomically) instead of stdout'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;scan'= {
+            cand --profile 'Named profile from the AWS config files'
+            cand --region 'Region to scan for regional services (repeatable); default: every enabled region'
+            cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
+            cand --concurrency 'Maximum API requests in flight'
+            cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
+            cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json)'
+            cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand --output 'Write the report here (atomically) instead of stdout'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;diff'= {
+            cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand --output 'Write the report here (atomically) instead of stdout'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;baseline'= {
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand save 'Write the account''s current state as its baseline'
+            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand show 'Summarize a baseline and its approvals'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;baseline;save'= {
+            cand --profile 'Named profile from the AWS config files'
+            cand --region 'Region to scan for regional services (repeatable); default: every enabled region'
+            cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
+            cand --concurrency 'Maximum API requests in flight'
+            cand --from 'Take the state from this snapshot file instead of reading the account'
+            cand --out 'Where to write (default: baselines/<account-id>.json; .gz compresses)'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;baseline;approve'= {
+            cand --reason 'Why these changes are acceptable (kept in the baseline)'
+            cand --expires 'Until when (YYYY-MM-DD, end of that day UTC, or RFC 3339); the change re-opens after'
+            cand --by 'Who approves (default: the AWS caller identity, or $USER with --snapshot)'
+            cand --profile 'Named profile from the AWS config files'
+            cand --region 'Region to scan for regional services (repeatable); default: every enabled region'
+            cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
+            cand --concurrency 'Maximum API requests in flight'
+            cand --snapshot 'Current state from this snapshot file instead of reading the account'
+            cand --baseline 'Baseline to update (default: baselines/<account-id>.json)'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand --all 'Accept the whole current state as the new baseline'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;baseline;show'= {
+            cand --json 'Output as JSON instead of text'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;baseline;help'= {
+            cand save 'Write the account''s current state as its baseline'
+            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand show 'Summarize a baseline and its approvals'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;baseline;help;save'= {
+        }
+        &'driftwatch;baseline;help;approve'= {
+        }
+        &'driftwatch;baseline;help;show'= {
+        }
+        &'driftwatch;baseline;help;help'= {
+        }
+        &'driftwatch;completions'= {
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;help'= {
+            cand snapshot 'Read the account and write a JSON snapshot of its state'
+            cand scan 'Compare the account with its baseline and report unauthorized change'
+            cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
+            cand baseline 'Save, approve and inspect baselines'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;help;snapshot'= {
+        }
+        &'driftwatch;help;scan'= {
+        }
+        &'driftwatch;help;diff'= {
+        }
+        &'driftwatch;help;baseline'= {
+            cand save 'Write the account''s current state as its baseline'
+            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand show 'Summarize a baseline and its approvals'
+        }
+        &'driftwatch;help;baseline;save'= {
+        }
+        &'driftwatch;help;baseline;approve'= {
+        }
+        &'driftwatch;help;baseline;show'= {
+        }
+        &'driftwatch;help;completions'= {
+        }
+        &'driftwatch;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,118 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_driftwatch_global_optspecs
+    string join \n q/quiet v/verbose h/help V/version
+end
+
+function __fish_driftwatch_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_driftwatch_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_driftwatch_using_subcommand
+    set -l cmd (__fish_driftwatch_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -s V -l version -d 'Print version'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l profile -d 'Named profile from the AWS config files' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s o -l output -d 'Write the snapshot here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l profile -d 'Named profile from the AWS config files' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
+json\t''
+markdown\t''
+junit\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
+json\t''
+markdown\t''
+junit\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "save" -d 'Write the account\'s current state as its baseline'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "show" -d 'Summarize a baseline and its approvals'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l profile -d 'Named profile from the AWS config files' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l from -d 'Take the state from this snapshot file instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l reason -d 'Why these changes are acceptable (kept in the baseline)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l expires -d 'Until when (YYYY-MM-DD, end of that day UTC, or RFC 3339); the change re-opens after' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l by -d 'Who approves (default: the AWS caller identity, or $USER with --snapshot)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l profile -d 'Named profile from the AWS config files' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l snapshot -d 'Current state from this snapshot file instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l baseline -d 'Baseline to update (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l all -d 'Accept the whole current state as the new baseline'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -l json -d 'Output as JSON instead of text'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "save" -d 'Write the account\'s current state as its baseline'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "show" -d 'Summarize a baseline and its approvals'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "completions" -d 'Print shell completions'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "save" -d 'Write the account\'s current state as its baseline'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "show" -d 'Summarize a baseline and its approvals'

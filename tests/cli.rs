@@ -1,0 +1,300 @@
+//! The command line without AWS: completions, bad input of every kind, atomic
+//! baseline writes under kill -9, and `diff` of two files.
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::path::Path;
+
+const SHELLS: [(&str, &str); 5] = [
+    ("bash", "driftwatch.bash"),
+    ("zsh", "_driftwatch"),
+    ("fish", "driftwatch.fish"),
+    ("elvish", "driftwatch.elv"),
+    ("powershell", "_driftwatch.ps1"),
+];
+
+#[test]
+fn completions_are_generated_and_not_stale() {
+    let update = std::env::var_os("DRIFTWATCH_UPDATE_COMPLETIONS").is_some();
+    for (shell, file) in SHELLS {
+        let out = run(driftwatch().args(["completions", shell]));
+        assert_eq!(code(&out), 0);
+        assert!(out.stdout.len() > 500, "{shell} completions look empty");
+        let path = repo_root().join("completions").join(file);
+        if update {
+            std::fs::write(&path, &out.stdout).unwrap();
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            committed == out.stdout,
+            "completions/{file} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test cli completions`"
+        );
+    }
+}
+
+fn minimal_snapshot(account: &str, resources: serde_json::Value) -> serde_json::Value {
+    json!({
+        "schema": "driftwatch.snapshot/v1",
+        "account": account,
+        "taken_at": "2026-01-01T00:00:00Z",
+        "driftwatch_version": "0.1.0",
+        "regions": ["us-east-1"],
+        "coverage": {
+            "ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}
+        },
+        "resources": resources
+    })
+}
+
+fn sg(id: &str, ports: &[i32]) -> (String, serde_json::Value) {
+    let rules: Vec<_> = ports
+        .iter()
+        .map(|p| json!({"protocol": "tcp", "from_port": p, "to_port": p, "source": {"cidr_v4": "0.0.0.0/0"}}))
+        .collect();
+    (
+        format!("ec2.security_group/us-east-1/{id}"),
+        json!({"kind": "ec2.security_group", "region": "us-east-1", "native_id": id,
+               "attrs": {"name": id, "ingress": rules, "egress": []}}),
+    )
+}
+
+fn write(p: &Path, v: &serde_json::Value) {
+    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+#[test]
+fn diff_of_two_files_in_every_format() {
+    let dir = tempdir();
+    let (k1, v1) = sg("sg-1", &[443]);
+    let (_, v2) = sg("sg-1", &[443, 22]);
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write(
+        &old,
+        &minimal_snapshot("111122223333", json!({ k1.clone(): v1 })),
+    );
+    write(&new, &minimal_snapshot("111122223333", json!({ k1: v2 })));
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "json"]));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["changes"][0]["fields"][0]["path"], "ingress[+]");
+    let id = r["changes"][0]["id"].as_str().unwrap().to_string();
+    for f in ["table", "markdown", "junit"] {
+        let out = run(driftwatch()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["--format", f]));
+        assert_eq!(code(&out), 1);
+        assert!(stdout(&out).contains(&id), "{f}: {}", stdout(&out));
+    }
+    // Piped stdout without --format gets JSON.
+    let out = run(driftwatch().arg("diff").arg(&old).arg(&old));
+    assert_eq!(code(&out), 0);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["summary"]["changes"], 0);
+    // --output writes the report and leaves stdout empty.
+    let rep = dir.path().join("report.md");
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "markdown", "--output"])
+        .arg(&rep));
+    assert_eq!(code(&out), 1);
+    assert!(out.stdout.is_empty());
+    assert!(std::fs::read_to_string(&rep).unwrap().contains(&id));
+}
+
+/// Runs driftwatch expecting exit 2 with one error line containing `needle`.
+fn expect_bad(args: &[&str], needle: &str) {
+    let out = run(driftwatch().args(args));
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{args:?}: {err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: expected {needle:?} in {err}"
+    );
+    assert!(out.stdout.is_empty(), "{args:?}: stdout must stay empty");
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_2() {
+    let dir = tempdir();
+    let d = |n: &str| dir.path().join(n).display().to_string();
+    let (k, v) = sg("sg-1", &[443]);
+    let good = d("good.json");
+    write(
+        Path::new(&good),
+        &minimal_snapshot("111122223333", json!({ k: v })),
+    );
+
+    std::fs::write(
+        d("corrupt.json"),
+        "{\"schema\": \"driftwatch.baseline/v1\", \"snapshot\": {",
+    )
+    .unwrap();
+    std::fs::write(d("future.json"), r#"{"schema":"driftwatch.baseline/v7"}"#).unwrap();
+    std::fs::write(d("truncated.json.gz"), [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00]).unwrap();
+    std::fs::write(
+        d("bad.toml"),
+        "[diff]\nignore = [\"ec2.instance:state\"]\nbogus = true\n",
+    )
+    .unwrap();
+
+    for (file, needle) in [
+        ("corrupt.json", "corrupt.json: not valid JSON"),
+        (
+            "future.json",
+            "future.json: unknown schema version \"driftwatch.baseline/v7\"",
+        ),
+        (
+            "truncated.json.gz",
+            "truncated.json.gz: corrupt or truncated gzip",
+        ),
+    ] {
+        expect_bad(&["diff", &d(file), &good], needle);
+        expect_bad(
+            &["scan", "--snapshot", &good, "--baseline", &d(file)],
+            needle,
+        );
+    }
+    expect_bad(
+        &["diff", &d("missing.json"), &good],
+        "missing.json: cannot read",
+    );
+    expect_bad(
+        &["diff", &good, &good, "--config", &d("bad.toml")],
+        "bad.toml: line 3:",
+    );
+    expect_bad(
+        &["scan", "--snapshot", &good, "--baseline", &d("nope.json")],
+        "no baseline (create one with",
+    );
+    expect_bad(&["scna"], "unrecognized subcommand");
+    expect_bad(
+        &["diff", &good, &good, "--format", "yaml"],
+        "invalid value 'yaml'",
+    );
+    expect_bad(
+        &[
+            "baseline",
+            "approve",
+            "c-1",
+            "--reason",
+            "x",
+            "--expires",
+            "someday",
+            "--snapshot",
+            &good,
+            "--baseline",
+            &good,
+        ],
+        "--expires \"someday\": not a date",
+    );
+    // A baseline for another account is refused.
+    let other = d("other.json");
+    write(
+        Path::new(&other),
+        &minimal_snapshot("999999999999", json!({})),
+    );
+    expect_bad(
+        &["scan", "--snapshot", &good, "--baseline", &other],
+        "baseline is for account 999999999999",
+    );
+
+    // None of the failed runs touched the files they were given.
+    assert_eq!(
+        std::fs::read_to_string(d("corrupt.json")).unwrap(),
+        "{\"schema\": \"driftwatch.baseline/v1\", \"snapshot\": {"
+    );
+    // Approving into a corrupt baseline fails and leaves it as it was.
+    expect_bad(
+        &[
+            "baseline",
+            "approve",
+            "--all",
+            "--reason",
+            "x",
+            "--snapshot",
+            &good,
+            "--baseline",
+            &d("corrupt.json"),
+        ],
+        "corrupt.json: not valid JSON",
+    );
+    assert_eq!(
+        std::fs::read_to_string(d("corrupt.json")).unwrap(),
+        "{\"schema\": \"driftwatch.baseline/v1\", \"snapshot\": {"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn baseline_save_is_atomic_under_kill_9() {
+    let dir = tempdir();
+    // A snapshot big enough that writing it takes a while.
+    let mut resources = serde_json::Map::new();
+    for i in 0..40_000 {
+        let (k, v) = sg(&format!("sg-{i:08}"), &[22, 80, 443, 8080]);
+        resources.insert(k, v);
+    }
+    let big = dir.path().join("big.json");
+    write(
+        &big,
+        &minimal_snapshot("111122223333", serde_json::Value::Object(resources)),
+    );
+    let small = dir.path().join("small.json");
+    write(&small, &minimal_snapshot("111122223333", json!({})));
+    let target = dir.path().join("baseline.json");
+    let out = run(driftwatch()
+        .args(["baseline", "save", "--quiet", "--from"])
+        .arg(&small)
+        .arg("--out")
+        .arg(&target));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let old = std::fs::read(&target).unwrap();
+
+    let mut killed_mid_write = 0;
+    for delay_ms in [5u64, 20, 40, 60, 80, 100, 130, 160, 200, 250] {
+        let mut child = driftwatch()
+            .args(["baseline", "save", "--quiet", "--from"])
+            .arg(&big)
+            .arg("--out")
+            .arg(&target)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        let now = std::fs::read(&target).unwrap();
+        if !status.success() {
+            killed_mid_write += 1;
+        }
+        if now != old {
+            // Must be the complete new baseline, never a torn file.
+            let v: serde_json::Value =
+                serde_json::from_slice(&now).expect("a torn baseline was left behind");
+            assert_eq!(
+                v["snapshot"]["resources"].as_object().unwrap().len(),
+                40_000
+            );
+            // Reset for the next round.
+            std::fs::write(&target, &old).unwrap();
+        }
+    }
+    assert!(
+        killed_mid_write > 0,
+        "no run was killed before finishing; the test proves nothing"
+    );
+}
