@@ -31,6 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Read the account and write a JSON snapshot of its state')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Compare the account with its baseline and report unauthorized change')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the posture checks alone on the account or a snapshot file')
+            [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -59,8 +61,54 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Maximum API requests in flight')
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Use this snapshot file as the current state instead of reading the account')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json)')
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
+            [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'driftwatch;check' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config files')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to scan for regional services (repeatable); default: every enabled region')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Maximum API requests in flight')
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Check this snapshot file instead of reading the account')
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
+            [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'driftwatch;checks' {
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every check with its id, severity and risk')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print a check''s rationale, remediation, references and expression')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'driftwatch;checks;list' {
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files from this directory (repeatable)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -68,6 +116,32 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'driftwatch;checks;explain' {
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files from this directory (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'driftwatch;checks;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every check with its id, severity and risk')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print a check''s rationale, remediation, references and expression')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'driftwatch;checks;help;list' {
+            break
+        }
+        'driftwatch;checks;help;explain' {
+            break
+        }
+        'driftwatch;checks;help;help' {
             break
         }
         'driftwatch;diff' {
@@ -171,6 +245,8 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         'driftwatch;help' {
             [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Read the account and write a JSON snapshot of its state')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Compare the account with its baseline and report unauthorized change')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the posture checks alone on the account or a snapshot file')
+            [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -181,6 +257,20 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             break
         }
         'driftwatch;help;scan' {
+            break
+        }
+        'driftwatch;help;check' {
+            break
+        }
+        'driftwatch;help;checks' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every check with its id, severity and risk')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print a check''s rationale, remediation, references and expression')
+            break
+        }
+        'driftwatch;help;checks;list' {
+            break
+        }
+        'driftwatch;help;checks;explain' {
             break
         }
         'driftwatch;help;diff' {

@@ -19,6 +19,12 @@ _driftwatch() {
             driftwatch,baseline)
                 cmd="driftwatch__subcmd__baseline"
                 ;;
+            driftwatch,check)
+                cmd="driftwatch__subcmd__check"
+                ;;
+            driftwatch,checks)
+                cmd="driftwatch__subcmd__checks"
+                ;;
             driftwatch,completions)
                 cmd="driftwatch__subcmd__completions"
                 ;;
@@ -58,8 +64,32 @@ _driftwatch() {
             driftwatch__subcmd__baseline__subcmd__help,show)
                 cmd="driftwatch__subcmd__baseline__subcmd__help__subcmd__show"
                 ;;
+            driftwatch__subcmd__checks,explain)
+                cmd="driftwatch__subcmd__checks__subcmd__explain"
+                ;;
+            driftwatch__subcmd__checks,help)
+                cmd="driftwatch__subcmd__checks__subcmd__help"
+                ;;
+            driftwatch__subcmd__checks,list)
+                cmd="driftwatch__subcmd__checks__subcmd__list"
+                ;;
+            driftwatch__subcmd__checks__subcmd__help,explain)
+                cmd="driftwatch__subcmd__checks__subcmd__help__subcmd__explain"
+                ;;
+            driftwatch__subcmd__checks__subcmd__help,help)
+                cmd="driftwatch__subcmd__checks__subcmd__help__subcmd__help"
+                ;;
+            driftwatch__subcmd__checks__subcmd__help,list)
+                cmd="driftwatch__subcmd__checks__subcmd__help__subcmd__list"
+                ;;
             driftwatch__subcmd__help,baseline)
                 cmd="driftwatch__subcmd__help__subcmd__baseline"
+                ;;
+            driftwatch__subcmd__help,check)
+                cmd="driftwatch__subcmd__help__subcmd__check"
+                ;;
+            driftwatch__subcmd__help,checks)
+                cmd="driftwatch__subcmd__help__subcmd__checks"
                 ;;
             driftwatch__subcmd__help,completions)
                 cmd="driftwatch__subcmd__help__subcmd__completions"
@@ -85,6 +115,12 @@ _driftwatch() {
             driftwatch__subcmd__help__subcmd__baseline,show)
                 cmd="driftwatch__subcmd__help__subcmd__baseline__subcmd__show"
                 ;;
+            driftwatch__subcmd__help__subcmd__checks,explain)
+                cmd="driftwatch__subcmd__help__subcmd__checks__subcmd__explain"
+                ;;
+            driftwatch__subcmd__help__subcmd__checks,list)
+                cmd="driftwatch__subcmd__help__subcmd__checks__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -92,7 +128,7 @@ _driftwatch() {
 
     case "${cmd}" in
         driftwatch)
-            opts="-q -v -h -V --quiet --verbose --help --version snapshot scan diff baseline completions help"
+            opts="-q -v -h -V --quiet --verbose --help --version snapshot scan check checks diff baseline completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +331,174 @@ _driftwatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftwatch__subcmd__check)
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks)
+            opts="-q -v -h --quiet --verbose --help list explain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__explain)
+            opts="-q -v -h --checks --config --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__help)
+            opts="list explain help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__checks__subcmd__list)
+            opts="-q -v -h --checks --config --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftwatch__subcmd__completions)
             opts="-q -v -h --quiet --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -336,7 +540,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__help)
-            opts="snapshot scan diff baseline completions help"
+            opts="snapshot scan check checks diff baseline completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -392,6 +596,62 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__help__subcmd__baseline__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__help__subcmd__checks)
+            opts="list explain"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__help__subcmd__checks__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        driftwatch__subcmd__help__subcmd__checks__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -476,7 +736,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +764,14 @@ _driftwatch() {
                     ;;
                 --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -28,6 +28,8 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --version 'Print version'
             cand snapshot 'Read the account and write a JSON snapshot of its state'
             cand scan 'Compare the account with its baseline and report unauthorized change'
+            cand check 'Run the posture checks alone on the account or a snapshot file'
+            cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
             cand completions 'Print shell completions'
@@ -54,8 +56,51 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --concurrency 'Maximum API requests in flight'
             cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
             cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json)'
+            cand --checks 'More check files (*.toml) from this directory (repeatable)'
+            cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand --no-checks 'Do not run posture checks'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;check'= {
+            cand --profile 'Named profile from the AWS config files'
+            cand --region 'Region to scan for regional services (repeatable); default: every enabled region'
+            cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
+            cand --concurrency 'Maximum API requests in flight'
+            cand --snapshot 'Check this snapshot file instead of reading the account'
+            cand --checks 'More check files (*.toml) from this directory (repeatable)'
+            cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
+            cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand --output 'Write the report here (atomically) instead of stdout'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand --no-checks 'Do not run posture checks'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;checks'= {
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List every check with its id, severity and risk'
+            cand explain 'Print a check''s rationale, remediation, references and expression'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;checks;list'= {
+            cand --checks 'More check files from this directory (repeatable)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
             cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -63,6 +108,27 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --verbose 'More log output on stderr (-v info, -vv debug)'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'driftwatch;checks;explain'= {
+            cand --checks 'More check files from this directory (repeatable)'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'driftwatch;checks;help'= {
+            cand list 'List every check with its id, severity and risk'
+            cand explain 'Print a check''s rationale, remediation, references and expression'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'driftwatch;checks;help;list'= {
+        }
+        &'driftwatch;checks;help;explain'= {
+        }
+        &'driftwatch;checks;help;help'= {
         }
         &'driftwatch;diff'= {
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
@@ -154,6 +220,8 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;help'= {
             cand snapshot 'Read the account and write a JSON snapshot of its state'
             cand scan 'Compare the account with its baseline and report unauthorized change'
+            cand check 'Run the posture checks alone on the account or a snapshot file'
+            cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
             cand completions 'Print shell completions'
@@ -162,6 +230,16 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;help;snapshot'= {
         }
         &'driftwatch;help;scan'= {
+        }
+        &'driftwatch;help;check'= {
+        }
+        &'driftwatch;help;checks'= {
+            cand list 'List every check with its id, severity and risk'
+            cand explain 'Print a check''s rationale, remediation, references and expression'
+        }
+        &'driftwatch;help;checks;list'= {
+        }
+        &'driftwatch;help;checks;explain'= {
         }
         &'driftwatch;help;diff'= {
         }

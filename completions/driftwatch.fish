@@ -30,6 +30,8 @@ complete -c driftwatch -n "__fish_driftwatch_needs_command" -s h -l help -d 'Pri
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -s V -l version -d 'Print version'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "checks" -d 'List and explain the posture checks'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "baseline" -d 'Save, approve and inspect baselines'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -48,15 +50,62 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
 junit\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l profile -d 'Named profile from the AWS config files' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l snapshot -d 'Check this snapshot file instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
+json\t''
+markdown\t''
+junit\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "list" -d 'List every check with its id, severity and risk'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l checks -d 'More check files from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l checks -d 'More check files from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every check with its id, severity and risk'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -107,12 +156,16 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "completions" -d 'Print shell completions'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan diff baseline completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "checks" -d 'List and explain the posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "completions" -d 'Print shell completions'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "list" -d 'List every check with its id, severity and risk'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "save" -d 'Write the account\'s current state as its baseline'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "show" -d 'Summarize a baseline and its approvals'

@@ -40,6 +40,12 @@ pub enum Command {
     /// Compare the account with its baseline and report unauthorized change.
     #[command(after_help = EXIT_CODES_HELP)]
     Scan(ScanArgs),
+    /// Run the posture checks alone on the account or a snapshot file.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check(CheckCommandArgs),
+    /// List and explain the posture checks.
+    #[command(subcommand)]
+    Checks(ChecksCommand),
     /// Compare two snapshot or baseline files (no AWS access needed).
     #[command(after_help = EXIT_CODES_HELP)]
     Diff(DiffArgs),
@@ -114,7 +120,59 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     #[command(flatten)]
+    pub checks: CheckArgs,
+    #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// More check files (*.toml) from this directory (repeatable).
+    #[arg(long = "checks", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Unsuppressed findings at or above this severity make the exit code 1.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: crate::checks::Severity,
+    /// Do not run posture checks.
+    #[arg(long)]
+    pub no_checks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckCommandArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Check this snapshot file instead of reading the account.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List every check with its id, severity and risk.
+    List {
+        /// More check files from this directory (repeatable).
+        #[arg(long = "checks", value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Configuration file (default: ./driftwatch.toml when present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Print a check's rationale, remediation, references and expression.
+    Explain {
+        /// The check id, e.g. SG002.
+        id: String,
+        /// More check files from this directory (repeatable).
+        #[arg(long = "checks", value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Configuration file (default: ./driftwatch.toml when present).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,10 +7,87 @@ use anyhow::{anyhow, bail, Result};
 
 use crate::attribution::judge_by_approvals;
 use crate::baseline::{self, Approval, Baseline, State};
+use crate::checks::{suppress, Check, Finding, Severity};
 use crate::config::Config;
 use crate::diff::{self, DiffResult};
 use crate::model::Snapshot;
 use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange, Summary, REPORT_SCHEMA};
+
+/// What to evaluate besides drift.
+#[derive(Clone, Copy)]
+pub struct CheckPlan<'a> {
+    pub checks: &'a [Check],
+    pub fail_on: Severity,
+}
+
+impl CheckPlan<'_> {
+    pub const NONE: CheckPlan<'static> = CheckPlan {
+        checks: &[],
+        fail_on: Severity::High,
+    };
+}
+
+/// The check registry for a run: built-ins, `[checks] dirs`, then `--checks` dirs.
+pub fn load_checks(config: &Config, extra: &[PathBuf]) -> Result<Vec<Check>> {
+    let mut dirs = config.checks.dirs.clone();
+    dirs.extend(extra.iter().cloned());
+    for id in &config.checks.disable {
+        if !crate::checks::registry(&dirs)?.iter().any(|c| &c.id == id) {
+            bail!("[checks] disable names {id}, which is not a check");
+        }
+    }
+    crate::checks::registry(&dirs)
+}
+
+/// Runs the checks and applies suppressions; check evaluation errors and
+/// suppression notices come back as warnings.
+pub fn evaluate_checks(
+    snap: &Snapshot,
+    config: &Config,
+    plan: CheckPlan<'_>,
+    now: jiff::Timestamp,
+) -> (Vec<Finding>, Vec<String>) {
+    if plan.checks.is_empty() {
+        return (vec![], vec![]);
+    }
+    let (mut findings, errors) = crate::checks::evaluate(plan.checks, snap, &config.checks, now);
+    let mut warnings: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            format!(
+                "check {} could not be evaluated on {}: {}",
+                e.check, e.resource, e.message
+            )
+        })
+        .collect();
+    warnings.extend(suppress::apply(&mut findings, &config.suppress, now));
+    (findings, warnings)
+}
+
+/// Builds a report of posture findings alone (`driftwatch check`).
+pub fn check_report(
+    current: &Snapshot,
+    config: &Config,
+    plan: CheckPlan<'_>,
+    now: jiff::Timestamp,
+) -> Report {
+    let (findings, warnings) = evaluate_checks(current, config, plan, now);
+    let mut r = Report {
+        schema: REPORT_SCHEMA.into(),
+        account: current.account.clone(),
+        taken_at: current.taken_at.clone(),
+        baseline: None,
+        coverage: current.coverage.values().cloned().collect(),
+        not_compared: vec![],
+        changes: vec![],
+        findings,
+        fail_on: plan.fail_on,
+        warnings,
+        summary: Summary::default(),
+    };
+    r.finish();
+    r
+}
 
 /// Builds a report from a baseline and a current state.
 pub fn build_report(
@@ -18,12 +95,14 @@ pub fn build_report(
     baseline_path: Option<&Path>,
     current: &Snapshot,
     config: &Config,
+    plan: CheckPlan<'_>,
     now: jiff::Timestamp,
 ) -> Result<Report> {
     let DiffResult {
         changes,
         not_compared,
     } = diff::diff(&baseline.snapshot, current, &config.diff_options()?);
+    let (findings, warnings) = evaluate_checks(current, config, plan, now);
     let changes = changes
         .into_iter()
         .map(|c| {
@@ -51,6 +130,9 @@ pub fn build_report(
         coverage: current.coverage.values().cloned().collect(),
         not_compared,
         changes,
+        findings,
+        fail_on: plan.fail_on,
+        warnings,
         summary: Summary::default(),
     };
     r.finish();
@@ -66,6 +148,7 @@ pub fn diff_files(old: &Path, new: &Path, config: &Config) -> Result<Report> {
         Some(old),
         n.snapshot(),
         config,
+        CheckPlan::NONE,
         jiff::Timestamp::now(),
     )
 }

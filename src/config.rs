@@ -16,6 +16,10 @@ pub const DEFAULT_CONFIG: &str = "driftwatch.toml";
 pub struct Config {
     #[serde(default)]
     pub diff: DiffConfig,
+    #[serde(default)]
+    pub checks: crate::checks::ChecksConfig,
+    #[serde(default)]
+    pub suppress: Vec<crate::checks::suppress::Suppression>,
     /// Where the file came from, for messages.
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -64,12 +68,28 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config> {
         let c: Config = toml::from_str(text).map_err(|e| anyhow!("{}", toml_error(text, &e)))?;
         c.diff_options()?;
+        for sup in &c.suppress {
+            sup.validate()?;
+        }
+        if let Err(e) = regex_lite_check(&c.checks.internal_name_pattern) {
+            return Err(anyhow!("[checks] internal_name_pattern: {e}"));
+        }
         Ok(c)
     }
 
     pub fn diff_options(&self) -> Result<DiffOptions> {
         DiffOptions::new(self.diff.ignore.clone()).map_err(|e| anyhow!("[diff] {e}"))
     }
+}
+
+/// The pattern is handed to CEL's `matches`; catch a bad one at load time.
+fn regex_lite_check(p: &str) -> Result<()> {
+    let prog = crate::checks::cel_env()
+        .compile(&format!("'x'.matches({})", serde_json::to_string(p)?))
+        .map_err(|e| anyhow!("{e}"))?;
+    prog.execute(&cel::Context::with_env(crate::checks::cel_env()))
+        .map(|_| ())
+        .map_err(|e| anyhow!("not a valid regular expression: {e}"))
 }
 
 /// A TOML error as `line N: message`, on one line.
@@ -99,6 +119,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("KIND:PATH"), "{e}");
+    }
+
+    #[test]
+    fn suppressions_need_owner_reason_and_a_real_date() {
+        let ok = "[[suppress]]\ncheck = \"SG002\"\nresource = \"ec2.security_group/*/sg-1\"\nreason = \"bastion\"\nowner = \"alice\"\nexpires = \"2030-01-01\"\n";
+        assert_eq!(Config::parse(ok).unwrap().suppress.len(), 1);
+        let e = Config::parse(&ok.replace("2030-01-01", "soon"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expires \"soon\""), "{e}");
+        let e = Config::parse(&ok.replace("owner = \"alice\"\n", ""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("line 1:") && e.contains("owner"), "{e}");
+        let e = Config::parse("[checks]\ninternal_name_pattern = \"(\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("internal_name_pattern"), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod aws;
 pub mod baseline;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -163,6 +164,22 @@ fn current_state(
     }
 }
 
+fn checks_for(config: &Config, args: &cli::CheckArgs) -> Result<Vec<checks::Check>> {
+    if args.no_checks {
+        return Ok(vec![]);
+    }
+    commands::load_checks(config, &args.dirs)
+}
+
+/// Warnings go to stderr too, where cron mail and CI logs will show them.
+fn warn_all(report: &Report, quiet: bool) {
+    if !quiet {
+        for w in &report.warnings {
+            eprintln!("driftwatch: warning: {w}");
+        }
+    }
+}
+
 /// Renders a report where the user asked; returns its exit code.
 fn deliver(report: &Report, args: &ReportArgs) -> Result<u8> {
     let format = args.format.unwrap_or(
@@ -194,14 +211,67 @@ pub fn run(cli: Cli) -> Result<u8> {
             let config = Config::load(args.report.config.as_deref())?;
             let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
             let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
+            let checks = checks_for(&config, &args.checks)?;
+            let plan = commands::CheckPlan {
+                checks: &checks,
+                fail_on: args.checks.fail_on,
+            };
             let report = commands::build_report(
                 &base,
                 Some(&path),
                 &current,
                 &config,
+                plan,
                 jiff::Timestamp::now(),
             )?;
+            warn_all(&report, cli.quiet);
             deliver(&report, &args.report)
+        }
+        Command::Check(args) => {
+            let config = Config::load(args.report.config.as_deref())?;
+            let checks = checks_for(&config, &args.checks)?;
+            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
+            let plan = commands::CheckPlan {
+                checks: &checks,
+                fail_on: args.checks.fail_on,
+            };
+            let report = commands::check_report(&current, &config, plan, jiff::Timestamp::now());
+            warn_all(&report, cli.quiet);
+            deliver(&report, &args.report)
+        }
+        Command::Checks(cli::ChecksCommand::List { dirs, config }) => {
+            let config = Config::load(config.as_deref())?;
+            let checks = commands::load_checks(&config, &dirs)?;
+            let mut t = comfy_table::Table::new();
+            t.load_preset(comfy_table::presets::NOTHING)
+                .set_header(["id", "severity", "risk", "title"]);
+            for c in &checks {
+                let disabled = if config.checks.disable.contains(&c.id) {
+                    " (disabled)"
+                } else {
+                    ""
+                };
+                t.add_row([
+                    c.id.clone(),
+                    c.severity.as_str().to_string(),
+                    c.risk.clone(),
+                    format!("{}{disabled}", c.title),
+                ]);
+            }
+            emit(None, format!("{t}\n").as_bytes())?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Checks(cli::ChecksCommand::Explain { id, dirs, config }) => {
+            let config = Config::load(config.as_deref())?;
+            let checks = commands::load_checks(&config, &dirs)?;
+            let c = checks
+                .iter()
+                .find(|c| c.id.eq_ignore_ascii_case(&id))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no check has id {id} (see `driftwatch checks list`)")
+                })?;
+            emit(None, checks::explain(c).as_bytes())?;
+            Ok(EXIT_CLEAN)
         }
         Command::Diff(args) => {
             let config = Config::load(args.report.config.as_deref())?;

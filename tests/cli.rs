@@ -298,3 +298,17 @@ fn baseline_save_is_atomic_under_kill_9() {
         "no run was killed before finishing; the test proves nothing"
     );
 }
+
+#[test]
+fn readme_lists_every_check_with_severity_and_risk() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let out = run(driftwatch().args(["checks", "list"]));
+    for line in stdout(&out).lines().skip(1) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.len() < 3 {
+            continue;
+        }
+        let row = format!("| `{}` | {} | {} |", cols[0], cols[1], cols[2]);
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+}

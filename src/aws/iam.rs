@@ -9,7 +9,7 @@ use aws_sdk_iam::Client;
 use serde_json::Value;
 
 use super::{classify, ts, Ctx, Failure, Part};
-use crate::model::kinds::{self, AccessKey, Group, ManagedPolicy, Role, User};
+use crate::model::kinds::{self, AccessKey, AccountSummary, Group, ManagedPolicy, Role, User};
 use crate::model::{policy, Coverage, Fetched, Resource, Tags, GLOBAL};
 
 fn doc(raw: Option<&str>) -> Value {
@@ -197,8 +197,33 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
     let per_user = futures::future::join_all(users.into_iter().map(|(name, arn, user)| {
         let c = c.clone();
         async move { user_details(ctx, &c, name, arn, user).await }
-    }))
-    .await;
+    }));
+    let (per_user, summary) = tokio::join!(per_user, ctx.call(c.get_account_summary().send()));
+    let (keys, mfa) = match summary {
+        Ok(o) => {
+            let m = o.summary_map();
+            let flag = |k: &str| {
+                m.and_then(|m| m.get(&aws_sdk_iam::types::SummaryKeyType::from(k)))
+                    .map(|v| Fetched::Present(*v > 0))
+                    .unwrap_or(Fetched::Absent)
+            };
+            (flag("AccountAccessKeysPresent"), flag("AccountMFAEnabled"))
+        }
+        Err(e) => {
+            let code = classify(&e).code;
+            (Fetched::Unknown(code.clone()), Fetched::Unknown(code))
+        }
+    };
+    part.resources.push(Resource::new(
+        kinds::IAM_ACCOUNT_SUMMARY,
+        GLOBAL,
+        "account",
+        None,
+        &AccountSummary {
+            root_access_keys_present: keys,
+            root_mfa_enabled: mfa,
+        },
+    ));
     let mut failure: Option<Failure> = None;
     for (mut resources, f) in per_user {
         part.resources.append(&mut resources);

@@ -21,6 +21,7 @@ pub const IAM_ROLE: &str = "iam.role";
 pub const IAM_GROUP: &str = "iam.group";
 pub const IAM_POLICY: &str = "iam.policy";
 pub const IAM_ACCESS_KEY: &str = "iam.access_key";
+pub const IAM_ACCOUNT_SUMMARY: &str = "iam.account_summary";
 pub const ROUTE53_ZONE: &str = "route53.zone";
 pub const ROUTE53_RECORD: &str = "route53.record";
 
@@ -36,6 +37,7 @@ pub const ALL_KINDS: &[&str] = &[
     IAM_GROUP,
     IAM_POLICY,
     IAM_ACCESS_KEY,
+    IAM_ACCOUNT_SUMMARY,
     ROUTE53_ZONE,
     ROUTE53_RECORD,
 ];
@@ -238,6 +240,13 @@ pub struct AccessKey {
     pub user: String,
     pub status: String,
     pub created: Option<String>,
+}
+
+/// Account-wide IAM facts (GetAccountSummary) that have no resource of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AccountSummary {
+    pub root_access_keys_present: Fetched<bool>,
+    pub root_mfa_enabled: Fetched<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -26,8 +26,8 @@ pub(crate) fn xml_escape(s: &str) -> String {
 
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let gaps: Vec<_> = r.incomplete_coverage().collect();
-    let failures = r.summary.unauthorized;
-    let tests = r.changes.len() + 1;
+    let failures = r.summary.unauthorized + r.summary.failing_findings;
+    let tests = r.changes.len() + r.findings.len() + 1;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -95,6 +95,42 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "      <system-out>{}: {}</system-out>",
                 c.verdict.as_str(),
                 xml_escape(c.decided_by.as_deref().unwrap_or(""))
+            )?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
+    for f in &r.findings {
+        writeln!(
+            out,
+            r#"    <testcase classname="driftwatch.check.{}" name="{} {} [{}]">"#,
+            xml_escape(&f.risk),
+            xml_escape(&f.check),
+            xml_escape(&f.resource.id),
+            xml_escape(&f.id)
+        )?;
+        if let Some(s) = &f.suppressed {
+            writeln!(
+                out,
+                "      <skipped message=\"{}\"/>",
+                xml_escape(&format!(
+                    "suppressed by {} until {}: {}",
+                    s.owner, s.expires, s.reason
+                ))
+            )?;
+        } else if f.severity >= r.fail_on {
+            writeln!(
+                out,
+                r#"      <failure message="{}" type="{}">{}</failure>"#,
+                xml_escape(&f.message),
+                f.severity.as_str(),
+                xml_escape(&f.evidence.join("\n"))
+            )?;
+        } else {
+            writeln!(
+                out,
+                "      <system-out>{}: {}</system-out>",
+                f.severity.as_str(),
+                xml_escape(&f.message)
             )?;
         }
         writeln!(out, "    </testcase>")?;

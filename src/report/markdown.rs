@@ -23,19 +23,48 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "**{} changes**: {} unauthorized, {} authorized, {} approved.{}\n",
+        "**{} changes**: {} unauthorized, {} authorized, {} approved. **{} findings**: {} at or above {}, {} suppressed.{}\n",
         s.changes,
         s.unauthorized,
         s.authorized,
         s.approved,
+        s.findings,
+        s.failing_findings,
+        r.fail_on.as_str(),
+        s.suppressed_findings,
         if s.coverage_complete {
             ""
         } else {
             " **Coverage incomplete.**"
         }
     )?;
-    for (risk, changes) in by_risk(r) {
+    for (risk, changes, findings) in by_risk(r) {
         writeln!(out, "### {risk}\n")?;
+        if !findings.is_empty() {
+            writeln!(out, "| severity | check | resource | finding |")?;
+            writeln!(out, "|---|---|---|---|")?;
+            for f in &findings {
+                let mut msg = f.message.clone();
+                if let Some(s) = &f.suppressed {
+                    msg.push_str(&format!(
+                        " (suppressed by {} until {}: {})",
+                        s.owner, s.expires, s.reason
+                    ));
+                }
+                writeln!(
+                    out,
+                    "| {} | {} | `{}` | {} |",
+                    f.severity.as_str(),
+                    f.check,
+                    cell(&f.resource.id),
+                    cell(&msg)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        if changes.is_empty() {
+            continue;
+        }
         writeln!(out, "| verdict | change | resource | what |")?;
         writeln!(out, "|---|---|---|---|")?;
         for c in changes {

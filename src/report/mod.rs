@@ -10,6 +10,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::attribution::{ApprovalRef, Verdict};
+use crate::checks::{Finding, Severity};
 use crate::diff::{Change, NotCompared};
 use crate::model::{Coverage, CoverageStatus};
 
@@ -33,6 +34,15 @@ pub struct Report {
     pub coverage: Vec<Coverage>,
     pub not_compared: Vec<NotCompared>,
     pub changes: Vec<ReportChange>,
+    /// Posture findings (suppressed ones included, marked).
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Findings at or above this severity fail the run.
+    pub fail_on: Severity,
+    /// Things the user should know that are not findings: stale or expired
+    /// suppressions, checks that could not be evaluated.
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub summary: Summary,
 }
 
@@ -67,6 +77,10 @@ pub struct Summary {
     pub authorized: usize,
     pub approved: usize,
     pub not_compared: usize,
+    pub findings: usize,
+    /// Unsuppressed findings at or above `fail_on`.
+    pub failing_findings: usize,
+    pub suppressed_findings: usize,
     pub coverage_complete: bool,
 }
 
@@ -97,6 +111,17 @@ impl Report {
             authorized: count(&|c| c.verdict == Verdict::Authorized),
             approved: count(&|c| c.verdict == Verdict::Approved),
             not_compared: self.not_compared.len(),
+            findings: self.findings.len(),
+            failing_findings: self
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_none() && f.severity >= self.fail_on)
+                .count(),
+            suppressed_findings: self
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_some())
+                .count(),
             coverage_complete: self
                 .coverage
                 .iter()
@@ -104,9 +129,10 @@ impl Report {
         };
     }
 
-    /// 1 for unauthorized changes; else 3 when coverage is incomplete; else 0.
+    /// 1 for unauthorized changes or failing findings; else 3 when coverage
+    /// is incomplete; else 0.
     pub fn exit_code(&self) -> u8 {
-        if self.summary.unauthorized > 0 {
+        if self.summary.unauthorized > 0 || self.summary.failing_findings > 0 {
             crate::EXIT_FINDINGS
         } else if !self.summary.coverage_complete {
             crate::EXIT_INCOMPLETE
@@ -135,21 +161,27 @@ pub fn render(r: &Report, format: Format, out: &mut dyn Write) -> std::io::Resul
     }
 }
 
-/// Changes grouped by risk area in a fixed order, each group sorted by resource.
-pub(crate) fn by_risk(r: &Report) -> Vec<(&'static str, Vec<&ReportChange>)> {
-    const ORDER: &[&str] = &["network", "data", "iam", "dns", "asset"];
-    ORDER
+const RISK_ORDER: &[&str] = &["network", "data", "iam", "dns", "asset", "visibility"];
+
+/// Changes and findings grouped by risk area in a fixed order.
+pub(crate) type RiskGroup<'a> = (&'static str, Vec<&'a ReportChange>, Vec<&'a Finding>);
+
+pub(crate) fn by_risk(r: &Report) -> Vec<RiskGroup<'_>> {
+    RISK_ORDER
         .iter()
         .map(|risk| {
-            (
-                *risk,
-                r.changes
-                    .iter()
-                    .filter(|c| c.risk == *risk)
-                    .collect::<Vec<_>>(),
-            )
+            let mut findings: Vec<&Finding> =
+                r.findings.iter().filter(|f| f.risk == *risk).collect();
+            // Most severe first.
+            findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check.cmp(&b.check)));
+            let changes = r
+                .changes
+                .iter()
+                .filter(|c| c.risk == *risk)
+                .collect::<Vec<_>>();
+            (*risk, changes, findings)
         })
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(_, c, f)| !c.is_empty() || !f.is_empty())
         .collect()
 }
 

@@ -12,15 +12,74 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if let Some(b) = &r.baseline {
         writeln!(out, "baseline:   {} ({})", b.path, b.taken_at)?;
     }
-    if r.changes.is_empty() {
-        writeln!(out, "No changes.")?;
+    if r.changes.is_empty() && r.findings.is_empty() {
+        writeln!(out, "No changes, no findings.")?;
     }
-    for (risk, changes) in by_risk(r) {
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(100)
-            .set_header(["verdict", "change", "resource", "what"]);
+    for (risk, changes, findings) in by_risk(r) {
+        writeln!(
+            out,
+            "\n{} ({} changes, {} findings)",
+            risk.to_uppercase(),
+            changes.len(),
+            findings.len()
+        )?;
+        if !changes.is_empty() {
+            changes_table(&changes, out)?;
+        }
+        if !findings.is_empty() {
+            findings_table(&findings, out)?;
+        }
+    }
+    footer(r, out)
+}
+
+fn new_table(header: [&str; 4]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(100)
+        .set_header(header);
+    t
+}
+
+fn findings_table(
+    findings: &[&crate::checks::Finding],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut t = new_table(["severity", "check", "resource", "finding"]);
+    for f in findings {
+        let mut msg = f.message.clone();
+        if let Some(s) = &f.suppressed {
+            msg.push_str(&format!(
+                "\n(suppressed by {} until {}: {})",
+                s.owner, s.expires, s.reason
+            ));
+        }
+        for n in &f.notes {
+            msg.push_str(&format!("\n! {n}"));
+        }
+        let sev = if f.suppressed.is_some() {
+            format!("{} (suppressed)", f.severity.as_str())
+        } else {
+            f.severity.as_str().to_string()
+        };
+        t.add_row([
+            sev,
+            format!("{}\n{}", f.check, f.id),
+            format!(
+                "{}\n{}",
+                f.resource.kind,
+                short_id(&f.resource.native_id, &f.resource.region)
+            ),
+            msg,
+        ]);
+    }
+    writeln!(out, "{t}")
+}
+
+fn changes_table(changes: &[&super::ReportChange], out: &mut dyn Write) -> std::io::Result<()> {
+    {
+        let mut t = new_table(["verdict", "change", "resource", "what"]);
         for c in changes {
             let mut what = c.change.summary();
             if let Some(d) = &c.decided_by {
@@ -40,9 +99,12 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 what,
             ]);
         }
-        writeln!(out, "\n{} ({})", risk.to_uppercase(), t.row_count())?;
         writeln!(out, "{t}")?;
     }
+    Ok(())
+}
+
+fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for c in r.incomplete_coverage() {
         writeln!(
             out,

@@ -71,6 +71,9 @@ fn sample() -> Report {
                 Verdict::Approved,
             ),
         ],
+        findings: vec![],
+        fail_on: Severity::High,
+        warnings: vec![],
         summary: Summary::default(),
     };
     r.finish();
@@ -167,4 +170,54 @@ fn junit_is_well_formed_and_fails_unauthorized_only() {
         x.matches("<testcase").count(),
         x.matches("</testcase>").count()
     );
+}
+
+fn finding(check: &str, sev: Severity, suppressed: bool) -> Finding {
+    Finding {
+        id: format!("f-{check}"),
+        check: check.into(),
+        title: "t".into(),
+        severity: sev,
+        risk: "network".into(),
+        resource: ResourceRef {
+            id: "ec2.security_group/us-east-1/sg-9".into(),
+            kind: "ec2.security_group".into(),
+            region: "us-east-1".into(),
+            native_id: "sg-9".into(),
+            arn: None,
+        },
+        message: format!("{check} message"),
+        evidence: vec!["tcp 22 0.0.0.0/0".into()],
+        suppressed: suppressed.then(|| crate::checks::suppress::SuppressionRef {
+            reason: "bastion".into(),
+            owner: "alice".into(),
+            expires: "2099-01-01".into(),
+        }),
+        notes: vec![],
+    }
+}
+
+#[test]
+fn findings_fail_at_or_above_fail_on_unless_suppressed() {
+    let mut r = sample();
+    r.changes.clear();
+    r.coverage.truncate(1);
+    r.findings = vec![
+        finding("SG005", Severity::Medium, false),
+        finding("SG002", Severity::High, true),
+    ];
+    r.finish();
+    assert_eq!(
+        r.exit_code(),
+        0,
+        "medium is below high; the high one is suppressed"
+    );
+    r.fail_on = Severity::Medium;
+    r.finish();
+    assert_eq!(r.exit_code(), 1);
+    for f in [Format::Table, Format::Json, Format::Markdown, Format::Junit] {
+        let text = rendered(&r, f);
+        assert!(text.contains("SG005") && text.contains("SG002"), "{f:?}");
+        assert!(text.contains("bastion"), "{f:?} shows the suppression");
+    }
 }

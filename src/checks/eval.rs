@@ -1,0 +1,253 @@
+//! Evaluation: every check over every resource of its kinds, in one CEL
+//! context per run (index, config and functions added once; the resource in
+//! an inner scope).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{index, Check, ChecksConfig, Finding};
+use crate::diff::ResourceRef;
+use crate::model::{Resource, Snapshot};
+
+/// A check that failed to evaluate on one resource: reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckError {
+    pub check: String,
+    pub resource: String,
+    pub message: String,
+}
+
+/// True for addresses that are not meant to be reachable from the internet:
+/// RFC 1918, RFC 4193 (fc00::/7), link-local, loopback, CGNAT, unspecified.
+pub fn is_private_ip(s: &str) -> bool {
+    match s.trim().parse::<IpAddr>() {
+        Ok(IpAddr::V4(v)) => {
+            let o = v.octets();
+            v.is_private()
+                || v.is_loopback()
+                || v.is_link_local()
+                || v.is_unspecified()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        Ok(IpAddr::V6(v)) => {
+            let seg = v.segments()[0];
+            v.is_loopback()
+                || v.is_unspecified()
+                || (seg & 0xfe00) == 0xfc00
+                || (seg & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// Globally routable unicast (what an A/AAAA record to the internet holds).
+pub fn is_public_ip(s: &str) -> bool {
+    match s.trim().parse::<IpAddr>() {
+        Ok(IpAddr::V4(v)) => {
+            !is_private_ip(s)
+                && !v.is_multicast()
+                && !v.is_broadcast()
+                && !v.is_documentation()
+                && v.octets()[0] < 240
+        }
+        Ok(IpAddr::V6(v)) => !is_private_ip(s) && !v.is_multicast(),
+        Err(_) => false,
+    }
+}
+
+fn cidr_contains(cidr: &str, ip: &str) -> bool {
+    match (
+        cidr.trim().parse::<ipnet::IpNet>(),
+        ip.trim().parse::<IpAddr>(),
+    ) {
+        (Ok(n), Ok(a)) => n.contains(&a),
+        _ => false,
+    }
+}
+
+/// The `resource` variable. Fields whose value could not be read are taken
+/// out of `attrs` (so `has()` is false for them and checks stay quiet rather
+/// than guess) and listed in `unknown`.
+fn resource_value(r: &Resource) -> Value {
+    let mut attrs = r.attrs.clone();
+    let mut unknown = Vec::new();
+    if let Value::Object(m) = &mut attrs {
+        let keys: Vec<String> = m
+            .iter()
+            .filter(|(_, v)| crate::model::is_unknown_marker(v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            m.remove(&k);
+            unknown.push(k);
+        }
+    }
+    json!({
+        "id": r.id(),
+        "kind": r.kind,
+        "region": r.region,
+        "native_id": r.native_id,
+        "arn": r.arn,
+        "attrs": attrs,
+        "unknown": unknown,
+    })
+}
+
+/// Evidence as text: rules read as `tcp 22 0.0.0.0/0`, strings as themselves.
+fn evidence_text(v: &Value) -> String {
+    crate::diff::short_value(v)
+}
+
+fn render_message(template: &str, r: &Resource, evidence: &[String]) -> String {
+    template
+        .replace("{id}", &r.id())
+        .replace("{name}", &r.native_id)
+        .replace("{region}", &r.region)
+        .replace("{kind}", &r.kind)
+        .replace("{evidence}", &evidence.join("; "))
+}
+
+pub fn finding_id(check: &str, resource: &str) -> String {
+    let d = Sha256::digest(format!("{check}\0{resource}").as_bytes());
+    format!("f-{}", &crate::diff::hex(&d)[..12])
+}
+
+/// Runs every check over the snapshot. Findings are sorted by check, then
+/// resource.
+pub fn evaluate(
+    checks: &[Check],
+    snap: &Snapshot,
+    cfg: &ChecksConfig,
+    now: jiff::Timestamp,
+) -> (Vec<Finding>, Vec<CheckError>) {
+    let mut root = cel::Context::with_env(super::cel_env());
+    // Names chosen not to collide with CEL's standard overloads.
+    let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
+    let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
+    let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
+        cidr_contains(&c, &ip)
+    });
+    let idx = index::build_index(snap);
+    let cfg_value = serde_json::to_value(cfg).expect("config serializes");
+    let mut errors = Vec::new();
+    for (name, v) in [
+        ("index", idx),
+        ("config", cfg_value),
+        ("account", Value::String(snap.account.clone())),
+        ("now", Value::String(now.to_string())),
+    ] {
+        if let Err(e) = root.add_variable(name, v) {
+            errors.push(CheckError {
+                check: "*".into(),
+                resource: "*".into(),
+                message: format!("cannot bind {name}: {e}"),
+            });
+        }
+    }
+    let mut findings = Vec::new();
+    for check in checks.iter().filter(|c| !cfg.disable.contains(&c.id)) {
+        for r in snap
+            .resources
+            .values()
+            .filter(|r| check.kinds.contains(&r.kind))
+        {
+            let mut scope = root.new_inner_scope();
+            let bound = scope
+                .add_variable("resource", resource_value(r))
+                .and_then(|_| {
+                    scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs))
+                });
+            if let Err(e) = bound {
+                errors.push(CheckError {
+                    check: check.id.clone(),
+                    resource: r.id(),
+                    message: format!("cannot bind resource: {e}"),
+                });
+                continue;
+            }
+            let result = match check.program.execute(&scope) {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(CheckError {
+                        check: check.id.clone(),
+                        resource: r.id(),
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let evidence: Option<Vec<String>> = match result.json() {
+                Ok(Value::Bool(true)) => Some(vec![]),
+                Ok(Value::Bool(false)) | Ok(Value::Null) => None,
+                Ok(Value::Array(a)) if a.is_empty() => None,
+                Ok(Value::Array(a)) => Some(a.iter().map(evidence_text).collect()),
+                Ok(other) => {
+                    errors.push(CheckError {
+                        check: check.id.clone(),
+                        resource: r.id(),
+                        message: format!("expression returned {other}, expected a bool or a list"),
+                    });
+                    None
+                }
+                Err(e) => {
+                    errors.push(CheckError {
+                        check: check.id.clone(),
+                        resource: r.id(),
+                        message: format!("expression result is not JSON: {e:?}"),
+                    });
+                    None
+                }
+            };
+            if let Some(mut evidence) = evidence {
+                evidence.sort();
+                evidence.dedup();
+                findings.push(Finding {
+                    id: finding_id(&check.id, &r.id()),
+                    check: check.id.clone(),
+                    title: check.title.clone(),
+                    severity: check.severity,
+                    risk: check.risk.clone(),
+                    resource: ResourceRef::of(r),
+                    message: render_message(&check.message, r, &evidence),
+                    evidence,
+                    suppressed: None,
+                    notes: vec![],
+                });
+            }
+        }
+    }
+    findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
+    (findings, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ip_classes() {
+        for p in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "fd00::1",
+            "fe80::1",
+            "100.64.0.1",
+        ] {
+            assert!(is_private_ip(p), "{p}");
+            assert!(!is_public_ip(p), "{p}");
+        }
+        for p in ["54.1.2.3", "2600:1f18::1"] {
+            assert!(is_public_ip(p), "{p}");
+            assert!(!is_private_ip(p), "{p}");
+        }
+        assert!(!is_public_ip("not-an-ip"));
+        assert!(cidr_contains("10.0.0.0/8", "10.9.9.9"));
+        assert!(!cidr_contains("10.0.0.0/8", "11.0.0.1"));
+    }
+}

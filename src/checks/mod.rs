@@ -1,0 +1,337 @@
+//! Posture checks: one TOML file per check (built-ins embedded from
+//! `checks/`, more from `--checks DIR`), each a CEL expression over one
+//! resource and an index of the snapshot, evaluated into findings;
+//! suppressions with an owner and an expiry.
+//!
+//! A check's `expression` returns `true` (the resource fails) or a list of
+//! evidence (the resource fails when the list is not empty; each element names
+//! the rule, statement or record at fault). Variables available:
+//! - `resource`: `{id, kind, region, native_id, arn, attrs}`
+//! - `docs`: for IAM kinds, policy documents by name (inline ones, or the
+//!   managed policy's own document)
+//! - `index`: lookups across the snapshot (see [`index`])
+//! - `config`: the `[checks]` settings; `account`; `now` (RFC 3339)
+//!
+//! Functions: `is_private_ip(s)`, `is_public_ip(s)`, `cidr_contains(cidr, ip)`.
+
+mod eval;
+mod index;
+pub mod suppress;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+use serde::{Deserialize, Serialize};
+
+pub use eval::{evaluate, CheckError};
+pub use index::build_index;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_checks.rs"));
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+pub const RISKS: &[&str] = &["asset", "dns", "data", "iam", "network", "visibility"];
+
+/// A check file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckFile {
+    id: String,
+    title: String,
+    severity: Severity,
+    risk: String,
+    /// Resource kinds the check applies to.
+    kinds: Vec<String>,
+    expression: toml::Spanned<String>,
+    message: String,
+    rationale: String,
+    remediation: String,
+    #[serde(default)]
+    references: Vec<String>,
+}
+
+/// A loaded, compiled check.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub risk: String,
+    pub kinds: Vec<String>,
+    pub expression: String,
+    pub message: String,
+    pub rationale: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    /// `builtin:checks/SG002.toml` or the user's file path.
+    pub source: String,
+    pub(crate) program: std::sync::Arc<cel::Program>,
+}
+
+/// Parses and compiles one check file; errors name the file and line.
+pub fn parse_check(source: &str, text: &str) -> Result<Check> {
+    let f: CheckFile = toml::from_str(text)
+        .map_err(|e| anyhow!("{source}: {}", crate::config::toml_error(text, &e)))?;
+    let expr_line = {
+        let span = f.expression.span();
+        let mut line = text[..span.start].matches('\n').count() + 1;
+        // A multi-line string opened by ''' or """ and a newline starts below.
+        let raw = &text[span.start..span.end.min(text.len())];
+        if raw.starts_with("'''\n") || raw.starts_with("\"\"\"\n") {
+            line += 1;
+        }
+        line
+    };
+    let line_of = |field: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(field))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    };
+    if f.id.trim().is_empty()
+        || !f
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        bail!(
+            "{source}: line {}: id {:?} must be letters, digits, - or _",
+            line_of("id"),
+            f.id
+        );
+    }
+    if !RISKS.contains(&f.risk.as_str()) {
+        bail!(
+            "{source}: line {}: risk {:?} is not one of {}",
+            line_of("risk"),
+            f.risk,
+            RISKS.join(", ")
+        );
+    }
+    if f.kinds.is_empty() {
+        bail!(
+            "{source}: line {}: kinds must name at least one resource kind",
+            line_of("kinds")
+        );
+    }
+    for k in &f.kinds {
+        if !crate::model::kinds::ALL_KINDS.contains(&k.as_str()) {
+            bail!(
+                "{source}: line {}: unknown resource kind {k:?}",
+                line_of("kinds")
+            );
+        }
+    }
+    let program = cel_env().compile(f.expression.get_ref()).map_err(|e| {
+        let first = e.errors.first();
+        let (l, c) = first.map(|x| x.pos).unwrap_or((1, 0));
+        let msg = first
+            .map(|x| x.msg.clone())
+            .unwrap_or_else(|| e.to_string());
+        anyhow!(
+            "{source}: line {}: expression does not compile (column {c}): {msg}",
+            expr_line + (l.max(1) as usize) - 1
+        )
+    })?;
+    let expression = f.expression.into_inner();
+    Ok(Check {
+        id: f.id,
+        title: f.title,
+        severity: f.severity,
+        risk: f.risk,
+        kinds: f.kinds,
+        expression,
+        message: f.message,
+        rationale: f.rationale,
+        remediation: f.remediation,
+        references: f.references,
+        source: source.to_string(),
+        program: std::sync::Arc::new(program),
+    })
+}
+
+/// The CEL environment: the standard library plus the strings and lists
+/// extensions (`lowerAscii`, `substring`, `join`, `flatten`, ...).
+pub(crate) fn cel_env() -> std::sync::Arc<cel::Env> {
+    static ENV: std::sync::OnceLock<std::sync::Arc<cel::Env>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        env.add_extension(cel::extensions::strings)
+            .expect("strings extension");
+        env.add_extension(cel::extensions::lists)
+            .expect("lists extension");
+        std::sync::Arc::new(env)
+    })
+    .clone()
+}
+
+/// Every check: the built-ins, then each directory's `*.toml` in name order.
+/// A duplicate id is an error naming both files.
+pub fn registry(dirs: &[PathBuf]) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
+    for (name, text) in BUILTIN {
+        checks.push(parse_check(&format!("builtin:checks/{name}"), text)?);
+    }
+    for d in dirs {
+        checks.extend(load_dir(d)?);
+    }
+    let mut seen: std::collections::BTreeMap<&str, &str> = Default::default();
+    for c in &checks {
+        if let Some(prev) = seen.insert(&c.id, &c.source) {
+            bail!(
+                "{}: check id {} is already defined by {prev}",
+                c.source,
+                c.id
+            );
+        }
+    }
+    checks.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(checks)
+}
+
+fn load_dir(dir: &Path) -> Result<Vec<Check>> {
+    let rd = std::fs::read_dir(dir)
+        .map_err(|e| anyhow!("{}: cannot read check directory: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow!("{}: cannot read: {e}", p.display()))?;
+            parse_check(&p.display().to_string(), &text)
+        })
+        .collect()
+}
+
+/// `driftwatch checks explain ID`.
+pub fn explain(c: &Check) -> String {
+    let mut s = format!(
+        "{} {}\nseverity: {}   risk: {}   applies to: {}\nsource: {}\n\nWhy it matters:\n{}\n\nHow to fix:\n{}\n",
+        c.id,
+        c.title,
+        c.severity.as_str(),
+        c.risk,
+        c.kinds.join(", "),
+        c.source,
+        c.rationale.trim(),
+        c.remediation.trim()
+    );
+    if !c.references.is_empty() {
+        s.push_str("\nReferences:\n");
+        for r in &c.references {
+            s.push_str(&format!("  {r}\n"));
+        }
+    }
+    s.push_str(&format!("\nExpression:\n{}\n", c.expression.trim()));
+    s
+}
+
+/// A failed check on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable: hash of check id, resource id and evidence.
+    pub id: String,
+    pub check: String,
+    pub title: String,
+    pub severity: Severity,
+    pub risk: String,
+    pub resource: crate::diff::ResourceRef,
+    pub message: String,
+    pub evidence: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<suppress::SuppressionRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Settings for the built-in checks, from `[checks]` in the config.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    /// Accounts allowed to be granted access or trusted (besides this one).
+    #[serde(default)]
+    pub known_accounts: Vec<String>,
+    /// AMIs instances may be launched from; empty means any.
+    #[serde(default)]
+    pub allowed_images: Vec<String>,
+    /// Regex for names that must not appear in public zones.
+    #[serde(default = "default_internal")]
+    pub internal_name_pattern: String,
+    /// Condition keys that make a public grant non-public.
+    #[serde(default = "default_restricting")]
+    pub restricting_condition_keys: Vec<String>,
+    /// Days after which an access key is old.
+    #[serde(default = "default_key_age")]
+    pub max_key_age_days: i64,
+    /// More check directories.
+    #[serde(default)]
+    pub dirs: Vec<PathBuf>,
+    /// Check ids not to run.
+    #[serde(default)]
+    pub disable: Vec<String>,
+}
+
+fn default_internal() -> String {
+    r"(^|\.)(internal|intranet|corp|lan|local|localdomain|private)\.?$".into()
+}
+
+fn default_restricting() -> Vec<String> {
+    [
+        "aws:SourceVpce",
+        "aws:SourceVpc",
+        "aws:SourceIp",
+        "aws:SourceArn",
+        "aws:SourceAccount",
+        "aws:SourceOrgID",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgPaths",
+        "aws:userid",
+        "aws:username",
+        "sts:ExternalId",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect()
+}
+
+fn default_key_age() -> i64 {
+    90
+}
+
+impl Default for ChecksConfig {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
+}
+
+#[cfg(test)]
+mod tests;

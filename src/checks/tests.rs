@@ -1,0 +1,204 @@
+//! Registry integrity and the per-check fixtures in `tests/fixtures/checks/`:
+//! every check has at least one case that fires and one that stays quiet.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::*;
+use crate::model::{Coverage, Resource, Snapshot, GLOBAL};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fixture {
+    fire: Vec<Case>,
+    quiet: Vec<Case>,
+    #[serde(default)]
+    config: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    case: String,
+    resources: Vec<FixtureResource>,
+    /// Strings that must appear among the finding's evidence.
+    #[serde(default)]
+    evidence: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FixtureResource {
+    kind: String,
+    #[serde(default)]
+    region: Option<String>,
+    native_id: String,
+    attrs: Value,
+}
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks")
+}
+
+fn snapshot_of(resources: &[FixtureResource]) -> Snapshot {
+    let mut s = Snapshot::new("111122223333", "2026-06-01T00:00:00Z");
+    for r in resources {
+        let region = r.region.clone().unwrap_or_else(|| {
+            if r.kind.starts_with("ec2.") {
+                "us-east-1".into()
+            } else {
+                GLOBAL.into()
+            }
+        });
+        s.coverage.insert(
+            format!("{}/{region}", r.kind.split('.').next().unwrap()),
+            Coverage::complete("x", &region),
+        );
+        s.insert(Resource::new(
+            &r.kind,
+            &region,
+            r.native_id.clone(),
+            None,
+            &r.attrs,
+        ));
+    }
+    s
+}
+
+#[test]
+fn registry_has_unique_ids_and_every_builtin_parses() {
+    let all = registry(&[]).unwrap();
+    assert!(all.len() >= 25, "{} checks", all.len());
+    let ids: BTreeSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len());
+    for risk in ["asset", "dns", "data", "iam", "network"] {
+        assert!(
+            all.iter().any(|c| c.risk == risk),
+            "no check for risk {risk}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_ids_across_directories_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.toml"), BUILTIN[0].1).unwrap();
+    let e = registry(&[dir.path().to_path_buf()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is already defined by builtin:checks/"), "{e}");
+}
+
+#[test]
+fn malformed_check_files_name_file_and_line() {
+    let good = BUILTIN.iter().find(|(n, _)| *n == "SG002.toml").unwrap().1;
+    let broken_expr = good.replace(
+        "resource.attrs.ingress.filter(",
+        "resource.attrs.ingress.filter((",
+    );
+    let e = parse_check("x.toml", &broken_expr).unwrap_err().to_string();
+    assert!(
+        e.starts_with("x.toml: line 8: expression does not compile"),
+        "{e}"
+    );
+    let e = parse_check(
+        "y.toml",
+        &good.replace("severity = \"high\"", "severity = \"huge\""),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.starts_with("y.toml: line 3:"), "{e}");
+    let e = parse_check(
+        "z.toml",
+        &good.replace("risk = \"network\"", "risk = \"vibes\""),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("line 4: risk \"vibes\""), "{e}");
+    let e = parse_check("k.toml", &good.replace("ec2.security_group", "ec2.nope"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown resource kind \"ec2.nope\""), "{e}");
+}
+
+#[test]
+fn every_check_fires_on_its_fixture_and_stays_quiet_on_near_misses() {
+    let all = registry(&[]).unwrap();
+    let now: jiff::Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+    let mut failures = Vec::new();
+    for check in &all {
+        let path = fixture_dir().join(format!("{}.json", check.id));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("check {} has no fixture {}", check.id, path.display()));
+        let fx: Fixture =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !fx.fire.is_empty() && !fx.quiet.is_empty(),
+            "{}: needs fire and quiet cases",
+            check.id
+        );
+        let cfg: ChecksConfig = match &fx.config {
+            Some(v) => serde_json::from_value(v.clone()).unwrap(),
+            None => ChecksConfig::default(),
+        };
+        for (expect_fire, cases) in [(true, &fx.fire), (false, &fx.quiet)] {
+            for case in cases {
+                let snap = snapshot_of(&case.resources);
+                let (findings, errors) = evaluate(std::slice::from_ref(check), &snap, &cfg, now);
+                if !errors.is_empty() {
+                    failures.push(format!(
+                        "{} [{}]: evaluation errors {errors:?}",
+                        check.id, case.case
+                    ));
+                    continue;
+                }
+                if expect_fire && findings.is_empty() {
+                    failures.push(format!(
+                        "{} [{}]: expected a finding, got none",
+                        check.id, case.case
+                    ));
+                }
+                if !expect_fire && !findings.is_empty() {
+                    failures.push(format!(
+                        "{} [{}]: expected quiet, got {:?}",
+                        check.id, case.case, findings[0].message
+                    ));
+                }
+                for e in &case.evidence {
+                    if !findings
+                        .iter()
+                        .any(|f| f.evidence.iter().any(|x| x.contains(e.as_str())))
+                    {
+                        failures.push(format!(
+                            "{} [{}]: evidence lacks {e:?}: {:?}",
+                            check.id,
+                            case.case,
+                            findings.iter().map(|f| &f.evidence).collect::<Vec<_>>()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn explain_carries_rationale_and_remediation() {
+    for c in registry(&[]).unwrap() {
+        let text = explain(&c);
+        assert!(
+            text.contains(c.rationale.trim()) && text.contains(c.remediation.trim()),
+            "{}",
+            c.id
+        );
+        assert!(
+            c.rationale.len() > 40 && c.remediation.len() > 20,
+            "{} is under-explained",
+            c.id
+        );
+    }
+}
