@@ -61,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Maximum API requests in flight')
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Use this snapshot file as the current state instead of reading the account')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json)')
+            [CompletionResult]::new('--cloudtrail', '--cloudtrail', [CompletionResultType]::ParameterName, 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')

@@ -736,7 +736,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,6 +763,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloudtrail)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --concurrency 'Maximum API requests in flight'
             cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
             cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json)'
+            cand --cloudtrail 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
             cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'

@@ -50,6 +50,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
 low\t''

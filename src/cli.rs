@@ -119,6 +119,11 @@ pub struct ScanArgs {
     /// Baseline to compare with (default: baselines/<account-id>.json).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Where CloudTrail events come from: `api` (LookupEvents), `trail` (the
+    /// account's trail in S3), `s3://bucket/prefix`, a local file or directory,
+    /// or `none`. Default: `api` when reading the account, `none` with --snapshot.
+    #[arg(long, value_name = "SOURCE")]
+    pub cloudtrail: Option<String>,
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]

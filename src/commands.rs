@@ -5,13 +5,18 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Result};
 
-use crate::attribution::judge_by_approvals;
+use std::collections::BTreeSet;
+
+use crate::attribution::{self, judge, EventIndex, Evidence};
 use crate::baseline::{self, Approval, Baseline, State};
 use crate::checks::{suppress, Check, Finding, Severity};
 use crate::config::Config;
 use crate::diff::{self, DiffResult};
+use crate::model::Coverage;
 use crate::model::Snapshot;
 use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange, Summary, REPORT_SCHEMA};
+use crate::report::{ReportTransient, TrailSummary};
+use crate::trail::source::Window;
 
 /// What to evaluate besides drift.
 #[derive(Clone, Copy)]
@@ -80,6 +85,8 @@ pub fn check_report(
         coverage: current.coverage.values().cloned().collect(),
         not_compared: vec![],
         changes: vec![],
+        transient: vec![],
+        cloudtrail: None,
         findings,
         fail_on: plan.fail_on,
         warnings,
@@ -89,6 +96,46 @@ pub fn check_report(
     r
 }
 
+/// CloudTrail events read for a scan, with how reading went.
+pub struct TrailInput {
+    pub index: EventIndex,
+    pub summary: TrailSummary,
+    pub coverage: Vec<Coverage>,
+}
+
+impl TrailInput {
+    /// From what a reader produced; skipped files become warnings too.
+    pub fn from_read(read: crate::aws::cloudtrail::TrailRead, window: &Window) -> TrailInput {
+        let summary = TrailSummary {
+            sources: read.sources,
+            window_start: window.start.map(|t| t.to_string()),
+            window_end: window.end.map(|t| t.to_string()),
+            files_read: read.outcome.files_read,
+            records_read: read.outcome.records,
+            events_used: read.outcome.events.len(),
+            files_skipped: read.outcome.skipped,
+        };
+        TrailInput {
+            index: EventIndex::new(read.outcome.events),
+            summary,
+            coverage: read.coverage,
+        }
+    }
+}
+
+/// The window attribution reads: from the baseline to the current state,
+/// plus a minute, because a snapshot is read over time after its `taken_at`.
+pub fn window(baseline: &Snapshot, current: &Snapshot) -> Window {
+    Window {
+        start: baseline.taken_at.parse().ok(),
+        end: current
+            .taken_at
+            .parse::<jiff::Timestamp>()
+            .ok()
+            .map(|t| t + jiff::SignedDuration::from_secs(60)),
+    }
+}
+
 /// Builds a report from a baseline and a current state.
 pub fn build_report(
     baseline: &Baseline,
@@ -96,27 +143,61 @@ pub fn build_report(
     current: &Snapshot,
     config: &Config,
     plan: CheckPlan<'_>,
+    trail: Option<&TrailInput>,
     now: jiff::Timestamp,
 ) -> Result<Report> {
+    let policy = config.policy()?;
     let DiffResult {
         changes,
         not_compared,
     } = diff::diff(&baseline.snapshot, current, &config.diff_options()?);
     let (findings, warnings) = evaluate_checks(current, config, plan, now);
+    let evidence = Evidence {
+        baseline: &baseline.snapshot,
+        current,
+        approvals: &baseline.approvals,
+        policy: &policy,
+        events: trail.map(|t| &t.index),
+        now,
+    };
+    let changed: BTreeSet<String> = changes.iter().map(|c| c.resource.id.clone()).collect();
     let changes = changes
         .into_iter()
         .map(|c| {
-            let j = judge_by_approvals(&c, current, &baseline.approvals, now);
+            let a = judge(&c, &evidence);
             ReportChange {
                 risk: risk_of_kind(&c.resource.kind).into(),
                 change: c,
-                verdict: j.verdict,
-                decided_by: j.decided_by,
-                approval: j.approval,
-                notes: j.notes,
+                verdict: a.judgement.verdict,
+                decided_by: a.judgement.decided_by,
+                approval: a.judgement.approval,
+                notes: a.judgement.notes,
+                attribution: a.attribution.map(str::to_string),
+                actor: a.actor,
+                events: a.events,
             }
         })
         .collect();
+    let transient = attribution::transient(&changed, &evidence)
+        .into_iter()
+        .map(|t| ReportTransient {
+            risk: risk_of_kind(&t.resource.kind).into(),
+            resource: t.resource,
+            verdict: t.attributed.judgement.verdict,
+            decided_by: t.attributed.judgement.decided_by,
+            notes: t.attributed.judgement.notes,
+            actor: t.attributed.actor,
+            events: t.attributed.events,
+        })
+        .collect();
+    let mut coverage: Vec<Coverage> = current.coverage.values().cloned().collect();
+    let mut warnings_extra = Vec::new();
+    if let Some(t) = trail {
+        coverage.extend(t.coverage.iter().cloned());
+        for s in &t.summary.files_skipped {
+            warnings_extra.push(format!("CloudTrail log {} skipped: {}", s.path, s.reason));
+        }
+    }
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
@@ -127,12 +208,14 @@ pub fn build_report(
                 .unwrap_or_else(|| "-".into()),
             taken_at: baseline.snapshot.taken_at.clone(),
         }),
-        coverage: current.coverage.values().cloned().collect(),
+        coverage,
         not_compared,
         changes,
+        transient,
+        cloudtrail: trail.map(|t| t.summary.clone()),
         findings,
         fail_on: plan.fail_on,
-        warnings,
+        warnings: warnings_extra.into_iter().chain(warnings).collect(),
         summary: Summary::default(),
     };
     r.finish();
@@ -149,6 +232,7 @@ pub fn diff_files(old: &Path, new: &Path, config: &Config) -> Result<Report> {
         n.snapshot(),
         config,
         CheckPlan::NONE,
+        None,
         jiff::Timestamp::now(),
     )
 }

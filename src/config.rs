@@ -20,9 +20,34 @@ pub struct Config {
     pub checks: crate::checks::ChecksConfig,
     #[serde(default)]
     pub suppress: Vec<crate::checks::suppress::Suppression>,
+    /// Who may change what (see `attribution::policy`).
+    #[serde(default)]
+    pub allow: Vec<crate::attribution::policy::AllowRule>,
+    #[serde(default)]
+    pub policy: PolicyConfig,
     /// Where the file came from, for messages.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Keep the built-in rules that stay out of AWS's own way.
+    #[serde(default = "yes")]
+    pub builtin_defaults: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            builtin_defaults: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +93,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config> {
         let c: Config = toml::from_str(text).map_err(|e| anyhow!("{}", toml_error(text, &e)))?;
         c.diff_options()?;
+        c.policy()?;
         for sup in &c.suppress {
             sup.validate()?;
         }
@@ -75,6 +101,11 @@ impl Config {
             return Err(anyhow!("[checks] internal_name_pattern: {e}"));
         }
         Ok(c)
+    }
+
+    pub fn policy(&self) -> Result<crate::attribution::policy::Policy> {
+        crate::attribution::policy::Policy::new(&self.allow, self.policy.builtin_defaults)
+            .map_err(|e| anyhow!("[[allow]] {e}"))
     }
 
     pub fn diff_options(&self) -> Result<DiffOptions> {

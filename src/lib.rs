@@ -16,6 +16,7 @@ pub mod diff;
 pub mod fsutil;
 pub mod model;
 pub mod report;
+pub mod trail;
 
 use std::io::{IsTerminal, Write};
 
@@ -216,12 +217,47 @@ pub fn run(cli: Cli) -> Result<u8> {
                 checks: &checks,
                 fail_on: args.checks.fail_on,
             };
+            let source: aws::cloudtrail::TrailSource = match (&args.cloudtrail, &args.snapshot) {
+                (Some(s), _) => s
+                    .parse()
+                    .map_err(|e: String| anyhow::anyhow!("--cloudtrail {e}"))?,
+                (None, Some(_)) => aws::cloudtrail::TrailSource::None,
+                (None, None) => aws::cloudtrail::TrailSource::Api,
+            };
+            let trail = if source == aws::cloudtrail::TrailSource::None {
+                None
+            } else {
+                let window = commands::window(&base.snapshot, &current);
+                let opts = aws_options(&args.aws, cli.quiet);
+                let read = runtime()?.block_on(aws::cloudtrail::read_events(
+                    &opts,
+                    &source,
+                    &current.account,
+                    &current.regions,
+                    window,
+                ));
+                if !cli.quiet {
+                    eprintln!(
+                        "driftwatch: CloudTrail: {} events used from {} records in {} files{}",
+                        read.outcome.events.len(),
+                        read.outcome.records,
+                        read.outcome.files_read,
+                        if read.outcome.skipped.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} files skipped", read.outcome.skipped.len())
+                        }
+                    );
+                }
+                Some(commands::TrailInput::from_read(read, &window))
+            };
             let report = commands::build_report(
                 &base,
                 Some(&path),
                 &current,
                 &config,
                 plan,
+                trail.as_ref(),
                 jiff::Timestamp::now(),
             )?;
             warn_all(&report, cli.quiet);

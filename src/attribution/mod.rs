@@ -104,3 +104,243 @@ pub fn judge_by_approvals(
         notes,
     }
 }
+
+pub mod policy;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diff::ResourceRef;
+use crate::trail::{Actor, Event};
+use policy::Policy;
+
+/// Everything judgement needs besides the change itself.
+pub struct Evidence<'a> {
+    pub baseline: &'a Snapshot,
+    pub current: &'a Snapshot,
+    pub approvals: &'a [Approval],
+    pub policy: &'a Policy,
+    /// `None` when no CloudTrail source was read: then nothing is attributed
+    /// and nothing is said about gaps.
+    pub events: Option<&'a EventIndex>,
+    pub now: jiff::Timestamp,
+}
+
+/// Events by the resource ids they touched, each list in time order.
+#[derive(Debug, Default)]
+pub struct EventIndex {
+    events: Vec<Event>,
+    by_resource: BTreeMap<String, Vec<usize>>,
+}
+
+impl EventIndex {
+    pub fn new(mut events: Vec<Event>) -> Self {
+        events.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
+        // The same event can arrive twice (overlapping sources, multi-region trails).
+        events.dedup_by(|a, b| !a.id.is_empty() && a.id == b.id);
+        let mut by_resource: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, e) in events.iter().enumerate() {
+            for r in &e.resources {
+                by_resource.entry(r.clone()).or_default().push(i);
+            }
+        }
+        EventIndex {
+            events,
+            by_resource,
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+    /// Events touching a resource, oldest first.
+    pub fn for_resource(&self, id: &str) -> Vec<&Event> {
+        self.by_resource
+            .get(id)
+            .map(|ix| ix.iter().map(|&i| &self.events[i]).collect())
+            .unwrap_or_default()
+    }
+    pub fn resource_ids(&self) -> impl Iterator<Item = &String> {
+        self.by_resource.keys()
+    }
+}
+
+/// The full answer for one change (or transient change): who, when, verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attributed {
+    pub judgement: Judgement,
+    /// `attributed`, `unattributed`, or `None` when CloudTrail was not read.
+    pub attribution: Option<&'static str>,
+    pub actor: Option<Actor>,
+    pub events: Vec<Event>,
+}
+
+/// Judges a resource's events against the policy: authorized when every
+/// successful event is allowed by some rule.
+fn by_policy(resource_id: &str, events: &[&Event], ev: &Evidence<'_>) -> Option<String> {
+    let ok: Vec<&Event> = events.iter().copied().filter(|e| e.succeeded()).collect();
+    if ok.is_empty() {
+        return None;
+    }
+    let mut rules = BTreeSet::new();
+    for e in &ok {
+        let r = ev
+            .policy
+            .allowing(e, resource_id, ev.baseline, ev.current)?;
+        rules.insert(r.spec.name.clone());
+    }
+    Some(format!(
+        "rule {}",
+        rules.into_iter().collect::<Vec<_>>().join(", ")
+    ))
+}
+
+type Found = (Option<&'static str>, Option<Actor>, Vec<Event>);
+
+fn attribute(resource_id: &str, ev: &Evidence<'_>) -> Found {
+    let Some(index) = ev.events else {
+        return (None, None, vec![]);
+    };
+    let events: Vec<Event> = index
+        .for_resource(resource_id)
+        .into_iter()
+        .cloned()
+        .collect();
+    let actor = events
+        .iter()
+        .rev()
+        .find(|e| e.succeeded())
+        .map(|e| e.actor.clone());
+    let status = if actor.is_some() {
+        "attributed"
+    } else {
+        "unattributed"
+    };
+    (Some(status), actor, events)
+}
+
+/// Judges a change: an approval decides first, then the policy (only for
+/// attributed changes), otherwise it is unauthorized.
+pub fn judge(change: &Change, ev: &Evidence<'_>) -> Attributed {
+    let (attribution, actor, events) = attribute(&change.resource.id, ev);
+    let mut j = judge_by_approvals(change, ev.current, ev.approvals, ev.now);
+    if j.verdict == Verdict::Unauthorized {
+        let refs: Vec<&Event> = events.iter().collect();
+        if let Some(rule) = by_policy(&change.resource.id, &refs, ev) {
+            j.verdict = Verdict::Authorized;
+            j.decided_by = Some(rule);
+        } else if attribution == Some("unattributed") {
+            j.notes.push(
+                "no CloudTrail event explains this change: a gap in logging, a change outside the window, \
+                 or one not yet delivered (trails deliver within about 15 minutes)"
+                    .into(),
+            );
+        } else if attribution == Some("attributed") {
+            let who: BTreeSet<String> = events
+                .iter()
+                .filter(|e| e.succeeded())
+                .map(|e| e.actor.display())
+                .collect();
+            j.notes.push(format!(
+                "no [[allow]] rule covers every event behind it (by {})",
+                who.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    Attributed {
+        judgement: j,
+        attribution,
+        actor,
+        events,
+    }
+}
+
+/// A resource changed and changed back between the two states: visible only
+/// in CloudTrail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transient {
+    pub resource: ResourceRef,
+    pub attributed: Attributed,
+}
+
+fn resource_ref(id: &str, ev: &Evidence<'_>) -> ResourceRef {
+    if let Some(r) = ev
+        .current
+        .resources
+        .get(id)
+        .or_else(|| ev.baseline.resources.get(id))
+    {
+        return ResourceRef::of(r);
+    }
+    let mut parts = id.splitn(3, '/');
+    let kind = parts.next().unwrap_or_default().to_string();
+    let region = parts.next().unwrap_or_default().to_string();
+    let native_id = parts.next().unwrap_or_default().to_string();
+    ResourceRef {
+        id: id.to_string(),
+        kind,
+        region,
+        native_id,
+        arn: None,
+    }
+}
+
+/// Resources that successful events changed but whose net state did not
+/// move (a port opened at 02:00 and closed at 02:20; a user created and
+/// deleted), judged like changes.
+pub fn transient(changed: &BTreeSet<String>, ev: &Evidence<'_>) -> Vec<Transient> {
+    let Some(index) = ev.events else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for id in index.resource_ids() {
+        if changed.contains(id) {
+            continue;
+        }
+        let events: Vec<&Event> = index.for_resource(id);
+        if !events.iter().any(|e| e.succeeded()) {
+            continue;
+        }
+        let resource = resource_ref(id, ev);
+        // Where the service could not be read, "no net change" is not known.
+        let covered = |s: &Snapshot| {
+            s.coverage_for(&resource.kind, &resource.region)
+                .is_some_and(|c| c.status == crate::model::CoverageStatus::Complete)
+        };
+        if !covered(ev.current) || !covered(ev.baseline) {
+            continue;
+        }
+        let actor = events
+            .iter()
+            .rev()
+            .find(|e| e.succeeded())
+            .map(|e| e.actor.clone());
+        let mut judgement = Judgement {
+            verdict: Verdict::Unauthorized,
+            decided_by: None,
+            approval: None,
+            notes: vec![
+                "changed and changed back between the baseline and now: only CloudTrail saw it"
+                    .into(),
+            ],
+        };
+        if let Some(rule) = by_policy(id, &events, ev) {
+            judgement.verdict = Verdict::Authorized;
+            judgement.decided_by = Some(rule);
+        }
+        out.push(Transient {
+            resource,
+            attributed: Attributed {
+                judgement,
+                attribution: Some("attributed"),
+                actor,
+                events: events.into_iter().cloned().collect(),
+            },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -7,6 +7,7 @@
 //! (regions → buckets → per-bucket calls) cannot deadlock, and `--concurrency`
 //! is the true upper bound on requests in flight.
 
+pub mod cloudtrail;
 mod ec2;
 mod iam;
 mod route53;
@@ -81,6 +82,31 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    pub(crate) async fn new(opts: &AwsOptions) -> Ctx {
+        let progress = if opts.progress {
+            let pb = indicatif::ProgressBar::new(0);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                    .expect("static template")
+                    .progress_chars("=> "),
+            );
+            pb
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        Ctx {
+            sdk: load_sdk_config(opts).await,
+            counter: CallCounter {
+                total: Arc::new(AtomicU64::new(0)),
+                by_op: Arc::new(Mutex::new(BTreeMap::new())),
+            },
+            sem: Arc::new(Semaphore::new(opts.concurrency.max(1))),
+            force_path_style: custom_endpoint(opts),
+            timings: Arc::new(Mutex::new(Vec::new())),
+            progress,
+        }
+    }
+
     /// Runs one API call under the concurrency limit.
     pub(crate) async fn call<T>(&self, fut: impl Future<Output = T>) -> T {
         let _permit = self.sem.acquire().await.expect("semaphore never closed");
@@ -236,34 +262,9 @@ pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsE
     let taken_at = jiff::Timestamp::now()
         .round(jiff::Unit::Second)
         .unwrap_or(jiff::Timestamp::now());
-    let calls = Arc::new(AtomicU64::new(0));
-    let by_op = Arc::new(Mutex::new(BTreeMap::new()));
-    let base = load_sdk_config(opts).await;
-    let sdk = base;
-    let counter = CallCounter {
-        total: calls.clone(),
-        by_op: by_op.clone(),
-    };
-    let progress = if opts.progress {
-        let pb = indicatif::ProgressBar::new(0);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
-                .expect("static template")
-                .progress_chars("=> "),
-        );
-        pb
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let ctx = Ctx {
-        sdk,
-        counter,
-        sem: Arc::new(Semaphore::new(opts.concurrency.max(1))),
-        force_path_style: custom_endpoint(opts),
-        timings: Arc::new(Mutex::new(Vec::new())),
-        progress,
-    };
-
+    let ctx = Ctx::new(opts).await;
+    let calls = ctx.counter.total.clone();
+    let by_op = ctx.counter.by_op.clone();
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter.clone())

@@ -10,31 +10,6 @@ use super::{classify, Ctx, Failure, Part};
 use crate::model::kinds::{self, AliasTarget, HostedZone, RecordSet};
 use crate::model::{Coverage, Fetched, Resource, GLOBAL};
 
-/// Route53 escapes some characters in names as `\NNN` octal (e.g. `\052` is `*`).
-pub(crate) fn unescape_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let b = name.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            let n = (b[i + 1] - b'0') as u32 * 64
-                + (b[i + 2] - b'0') as u32 * 8
-                + (b[i + 3] - b'0') as u32;
-            if let Some(ch) = char::from_u32(n) {
-                out.push(ch);
-                i += 4;
-                continue;
-            }
-        }
-        out.push(b[i] as char);
-        i += 1;
-    }
-    out
-}
-
 fn zone_id(raw: &str) -> String {
     raw.trim_start_matches("/hostedzone/").to_string()
 }
@@ -96,7 +71,7 @@ async fn zone(
     z: aws_sdk_route53::types::HostedZone,
 ) -> (Vec<Resource>, Option<Failure>) {
     let id = zone_id(z.id());
-    let name = unescape_name(z.name());
+    let name = crate::model::unescape_dns_name(z.name());
     let private = z.config().is_some_and(|c| c.private_zone());
     // Only private zones have VPC associations, and only GetHostedZone tells them.
     let vpcs = if private {
@@ -180,7 +155,7 @@ async fn zone(
 }
 
 fn record(zone_id: &str, zone_name: &str, private: bool, rs: &ResourceRecordSet) -> Resource {
-    let name = unescape_name(rs.name());
+    let name = crate::model::unescape_dns_name(rs.name());
     let rtype = rs.r#type().as_str().to_string();
     let mut values: Vec<String> = rs
         .resource_records()
@@ -232,16 +207,4 @@ fn record(zone_id: &str, zone_name: &str, private: bool, rs: &ResourceRecordSet)
         },
     };
     Resource::new(kinds::ROUTE53_RECORD, GLOBAL, native, None, &attrs)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn unescapes_octal() {
-        assert_eq!(super::unescape_name("\\052.example.com."), "*.example.com.");
-        assert_eq!(
-            super::unescape_name("plain.example.com."),
-            "plain.example.com."
-        );
-    }
 }

@@ -250,6 +250,32 @@ pub fn canonical(v: Value) -> Value {
     }
 }
 
+/// Route53 escapes some characters in names as `\NNN` octal (`\052` is `*`).
+pub fn unescape_dns_name(name: &str) -> String {
+    let b = name.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && b.len() >= i + 4 {
+            let d = &b[i + 1..i + 4];
+            if d.iter().all(|c| (b'0'..=b'7').contains(c)) {
+                let n = u32::from(d[0] - b'0') * 64
+                    + u32::from(d[1] - b'0') * 8
+                    + u32::from(d[2] - b'0');
+                // Only ASCII is escaped this way in practice; leave anything else as written.
+                if n < 128 {
+                    out.push(n as u8);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Tags as a sorted map (AWS returns them as an unordered list).
 pub type Tags = BTreeMap<String, String>;
 
@@ -282,6 +308,16 @@ mod tests {
             serde_json::to_string(&canonical(v)).unwrap(),
             r#"{"a":0,"b":{"a":[{"x":2,"y":1}],"z":1}}"#
         );
+    }
+
+    #[test]
+    fn dns_names_unescape_octal() {
+        assert_eq!(unescape_dns_name("\\052.example.com."), "*.example.com.");
+        assert_eq!(
+            unescape_dns_name("plain.example.com."),
+            "plain.example.com."
+        );
+        assert_eq!(unescape_dns_name("trailing\\05"), "trailing\\05");
     }
 
     #[test]

@@ -26,8 +26,9 @@ pub(crate) fn xml_escape(s: &str) -> String {
 
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let gaps: Vec<_> = r.incomplete_coverage().collect();
-    let failures = r.summary.unauthorized + r.summary.failing_findings;
-    let tests = r.changes.len() + r.findings.len() + 1;
+    let failures =
+        r.summary.unauthorized + r.summary.transient_unauthorized + r.summary.failing_findings;
+    let tests = r.changes.len() + r.transient.len() + r.findings.len() + 1;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -95,6 +96,33 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "      <system-out>{}: {}</system-out>",
                 c.verdict.as_str(),
                 xml_escape(c.decided_by.as_deref().unwrap_or(""))
+            )?;
+        }
+        writeln!(out, "    </testcase>")?;
+    }
+    for t in &r.transient {
+        writeln!(
+            out,
+            r#"    <testcase classname="driftwatch.transient.{}" name="{} transient">"#,
+            xml_escape(&t.risk),
+            xml_escape(&t.resource.id)
+        )?;
+        let body: Vec<String> = t
+            .events
+            .iter()
+            .map(|e| format!("{} {} by {}", e.time, e.name, e.actor.display()))
+            .collect();
+        if t.verdict == Verdict::Unauthorized {
+            writeln!(
+                out,
+                r#"      <failure message="unauthorized transient change" type="transient">{}</failure>"#,
+                xml_escape(&body.join("\n"))
+            )?;
+        } else {
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                xml_escape(&body.join("\n"))
             )?;
         }
         writeln!(out, "    </testcase>")?;

@@ -69,6 +69,10 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "|---|---|---|---|")?;
         for c in changes {
             let mut what = c.change.summary();
+            if let Some(w) = super::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
+            {
+                what.push_str(&format!("\n{w}"));
+            }
             if let Some(d) = &c.decided_by {
                 what.push_str(&format!(" ({d})"));
             }
@@ -83,6 +87,30 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 c.change.id,
                 cell(&c.change.resource.id),
                 cell(&what)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !r.transient.is_empty() {
+        writeln!(
+            out,
+            "### transient (changed and changed back, seen only in CloudTrail)\n"
+        )?;
+        writeln!(out, "| verdict | resource | events | who |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        for t in &r.transient {
+            let events: Vec<String> = t
+                .events
+                .iter()
+                .map(|e| format!("{} {}", e.time, e.name))
+                .collect();
+            writeln!(
+                out,
+                "| {} | `{}` | {} | {} |",
+                t.verdict.as_str(),
+                cell(&t.resource.id),
+                cell(&events.join("\n")),
+                cell(&t.actor.as_ref().map(|a| a.display()).unwrap_or_default())
             )?;
         }
         writeln!(out)?;

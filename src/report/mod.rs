@@ -13,6 +13,8 @@ use crate::attribution::{ApprovalRef, Verdict};
 use crate::checks::{Finding, Severity};
 use crate::diff::{Change, NotCompared};
 use crate::model::{Coverage, CoverageStatus};
+use crate::trail::source::SkippedFile;
+use crate::trail::{Actor, Event};
 
 pub const REPORT_SCHEMA: &str = "driftwatch.report/v1";
 
@@ -34,6 +36,12 @@ pub struct Report {
     pub coverage: Vec<Coverage>,
     pub not_compared: Vec<NotCompared>,
     pub changes: Vec<ReportChange>,
+    /// Changes made and undone between the two states (CloudTrail only).
+    #[serde(default)]
+    pub transient: Vec<ReportTransient>,
+    /// How CloudTrail was read; absent when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloudtrail: Option<TrailSummary>,
     /// Posture findings (suppressed ones included, marked).
     #[serde(default)]
     pub findings: Vec<Finding>,
@@ -65,6 +73,43 @@ pub struct ReportChange {
     pub approval: Option<ApprovalRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// `attributed` or `unattributed`; absent when CloudTrail was not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+    /// Who made the (last) change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
+    /// The CloudTrail events behind it, oldest first; failed calls included as context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+}
+
+/// A change made and undone between the two states, seen only in CloudTrail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportTransient {
+    pub resource: crate::diff::ResourceRef,
+    pub risk: String,
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
+    pub events: Vec<Event>,
+}
+
+/// What CloudTrail reading found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrailSummary {
+    pub sources: Vec<String>,
+    pub window_start: Option<String>,
+    pub window_end: Option<String>,
+    pub files_read: usize,
+    pub records_read: u64,
+    /// Events that touch watched resources, in the window.
+    pub events_used: usize,
+    pub files_skipped: Vec<SkippedFile>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -77,6 +122,9 @@ pub struct Summary {
     pub authorized: usize,
     pub approved: usize,
     pub not_compared: usize,
+    pub transient: usize,
+    pub transient_unauthorized: usize,
+    pub unattributed: usize,
     pub findings: usize,
     /// Unsuppressed findings at or above `fail_on`.
     pub failing_findings: usize,
@@ -96,6 +144,33 @@ pub fn risk_of_kind(kind: &str) -> &'static str {
     }
 }
 
+/// "by WHO at WHEN from IP" for the latest successful event, or why not.
+pub(crate) fn who_when(
+    attribution: Option<&str>,
+    actor: Option<&Actor>,
+    events: &[Event],
+) -> Option<String> {
+    match attribution {
+        None => None,
+        Some("unattributed") => Some("no CloudTrail event found".into()),
+        Some(_) => {
+            let last = events.iter().rev().find(|e| e.succeeded())?;
+            let who = actor
+                .map(Actor::display)
+                .unwrap_or_else(|| last.actor.display());
+            Some(format!(
+                "by {who} at {} via {}{}",
+                last.time,
+                last.name,
+                last.source_ip
+                    .as_deref()
+                    .map(|ip| format!(" from {ip}"))
+                    .unwrap_or_default()
+            ))
+        }
+    }
+}
+
 impl Report {
     /// Fills in `summary` from the contents; call after building.
     pub fn finish(&mut self) {
@@ -111,6 +186,13 @@ impl Report {
             authorized: count(&|c| c.verdict == Verdict::Authorized),
             approved: count(&|c| c.verdict == Verdict::Approved),
             not_compared: self.not_compared.len(),
+            transient: self.transient.len(),
+            transient_unauthorized: self
+                .transient
+                .iter()
+                .filter(|t| t.verdict == Verdict::Unauthorized)
+                .count(),
+            unattributed: count(&|c| c.attribution.as_deref() == Some("unattributed")),
             findings: self.findings.len(),
             failing_findings: self
                 .findings
@@ -132,7 +214,10 @@ impl Report {
     /// 1 for unauthorized changes or failing findings; else 3 when coverage
     /// is incomplete; else 0.
     pub fn exit_code(&self) -> u8 {
-        if self.summary.unauthorized > 0 || self.summary.failing_findings > 0 {
+        if self.summary.unauthorized > 0
+            || self.summary.transient_unauthorized > 0
+            || self.summary.failing_findings > 0
+        {
             crate::EXIT_FINDINGS
         } else if !self.summary.coverage_complete {
             crate::EXIT_INCOMPLETE

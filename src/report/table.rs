@@ -30,6 +30,36 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             findings_table(&findings, out)?;
         }
     }
+    if !r.transient.is_empty() {
+        writeln!(
+            out,
+            "\nTRANSIENT ({}): changed and changed back, seen only in CloudTrail",
+            r.transient.len()
+        )?;
+        let mut t = new_table(["verdict", "resource", "events", "who"]);
+        for tr in &r.transient {
+            let events: Vec<String> = tr
+                .events
+                .iter()
+                .map(|e| format!("{} {}", e.time, e.name))
+                .collect();
+            let mut who = tr.actor.as_ref().map(|a| a.display()).unwrap_or_default();
+            if let Some(d) = &tr.decided_by {
+                who.push_str(&format!("\n({d})"));
+            }
+            t.add_row([
+                tr.verdict.as_str().to_string(),
+                format!(
+                    "{}\n{}",
+                    tr.resource.kind,
+                    short_id(&tr.resource.native_id, &tr.resource.region)
+                ),
+                events.join("\n"),
+                who,
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
     footer(r, out)
 }
 
@@ -82,6 +112,10 @@ fn changes_table(changes: &[&super::ReportChange], out: &mut dyn Write) -> std::
         let mut t = new_table(["verdict", "change", "resource", "what"]);
         for c in changes {
             let mut what = c.change.summary();
+            if let Some(w) = super::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
+            {
+                what.push_str(&format!("\n{w}"));
+            }
             if let Some(d) = &c.decided_by {
                 what.push_str(&format!("\n({d})"));
             }

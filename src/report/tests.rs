@@ -34,6 +34,9 @@ fn sample() -> Report {
                 .then(|| "approval c-2 by ops: <ticket & 1>".into()),
             approval: None,
             notes: vec![],
+            attribution: None,
+            actor: None,
+            events: vec![],
         }
     };
     let mut r = Report {
@@ -71,6 +74,8 @@ fn sample() -> Report {
                 Verdict::Approved,
             ),
         ],
+        transient: vec![],
+        cloudtrail: None,
         findings: vec![],
         fail_on: Severity::High,
         warnings: vec![],

@@ -1,0 +1,440 @@
+//! CloudTrail events for attribution, from LookupEvents (per region, rate
+//! limited to the API's 2 requests per second, paginated, write events only)
+//! or from a trail's S3 logs (the date-prefixed keys covering the window,
+//! downloaded concurrently, each file streamed through the record parser).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use aws_config::Region;
+use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+use aws_smithy_types::DateTime;
+use tokio::sync::Mutex;
+
+use super::{classify, AwsOptions, Ctx, Failure};
+use crate::model::{Coverage, GLOBAL};
+use crate::trail::source::{self, ReadOutcome, SkippedFile, Window};
+use crate::trail::Event;
+
+/// Where events come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrailSource {
+    /// CloudTrail LookupEvents in every scanned region plus us-east-1.
+    Api,
+    /// Discover the account's trail (DescribeTrails) and read its S3 logs.
+    Trail,
+    /// A trail's S3 location.
+    S3 { bucket: String, prefix: String },
+    /// Local files or a directory.
+    Files(std::path::PathBuf),
+    /// No attribution.
+    None,
+}
+
+impl std::str::FromStr for TrailSource {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "api" => TrailSource::Api,
+            "trail" => TrailSource::Trail,
+            "none" => TrailSource::None,
+            _ if s.starts_with("s3://") => {
+                let rest = &s[5..];
+                let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+                if bucket.is_empty() {
+                    return Err(format!("{s}: no bucket name"));
+                }
+                TrailSource::S3 {
+                    bucket: bucket.into(),
+                    prefix: prefix.trim_end_matches('/').into(),
+                }
+            }
+            _ => TrailSource::Files(s.into()),
+        })
+    }
+}
+
+/// Events read, and how reading went.
+#[derive(Debug, Default)]
+pub struct TrailRead {
+    pub outcome: ReadOutcome,
+    /// `cloudtrail/<region>` entries: complete, denied, error.
+    pub coverage: Vec<Coverage>,
+    /// Human-readable description of what was read.
+    pub sources: Vec<String>,
+    pub api_calls: u64,
+}
+
+/// Spaces calls to one region's LookupEvents at least `period` apart (a
+/// token bucket of size one: the API allows 2 per second per region).
+pub struct RateLimiter {
+    period: Duration,
+    next: Mutex<Instant>,
+}
+
+impl RateLimiter {
+    pub fn per_second(n: u32) -> Self {
+        RateLimiter {
+            period: Duration::from_millis(1000 / u64::from(n.max(1))),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+    pub async fn acquire(&self) {
+        let mut next = self.next.lock().await;
+        let now = Instant::now();
+        if *next > now {
+            tokio::time::sleep(*next - now).await;
+        }
+        *next = Instant::now().max(*next) + self.period;
+    }
+}
+
+fn to_smithy(t: jiff::Timestamp) -> DateTime {
+    DateTime::from_secs(t.as_second())
+}
+
+/// All write events of one region in the window, page by page.
+pub(crate) async fn lookup_region(
+    client: &aws_sdk_cloudtrail::Client,
+    window: &Window,
+    limiter: &RateLimiter,
+) -> Result<(Vec<Event>, u64, u64), (Failure, u64)> {
+    let mut token: Option<String> = None;
+    let mut events = Vec::new();
+    let mut pages = 0;
+    let mut records = 0;
+    loop {
+        limiter.acquire().await;
+        let mut req = client
+            .lookup_events()
+            .lookup_attributes(
+                LookupAttribute::builder()
+                    .attribute_key(LookupAttributeKey::ReadOnly)
+                    .attribute_value("false")
+                    .build()
+                    .expect("key and value set"),
+            )
+            .max_results(50)
+            .set_next_token(token.clone());
+        if let Some(s) = window.start {
+            req = req.start_time(to_smithy(s));
+        }
+        if let Some(e) = window.end {
+            req = req.end_time(to_smithy(e));
+        }
+        let out = req.send().await.map_err(|e| (classify(&e), pages))?;
+        pages += 1;
+        for e in out.events() {
+            records += 1;
+            let Some(text) = e.cloud_trail_event() else {
+                continue;
+            };
+            // The full record rides along as a JSON string.
+            if let Ok(Ok(Some(ev))) =
+                serde_json::from_str::<serde_json::Value>(text).map(crate::trail::parse_record)
+            {
+                if crate::trail::map::watched(&ev.name) {
+                    events.push(ev);
+                }
+            }
+        }
+        token = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            return Ok((events, pages, records));
+        }
+    }
+}
+
+/// Reads events for the window from the chosen source.
+pub async fn read_events(
+    opts: &AwsOptions,
+    source: &TrailSource,
+    account: &str,
+    regions: &[String],
+    window: Window,
+) -> TrailRead {
+    match source {
+        TrailSource::None => TrailRead::default(),
+        TrailSource::Files(p) => {
+            let p = p.clone();
+            let outcome = tokio::task::spawn_blocking(move || source::read_path(&p, &window))
+                .await
+                .unwrap_or_else(|e| Err(format!("reader panicked: {e}")));
+            match outcome {
+                Ok(o) => TrailRead {
+                    outcome: o,
+                    sources: vec![format!("files under {}", source_path(source))],
+                    ..Default::default()
+                },
+                Err(reason) => TrailRead {
+                    outcome: ReadOutcome {
+                        skipped: vec![SkippedFile {
+                            path: source_path(source),
+                            reason,
+                        }],
+                        ..Default::default()
+                    },
+                    coverage: vec![Coverage {
+                        service: "cloudtrail".into(),
+                        region: "files".into(),
+                        status: crate::model::CoverageStatus::Error,
+                        error_code: Some("Unreadable".into()),
+                        message: Some(format!("{} could not be read", source_path(source))),
+                    }],
+                    ..Default::default()
+                },
+            }
+        }
+        TrailSource::Api => {
+            let ctx = Ctx::new(opts).await;
+            let mut rs: Vec<String> = regions.to_vec();
+            // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
+            rs.push("us-east-1".into());
+            rs.sort();
+            rs.dedup();
+            let results = futures::future::join_all(rs.iter().map(|r| {
+                let conf = aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
+                    .region(Region::new(r.clone()))
+                    .interceptor(ctx.counter.clone())
+                    .build();
+                let client = aws_sdk_cloudtrail::Client::from_conf(conf);
+                async move {
+                    let limiter = RateLimiter::per_second(2);
+                    (r.clone(), lookup_region(&client, &window, &limiter).await)
+                }
+            }))
+            .await;
+            let mut read = TrailRead {
+                sources: vec![format!("LookupEvents in {}", rs.join(", "))],
+                ..Default::default()
+            };
+            for (region, r) in results {
+                match r {
+                    Ok((events, _pages, records)) => {
+                        read.outcome.events.extend(events);
+                        read.outcome.records += records;
+                        read.coverage
+                            .push(Coverage::complete("cloudtrail", &region));
+                    }
+                    Err((f, _)) => read.coverage.push(f.coverage("cloudtrail", &region)),
+                }
+            }
+            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
+            read
+        }
+        TrailSource::Trail | TrailSource::S3 { .. } => {
+            let ctx = Ctx::new(opts).await;
+            let (bucket, prefix) = match source {
+                TrailSource::S3 { bucket, prefix } => (bucket.clone(), prefix.clone()),
+                _ => match discover_trail(&ctx).await {
+                    Ok(bp) => bp,
+                    Err(f) => {
+                        return TrailRead {
+                            coverage: vec![f.coverage("cloudtrail", GLOBAL)],
+                            ..Default::default()
+                        }
+                    }
+                },
+            };
+            let mut rs: Vec<String> = regions.to_vec();
+            rs.push("us-east-1".into());
+            rs.sort();
+            rs.dedup();
+            let mut read = read_s3(&ctx, &bucket, &prefix, account, &rs, window).await;
+            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
+            read
+        }
+    }
+}
+
+fn source_path(s: &TrailSource) -> String {
+    match s {
+        TrailSource::Files(p) => p.display().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The account's trail: a logging multi-region one if there is one.
+async fn discover_trail(ctx: &Ctx) -> Result<(String, String), Failure> {
+    let conf = aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
+        .interceptor(ctx.counter.clone())
+        .build();
+    let c = aws_sdk_cloudtrail::Client::from_conf(conf);
+    let out = ctx
+        .call(c.describe_trails().send())
+        .await
+        .map_err(|e| classify(&e))?;
+    let mut trails: Vec<_> = out
+        .trail_list()
+        .iter()
+        .filter(|t| t.s3_bucket_name().is_some())
+        .collect();
+    trails.sort_by_key(|t| {
+        (
+            !t.is_multi_region_trail().unwrap_or(false),
+            t.name().map(str::to_string),
+        )
+    });
+    let t = trails.first().ok_or_else(|| Failure {
+        status: crate::model::CoverageStatus::Error,
+        code: "NoTrail".into(),
+        message: "DescribeTrails found no trail delivering to S3".into(),
+    })?;
+    Ok((
+        t.s3_bucket_name().unwrap_or_default().to_string(),
+        t.s3_key_prefix().unwrap_or_default().to_string(),
+    ))
+}
+
+/// Lists the day prefixes covering the window and reads every log file in
+/// them, concurrently.
+async fn read_s3(
+    ctx: &Ctx,
+    bucket: &str,
+    prefix: &str,
+    account: &str,
+    regions: &[String],
+    window: Window,
+) -> TrailRead {
+    let conf = aws_sdk_s3::config::Builder::from(&ctx.sdk)
+        .force_path_style(ctx.force_path_style)
+        .interceptor(ctx.counter.clone())
+        .build();
+    let s3 = aws_sdk_s3::Client::from_conf(conf);
+    let mut read = TrailRead {
+        sources: vec![format!("s3://{bucket}/{prefix}")],
+        ..Default::default()
+    };
+    let start = window
+        .start
+        .unwrap_or(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7));
+    let end = window.end.unwrap_or(jiff::Timestamp::now());
+    // Organization trails put an org id before the account: look once.
+    let logs_root = if prefix.is_empty() {
+        "AWSLogs/".to_string()
+    } else {
+        format!("{}/AWSLogs/", prefix.trim_end_matches('/'))
+    };
+    let org = match ctx
+        .call(
+            s3.list_objects_v2()
+                .bucket(bucket)
+                .prefix(&logs_root)
+                .delimiter("/")
+                .send(),
+        )
+        .await
+    {
+        Ok(o) => o
+            .common_prefixes()
+            .iter()
+            .filter_map(|p| p.prefix())
+            .map(|p| {
+                p.trim_start_matches(&logs_root)
+                    .trim_end_matches('/')
+                    .to_string()
+            })
+            .find(|p| p.starts_with("o-")),
+        Err(e) => {
+            read.coverage
+                .push(classify(&e).coverage("cloudtrail", GLOBAL));
+            return read;
+        }
+    };
+    let mut layouts = vec![source::day_prefixes(
+        prefix, None, account, regions, start, end,
+    )];
+    if let Some(o) = &org {
+        layouts.push(source::day_prefixes(
+            prefix,
+            Some(o),
+            account,
+            regions,
+            start,
+            end,
+        ));
+    }
+    let mut keys = Vec::new();
+    for p in layouts.into_iter().flatten() {
+        let mut token: Option<String> = None;
+        loop {
+            match ctx
+                .call(
+                    s3.list_objects_v2()
+                        .bucket(bucket)
+                        .prefix(&p)
+                        .set_continuation_token(token.clone())
+                        .send(),
+                )
+                .await
+            {
+                Ok(o) => {
+                    keys.extend(
+                        o.contents()
+                            .iter()
+                            .filter_map(|c| c.key().map(str::to_string)),
+                    );
+                    token = o.next_continuation_token().map(str::to_string);
+                    if token.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    read.coverage
+                        .push(classify(&e).coverage("cloudtrail", GLOBAL));
+                    return read;
+                }
+            }
+        }
+    }
+    keys.sort();
+    let s3 = Arc::new(s3);
+    let fetched = futures::future::join_all(keys.iter().map(|k| {
+        let s3 = s3.clone();
+        async move {
+            let r = ctx.call(s3.get_object().bucket(bucket).key(k).send()).await;
+            let bytes = match r {
+                Ok(o) => o
+                    .body
+                    .collect()
+                    .await
+                    .map(|b| b.into_bytes().to_vec())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(classify(&e).code),
+            };
+            (k.clone(), bytes)
+        }
+    }))
+    .await;
+    // Parsing is CPU work: off the async threads.
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut out = ReadOutcome::default();
+        for (key, bytes) in fetched {
+            let parsed = bytes
+                .and_then(source::decompress)
+                .and_then(|b| source::parse_log(&b, &window));
+            match parsed {
+                Ok((events, records)) => {
+                    out.files_read += 1;
+                    out.records += records;
+                    out.events.extend(events);
+                }
+                Err(reason) => out.skipped.push(SkippedFile { path: key, reason }),
+            }
+        }
+        out
+    })
+    .await
+    .unwrap_or_default();
+    read.outcome = parsed;
+    read.coverage.push(Coverage::complete("cloudtrail", GLOBAL));
+    read
+}
+
+#[cfg(test)]
+mod tests;

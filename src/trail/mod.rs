@@ -1,0 +1,225 @@
+//! CloudTrail records: parsing (tolerant of every shape real logs take),
+//! streaming readers for log files, and the event → resource mapping.
+//!
+//! A log file is `{"Records": [...]}` (what CloudTrail writes to S3) or one
+//! record per line; either may be gzip-compressed. Records are parsed one at
+//! a time as the file streams, never as a whole-file tree.
+
+pub mod map;
+pub mod source;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Who made a call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// `IAMUser`, `AssumedRole`, `Root`, `AWSService`, `FederatedUser`, ...
+    #[serde(rename = "type")]
+    pub identity_type: String,
+    /// The caller's ARN (for assumed roles, the session ARN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// For assumed roles: the role's ARN (`sessionContext.sessionIssuer.arn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// For assumed roles: the session name (last part of the session ARN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+    /// `sessionContext.sourceIdentity`: the person behind a shared role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_identity: Option<String>,
+    /// The AWS service that acted on the caller's behalf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoked_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+impl Actor {
+    /// One-line name: `arn (session, source identity)` or the service.
+    pub fn display(&self) -> String {
+        let base = self
+            .arn
+            .clone()
+            .or_else(|| self.invoked_by.clone())
+            .or_else(|| self.user_name.clone())
+            .unwrap_or_else(|| self.identity_type.clone());
+        match &self.source_identity {
+            Some(s) => format!("{base} (source identity {s})"),
+            None => base,
+        }
+    }
+}
+
+/// One CloudTrail event, reduced to what attribution needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub name: String,
+    pub source: String,
+    /// RFC 3339 UTC.
+    pub time: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Set when the call failed: such events never explain a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    pub actor: Actor,
+    /// Resource ids (`kind/region/native-id`) the event touched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+}
+
+impl Event {
+    pub fn succeeded(&self) -> bool {
+        self.error_code.is_none()
+    }
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.time.parse().ok()
+    }
+}
+
+/// The raw record fields we read. Everything is optional: doc samples,
+/// fixtures and service events omit whatever they like.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Raw {
+    #[serde(rename = "eventID")]
+    event_id: Option<String>,
+    event_name: Option<String>,
+    event_source: Option<String>,
+    event_time: Option<String>,
+    aws_region: Option<String>,
+    #[serde(rename = "sourceIPAddress")]
+    source_ip_address: Option<String>,
+    user_agent: Option<String>,
+    error_code: Option<String>,
+    event_type: Option<String>,
+    #[serde(default)]
+    user_identity: Value,
+    #[serde(default, alias = "RequestParameters")]
+    request_parameters: Value,
+    #[serde(default, alias = "ResponseElements")]
+    response_elements: Value,
+    #[serde(default)]
+    resources: Value,
+}
+
+/// `eventTime` is RFC 3339 in real logs; some exported or normalized
+/// records write `2024-12-16 18:41:07.000000000` (UTC, no zone).
+pub fn parse_event_time(t: &str) -> Option<jiff::Timestamp> {
+    let t = t.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    let dt: jiff::civil::DateTime = t.replacen(' ', "T", 1).parse().ok()?;
+    dt.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// Why a record could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    #[error("record is not a JSON object")]
+    NotAnObject,
+    #[error("record has no eventName")]
+    NoName,
+    #[error("record has no parseable eventTime")]
+    NoTime,
+    #[error("{0}")]
+    Json(String),
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn actor(ui: &Value) -> Actor {
+    let ctx = ui.get("sessionContext").unwrap_or(&Value::Null);
+    let issuer = ctx.get("sessionIssuer").unwrap_or(&Value::Null);
+    let identity_type = s(ui, "type").unwrap_or_else(|| "Unknown".into());
+    let arn = s(ui, "arn").filter(|a| !a.is_empty());
+    let session_name = if identity_type == "AssumedRole" {
+        arn.as_deref()
+            .and_then(|a| a.rsplit('/').next())
+            .map(str::to_string)
+    } else {
+        None
+    };
+    Actor {
+        identity_type,
+        account_id: s(ui, "accountId"),
+        role_arn: s(issuer, "arn"),
+        session_name,
+        source_identity: s(ctx, "sourceIdentity").or_else(|| s(ui, "sourceIdentity")),
+        invoked_by: s(ui, "invokedBy"),
+        user_name: s(ui, "userName").or_else(|| s(issuer, "userName")),
+        arn,
+    }
+}
+
+/// Turns one record into an [`Event`]. Returns `Ok(None)` for records that
+/// are not API calls (`AwsServiceEvent`, `AwsVpceEvent`, console sign-ins are
+/// kept: they are calls too).
+pub fn parse_record(v: Value) -> Result<Option<Event>, RecordError> {
+    if !v.is_object() {
+        return Err(RecordError::NotAnObject);
+    }
+    let raw: Raw = serde_json::from_value(v).map_err(|e| RecordError::Json(e.to_string()))?;
+    from_raw(raw)
+}
+
+fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
+    let name = raw
+        .event_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or(RecordError::NoName)?
+        .to_string();
+    let time = raw
+        .event_time
+        .as_deref()
+        .and_then(parse_event_time)
+        .ok_or(RecordError::NoTime)?;
+    // VPC-endpoint network activity and service events carry API-like names
+    // but are not the call itself.
+    if matches!(
+        raw.event_type.as_deref(),
+        Some("AwsVpceEvent") | Some("AwsServiceEvent")
+    ) {
+        return Ok(None);
+    }
+    let region = raw.aws_region.unwrap_or_else(|| "us-east-1".into());
+    let actor = actor(&raw.user_identity);
+    let resources = map::resources(
+        &name,
+        &region,
+        &raw.request_parameters,
+        &raw.response_elements,
+        &raw.resources,
+        &actor,
+    );
+    Ok(Some(Event {
+        id: raw.event_id.unwrap_or_default(),
+        name,
+        source: raw.event_source.unwrap_or_default(),
+        time: time.to_string(),
+        region,
+        source_ip: raw.source_ip_address,
+        user_agent: raw.user_agent,
+        error_code: raw.error_code.filter(|c| !c.is_empty()),
+        actor,
+        resources,
+    }))
+}
+
+#[cfg(test)]
+mod tests;
