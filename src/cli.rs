@@ -127,7 +127,24 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]
+    pub notify: NotifyArgs,
+    #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct NotifyArgs {
+    /// Post alerts here (repeatable): a Slack incoming webhook gets a Slack
+    /// message, any other https URL the JSON report; `slack:URL` forces Slack.
+    /// Also `[notify] urls` in the config. URLs are never printed.
+    #[arg(long = "notify", value_name = "URL")]
+    pub urls: Vec<String>,
+    /// What warrants an alert: unauthorized or transient changes, failing findings, or both.
+    #[arg(long, value_enum)]
+    pub notify_on: Option<crate::notify::NotifyOn>,
+    /// Seconds to wait for each delivery attempt (3 attempts, with backoff).
+    #[arg(long, value_name = "SECS")]
+    pub notify_timeout: Option<u64>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -152,6 +169,8 @@ pub struct CheckCommandArgs {
     pub snapshot: Option<PathBuf>,
     #[command(flatten)]
     pub checks: CheckArgs,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -25,9 +25,23 @@ pub struct Config {
     pub allow: Vec<crate::attribution::policy::AllowRule>,
     #[serde(default)]
     pub policy: PolicyConfig,
+    #[serde(default)]
+    pub notify: NotifyConfig,
     /// Where the file came from, for messages.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `[notify]`: alert targets kept out of shell history.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    #[serde(default)]
+    pub urls: Vec<String>,
+    #[serde(default)]
+    pub on: Option<crate::notify::NotifyOn>,
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +108,9 @@ impl Config {
         let c: Config = toml::from_str(text).map_err(|e| anyhow!("{}", toml_error(text, &e)))?;
         c.diff_options()?;
         c.policy()?;
+        for u in &c.notify.urls {
+            crate::notify::parse_target(u).map_err(|e| anyhow!("[notify] {e}"))?;
+        }
         for sup in &c.suppress {
             sup.validate()?;
         }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diff;
 pub mod fsutil;
 pub mod model;
+pub mod notify;
 pub mod report;
 pub mod trail;
 
@@ -181,6 +182,38 @@ fn warn_all(report: &Report, quiet: bool) {
     }
 }
 
+/// Alert targets from flags and config, validated before any work is done.
+fn notify_targets(args: &cli::NotifyArgs, config: &Config) -> Result<Vec<notify::Target>> {
+    args.urls
+        .iter()
+        .chain(config.notify.urls.iter())
+        .map(|u| notify::parse_target(u))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Sends alerts after the report is out; a failed delivery is reported on
+/// stderr and turns the exit code into 2, but never loses the report.
+fn alert(report: &Report, args: &cli::NotifyArgs, config: &Config, code: u8) -> Result<u8> {
+    let targets = notify_targets(args, config)?;
+    if targets.is_empty() {
+        return Ok(code);
+    }
+    let on = args.notify_on.or(config.notify.on).unwrap_or_default();
+    if !notify::should_notify(report, on) {
+        return Ok(code);
+    }
+    let mut d = notify::Delivery::default();
+    if let Some(t) = args.notify_timeout.or(config.notify.timeout_secs) {
+        d.timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    let errors = notify::send(&targets, report, d);
+    for e in &errors {
+        eprintln!("driftwatch: error: {e}");
+    }
+    Ok(if errors.is_empty() { code } else { EXIT_TOOL_FAILED })
+}
+
 /// Renders a report where the user asked; returns its exit code.
 fn deliver(report: &Report, args: &ReportArgs) -> Result<u8> {
     let format = args.format.unwrap_or(
@@ -210,6 +243,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Scan(args) => {
             let config = Config::load(args.report.config.as_deref())?;
+            notify_targets(&args.notify, &config)?;
             let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
             let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
             let checks = checks_for(&config, &args.checks)?;
@@ -261,10 +295,12 @@ pub fn run(cli: Cli) -> Result<u8> {
                 jiff::Timestamp::now(),
             )?;
             warn_all(&report, cli.quiet);
-            deliver(&report, &args.report)
+            let code = deliver(&report, &args.report)?;
+            alert(&report, &args.notify, &config, code)
         }
         Command::Check(args) => {
             let config = Config::load(args.report.config.as_deref())?;
+            notify_targets(&args.notify, &config)?;
             let checks = checks_for(&config, &args.checks)?;
             let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
             let plan = commands::CheckPlan {
@@ -273,7 +309,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             let report = commands::check_report(&current, &config, plan, jiff::Timestamp::now());
             warn_all(&report, cli.quiet);
-            deliver(&report, &args.report)
+            let code = deliver(&report, &args.report)?;
+            alert(&report, &args.notify, &config, code)
         }
         Command::Checks(cli::ChecksCommand::List { dirs, config }) => {
             let config = Config::load(config.as_deref())?;

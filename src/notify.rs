@@ -1,0 +1,292 @@
+//! Alerts: post to Slack incoming webhooks (a Slack message within Slack's
+//! block limits) or to any other webhook (the JSON report) when a scan has
+//! unauthorized or transient changes, or failing findings.
+//!
+//! Webhook URLs are secrets: they are never printed, logged or written into
+//! reports; errors name only the scheme and host.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::attribution::Verdict;
+use crate::report::Report;
+
+/// Slack's documented limits for one message.
+pub const SLACK_MAX_BLOCKS: usize = 50;
+pub const SLACK_MAX_TEXT: usize = 3000;
+const SLACK_MAX_HEADER: usize = 150;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyOn {
+    Changes,
+    Findings,
+    #[default]
+    Both,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum Target {
+    Slack(String),
+    Webhook(String),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL itself.
+        match self {
+            Target::Slack(u) => write!(f, "Slack({})", redact(u)),
+            Target::Webhook(u) => write!(f, "Webhook({})", redact(u)),
+        }
+    }
+}
+
+impl Target {
+    pub fn url(&self) -> &str {
+        match self {
+            Target::Slack(u) | Target::Webhook(u) => u,
+        }
+    }
+}
+
+/// `scheme://host/…`: enough to tell which target failed, nothing secret.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("?", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    format!("{scheme}://{host}/…")
+}
+
+/// Parses `--notify`: `slack:URL` forces the Slack format; a
+/// `hooks.slack.com` URL is Slack; anything else gets the JSON report.
+/// HTTPS only, except to loopback (for local relays and tests).
+pub fn parse_target(s: &str) -> Result<Target, String> {
+    let (slack, url) = match s.strip_prefix("slack:") {
+        Some(u) => (true, u),
+        None => (false, s),
+    };
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| format!("--notify {}: not a URL", redact(url)))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_only = host.rsplit('@').next().unwrap_or(host);
+    let hostname = host_only
+        .strip_prefix('[')
+        .and_then(|h| h.split(']').next())
+        .unwrap_or_else(|| host_only.split(':').next().unwrap_or(""));
+    let loopback = matches!(hostname, "localhost" | "127.0.0.1" | "::1") || hostname.starts_with("127.");
+    match scheme {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err(format!("--notify {}: only https URLs (or http to loopback) are allowed", redact(url))),
+    }
+    if hostname.is_empty() {
+        return Err(format!("--notify {}: no host", redact(url)));
+    }
+    Ok(if slack || hostname == "hooks.slack.com" {
+        Target::Slack(url.to_string())
+    } else {
+        Target::Webhook(url.to_string())
+    })
+}
+
+/// Whether the report warrants an alert.
+pub fn should_notify(r: &Report, on: NotifyOn) -> bool {
+    let changes = r.summary.unauthorized > 0 || r.summary.transient_unauthorized > 0;
+    let findings = r.summary.failing_findings > 0;
+    match on {
+        NotifyOn::Changes => changes,
+        NotifyOn::Findings => findings,
+        NotifyOn::Both => changes || findings,
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+/// Slack mrkdwn escaping of the three control characters.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Packs lines into section blocks of at most `SLACK_MAX_TEXT` characters,
+/// using at most `max_blocks` blocks; returns the blocks and how many lines
+/// did not fit.
+fn sections(title: &str, lines: &[String], max_blocks: usize) -> (Vec<Value>, usize) {
+    let mut blocks = Vec::new();
+    let mut cur = format!("*{title}*");
+    let mut used = 0;
+    for line in lines {
+        let line = truncate(line, 500);
+        if cur.chars().count() + 1 + line.chars().count() > SLACK_MAX_TEXT {
+            if blocks.len() + 1 >= max_blocks {
+                break;
+            }
+            blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": cur}}));
+            cur = String::new();
+        }
+        if !cur.is_empty() {
+            cur.push('\n');
+        }
+        cur.push_str(&line);
+        used += 1;
+    }
+    if !cur.is_empty() && blocks.len() < max_blocks {
+        blocks.push(json!({"type": "section", "text": {"type": "mrkdwn", "text": cur}}));
+    }
+    (blocks, lines.len() - used)
+}
+
+/// The Slack message: a headline with the account and counts, then one line
+/// per unauthorized change (who, what, when) and per failing finding, capped
+/// with "and N more" so it always fits Slack's limits.
+pub fn slack_payload(r: &Report) -> Value {
+    let s = &r.summary;
+    let headline = truncate(
+        &format!(
+            "driftwatch: account {}: {} unauthorized changes, {} transient, {} failing findings",
+            r.account, s.unauthorized, s.transient_unauthorized, s.failing_findings
+        ),
+        SLACK_MAX_HEADER,
+    );
+    let mut blocks = vec![
+        json!({"type": "header", "text": {"type": "plain_text", "text": headline}}),
+        json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&format!(
+            "State at {}{}. {} changes ({} authorized, {} approved), {} findings ({} suppressed).{}",
+            r.taken_at,
+            r.baseline.as_ref().map(|b| format!(" vs baseline {}", b.taken_at)).unwrap_or_default(),
+            s.changes, s.authorized, s.approved, s.findings, s.suppressed_findings,
+            if s.coverage_complete { "" } else { " Coverage incomplete." }), SLACK_MAX_TEXT)}}),
+    ];
+    let change_lines: Vec<String> = r
+        .changes
+        .iter()
+        .filter(|c| c.verdict == Verdict::Unauthorized)
+        .map(|c| {
+            let who = crate::report::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
+                .map(|w| format!(" — {w}"))
+                .unwrap_or_default();
+            esc(&format!("• `{}` {} {}{}", c.change.change.as_str(), c.change.resource.id, c.change.summary(), who))
+        })
+        .chain(r.transient.iter().filter(|t| t.verdict == Verdict::Unauthorized).map(|t| {
+            esc(&format!(
+                "• `transient` {} — {} events by {}",
+                t.resource.id,
+                t.events.len(),
+                t.actor.as_ref().map(|a| a.display()).unwrap_or_default()
+            ))
+        }))
+        .collect();
+    let finding_lines: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none() && f.severity >= r.fail_on)
+        .map(|f| esc(&format!("• `{}` {} {}", f.severity.as_str(), f.check, f.message)))
+        .collect();
+    // Keep room: header + summary + two "and N more" contexts.
+    let budget = SLACK_MAX_BLOCKS - blocks.len() - 2;
+    let (change_blocks, more_changes) = sections("Unauthorized changes", &change_lines, budget / 2);
+    let (finding_blocks, more_findings) = sections("Failing findings", &finding_lines, budget - change_blocks.len());
+    if !change_lines.is_empty() {
+        blocks.extend(change_blocks);
+        if more_changes > 0 {
+            blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!("and {more_changes} more changes")}]}));
+        }
+    }
+    if !finding_lines.is_empty() {
+        blocks.extend(finding_blocks);
+        if more_findings > 0 {
+            blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": format!("and {more_findings} more findings")}]}));
+        }
+    }
+    json!({"text": headline, "blocks": blocks})
+}
+
+/// Delivery settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery {
+    pub timeout: Duration,
+    pub attempts: u32,
+    pub backoff: Duration,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery {
+            timeout: Duration::from_secs(10),
+            attempts: 3,
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Posts the alert to every target; returns one error line per failed one.
+pub fn send(targets: &[Target], report: &Report, d: Delivery) -> Vec<String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(d.timeout))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let json_report = serde_json::to_vec(report).expect("report serializes");
+    let slack = serde_json::to_vec(&slack_payload(report)).expect("payload serializes");
+    let mut errors = Vec::new();
+    for t in targets {
+        let body = match t {
+            Target::Slack(_) => &slack,
+            Target::Webhook(_) => &json_report,
+        };
+        if let Err(e) = post(&agent, t.url(), body, d) {
+            errors.push(format!("notification to {} failed: {e}", redact(t.url())));
+        }
+    }
+    errors
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &[u8], d: Delivery) -> Result<(), String> {
+    let mut last = String::new();
+    for attempt in 0..d.attempts.max(1) {
+        if attempt > 0 {
+            std::thread::sleep(d.backoff * 2u32.pow(attempt - 1));
+        }
+        match agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", concat!("driftwatch/", env!("CARGO_PKG_VERSION")))
+            .send(body)
+        {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                if (200..300).contains(&status) {
+                    return Ok(());
+                }
+                last = format!("HTTP {status}");
+                // Client errors (bad URL, revoked hook) will not heal with retries.
+                if (400..500).contains(&status) && status != 408 && status != 429 {
+                    return Err(last);
+                }
+            }
+            Err(e) => {
+                // ureq's messages may quote the URL: describe the kind only.
+                last = match e {
+                    ureq::Error::Timeout(_) => "timed out".into(),
+                    ureq::Error::ConnectionFailed => "connection failed".into(),
+                    ureq::Error::HostNotFound => "host not found".into(),
+                    ureq::Error::Io(io) => format!("I/O error ({:?})", io.kind()),
+                    ureq::Error::Tls(_) => "TLS error".into(),
+                    _ => "request failed".into(),
+                };
+            }
+        }
+    }
+    Err(format!("{last} after {} attempts", d.attempts.max(1)))
+}
+
+#[cfg(test)]
+mod tests;
