@@ -1,5 +1,6 @@
-//! Embeds every check file under `checks/` into the binary, so the built-in
-//! checks need no files at run time and adding one needs no code change.
+//! Embeds every check file under `checks/` and the demo account under
+//! `baselines/demo/` into the binary, so built-in checks and `driftwatch demo`
+//! need no files at run time, and adding a check needs no code change.
 
 use std::fmt::Write;
 
@@ -25,6 +26,45 @@ fn main() {
         .unwrap();
     }
     out.push_str("];\n");
-    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_checks.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("builtin_checks.rs"), out).unwrap();
+
+    println!("cargo:rerun-if-changed=baselines/demo");
+    let mut demo = Vec::new();
+    walk(std::path::Path::new("baselines/demo"), &mut demo);
+    demo.sort();
+    let mut out = String::from("/// (path relative to baselines/demo, bytes) of the bundled demo account.\npub const DEMO_FILES: &[(&str, &[u8])] = &[\n");
+    for f in demo {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let rel = f
+            .strip_prefix("baselines/demo")
+            .unwrap()
+            .to_string_lossy()
+            .trim_start_matches('/')
+            .to_string();
+        let abs = std::fs::canonicalize(&f).expect("demo path");
+        writeln!(
+            out,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    std::fs::write(out_dir.join("demo_files.rs"), out).unwrap();
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            println!("cargo:rerun-if-changed={}", p.display());
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
 }

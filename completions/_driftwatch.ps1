@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on a bundled demo account (no AWS needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -64,6 +65,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--cloudtrail', '--cloudtrail', [CompletionResultType]::ParameterName, 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed')
+            [CompletionResult]::new('--notify-on', '--notify-on', [CompletionResultType]::ParameterName, 'What warrants an alert: unauthorized or transient changes, failing findings, or both')
+            [CompletionResult]::new('--notify-timeout', '--notify-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each delivery attempt (3 attempts, with backoff)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
@@ -84,6 +88,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Check this snapshot file instead of reading the account')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed')
+            [CompletionResult]::new('--notify-on', '--notify-on', [CompletionResultType]::ParameterName, 'What warrants an alert: unauthorized or transient changes, failing findings, or both')
+            [CompletionResult]::new('--notify-timeout', '--notify-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each delivery attempt (3 attempts, with backoff)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
@@ -234,6 +241,25 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         'driftwatch;baseline;help;help' {
             break
         }
+        'driftwatch;demo' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand')
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1')
+            [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed')
+            [CompletionResult]::new('--notify-on', '--notify-on', [CompletionResultType]::ParameterName, 'What warrants an alert: unauthorized or transient changes, failing findings, or both')
+            [CompletionResult]::new('--notify-timeout', '--notify-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each delivery attempt (3 attempts, with backoff)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
+            [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'driftwatch;completions' {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -250,6 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on a bundled demo account (no AWS needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -290,6 +317,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             break
         }
         'driftwatch;help;baseline;show' {
+            break
+        }
+        'driftwatch;help;demo' {
             break
         }
         'driftwatch;help;completions' {

@@ -28,6 +28,9 @@ _driftwatch() {
             driftwatch,completions)
                 cmd="driftwatch__subcmd__completions"
                 ;;
+            driftwatch,demo)
+                cmd="driftwatch__subcmd__demo"
+                ;;
             driftwatch,diff)
                 cmd="driftwatch__subcmd__diff"
                 ;;
@@ -94,6 +97,9 @@ _driftwatch() {
             driftwatch__subcmd__help,completions)
                 cmd="driftwatch__subcmd__help__subcmd__completions"
                 ;;
+            driftwatch__subcmd__help,demo)
+                cmd="driftwatch__subcmd__help__subcmd__demo"
+                ;;
             driftwatch__subcmd__help,diff)
                 cmd="driftwatch__subcmd__help__subcmd__diff"
                 ;;
@@ -128,7 +134,7 @@ _driftwatch() {
 
     case "${cmd}" in
         driftwatch)
-            opts="-q -v -h -V --quiet --verbose --help --version snapshot scan check checks diff baseline completions help"
+            opts="-q -v -h -V --quiet --verbose --help --version snapshot scan check checks diff baseline demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,7 +338,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +370,18 @@ _driftwatch() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-on)
+                    COMPREPLY=($(compgen -W "changes findings both" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -513,6 +531,56 @@ _driftwatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftwatch__subcmd__demo)
+            opts="-q -v -h --dir --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-on)
+                    COMPREPLY=($(compgen -W "changes findings both" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftwatch__subcmd__diff)
             opts="-q -v -h --format --output --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -540,7 +608,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__help)
-            opts="snapshot scan check checks diff baseline completions help"
+            opts="snapshot scan check checks diff baseline demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -679,6 +747,20 @@ _driftwatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftwatch__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftwatch__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -736,7 +818,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,6 +858,18 @@ _driftwatch() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-on)
+                    COMPREPLY=($(compgen -W "changes findings both" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
+            cand demo 'Run the whole pipeline on a bundled demo account (no AWS needed)'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -59,6 +60,9 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --cloudtrail 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
             cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
+            cand --notify 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed'
+            cand --notify-on 'What warrants an alert: unauthorized or transient changes, failing findings, or both'
+            cand --notify-timeout 'Seconds to wait for each delivery attempt (3 attempts, with backoff)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
@@ -78,6 +82,9 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --snapshot 'Check this snapshot file instead of reading the account'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
             cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
+            cand --notify 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed'
+            cand --notify-on 'What warrants an alert: unauthorized or transient changes, failing findings, or both'
+            cand --notify-timeout 'Seconds to wait for each delivery attempt (3 attempts, with backoff)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
@@ -210,6 +217,24 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;baseline;help;help'= {
         }
+        &'driftwatch;demo'= {
+            cand --dir 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand'
+            cand --checks 'More check files (*.toml) from this directory (repeatable)'
+            cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1'
+            cand --notify 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed'
+            cand --notify-on 'What warrants an alert: unauthorized or transient changes, failing findings, or both'
+            cand --notify-timeout 'Seconds to wait for each delivery attempt (3 attempts, with backoff)'
+            cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand --output 'Write the report here (atomically) instead of stdout'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
+            cand --no-checks 'Do not run posture checks'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'driftwatch;completions'= {
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
             cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -225,6 +250,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
+            cand demo 'Run the whole pipeline on a bundled demo account (no AWS needed)'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -254,6 +280,8 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;help;baseline;approve'= {
         }
         &'driftwatch;help;baseline;show'= {
+        }
+        &'driftwatch;help;demo'= {
         }
         &'driftwatch;help;completions'= {
         }

@@ -34,6 +34,7 @@ complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "check" -d 'Ru
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "checks" -d 'List and explain the posture checks'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "demo" -d 'Run the whole pipeline on a bundled demo account (no AWS needed)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l profile -d 'Named profile from the AWS config files' -r
@@ -57,6 +58,11 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify -d 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-on -d 'What warrants an alert: unauthorized or transient changes, failing findings, or both' -r -f -a "changes\t''
+findings\t''
+both\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -78,6 +84,11 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify -d 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-on -d 'What warrants an alert: unauthorized or transient changes, failing findings, or both' -r -f -a "changes\t''
+findings\t''
+both\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -154,17 +165,40 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l dir -d 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify -d 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-on -d 'What warrants an alert: unauthorized or transient changes, failing findings, or both' -r -f -a "changes\t''
+findings\t''
+both\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
+json\t''
+markdown\t''
+junit\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "checks" -d 'List and explain the posture checks'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "completions" -d 'Print shell completions'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "checks" -d 'List and explain the posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "demo" -d 'Run the whole pipeline on a bundled demo account (no AWS needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "completions" -d 'Print shell completions'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "list" -d 'List every check with its id, severity and risk'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "save" -d 'Write the account\'s current state as its baseline'

@@ -52,6 +52,9 @@ pub enum Command {
     /// Save, approve and inspect baselines.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Run the whole pipeline on a bundled demo account (no AWS needed).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Demo(DemoArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -254,4 +257,18 @@ pub enum BaselineCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Write the demo bundle (baseline, current snapshot, CloudTrail logs,
+    /// driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub checks: CheckArgs,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod demo;
 pub mod diff;
 pub mod fsutil;
 pub mod model;
@@ -211,7 +212,11 @@ fn alert(report: &Report, args: &cli::NotifyArgs, config: &Config, code: u8) -> 
     for e in &errors {
         eprintln!("driftwatch: error: {e}");
     }
-    Ok(if errors.is_empty() { code } else { EXIT_TOOL_FAILED })
+    Ok(if errors.is_empty() {
+        code
+    } else {
+        EXIT_TOOL_FAILED
+    })
 }
 
 /// Renders a report where the user asked; returns its exit code.
@@ -430,6 +435,33 @@ pub fn run(cli: Cli) -> Result<u8> {
                 )?;
             }
             Ok(EXIT_CLEAN)
+        }
+        Command::Demo(args) => {
+            if let Some(dir) = &args.dir {
+                let written = demo::write_bundle(dir)?;
+                if !cli.quiet {
+                    eprintln!(
+                        "driftwatch: wrote {} files under {}; run the same scan by hand with:",
+                        written.len(),
+                        dir.display()
+                    );
+                    eprintln!("  {}", demo::scan_command(dir));
+                }
+                return Ok(EXIT_CLEAN);
+            }
+            let config = match &args.report.config {
+                Some(p) => Config::load(Some(p))?,
+                None => Config::default(),
+            };
+            notify_targets(&args.notify, &config)?;
+            let report = demo::report(
+                args.report.config.as_deref(),
+                &args.checks.dirs,
+                args.checks.fail_on,
+                jiff::Timestamp::now(),
+            )?;
+            let code = deliver(&report, &args.report)?;
+            alert(&report, &args.notify, &config, code)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

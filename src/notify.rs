@@ -75,11 +75,17 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
         .strip_prefix('[')
         .and_then(|h| h.split(']').next())
         .unwrap_or_else(|| host_only.split(':').next().unwrap_or(""));
-    let loopback = matches!(hostname, "localhost" | "127.0.0.1" | "::1") || hostname.starts_with("127.");
+    let loopback =
+        matches!(hostname, "localhost" | "127.0.0.1" | "::1") || hostname.starts_with("127.");
     match scheme {
         "https" => {}
         "http" if loopback => {}
-        _ => return Err(format!("--notify {}: only https URLs (or http to loopback) are allowed", redact(url))),
+        _ => {
+            return Err(format!(
+                "--notify {}: only https URLs (or http to loopback) are allowed",
+                redact(url)
+            ))
+        }
     }
     if hostname.is_empty() {
         return Err(format!("--notify {}: no host", redact(url)));
@@ -113,7 +119,9 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// Slack mrkdwn escaping of the three control characters.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Packs lines into section blocks of at most `SLACK_MAX_TEXT` characters,
@@ -170,30 +178,53 @@ pub fn slack_payload(r: &Report) -> Value {
         .iter()
         .filter(|c| c.verdict == Verdict::Unauthorized)
         .map(|c| {
-            let who = crate::report::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
-                .map(|w| format!(" — {w}"))
-                .unwrap_or_default();
-            esc(&format!("• `{}` {} {}{}", c.change.change.as_str(), c.change.resource.id, c.change.summary(), who))
-        })
-        .chain(r.transient.iter().filter(|t| t.verdict == Verdict::Unauthorized).map(|t| {
+            let who =
+                crate::report::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
+                    .map(|w| format!(" — {w}"))
+                    .unwrap_or_default();
             esc(&format!(
-                "• `transient` {} — {} events by {}",
-                t.resource.id,
-                t.events.len(),
-                t.actor.as_ref().map(|a| a.display()).unwrap_or_default()
+                "• `{}` {} {}{}",
+                c.change.change.as_str(),
+                c.change.resource.id,
+                c.change.summary(),
+                who
             ))
-        }))
+        })
+        .chain(
+            r.transient
+                .iter()
+                .filter(|t| t.verdict == Verdict::Unauthorized)
+                .map(|t| {
+                    esc(&format!(
+                        "• `transient` {} — {} events by {}",
+                        t.resource.id,
+                        t.events.len(),
+                        t.actor.as_ref().map(|a| a.display()).unwrap_or_default()
+                    ))
+                }),
+        )
         .collect();
     let finding_lines: Vec<String> = r
         .findings
         .iter()
         .filter(|f| f.suppressed.is_none() && f.severity >= r.fail_on)
-        .map(|f| esc(&format!("• `{}` {} {}", f.severity.as_str(), f.check, f.message)))
+        .map(|f| {
+            esc(&format!(
+                "• `{}` {} {}",
+                f.severity.as_str(),
+                f.check,
+                f.message
+            ))
+        })
         .collect();
     // Keep room: header + summary + two "and N more" contexts.
     let budget = SLACK_MAX_BLOCKS - blocks.len() - 2;
     let (change_blocks, more_changes) = sections("Unauthorized changes", &change_lines, budget / 2);
-    let (finding_blocks, more_findings) = sections("Failing findings", &finding_lines, budget - change_blocks.len());
+    let (finding_blocks, more_findings) = sections(
+        "Failing findings",
+        &finding_lines,
+        budget - change_blocks.len(),
+    );
     if !change_lines.is_empty() {
         blocks.extend(change_blocks);
         if more_changes > 0 {
@@ -258,7 +289,10 @@ fn post(agent: &ureq::Agent, url: &str, body: &[u8], d: Delivery) -> Result<(), 
         match agent
             .post(url)
             .header("Content-Type", "application/json")
-            .header("User-Agent", concat!("driftwatch/", env!("CARGO_PKG_VERSION")))
+            .header(
+                "User-Agent",
+                concat!("driftwatch/", env!("CARGO_PKG_VERSION")),
+            )
             .send(body)
         {
             Ok(resp) => {

@@ -90,6 +90,18 @@ impl FieldChange {
     }
 }
 
+/// Like [`short_value`], cut to `max` characters for tables and alerts.
+pub fn short_value_max(v: &Value, max: usize) -> String {
+    let s = short_value(v);
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Compact text for a value: security-group rules read as `tcp 22 0.0.0.0/0`.
 pub fn short_value(v: &Value) -> String {
     if let Ok(rule) = serde_json::from_value::<crate::model::kinds::Rule>(v.clone()) {

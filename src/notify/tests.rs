@@ -55,14 +55,29 @@ fn report(n: usize) -> Report {
 
 #[test]
 fn targets_parse_and_redact() {
-    assert!(matches!(parse_target("https://hooks.slack.com/services/T0/B0/secret").unwrap(), Target::Slack(_)));
-    assert!(matches!(parse_target("slack:http://127.0.0.1:9/x").unwrap(), Target::Slack(_)));
-    assert!(matches!(parse_target("https://siem.example.com/in?token=abc").unwrap(), Target::Webhook(_)));
+    assert!(matches!(
+        parse_target("https://hooks.slack.com/services/T0/B0/secret").unwrap(),
+        Target::Slack(_)
+    ));
+    assert!(matches!(
+        parse_target("slack:http://127.0.0.1:9/x").unwrap(),
+        Target::Slack(_)
+    ));
+    assert!(matches!(
+        parse_target("https://siem.example.com/in?token=abc").unwrap(),
+        Target::Webhook(_)
+    ));
     let e = parse_target("http://siem.example.com/in?token=abc").unwrap_err();
     assert!(e.contains("only https") && !e.contains("token"), "{e}");
-    assert_eq!(redact("https://hooks.slack.com/services/T0/B0/secret"), "https://hooks.slack.com/…");
+    assert_eq!(
+        redact("https://hooks.slack.com/services/T0/B0/secret"),
+        "https://hooks.slack.com/…"
+    );
     assert_eq!(redact("https://user:pw@h.example/x"), "https://h.example/…");
-    let dbg = format!("{:?}", parse_target("https://hooks.slack.com/services/T0/B0/secret").unwrap());
+    let dbg = format!(
+        "{:?}",
+        parse_target("https://hooks.slack.com/services/T0/B0/secret").unwrap()
+    );
     assert!(!dbg.contains("secret"), "{dbg}");
 }
 
@@ -71,11 +86,23 @@ fn slack_payload_fits_the_limits_even_with_ten_thousand_changes() {
     for n in [1, 40, 10_000] {
         let p = slack_payload(&report(n));
         let blocks = p["blocks"].as_array().unwrap();
-        assert!(blocks.len() <= SLACK_MAX_BLOCKS, "{n}: {} blocks", blocks.len());
+        assert!(
+            blocks.len() <= SLACK_MAX_BLOCKS,
+            "{n}: {} blocks",
+            blocks.len()
+        );
         for b in blocks {
             if let Some(t) = b["text"]["text"].as_str() {
-                let limit = if b["type"] == "header" { 150 } else { SLACK_MAX_TEXT };
-                assert!(t.chars().count() <= limit, "{n}: a text of {} chars", t.chars().count());
+                let limit = if b["type"] == "header" {
+                    150
+                } else {
+                    SLACK_MAX_TEXT
+                };
+                assert!(
+                    t.chars().count() <= limit,
+                    "{n}: a text of {} chars",
+                    t.chars().count()
+                );
             }
         }
         let text = p.to_string();
@@ -85,7 +112,10 @@ fn slack_payload_fits_the_limits_even_with_ten_thousand_changes() {
             assert!(!text.contains("more changes"));
             assert!(text.contains(&format!("sg-{:017}", n - 1)));
         }
-        assert!(p["text"].as_str().unwrap().contains(&format!("{n} unauthorized")));
+        assert!(p["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{n} unauthorized")));
     }
 }
 
@@ -112,12 +142,17 @@ fn server(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<String>>>) {
             }
             let mut body = vec![0; len];
             let _ = r.read_exact(&mut body);
-            seen.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
             if status == 0 {
                 std::thread::sleep(Duration::from_secs(3));
                 continue;
             }
-            let _ = write!(s, "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
         }
     });
     (url, bodies)
@@ -135,7 +170,11 @@ fn quick() -> Delivery {
 fn webhook_gets_the_json_report_and_slack_gets_blocks() {
     let (url, bodies) = server(vec![200, 200]);
     let r = report(2);
-    let errors = send(&[Target::Webhook(url.clone()), Target::Slack(url)], &r, quick());
+    let errors = send(
+        &[Target::Webhook(url.clone()), Target::Slack(url)],
+        &r,
+        quick(),
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let got = bodies.lock().unwrap().clone();
     let json: Report = serde_json::from_str(&got[0]).unwrap();
@@ -148,12 +187,19 @@ fn webhook_gets_the_json_report_and_slack_gets_blocks() {
 fn failures_are_retried_and_timeouts_reported_without_the_url() {
     let (url, bodies) = server(vec![500, 503, 200]);
     assert!(send(&[Target::Webhook(url)], &report(1), quick()).is_empty());
-    assert_eq!(bodies.lock().unwrap().len(), 3, "two failures, then success");
+    assert_eq!(
+        bodies.lock().unwrap().len(),
+        3,
+        "two failures, then success"
+    );
 
     let (url, _) = server(vec![0, 0, 0]);
     let errors = send(&[Target::Webhook(url)], &report(1), quick());
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].contains("timed out after 3 attempts"), "{errors:?}");
+    assert!(
+        errors[0].contains("timed out after 3 attempts"),
+        "{errors:?}"
+    );
     assert!(!errors[0].contains("secret-path"), "{errors:?}");
 
     let (url, bodies) = server(vec![404]);

@@ -152,18 +152,37 @@ fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for n in &r.not_compared {
         writeln!(out, "! not compared: {}: {}", n.scope, n.reason)?;
     }
+    for w in &r.warnings {
+        writeln!(out, "! {w}")?;
+    }
     let s = &r.summary;
+    if let Some(ct) = &r.cloudtrail {
+        writeln!(
+            out,
+            "CloudTrail: {} events from {} ({} files, {} records); {} changes unattributed.",
+            ct.events_used,
+            ct.sources.join(", "),
+            ct.files_read,
+            ct.records_read,
+            s.unattributed
+        )?;
+    }
     writeln!(
         out,
-        "\n{} changes: {} unauthorized, {} authorized, {} approved{}",
-        s.changes,
-        s.unauthorized,
-        s.authorized,
-        s.approved,
+        "\n{} changes: {} unauthorized, {} authorized, {} approved; {} transient ({} unauthorized).",
+        s.changes, s.unauthorized, s.authorized, s.approved, s.transient, s.transient_unauthorized
+    )?;
+    writeln!(
+        out,
+        "{} findings: {} at or above {}, {} suppressed.{}",
+        s.findings,
+        s.failing_findings,
+        r.fail_on.as_str(),
+        s.suppressed_findings,
         if s.coverage_complete {
             ""
         } else {
-            "; coverage incomplete"
+            " Coverage incomplete."
         }
     )
 }

@@ -1,0 +1,108 @@
+//! `driftwatch demo`: the whole pipeline (baseline, current state,
+//! CloudTrail, policy, checks) on a bundled demo account, so a fresh machine
+//! with no AWS account shows what a bad morning looks like. The bundle
+//! (`baselines/demo/`) is embedded at build time and built by
+//! `tests/build-demo.sh` from a moto account.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::baseline;
+use crate::commands::{self, CheckPlan, TrailInput};
+use crate::config::Config;
+use crate::report::Report;
+use crate::trail::source::{self, ReadOutcome, SkippedFile};
+
+include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
+
+fn file(name: &str) -> Result<&'static [u8]> {
+    DEMO_FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+        .ok_or_else(|| anyhow!("demo bundle: {name} is missing (rebuild with tests/build-demo.sh)"))
+}
+
+/// Writes the bundle under `dir`, for running `scan` on it by hand.
+pub fn write_bundle(dir: &Path) -> Result<Vec<String>> {
+    let mut written = Vec::new();
+    for (name, bytes) in DEMO_FILES {
+        let p = dir.join(name);
+        crate::fsutil::write_atomic(&p, bytes)?;
+        written.push(p.display().to_string());
+    }
+    Ok(written)
+}
+
+/// The command that runs the same scan on a written-out bundle.
+pub fn scan_command(dir: &Path) -> String {
+    let d = dir.display();
+    format!(
+        "driftwatch scan --snapshot {d}/current.json --baseline {d}/baseline.json --cloudtrail {d}/cloudtrail --config {d}/driftwatch.toml"
+    )
+}
+
+/// Runs the pipeline on the bundle, with the bundle's `driftwatch.toml`
+/// unless `config` names another.
+pub fn report(
+    config: Option<&Path>,
+    extra_checks: &[std::path::PathBuf],
+    fail_on: crate::checks::Severity,
+    now: jiff::Timestamp,
+) -> Result<Report> {
+    let base = baseline::parse(file("baseline.json")?)
+        .map_err(|e| anyhow!("demo bundle: baseline.json: {e}"))?
+        .into_baseline();
+    let current = match baseline::parse(file("current.json")?)
+        .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
+    {
+        baseline::State::Snapshot(s) => s,
+        baseline::State::Baseline(b) => b.snapshot,
+    };
+    let config = match config {
+        Some(p) => Config::load(Some(p))?,
+        None => {
+            let text = std::str::from_utf8(file("driftwatch.toml")?)
+                .context("demo bundle: driftwatch.toml")?;
+            Config::parse(text).map_err(|e| anyhow!("demo bundle: driftwatch.toml: {e}"))?
+        }
+    };
+    let window = commands::window(&base.snapshot, &current);
+    let mut outcome = ReadOutcome::default();
+    for (name, bytes) in DEMO_FILES
+        .iter()
+        .filter(|(n, _)| n.starts_with("cloudtrail/"))
+    {
+        match source::decompress(bytes.to_vec()).and_then(|b| source::parse_log(&b, &window)) {
+            Ok((events, records)) => {
+                outcome.files_read += 1;
+                outcome.records += records;
+                outcome.events.extend(events);
+            }
+            Err(reason) => outcome.skipped.push(SkippedFile {
+                path: name.to_string(),
+                reason,
+            }),
+        }
+    }
+    let read = crate::aws::cloudtrail::TrailRead {
+        outcome,
+        sources: vec!["the demo bundle's trail logs".into()],
+        ..Default::default()
+    };
+    let trail = TrailInput::from_read(read, &window);
+    let checks = commands::load_checks(&config, extra_checks)?;
+    commands::build_report(
+        &base,
+        Some(Path::new("baselines/demo/baseline.json")),
+        &current,
+        &config,
+        CheckPlan {
+            checks: &checks,
+            fail_on,
+        },
+        Some(&trail),
+        now,
+    )
+}

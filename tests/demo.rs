@@ -1,0 +1,207 @@
+//! `driftwatch demo`: the bundled account loads, shows every scene of the bad
+//! morning, matches a hand-run scan of the written-out bundle, and alerts.
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn demo_json(extra: &[&str]) -> (i32, Value, String) {
+    let dir = tempdir();
+    // From any directory: the bundle is embedded in the binary.
+    let out = run(driftwatch()
+        .current_dir(dir.path())
+        .args(["demo", "--format", "json"])
+        .args(extra));
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (code(&out), v, stderr(&out))
+}
+
+fn by_kind<'a>(r: &'a Value, kind: &str) -> Vec<&'a Value> {
+    r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["resource"]["kind"] == kind)
+        .collect()
+}
+
+#[test]
+fn demo_shows_the_bad_morning() {
+    let (rc, r, err) = demo_json(&[]);
+    assert_eq!(rc, 1, "{err}");
+    // SSH to the world, by a person through the shared admin role.
+    let ssh = by_kind(&r, "ec2.security_group")
+        .into_iter()
+        .find(|c| c["fields"][0]["after"]["from_port"] == 22)
+        .expect("the SSH change");
+    assert_eq!(ssh["verdict"], "unauthorized");
+    assert_eq!(ssh["actor"]["source_identity"], "alice@acme-demo.com");
+    assert!(ssh["actor"]["role_arn"]
+        .as_str()
+        .unwrap()
+        .ends_with(":role/admin"));
+    // A bucket made public: the change and the finding.
+    let public = by_kind(&r, "s3.bucket")
+        .into_iter()
+        .find(|c| c["change"] == "modified")
+        .unwrap();
+    assert_eq!(public["resource"]["native_id"], "acme-customer-exports");
+    let findings: Vec<(&str, &str)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap(),
+                f["resource"]["native_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        findings.contains(&("S3001", "acme-customer-exports")),
+        "{findings:?}"
+    );
+    // An access key for a new admin user.
+    let key = &by_kind(&r, "iam.access_key")[0];
+    assert_eq!(key["change"], "added");
+    assert!(key["actor"]["arn"]
+        .as_str()
+        .unwrap()
+        .ends_with(":user/jenkins-legacy"));
+    assert_eq!(
+        by_kind(&r, "iam.user")[0]["resource"]["native_id"],
+        "svc-backup"
+    );
+    // A CNAME left pointing at a deleted bucket.
+    let gone = by_kind(&r, "s3.bucket")
+        .into_iter()
+        .find(|c| c["change"] == "removed")
+        .unwrap();
+    assert_eq!(gone["resource"]["native_id"], "assets.acme-demo.com");
+    assert!(
+        findings
+            .iter()
+            .any(|(c, id)| *c == "DNS001" && id.contains("assets.acme-demo.com")),
+        "{findings:?}"
+    );
+    // An instance in a region nobody uses.
+    let far = by_kind(&r, "ec2.instance")
+        .into_iter()
+        .find(|c| c["resource"]["region"] == "ap-southeast-2")
+        .unwrap();
+    assert_eq!(far["change"], "added");
+    assert_eq!(far["verdict"], "unauthorized");
+    // A port opened and closed overnight.
+    assert_eq!(r["transient"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        r["transient"][0]["events"][0]["name"],
+        "AuthorizeSecurityGroupIngress"
+    );
+    // The deploy role's changes are authorized by the policy.
+    let authorized: Vec<&Value> = r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == "authorized")
+        .collect();
+    assert_eq!(authorized.len(), 2);
+    assert!(authorized
+        .iter()
+        .all(|c| c["decided_by"] == "rule deploy-pipeline"));
+    // A change no record explains, and a suppressed finding.
+    assert_eq!(r["summary"]["unattributed"], 1);
+    assert_eq!(r["summary"]["suppressed_findings"], 1);
+    assert!(r["summary"]["failing_findings"].as_u64().unwrap() >= 4);
+}
+
+#[test]
+fn demo_bundle_written_out_scans_the_same_by_hand() {
+    let dir = tempdir();
+    let out = run(driftwatch().args(["demo", "--dir"]).arg(dir.path()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("driftwatch scan --snapshot"),
+        "{}",
+        stderr(&out)
+    );
+    let d = dir.path();
+    let out = run(driftwatch()
+        .args(["scan", "--format", "json", "--snapshot"])
+        .arg(d.join("current.json"))
+        .arg("--baseline")
+        .arg(d.join("baseline.json"))
+        .arg("--cloudtrail")
+        .arg(d.join("cloudtrail"))
+        .arg("--config")
+        .arg(d.join("driftwatch.toml")));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let by_hand: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, demo, _) = demo_json(&[]);
+    for k in ["changes", "transient", "findings", "summary"] {
+        assert_eq!(by_hand[k], demo[k], "{k} differs");
+    }
+}
+
+#[test]
+fn demo_alerts_and_a_failed_delivery_keeps_the_report() {
+    let (url, bodies) = recording_server(200);
+    let (rc, r, err) = demo_json(&["--notify", &format!("slack:{url}")]);
+    assert_eq!(rc, 1, "{err}");
+    assert_eq!(r["summary"]["unauthorized"], 7);
+    let got = bodies.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let slack: Value = serde_json::from_str(&got[0]).unwrap();
+    assert!(slack["blocks"][0]["text"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("210987654321"));
+    assert!(!err.contains("secret"), "{err}");
+
+    let (url, _) = recording_server(500);
+    let (rc, r, err) = demo_json(&["--notify", &url, "--notify-timeout", "1"]);
+    assert_eq!(rc, 2, "a failed delivery is a tool failure");
+    assert_eq!(
+        r["summary"]["unauthorized"], 7,
+        "the report still reaches stdout"
+    );
+    assert!(err.contains("notification to http://127.0.0.1"), "{err}");
+    assert!(!err.contains("secret"), "the URL path is a secret: {err}");
+}
+
+/// Records request bodies and answers every request with `status`.
+fn recording_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/services/T000/B000/secret",
+        l.local_addr().unwrap()
+    );
+    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut r = std::io::BufReader::new(s.try_clone().unwrap());
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = r.read_exact(&mut body);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&body).into_owned());
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, bodies)
+}
