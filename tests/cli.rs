@@ -312,3 +312,16 @@ fn readme_lists_every_check_with_severity_and_risk() {
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
 }
+
+#[test]
+fn readme_shows_the_current_demo_output() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let out = run(driftwatch().args(["demo", "--format", "table"]));
+    assert_eq!(code(&out), 1);
+    assert!(
+        readme.contains(&stdout(&out)),
+        "README's demo output is stale: paste `driftwatch demo --format table` into it"
+    );
+    assert!(readme.contains("cargo run -q -- demo --format table"));
+    assert!(readme.contains("tests/with-moto.sh cargo test"));
+}
