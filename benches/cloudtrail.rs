@@ -1,0 +1,107 @@
+//! CloudTrail ingestion: at least 1,000,000 records in .json.gz log files,
+//! read with driftwatch's streaming reader, next to `gzip -dc` of the same
+//! files. Run: `cargo bench --bench cloudtrail` (prints records per second).
+
+use std::io::Write;
+use std::time::Instant;
+
+use driftwatch::trail::source::{read_path, Window};
+
+const FILES: usize = 200;
+const PER_FILE: usize = 5_000;
+
+/// A realistic mix: mostly read-only noise, some watched write events.
+fn record(i: usize) -> serde_json::Value {
+    let t = format!("2026-11-27T{:02}:{:02}:{:02}Z", (i / 3600) % 24, (i / 60) % 60, i % 60);
+    let who = serde_json::json!({
+        "type": "AssumedRole", "principalId": "AROAEXAMPLE:session", "accountId": "111122223333",
+        "arn": format!("arn:aws:sts::111122223333:assumed-role/app-{}/i-0abc{}", i % 17, i % 1000),
+        "accessKeyId": "ASIAEXAMPLE",
+        "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
+            "arn": format!("arn:aws:iam::111122223333:role/app-{}", i % 17), "accountId": "111122223333",
+            "userName": format!("app-{}", i % 17)},
+            "attributes": {"creationDate": "2026-11-27T00:00:00Z", "mfaAuthenticated": "false"}}
+    });
+    let (name, source, req, resp) = match i % 10 {
+        0 => ("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com",
+              serde_json::json!({"groupId": format!("sg-{:017x}", i % 5000), "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": {"items": [{"cidrIp": "10.0.0.0/8"}]}}]}}),
+              serde_json::json!({"_return": true})),
+        1 => ("PutBucketPolicy", "s3.amazonaws.com", serde_json::json!({"bucketName": format!("bucket-{}", i % 300), "policy": [""]}), serde_json::Value::Null),
+        2 => ("ChangeResourceRecordSets", "route53.amazonaws.com",
+              serde_json::json!({"hostedZoneId": "Z1PA6795UKMFR9", "changeBatch": {"changes": [{"action": "UPSERT", "resourceRecordSet": {"name": format!("h{}.example.com.", i % 2000), "type": "A", "tTL": 300, "resourceRecords": [{"value": "192.0.2.1"}]}}]}}),
+              serde_json::json!({"changeInfo": {"id": "/change/C1", "status": "PENDING"}})),
+        3..=5 => ("DescribeInstances", "ec2.amazonaws.com", serde_json::json!({"instancesSet": {}, "filterSet": {}}), serde_json::Value::Null),
+        6 | 7 => ("GetObject", "s3.amazonaws.com", serde_json::json!({"bucketName": "data", "key": format!("k/{i}")}), serde_json::Value::Null),
+        _ => ("AssumeRole", "sts.amazonaws.com", serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/app", "roleSessionName": "s"}),
+              serde_json::json!({"credentials": {"accessKeyId": "ASIAEXAMPLE", "expiration": "Nov 27, 2026, 1:00:00 AM", "sessionToken": "x".repeat(200)}})),
+    };
+    serde_json::json!({
+        "eventVersion": "1.09", "userIdentity": who, "eventTime": t, "eventSource": source, "eventName": name,
+        "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.10",
+        "userAgent": "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux api/ec2#1.173.0",
+        "requestParameters": req, "responseElements": resp, "requestID": format!("req-{i}"),
+        "eventID": format!("00000000-0000-0000-0000-{i:012}"), "readOnly": i % 10 >= 3,
+        "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": "111122223333",
+        "eventCategory": "Management", "tlsDetails": {"tlsVersion": "TLSv1.3", "cipherSuite": "TLS_AES_128_GCM_SHA256"}
+    })
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` runs with no arguments: skip the work there.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gen = Instant::now();
+    let mut bytes_json = 0usize;
+    let mut bytes_gz = 0usize;
+    for f in 0..FILES {
+        let records: Vec<serde_json::Value> = (0..PER_FILE).map(|i| record(f * PER_FILE + i)).collect();
+        let json = serde_json::to_vec(&serde_json::json!({"Records": records})).unwrap();
+        bytes_json += json.len();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&json).unwrap();
+        let gz = gz.finish().unwrap();
+        bytes_gz += gz.len();
+        std::fs::write(dir.path().join(format!("111122223333_CloudTrail_us-east-1_{f:04}.json.gz")), gz).unwrap();
+    }
+    let total = FILES * PER_FILE;
+    eprintln!(
+        "generated {total} records in {FILES} files: {:.0} MB JSON, {:.0} MB gzip ({:.1}s)",
+        bytes_json as f64 / 1e6,
+        bytes_gz as f64 / 1e6,
+        gen.elapsed().as_secs_f64()
+    );
+
+    let mut best = f64::MAX;
+    let mut kept = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let out = read_path(dir.path(), &Window::default()).unwrap();
+        best = best.min(t.elapsed().as_secs_f64());
+        assert_eq!(out.records as usize, total);
+        kept = out.events.len();
+    }
+    let mut gz_best = f64::MAX;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let st = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("gzip -dc {}/*.json.gz > /dev/null", dir.path().display()))
+            .status()
+            .unwrap();
+        assert!(st.success());
+        gz_best = gz_best.min(t.elapsed().as_secs_f64());
+    }
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("cloudtrail ingestion: {total} records, {kept} watched events kept");
+    println!(
+        "  driftwatch read_path ({cores} threads): {best:.2}s = {:.0} records/s ({:.0} MB/s of JSON)",
+        total as f64 / best,
+        bytes_json as f64 / 1e6 / best
+    );
+    println!(
+        "  gzip -dc (1 thread, decompression only): {gz_best:.2}s = {:.0} records/s",
+        total as f64 / gz_best
+    );
+}
