@@ -12,7 +12,12 @@ const PER_FILE: usize = 5_000;
 
 /// A realistic mix: mostly read-only noise, some watched write events.
 fn record(i: usize) -> serde_json::Value {
-    let t = format!("2026-11-27T{:02}:{:02}:{:02}Z", (i / 3600) % 24, (i / 60) % 60, i % 60);
+    let t = format!(
+        "2026-11-27T{:02}:{:02}:{:02}Z",
+        (i / 3600) % 24,
+        (i / 60) % 60,
+        i % 60
+    );
     let who = serde_json::json!({
         "type": "AssumedRole", "principalId": "AROAEXAMPLE:session", "accountId": "111122223333",
         "arn": format!("arn:aws:sts::111122223333:assumed-role/app-{}/i-0abc{}", i % 17, i % 1000),
@@ -23,17 +28,42 @@ fn record(i: usize) -> serde_json::Value {
             "attributes": {"creationDate": "2026-11-27T00:00:00Z", "mfaAuthenticated": "false"}}
     });
     let (name, source, req, resp) = match i % 10 {
-        0 => ("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com",
-              serde_json::json!({"groupId": format!("sg-{:017x}", i % 5000), "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": {"items": [{"cidrIp": "10.0.0.0/8"}]}}]}}),
-              serde_json::json!({"_return": true})),
-        1 => ("PutBucketPolicy", "s3.amazonaws.com", serde_json::json!({"bucketName": format!("bucket-{}", i % 300), "policy": [""]}), serde_json::Value::Null),
-        2 => ("ChangeResourceRecordSets", "route53.amazonaws.com",
-              serde_json::json!({"hostedZoneId": "Z1PA6795UKMFR9", "changeBatch": {"changes": [{"action": "UPSERT", "resourceRecordSet": {"name": format!("h{}.example.com.", i % 2000), "type": "A", "tTL": 300, "resourceRecords": [{"value": "192.0.2.1"}]}}]}}),
-              serde_json::json!({"changeInfo": {"id": "/change/C1", "status": "PENDING"}})),
-        3..=5 => ("DescribeInstances", "ec2.amazonaws.com", serde_json::json!({"instancesSet": {}, "filterSet": {}}), serde_json::Value::Null),
-        6 | 7 => ("GetObject", "s3.amazonaws.com", serde_json::json!({"bucketName": "data", "key": format!("k/{i}")}), serde_json::Value::Null),
-        _ => ("AssumeRole", "sts.amazonaws.com", serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/app", "roleSessionName": "s"}),
-              serde_json::json!({"credentials": {"accessKeyId": "ASIAEXAMPLE", "expiration": "Nov 27, 2026, 1:00:00 AM", "sessionToken": "x".repeat(200)}})),
+        0 => (
+            "AuthorizeSecurityGroupIngress",
+            "ec2.amazonaws.com",
+            serde_json::json!({"groupId": format!("sg-{:017x}", i % 5000), "ipPermissions": {"items": [{"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "ipRanges": {"items": [{"cidrIp": "10.0.0.0/8"}]}}]}}),
+            serde_json::json!({"_return": true}),
+        ),
+        1 => (
+            "PutBucketPolicy",
+            "s3.amazonaws.com",
+            serde_json::json!({"bucketName": format!("bucket-{}", i % 300), "policy": [""]}),
+            serde_json::Value::Null,
+        ),
+        2 => (
+            "ChangeResourceRecordSets",
+            "route53.amazonaws.com",
+            serde_json::json!({"hostedZoneId": "Z1PA6795UKMFR9", "changeBatch": {"changes": [{"action": "UPSERT", "resourceRecordSet": {"name": format!("h{}.example.com.", i % 2000), "type": "A", "tTL": 300, "resourceRecords": [{"value": "192.0.2.1"}]}}]}}),
+            serde_json::json!({"changeInfo": {"id": "/change/C1", "status": "PENDING"}}),
+        ),
+        3..=5 => (
+            "DescribeInstances",
+            "ec2.amazonaws.com",
+            serde_json::json!({"instancesSet": {}, "filterSet": {}}),
+            serde_json::Value::Null,
+        ),
+        6 | 7 => (
+            "GetObject",
+            "s3.amazonaws.com",
+            serde_json::json!({"bucketName": "data", "key": format!("k/{i}")}),
+            serde_json::Value::Null,
+        ),
+        _ => (
+            "AssumeRole",
+            "sts.amazonaws.com",
+            serde_json::json!({"roleArn": "arn:aws:iam::111122223333:role/app", "roleSessionName": "s"}),
+            serde_json::json!({"credentials": {"accessKeyId": "ASIAEXAMPLE", "expiration": "Nov 27, 2026, 1:00:00 AM", "sessionToken": "x".repeat(200)}}),
+        ),
     };
     serde_json::json!({
         "eventVersion": "1.09", "userIdentity": who, "eventTime": t, "eventSource": source, "eventName": name,
@@ -56,14 +86,20 @@ fn main() {
     let mut bytes_json = 0usize;
     let mut bytes_gz = 0usize;
     for f in 0..FILES {
-        let records: Vec<serde_json::Value> = (0..PER_FILE).map(|i| record(f * PER_FILE + i)).collect();
+        let records: Vec<serde_json::Value> =
+            (0..PER_FILE).map(|i| record(f * PER_FILE + i)).collect();
         let json = serde_json::to_vec(&serde_json::json!({"Records": records})).unwrap();
         bytes_json += json.len();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(&json).unwrap();
         let gz = gz.finish().unwrap();
         bytes_gz += gz.len();
-        std::fs::write(dir.path().join(format!("111122223333_CloudTrail_us-east-1_{f:04}.json.gz")), gz).unwrap();
+        std::fs::write(
+            dir.path()
+                .join(format!("111122223333_CloudTrail_us-east-1_{f:04}.json.gz")),
+            gz,
+        )
+        .unwrap();
     }
     let total = FILES * PER_FILE;
     eprintln!(
@@ -87,13 +123,18 @@ fn main() {
         let t = Instant::now();
         let st = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("gzip -dc {}/*.json.gz > /dev/null", dir.path().display()))
+            .arg(format!(
+                "gzip -dc {}/*.json.gz > /dev/null",
+                dir.path().display()
+            ))
             .status()
             .unwrap();
         assert!(st.success());
         gz_best = gz_best.min(t.elapsed().as_secs_f64());
     }
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     println!("cloudtrail ingestion: {total} records, {kept} watched events kept");
     println!(
         "  driftwatch read_path ({cores} threads): {best:.2}s = {:.0} records/s ({:.0} MB/s of JSON)",

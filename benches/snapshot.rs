@@ -15,7 +15,9 @@ fn main() {
         return;
     }
     let Ok(endpoint) = std::env::var("DRIFTWATCH_MOTO_ENDPOINT") else {
-        eprintln!("snapshot bench: needs moto; run as `tests/with-moto.sh cargo bench --bench snapshot`");
+        eprintln!(
+            "snapshot bench: needs moto; run as `tests/with-moto.sh cargo bench --bench snapshot`"
+        );
         std::process::exit(2);
     };
     let python = std::env::var("DRIFTWATCH_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -45,8 +47,16 @@ fn main() {
         .current_dir(format!("{root}/tests/seed"))
         .output()
         .unwrap();
-    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    eprintln!("seeded in {:.0}s: {}", t.elapsed().as_secs_f64(), String::from_utf8_lossy(&seeded.stdout).trim());
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    eprintln!(
+        "seeded in {:.0}s: {}",
+        t.elapsed().as_secs_f64(),
+        String::from_utf8_lossy(&seeded.stdout).trim()
+    );
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     for concurrency in [1, 8, 32] {

@@ -396,14 +396,7 @@ pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String 
         .values()
         .filter(|c| c.status != crate::model::CoverageStatus::Complete)
     {
-        let _ = writeln!(
-            s,
-            "  not read: {}/{} {} ({})",
-            c.service,
-            c.region,
-            c.status.as_str(),
-            c.error_code.as_deref().unwrap_or("?")
-        );
+        let _ = writeln!(s, "  not read: {}", c.describe());
     }
     let _ = writeln!(s, "approvals: {}", b.approvals.len());
     for a in &b.approvals {

@@ -123,15 +123,7 @@ pub fn take_snapshot_with_stats(
             .coverage
             .values()
             .filter(|c| c.status != model::CoverageStatus::Complete)
-            .map(|c| {
-                format!(
-                    "{}/{} {} ({})",
-                    c.service,
-                    c.region,
-                    c.status.as_str(),
-                    c.error_code.as_deref().unwrap_or("?")
-                )
-            })
+            .map(|c| c.describe())
             .collect();
         eprintln!(
             "driftwatch: account {}: {} resources, {} regions, {} API calls in {:.1}s{}",

@@ -168,40 +168,8 @@ fn demo_alerts_and_a_failed_delivery_keeps_the_report() {
     assert!(!err.contains("secret"), "the URL path is a secret: {err}");
 }
 
-/// Records request bodies and answers every request with `status`.
+/// A webhook that records bodies; the path plays the secret part of the URL.
 fn recording_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::{BufRead, Read, Write};
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://{}/services/T000/B000/secret",
-        l.local_addr().unwrap()
-    );
-    let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = bodies.clone();
-    std::thread::spawn(move || {
-        for s in l.incoming() {
-            let Ok(mut s) = s else { continue };
-            let mut r = std::io::BufReader::new(s.try_clone().unwrap());
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; len];
-            let _ = r.read_exact(&mut body);
-            seen.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&body).into_owned());
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    (url, bodies)
+    let (base, bodies) = recording_http_server(status, "text/plain", "");
+    (format!("{base}/services/T000/B000/secret"), bodies)
 }

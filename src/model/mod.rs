@@ -90,6 +90,17 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// `s3/global denied (AccessDenied)`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}/{} {} ({})",
+            self.service,
+            self.region,
+            self.status.as_str(),
+            self.error_code.as_deref().unwrap_or("?")
+        )
+    }
+
     pub fn complete(service: &str, region: &str) -> Self {
         Coverage {
             service: service.into(),

@@ -47,18 +47,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         r#"    <testcase classname="driftwatch.coverage" name="coverage">"#
     )?;
     if !gaps.is_empty() {
-        let text: Vec<String> = gaps
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}/{} {} ({})",
-                    c.service,
-                    c.region,
-                    c.status.as_str(),
-                    c.error_code.as_deref().unwrap_or("?")
-                )
-            })
-            .collect();
+        let text: Vec<String> = gaps.iter().map(|c| c.describe()).collect();
         writeln!(
             out,
             r#"      <error message="coverage incomplete">{}</error>"#,

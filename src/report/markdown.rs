@@ -117,15 +117,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     let gaps: Vec<String> = r
         .incomplete_coverage()
-        .map(|c| {
-            format!(
-                "- not read: `{}/{}` {} ({})",
-                c.service,
-                c.region,
-                c.status.as_str(),
-                c.error_code.as_deref().unwrap_or("?")
-            )
-        })
+        .map(|c| format!("- not read: {}", c.describe()))
         .chain(
             r.not_compared
                 .iter()

@@ -140,14 +140,7 @@ fn changes_table(changes: &[&super::ReportChange], out: &mut dyn Write) -> std::
 
 fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for c in r.incomplete_coverage() {
-        writeln!(
-            out,
-            "! not read: {}/{} {} ({})",
-            c.service,
-            c.region,
-            c.status.as_str(),
-            c.error_code.as_deref().unwrap_or("?")
-        )?;
+        writeln!(out, "! not read: {}", c.describe())?;
     }
     for n in &r.not_compared {
         writeln!(out, "! not compared: {}: {}", n.scope, n.reason)?;

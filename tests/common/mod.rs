@@ -208,37 +208,49 @@ pub fn stdout(o: &Output) -> String {
 }
 
 /// A loopback HTTP server that answers every request with one fixed
-/// response, e.g. S3's AccessDenied. Serves until the test process ends.
-pub fn fixed_http_server(status: u16, content_type: &str, body: &str) -> String {
+/// response (e.g. S3's AccessDenied) and records each request body. Serves
+/// until the test process ends. Returns its base URL.
+pub fn recording_http_server(
+    status: u16,
+    content_type: &str,
+    body: &str,
+) -> (String, std::sync::Arc<Mutex<Vec<String>>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let response = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
+    let bodies = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut s) = stream else { continue };
-            let response = response.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(s.try_clone().unwrap());
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
+            let mut reader = BufReader::new(s.try_clone().unwrap());
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
                 }
-                let mut body = vec![0u8; len];
-                let _ = std::io::Read::read_exact(&mut reader, &mut body);
-                let _ = s.write_all(response.as_bytes());
-            });
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut req = vec![0u8; len];
+            let _ = std::io::Read::read_exact(&mut reader, &mut req);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&req).into_owned());
+            let _ = s.write_all(response.as_bytes());
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), bodies)
+}
+
+/// [`recording_http_server`] when only the URL matters.
+pub fn fixed_http_server(status: u16, content_type: &str, body: &str) -> String {
+    recording_http_server(status, content_type, body).0
 }
 
 pub fn tempdir() -> tempfile::TempDir {
