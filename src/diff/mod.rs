@@ -121,14 +121,72 @@ pub struct Change {
     pub resource: ResourceRef,
     pub change: ChangeKind,
     pub fields: Vec<FieldChange>,
+    /// For added and removed resources: what the resource is, in a few words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A few words about a resource: `t3.small running ami-1`, `CNAME → x`.
+pub fn describe(r: &Resource) -> Option<String> {
+    let a = &r.attrs;
+    let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
+    let text = match r.kind.as_str() {
+        "ec2.instance" => format!("{} {} {}", s("instance_type"), s("state"), s("image_id")),
+        "ec2.security_group" => format!(
+            "{} ({} inbound rules)",
+            s("name"),
+            a["ingress"].as_array().map_or(0, Vec::len)
+        ),
+        "ec2.elastic_ip" => s("public_ip").to_string(),
+        "s3.bucket" => format!("in {}", s("region")),
+        "iam.access_key" => format!("{} key of user {}", s("status"), s("user")),
+        "iam.user" | "iam.role" | "iam.group" => {
+            let n = a["attached_policies"].as_array().map_or(0, Vec::len)
+                + a["inline_policies"].as_object().map_or(0, |m| m.len());
+            format!("{n} policies")
+        }
+        "iam.policy" => s("name").to_string(),
+        "route53.record" => {
+            let values: Vec<&str> = a["values"]
+                .as_array()
+                .map(|v| v.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let target = if values.is_empty() {
+                a["alias"]["dns_name"]
+                    .as_str()
+                    .map(|d| format!("alias {d}"))
+                    .unwrap_or_default()
+            } else {
+                values.join(", ")
+            };
+            format!("{} {} → {}", s("type"), s("name"), target)
+        }
+        "route53.zone" => format!(
+            "{} ({})",
+            s("name"),
+            if a["private"] == Value::Bool(true) {
+                "private"
+            } else {
+                "public"
+            }
+        ),
+        _ => return None,
+    };
+    let t = text.trim();
+    (!t.is_empty()).then(|| short_value_max(&Value::String(t.to_string()), 160))
 }
 
 impl Change {
     /// One-line summary of what changed.
     pub fn summary(&self) -> String {
         match self.change {
-            ChangeKind::Added => format!("{} added", self.resource.kind),
-            ChangeKind::Removed => format!("{} removed", self.resource.kind),
+            ChangeKind::Added | ChangeKind::Removed => {
+                let verb = self.change.as_str();
+                match &self.detail {
+                    Some(d) => format!("{} {verb}: {d}", self.resource.kind),
+                    None => format!("{} {verb}", self.resource.kind),
+                }
+            }
             ChangeKind::Modified => {
                 let mut parts: Vec<String> =
                     self.fields.iter().take(3).map(FieldChange::short).collect();
@@ -336,6 +394,9 @@ fn change(r: &Resource, kind: ChangeKind, fields: Vec<FieldChange>) -> Change {
         id: format!("c-{}", &hex(&h.finalize())[..12]),
         resource: ResourceRef::of(r),
         change: kind,
+        detail: (kind != ChangeKind::Modified)
+            .then(|| describe(r))
+            .flatten(),
         fields,
     }
 }

@@ -22,6 +22,7 @@ fn report(n: usize) -> Report {
                     arn: None,
                 },
                 change: ChangeKind::Added,
+                detail: None,
                 fields: vec![],
             },
             risk: "network".into(),

@@ -16,6 +16,7 @@ fn sample() -> Report {
                     arn: None,
                 },
                 change: ck,
+                detail: None,
                 fields: if ck == ChangeKind::Modified {
                     vec![FieldChange {
                         path: "ingress[+]".into(),
