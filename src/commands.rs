@@ -309,7 +309,7 @@ pub fn approve(
         let n = diff::diff(&b.snapshot, current, &config.diff_options()?)
             .changes
             .len();
-        b.snapshot = current.clone();
+        b.snapshot = fold(&b.snapshot, current);
         // Per-change approvals are folded into the new state; keep the log of
         // whole-state approvals.
         b.approvals.retain(Approval::is_whole_state);
@@ -368,6 +368,39 @@ pub fn approve(
         approved,
         whole_state: false,
     })
+}
+
+/// The new baseline state after `approve --all`: the current state, except
+/// where the current state could not be read. There the baseline keeps what
+/// it had, so a denied service never empties the baseline.
+pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
+    let mut next = current.clone();
+    let unread = |kind: &str, region: &str| {
+        current
+            .coverage_for(kind, region)
+            .is_none_or(|c| c.status != crate::model::CoverageStatus::Complete)
+    };
+    for (id, r) in &old.resources {
+        if unread(&r.kind, &r.region) {
+            next.resources.insert(id.clone(), r.clone());
+        }
+    }
+    for (key, c) in &old.coverage {
+        let keep_old = current
+            .coverage
+            .get(key)
+            .is_none_or(|n| n.status != crate::model::CoverageStatus::Complete);
+        if keep_old {
+            next.coverage.insert(key.clone(), c.clone());
+        }
+    }
+    for r in &old.regions {
+        if !next.regions.contains(r) {
+            next.regions.push(r.clone());
+        }
+    }
+    next.regions.sort();
+    next
 }
 
 /// `baseline show` as text.
@@ -431,4 +464,50 @@ pub fn local_user() -> String {
         .or_else(|_| std::env::var("USERNAME"))
         .map(|u| format!("user:{u}"))
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CoverageStatus, Resource, GLOBAL};
+
+    #[test]
+    fn approve_all_keeps_what_the_current_state_could_not_read() {
+        let mut old = Snapshot::new("1", "2026-01-01T00:00:00Z");
+        old.coverage
+            .insert("s3/global".into(), Coverage::complete("s3", GLOBAL));
+        old.coverage
+            .insert("iam/global".into(), Coverage::complete("iam", GLOBAL));
+        old.insert(Resource::new(
+            "s3.bucket",
+            GLOBAL,
+            "b1",
+            None,
+            &serde_json::json!({}),
+        ));
+        old.insert(Resource::new(
+            "iam.user",
+            GLOBAL,
+            "u1",
+            None,
+            &serde_json::json!({}),
+        ));
+        let mut cur = Snapshot::new("1", "2026-01-02T00:00:00Z");
+        let mut denied = Coverage::complete("s3", GLOBAL);
+        denied.status = CoverageStatus::Denied;
+        cur.coverage.insert("s3/global".into(), denied);
+        cur.coverage
+            .insert("iam/global".into(), Coverage::complete("iam", GLOBAL));
+        cur.insert(Resource::new(
+            "iam.user",
+            GLOBAL,
+            "u2",
+            None,
+            &serde_json::json!({}),
+        ));
+        let next = fold(&old, &cur);
+        let ids: Vec<&str> = next.resources.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["iam.user/global/u2", "s3.bucket/global/b1"]);
+        assert_eq!(next.coverage["s3/global"].status, CoverageStatus::Complete);
+    }
 }
