@@ -89,7 +89,7 @@ impl Event {
 /// fixtures and service events omit whatever they like.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Raw {
+pub(crate) struct Raw {
     #[serde(rename = "eventID")]
     event_id: Option<String>,
     event_name: Option<String>,
@@ -109,6 +109,75 @@ struct Raw {
     response_elements: Value,
     #[serde(default)]
     resources: Value,
+}
+
+/// The same record, borrowed from the log's bytes: the nested objects stay
+/// unparsed until the event turns out to matter. Most records in a trail are
+/// reads and other noise; they cost a scan of their bytes and nothing more.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawRef<'a> {
+    #[serde(rename = "eventID", borrow, default)]
+    event_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    event_name: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    event_source: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    event_time: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    aws_region: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "sourceIPAddress", borrow, default)]
+    source_ip_address: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    user_agent: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    error_code: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    event_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    user_identity: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default, alias = "RequestParameters")]
+    request_parameters: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default, alias = "ResponseElements")]
+    response_elements: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    resources: Option<&'a serde_json::value::RawValue>,
+}
+
+impl RawRef<'_> {
+    pub(crate) fn name(&self) -> Option<&str> {
+        self.event_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+    }
+    pub(crate) fn time(&self) -> Option<&str> {
+        self.event_time.as_deref()
+    }
+    /// Parses the nested objects: only for records worth it.
+    pub(crate) fn into_raw(self) -> Raw {
+        let v = |r: Option<&serde_json::value::RawValue>| {
+            r.and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
+                .unwrap_or(Value::Null)
+        };
+        let s = |c: Option<std::borrow::Cow<'_, str>>| c.map(|c| c.into_owned());
+        Raw {
+            event_id: s(self.event_id),
+            event_name: s(self.event_name),
+            event_source: s(self.event_source),
+            event_time: s(self.event_time),
+            aws_region: s(self.aws_region),
+            source_ip_address: s(self.source_ip_address),
+            user_agent: s(self.user_agent),
+            error_code: s(self.error_code),
+            event_type: s(self.event_type),
+            user_identity: v(self.user_identity),
+            request_parameters: v(self.request_parameters),
+            response_elements: v(self.response_elements),
+            resources: v(self.resources),
+        }
+    }
 }
 
 /// `eventTime` is RFC 3339 in real logs; some exported or normalized

@@ -14,7 +14,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{from_raw, Event, Raw};
+use super::{from_raw, Event, Raw, RawRef};
 
 /// Which events to keep.
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,6 +76,21 @@ impl Sink<'_> {
             Err(_) => self.unusable += 1,
         }
     }
+
+    /// The fast path: skip records whose name is not watched before parsing
+    /// anything nested.
+    fn take_ref(&mut self, raw: RawRef<'_>) {
+        let (Some(name), Some(_)) = (raw.name(), raw.time()) else {
+            self.records += 1;
+            self.unusable += 1;
+            return;
+        };
+        if !super::map::watched(name) {
+            self.records += 1;
+            return;
+        }
+        self.take(raw.into_raw());
+    }
 }
 
 struct Records<'a, 'w>(&'a mut Sink<'w>);
@@ -93,8 +108,8 @@ impl<'de> Visitor<'de> for Records<'_, '_> {
         f.write_str("an array of CloudTrail records")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<Raw>()? {
-            self.0.take(raw);
+        while let Some(raw) = seq.next_element::<RawRef<'de>>()? {
+            self.0.take_ref(raw);
         }
         Ok(())
     }
