@@ -119,12 +119,7 @@ fn trail_logs_attribute_every_change_and_policy_decides() {
     let made = acct.seed("account.py", &[]);
     let dir = tempdir();
     let base = dir.path().join("baseline.json");
-    let out = run(acct
-        .driftwatch()
-        .args(["baseline", "save", "--quiet", "--out"])
-        .arg(&base)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    acct.save_baseline(&base, &REGIONS);
     // CloudTrail times are whole seconds: keep every event strictly after the baseline.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let logs = dir.path().join("ct");
@@ -141,12 +136,7 @@ fn trail_logs_attribute_every_change_and_policy_decides() {
 
     // Live: discover the trail, read its S3 logs.
     let snap = dir.path().join("now.json");
-    let out = run(acct
-        .driftwatch()
-        .args(["snapshot", "--quiet", "-o"])
-        .arg(&snap)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0);
+    acct.snapshot_to(&snap, &REGIONS);
     let out = run(acct
         .driftwatch()
         .args([

@@ -69,12 +69,7 @@ fn scan_reports_exactly_the_drift_and_approvals_clear_it() {
     let dir = tempdir();
     let base = dir.path().join("baseline.json");
 
-    let out = run(acct
-        .driftwatch()
-        .args(["baseline", "save", "--quiet", "--out"])
-        .arg(&base)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    acct.save_baseline(&base, &REGIONS);
     let saved = read_json(&base);
     assert_eq!(saved["schema"], "driftwatch.baseline/v1");
     assert_eq!(saved["snapshot"]["account"], acct.id.as_str());
@@ -237,19 +232,9 @@ fn approval_is_pinned_to_content_and_expires() {
     let dir = tempdir();
     let base = dir.path().join("b.json");
     let snap1 = dir.path().join("s1.json");
-    let out = run(acct
-        .driftwatch()
-        .args(["baseline", "save", "--quiet", "--out"])
-        .arg(&base)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    acct.save_baseline(&base, &REGIONS);
     acct.seed("drift.py", &[&made.to_string()]);
-    let out = run(acct
-        .driftwatch()
-        .args(["snapshot", "--quiet", "-o"])
-        .arg(&snap1)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0);
+    acct.snapshot_to(&snap1, &REGIONS);
 
     let report_for = |snap: &std::path::Path| -> Value {
         let out = run(driftwatch()
@@ -301,12 +286,7 @@ fn approval_is_pinned_to_content_and_expires() {
     acct.apply_env(&mut py);
     assert!(py.args(["-c", ec2, web]).status().unwrap().success());
     let snap2 = dir.path().join("s2.json");
-    let out = run(acct
-        .driftwatch()
-        .args(["snapshot", "--quiet", "-o"])
-        .arg(&snap2)
-        .args(REGIONS));
-    assert_eq!(code(&out), 0);
+    acct.snapshot_to(&snap2, &REGIONS);
     let r = report_for(&snap2);
     let c = r["changes"]
         .as_array()

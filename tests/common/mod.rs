@@ -176,6 +176,26 @@ impl Account {
         })
     }
 
+    /// `driftwatch baseline save` into `path` for these regions; asserts success.
+    pub fn save_baseline(&self, path: &Path, regions: &[&str]) {
+        let out = run(self
+            .driftwatch()
+            .args(["baseline", "save", "--quiet", "--out"])
+            .arg(path)
+            .args(regions));
+        assert_eq!(code(&out), 0, "baseline save: {}", stderr(&out));
+    }
+
+    /// `driftwatch snapshot -o path` for these regions; asserts success.
+    pub fn snapshot_to(&self, path: &Path, regions: &[&str]) {
+        let out = run(self
+            .driftwatch()
+            .args(["snapshot", "--quiet", "-o"])
+            .arg(path)
+            .args(regions));
+        assert_eq!(code(&out), 0, "snapshot: {}", stderr(&out));
+    }
+
     /// The driftwatch binary, acting as this account.
     pub fn driftwatch(&self) -> Command {
         let mut cmd = driftwatch();
