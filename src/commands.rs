@@ -424,11 +424,7 @@ pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String 
     for (k, n) in kinds {
         let _ = writeln!(s, "  {k:<34} {n}");
     }
-    for c in snap
-        .coverage
-        .values()
-        .filter(|c| c.status != crate::model::CoverageStatus::Complete)
-    {
+    for c in snap.coverage.values().filter(|c| !c.is_full()) {
         let _ = writeln!(s, "  not read: {}", c.describe());
     }
     let _ = writeln!(s, "approvals: {}", b.approvals.len());

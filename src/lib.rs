@@ -122,7 +122,7 @@ pub fn take_snapshot_with_stats(
         let incomplete: Vec<String> = snap
             .coverage
             .values()
-            .filter(|c| c.status != model::CoverageStatus::Complete)
+            .filter(|c| !c.is_full())
             .map(|c| c.describe())
             .collect();
         eprintln!(

@@ -301,3 +301,72 @@ fn bad_credentials_are_one_error_line_and_exit_2() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
 }
+
+#[test]
+fn a_denied_per_bucket_call_marks_that_value_unknown_not_absent() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    // GetBucketPolicy is denied for every bucket; everything else reaches moto.
+    let proxy = denying_proxy(&acct.endpoint, |line| {
+        line.starts_with("GET ") && line.contains("?policy ")
+    });
+    let dir = tempdir();
+    let before = dir.path().join("before.json");
+    acct.snapshot_to(&before, &["--region", "us-east-1"]);
+    let mut cmd = acct.driftwatch();
+    cmd.env("AWS_ENDPOINT_URL_S3", &proxy);
+    let out = run(cmd.args(["snapshot", "--quiet", "--region", "us-east-1"]));
+    assert_eq!(code(&out), 0, "the listing was complete: {}", stderr(&out));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &acct.id;
+    let site = &snap["resources"][format!("s3.bucket/global/dw-{a}-site")]["attrs"];
+    assert_eq!(
+        site["policy"],
+        serde_json::json!({"$unknown": "AccessDenied"})
+    );
+    assert_eq!(
+        site["website"]["index_document"], "index.html",
+        "other calls still answered"
+    );
+    let logs = &snap["resources"][format!("s3.bucket/global/dw-{a}-logs")]["attrs"];
+    assert_eq!(
+        logs["policy"],
+        serde_json::json!({"$unknown": "AccessDenied"}),
+        "unknown, never absent"
+    );
+    let cov = &snap["coverage"]["s3/global"];
+    assert_eq!(cov["status"], "complete");
+    let unknown: Vec<&str> = cov["unknown_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        unknown.contains(&format!("dw-{a}-site.policy: AccessDenied").as_str()),
+        "{unknown:?}"
+    );
+
+    // Compared with the earlier state, the unknown policy is not reported as removed.
+    let after = dir.path().join("after.json");
+    std::fs::write(&after, &out.stdout).unwrap();
+    let out = run(driftwatch()
+        .args(["diff", "--format", "json"])
+        .arg(&before)
+        .arg(&after));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        r["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["resource"]["kind"] != "s3.bucket"),
+        "{:#}",
+        r["changes"]
+    );
+    assert!(r["not_compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["scope"] == format!("s3.bucket/global/dw-{a}-site:policy")));
+}

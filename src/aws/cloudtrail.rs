@@ -185,6 +185,7 @@ pub async fn read_events(
                         status: crate::model::CoverageStatus::Error,
                         error_code: Some("Unreadable".into()),
                         message: Some(format!("{} could not be read", source_path(source))),
+                        unknown_values: vec![],
                     }],
                     ..Default::default()
                 },

@@ -201,6 +201,7 @@ impl Failure {
             status: self.status,
             error_code: Some(self.code.clone()),
             message: Some(self.message.clone()),
+            unknown_values: Vec::new(),
         }
     }
 }
@@ -313,6 +314,7 @@ pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsE
             snap.insert(r);
         }
     }
+    record_unknown_values(&mut snap);
     ctx.progress.finish_and_clear();
 
     let mut by_unit = ctx.timings.lock().expect("timings lock").clone();
@@ -328,6 +330,31 @@ pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsE
             by_operation,
         },
     ))
+}
+
+/// Lists, in each service's coverage, the values its own calls could not
+/// read (a denied GetBucketPolicy on one bucket, say): the listing was
+/// complete, so the resource is compared, but that value is not.
+fn record_unknown_values(snap: &mut Snapshot) {
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in snap.resources.values() {
+        if let serde_json::Value::Object(m) = &r.attrs {
+            for (k, v) in m {
+                if crate::model::is_unknown_marker(v) {
+                    let code = v[crate::model::UNKNOWN_KEY].as_str().unwrap_or("?");
+                    found
+                        .entry(crate::model::coverage_key(r.service(), &r.region))
+                        .or_default()
+                        .push(format!("{}.{k}: {code}", r.native_id));
+                }
+            }
+        }
+    }
+    for (key, values) in found {
+        if let Some(c) = snap.coverage.get_mut(&key) {
+            c.unknown_values = values;
+        }
+    }
 }
 
 /// What one collector returns: resources plus coverage entries.

@@ -168,11 +168,23 @@ async fn bucket(
         }
     };
     let c = clients.for_region(&region);
-    let (pol, acl, pab, status, web, own, tags) = tokio::join!(
-        ctx.call(c.get_bucket_policy().bucket(&name).send()),
+    // AWS judges a policy public only when there is one: ask for the status
+    // after the policy, and only then.
+    let policy_then_status = async {
+        let pol = ctx.call(c.get_bucket_policy().bucket(&name).send()).await;
+        let status = match &pol {
+            Ok(o) if o.policy().is_some() => Some(
+                ctx.call(c.get_bucket_policy_status().bucket(&name).send())
+                    .await,
+            ),
+            _ => None,
+        };
+        (pol, status)
+    };
+    let ((pol, status), acl, pab, web, own, tags) = tokio::join!(
+        policy_then_status,
         ctx.call(c.get_bucket_acl().bucket(&name).send()),
         ctx.call(c.get_public_access_block().bucket(&name).send()),
-        ctx.call(c.get_bucket_policy_status().bucket(&name).send()),
         ctx.call(c.get_bucket_website().bucket(&name).send()),
         ctx.call(c.get_bucket_ownership_controls().bucket(&name).send()),
         ctx.call(c.get_bucket_tagging().bucket(&name).send()),
@@ -206,16 +218,18 @@ async fn bucket(
             c.and_then(|c| c.restrict_public_buckets()),
         )
     });
-    let policy_is_public = match fetched(status) {
-        Fetched::Present(o) => Fetched::Present(
+    let policy_is_public = match status.map(fetched) {
+        Some(Fetched::Present(o)) => Fetched::Present(
             o.policy_status()
                 .and_then(|s| s.is_public())
                 .unwrap_or(false),
         ),
         // No policy means AWS has nothing to judge: not public.
-        Fetched::Absent => Fetched::Present(false),
-        Fetched::Unknown(c) if c == "NoSuchBucketPolicy" => Fetched::Present(false),
-        Fetched::Unknown(c) => Fetched::Unknown(c),
+        Some(Fetched::Absent) => Fetched::Present(false),
+        Some(Fetched::Unknown(c)) if c == "NoSuchBucketPolicy" => Fetched::Present(false),
+        Some(Fetched::Unknown(c)) => Fetched::Unknown(c),
+        None if policy.is_unknown() => Fetched::Unknown("PolicyUnknown".into()),
+        None => Fetched::Present(false),
     };
     let website = map(fetched(web), |o| Website {
         index_document: o.index_document().map(|d| d.suffix().to_string()),

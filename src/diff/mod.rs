@@ -302,7 +302,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
                 for path in unknown {
                     out.not_compared.push(NotCompared {
                         scope: format!("{id}:{path}"),
-                        reason: "value unknown in one snapshot (could not be read)".into(),
+                        reason: "value could not be read in one or both states".into(),
                     });
                 }
                 if !fields.is_empty() {

@@ -54,6 +54,8 @@ impl Snapshot {
     }
 
     /// True when every (service, region) pair was read completely.
+    /// Values that could not be read are listed in `unknown_values` but do
+    /// not make a snapshot incomplete: every listing was read.
     pub fn complete(&self) -> bool {
         self.coverage
             .values()
@@ -87,11 +89,35 @@ pub struct Coverage {
     pub error_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Values that could not be read although the listing was complete, e.g.
+    /// `my-bucket.policy: AccessDenied`. Those resources are compared; those
+    /// values are not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_values: Vec<String>,
 }
 
 impl Coverage {
+    /// Everything read: the listing and every value.
+    pub fn is_full(&self) -> bool {
+        self.status == CoverageStatus::Complete && self.unknown_values.is_empty()
+    }
+
     /// `s3/global denied (AccessDenied)`.
     pub fn describe(&self) -> String {
+        if self.status == CoverageStatus::Complete {
+            return format!(
+                "{}/{} complete, but {} values unknown ({})",
+                self.service,
+                self.region,
+                self.unknown_values.len(),
+                self.unknown_values
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         format!(
             "{}/{} {} ({})",
             self.service,
@@ -108,6 +134,7 @@ impl Coverage {
             status: CoverageStatus::Complete,
             error_code: None,
             message: None,
+            unknown_values: Vec::new(),
         }
     }
 }

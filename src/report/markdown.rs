@@ -123,6 +123,11 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 .iter()
                 .map(|n| format!("- not compared: `{}`: {}", n.scope, n.reason)),
         )
+        .chain(
+            r.unknown_values()
+                .map(|v| format!("- value unknown, not compared: {v}")),
+        )
+        .chain(r.warnings.iter().map(|w| format!("- {w}")))
         .collect();
     if !gaps.is_empty() {
         writeln!(out, "### gaps\n\n{}\n", gaps.join("\n"))?;

@@ -226,6 +226,15 @@ impl Report {
         }
     }
 
+    /// Values that could not be read, as `service/region: bucket.field: code`.
+    pub fn unknown_values(&self) -> impl Iterator<Item = String> + '_ {
+        self.coverage.iter().flat_map(|c| {
+            c.unknown_values
+                .iter()
+                .map(move |v| format!("{}/{}: {v}", c.service, c.region))
+        })
+    }
+
     pub fn incomplete_coverage(&self) -> impl Iterator<Item = &Coverage> {
         self.coverage
             .iter()

@@ -145,6 +145,9 @@ fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for n in &r.not_compared {
         writeln!(out, "! not compared: {}: {}", n.scope, n.reason)?;
     }
+    for v in r.unknown_values() {
+        writeln!(out, "! not read (value unknown, not compared): {v}")?;
+    }
     for w in &r.warnings {
         writeln!(out, "! {w}")?;
     }

@@ -56,6 +56,7 @@ fn sample() -> Report {
                 status: CoverageStatus::Denied,
                 error_code: Some("AccessDenied".into()),
                 message: None,
+                unknown_values: vec![],
             },
         ],
         not_compared: vec![],

@@ -280,3 +280,61 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn read_json(p: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
 }
+
+/// A loopback proxy to `upstream` that answers AccessDenied (S3's XML) to
+/// requests whose request line `deny` picks, and forwards everything else.
+pub fn denying_proxy(upstream: &str, deny: fn(&str) -> bool) -> String {
+    let up = upstream.trim_start_matches("http://").to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut client) = stream else { continue };
+            let up = up.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut head = Vec::new();
+                let mut len = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    if lower.starts_with("connection:") {
+                        continue;
+                    }
+                    if line == "\r\n" {
+                        head.push("Connection: close\r\n".to_string());
+                        head.push(line);
+                        break;
+                    }
+                    head.push(line);
+                }
+                let mut body = vec![0u8; len];
+                let _ = std::io::Read::read_exact(&mut reader, &mut body);
+                if deny(&head[0]) {
+                    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+                    let _ = write!(
+                        client,
+                        "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                        xml.len()
+                    );
+                    return;
+                }
+                let Ok(mut server) = TcpStream::connect(&up) else {
+                    return;
+                };
+                let _ = server.write_all(head.concat().as_bytes());
+                let _ = server.write_all(&body);
+                let mut resp = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut server, &mut resp);
+                let _ = client.write_all(&resp);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
