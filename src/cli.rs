@@ -178,27 +178,30 @@ pub struct CheckCommandArgs {
     pub report: ReportArgs,
 }
 
+/// Where checks come from besides the built-ins.
+#[derive(Debug, Args)]
+pub struct CheckSources {
+    /// More check files from this directory (repeatable).
+    #[arg(long = "checks", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Configuration file (default: ./driftwatch.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ChecksCommand {
     /// List every check with its id, severity and risk.
     List {
-        /// More check files from this directory (repeatable).
-        #[arg(long = "checks", value_name = "DIR")]
-        dirs: Vec<PathBuf>,
-        /// Configuration file (default: ./driftwatch.toml when present).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        from: CheckSources,
     },
     /// Print a check's rationale, remediation, references and expression.
     Explain {
         /// The check id, e.g. SG002.
         id: String,
-        /// More check files from this directory (repeatable).
-        #[arg(long = "checks", value_name = "DIR")]
-        dirs: Vec<PathBuf>,
-        /// Configuration file (default: ./driftwatch.toml when present).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        from: CheckSources,
     },
 }
 

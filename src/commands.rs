@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Result};
 use std::collections::BTreeSet;
 
 use crate::attribution::{self, judge, EventIndex, Evidence};
-use crate::baseline::{self, Approval, Baseline, State};
+use crate::baseline::{self, Approval, Baseline};
 use crate::checks::{suppress, Check, Finding, Severity};
 use crate::config::Config;
 use crate::diff::{self, DiffResult};
@@ -36,12 +36,16 @@ impl CheckPlan<'_> {
 pub fn load_checks(config: &Config, extra: &[PathBuf]) -> Result<Vec<Check>> {
     let mut dirs = config.checks.dirs.clone();
     dirs.extend(extra.iter().cloned());
-    for id in &config.checks.disable {
-        if !crate::checks::registry(&dirs)?.iter().any(|c| &c.id == id) {
-            bail!("[checks] disable names {id}, which is not a check");
-        }
+    let checks = crate::checks::registry(&dirs)?;
+    if let Some(id) = config
+        .checks
+        .disable
+        .iter()
+        .find(|id| !checks.iter().any(|c| &c.id == *id))
+    {
+        bail!("[checks] disable names {id}, which is not a check");
     }
-    crate::checks::registry(&dirs)
+    Ok(checks)
 }
 
 /// Runs the checks and applies suppressions; check evaluation errors and
@@ -263,10 +267,7 @@ pub fn load_baseline(path: Option<&Path>, account: &str) -> Result<(PathBuf, Bas
 /// Loads a snapshot file given as the current state (a baseline's snapshot
 /// is accepted too).
 pub fn load_current(path: &Path) -> Result<Snapshot> {
-    Ok(match baseline::load(path)? {
-        State::Snapshot(s) => s,
-        State::Baseline(b) => b.snapshot,
-    })
+    Ok(baseline::load(path)?.into_snapshot())
 }
 
 /// What `approve` did.

@@ -12,7 +12,7 @@ use crate::baseline;
 use crate::commands::{self, CheckPlan, TrailInput};
 use crate::config::Config;
 use crate::report::Report;
-use crate::trail::source::{self, ReadOutcome, SkippedFile};
+use crate::trail::source::{self, ReadOutcome};
 
 include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 
@@ -54,12 +54,9 @@ pub fn report(
     let base = baseline::parse(file("baseline.json")?)
         .map_err(|e| anyhow!("demo bundle: baseline.json: {e}"))?
         .into_baseline();
-    let current = match baseline::parse(file("current.json")?)
+    let current = baseline::parse(file("current.json")?)
         .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
-    {
-        baseline::State::Snapshot(s) => s,
-        baseline::State::Baseline(b) => b.snapshot,
-    };
+        .into_snapshot();
     let config = match config {
         Some(p) => Config::load(Some(p))?,
         None => {
@@ -74,17 +71,10 @@ pub fn report(
         .iter()
         .filter(|(n, _)| n.starts_with("cloudtrail/"))
     {
-        match source::decompress(bytes.to_vec()).and_then(|b| source::parse_log(&b, &window)) {
-            Ok((events, records)) => {
-                outcome.files_read += 1;
-                outcome.records += records;
-                outcome.events.extend(events);
-            }
-            Err(reason) => outcome.skipped.push(SkippedFile {
-                path: name.to_string(),
-                reason,
-            }),
-        }
+        outcome.add(
+            name.to_string(),
+            source::parse_file_bytes(bytes.to_vec(), &window),
+        );
     }
     let read = crate::aws::cloudtrail::TrailRead {
         outcome,

@@ -309,9 +309,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             let code = deliver(&report, &args.report)?;
             alert(&report, &args.notify, &config, code)
         }
-        Command::Checks(cli::ChecksCommand::List { dirs, config }) => {
-            let config = Config::load(config.as_deref())?;
-            let checks = commands::load_checks(&config, &dirs)?;
+        Command::Checks(cli::ChecksCommand::List { from }) => {
+            let config = Config::load(from.config.as_deref())?;
+            let checks = commands::load_checks(&config, &from.dirs)?;
             let mut t = comfy_table::Table::new();
             t.load_preset(comfy_table::presets::NOTHING)
                 .set_header(["id", "severity", "risk", "title"]);
@@ -331,9 +331,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             emit(None, format!("{t}\n").as_bytes())?;
             Ok(EXIT_CLEAN)
         }
-        Command::Checks(cli::ChecksCommand::Explain { id, dirs, config }) => {
-            let config = Config::load(config.as_deref())?;
-            let checks = commands::load_checks(&config, &dirs)?;
+        Command::Checks(cli::ChecksCommand::Explain { id, from }) => {
+            let config = Config::load(from.config.as_deref())?;
+            let checks = commands::load_checks(&config, &from.dirs)?;
             let c = checks
                 .iter()
                 .find(|c| c.id.eq_ignore_ascii_case(&id))

@@ -265,14 +265,22 @@ pub fn send(targets: &[Target], report: &Report, d: Delivery) -> Vec<String> {
         .http_status_as_error(false)
         .build()
         .into();
-    let json_report = serde_json::to_vec(report).expect("report serializes");
-    let slack = serde_json::to_vec(&slack_payload(report)).expect("payload serializes");
+    // Each payload is built once, and only if some target wants it.
+    let json_report = targets
+        .iter()
+        .any(|t| matches!(t, Target::Webhook(_)))
+        .then(|| serde_json::to_vec(report).expect("report serializes"));
+    let slack = targets
+        .iter()
+        .any(|t| matches!(t, Target::Slack(_)))
+        .then(|| serde_json::to_vec(&slack_payload(report)).expect("payload serializes"));
     let mut errors = Vec::new();
     for t in targets {
         let body = match t {
-            Target::Slack(_) => &slack,
-            Target::Webhook(_) => &json_report,
-        };
+            Target::Slack(_) => slack.as_deref(),
+            Target::Webhook(_) => json_report.as_deref(),
+        }
+        .expect("built for this target kind");
         if let Err(e) = post(&agent, t.url(), body, d) {
             errors.push(format!("notification to {} failed: {e}", redact(t.url())));
         }

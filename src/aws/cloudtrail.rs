@@ -416,17 +416,10 @@ async fn read_s3(
     let parsed = tokio::task::spawn_blocking(move || {
         let mut out = ReadOutcome::default();
         for (key, bytes) in fetched {
-            let parsed = bytes
-                .and_then(source::decompress)
-                .and_then(|b| source::parse_log(&b, &window));
-            match parsed {
-                Ok((events, records)) => {
-                    out.files_read += 1;
-                    out.records += records;
-                    out.events.extend(events);
-                }
-                Err(reason) => out.skipped.push(SkippedFile { path: key, reason }),
-            }
+            out.add(
+                key,
+                bytes.and_then(|b| source::parse_file_bytes(b, &window)),
+            );
         }
         out
     })

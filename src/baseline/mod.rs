@@ -56,9 +56,9 @@ impl Approval {
     }
 }
 
-/// Parses `2026-12-31` (midnight UTC at the end of... the start of that day
-/// is surprising for an expiry, so a bare date means the end of that day) or
-/// a full RFC 3339 timestamp.
+/// Parses a full RFC 3339 timestamp, or a bare date such as `2026-12-31`,
+/// which means the end of that day (UTC): an expiry "on the 31st" should
+/// still hold during the 31st.
 pub fn parse_time(s: &str) -> Option<jiff::Timestamp> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Some(t);
@@ -102,6 +102,12 @@ impl State {
         match self {
             State::Snapshot(s) => s,
             State::Baseline(b) => &b.snapshot,
+        }
+    }
+    pub fn into_snapshot(self) -> Snapshot {
+        match self {
+            State::Snapshot(s) => s,
+            State::Baseline(b) => b.snapshot,
         }
     }
     pub fn into_baseline(self) -> Baseline {

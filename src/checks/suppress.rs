@@ -29,6 +29,16 @@ pub struct SuppressionRef {
     pub expires: String,
 }
 
+impl SuppressionRef {
+    /// `suppressed by OWNER until DATE: REASON`.
+    pub fn describe(&self) -> String {
+        format!(
+            "suppressed by {} until {}: {}",
+            self.owner, self.expires, self.reason
+        )
+    }
+}
+
 impl Suppression {
     pub fn validate(&self) -> Result<()> {
         globset::Glob::new(&self.resource)

@@ -129,10 +129,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "      <skipped message=\"{}\"/>",
-                xml_escape(&format!(
-                    "suppressed by {} until {}: {}",
-                    s.owner, s.expires, s.reason
-                ))
+                xml_escape(&s.describe())
             )?;
         } else if f.severity >= r.fail_on {
             writeln!(

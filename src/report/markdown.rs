@@ -46,10 +46,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             for f in &findings {
                 let mut msg = f.message.clone();
                 if let Some(s) = &f.suppressed {
-                    msg.push_str(&format!(
-                        " (suppressed by {} until {}: {})",
-                        s.owner, s.expires, s.reason
-                    ));
+                    msg.push_str(&format!(" ({})", s.describe()));
                 }
                 writeln!(
                     out,
@@ -68,17 +65,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "| verdict | change | resource | what |")?;
         writeln!(out, "|---|---|---|---|")?;
         for c in changes {
-            let mut what = c.change.summary();
-            if let Some(w) = super::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
-            {
-                what.push_str(&format!("\n{w}"));
-            }
-            if let Some(d) = &c.decided_by {
-                what.push_str(&format!(" ({d})"));
-            }
-            for n in &c.notes {
-                what.push_str(&format!("\n⚠ {n}"));
-            }
+            let what = c.what(" ", "\n⚠ ");
             writeln!(
                 out,
                 "| {} | {} `{}` | `{}` | {} |",

@@ -84,6 +84,28 @@ pub struct ReportChange {
     pub events: Vec<Event>,
 }
 
+impl ReportChange {
+    /// The "what" cell: summary, who and when, what decided, notes. `decided`
+    /// and `note` are the separators each format wants before those parts.
+    pub(crate) fn what(&self, decided: &str, note: &str) -> String {
+        let mut what = self.change.summary();
+        if let Some(w) = who_when(
+            self.attribution.as_deref(),
+            self.actor.as_ref(),
+            &self.events,
+        ) {
+            what.push_str(&format!("\n{w}"));
+        }
+        if let Some(d) = &self.decided_by {
+            what.push_str(&format!("{decided}({d})"));
+        }
+        for n in &self.notes {
+            what.push_str(&format!("{note}{n}"));
+        }
+        what
+    }
+}
+
 /// A change made and undone between the two states, seen only in CloudTrail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportTransient {

@@ -80,10 +80,7 @@ fn findings_table(
     for f in findings {
         let mut msg = f.message.clone();
         if let Some(s) = &f.suppressed {
-            msg.push_str(&format!(
-                "\n(suppressed by {} until {}: {})",
-                s.owner, s.expires, s.reason
-            ));
+            msg.push_str(&format!("\n({})", s.describe()));
         }
         for n in &f.notes {
             msg.push_str(&format!("\n! {n}"));
@@ -108,34 +105,21 @@ fn findings_table(
 }
 
 fn changes_table(changes: &[&super::ReportChange], out: &mut dyn Write) -> std::io::Result<()> {
-    {
-        let mut t = new_table(["verdict", "change", "resource", "what"]);
-        for c in changes {
-            let mut what = c.change.summary();
-            if let Some(w) = super::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
-            {
-                what.push_str(&format!("\n{w}"));
-            }
-            if let Some(d) = &c.decided_by {
-                what.push_str(&format!("\n({d})"));
-            }
-            for n in &c.notes {
-                what.push_str(&format!("\n! {n}"));
-            }
-            t.add_row([
-                c.verdict.as_str().to_string(),
-                format!("{}\n{}", c.change.change.as_str(), c.change.id),
-                format!(
-                    "{}\n{}",
-                    c.change.resource.kind,
-                    short_id(&c.change.resource.native_id, &c.change.resource.region)
-                ),
-                what,
-            ]);
-        }
-        writeln!(out, "{t}")?;
+    let mut t = new_table(["verdict", "change", "resource", "what"]);
+    for c in changes {
+        let what = c.what("\n", "\n! ");
+        t.add_row([
+            c.verdict.as_str().to_string(),
+            format!("{}\n{}", c.change.change.as_str(), c.change.id),
+            format!(
+                "{}\n{}",
+                c.change.resource.kind,
+                short_id(&c.change.resource.native_id, &c.change.resource.region)
+            ),
+            what,
+        ]);
     }
-    Ok(())
+    writeln!(out, "{t}")
 }
 
 fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {

@@ -50,11 +50,16 @@ pub struct ReadOutcome {
 }
 
 impl ReadOutcome {
-    pub fn merge(&mut self, other: ReadOutcome) {
-        self.events.extend(other.events);
-        self.files_read += other.files_read;
-        self.records += other.records;
-        self.skipped.extend(other.skipped);
+    /// Counts one file's result: its events, or why it was skipped.
+    pub fn add(&mut self, path: String, result: FileResult) {
+        match result {
+            Ok((events, records)) => {
+                self.files_read += 1;
+                self.records += records;
+                self.events.extend(events);
+            }
+            Err(reason) => self.skipped.push(SkippedFile { path, reason }),
+        }
     }
 }
 
@@ -237,11 +242,16 @@ pub fn read_path(path: &Path, window: &Window) -> Result<ReadOutcome, String> {
 }
 
 /// A file's events and record count, or why it was skipped.
-type FileResult = Result<(Vec<Event>, u64), String>;
+pub type FileResult = Result<(Vec<Event>, u64), String>;
+
+/// One log file as stored (gzip or not), parsed.
+pub fn parse_file_bytes(raw: Vec<u8>, window: &Window) -> FileResult {
+    parse_log(&decompress(raw)?, window)
+}
 
 fn read_one(p: &Path, window: &Window) -> FileResult {
     let raw = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
-    parse_log(&decompress(raw)?, window)
+    parse_file_bytes(raw, window)
 }
 
 /// Reads files in parallel; results merge in file order.
@@ -269,17 +279,7 @@ pub fn read_files(files: &[PathBuf], window: &Window) -> ReadOutcome {
     drop(slots);
     let mut out = ReadOutcome::default();
     for (f, r) in files.iter().zip(results) {
-        match r.expect("every file visited") {
-            Ok((events, records)) => {
-                out.files_read += 1;
-                out.records += records;
-                out.events.extend(events);
-            }
-            Err(reason) => out.skipped.push(SkippedFile {
-                path: f.display().to_string(),
-                reason,
-            }),
-        }
+        out.add(f.display().to_string(), r.expect("every file visited"));
     }
     out
 }
