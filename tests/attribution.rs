@@ -8,18 +8,9 @@ use serde_json::Value;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
 
-fn change<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["resource"]["id"] == id)
-        .unwrap_or_else(|| panic!("no change for {id}: {r:#}"))
-}
-
 fn check_report(r: &Value, acct: &Account, did: &Value) {
     let a = &acct.id;
-    let app = change(
+    let app = change_for(
         r,
         &format!(
             "ec2.security_group/us-east-1/{}",
@@ -34,7 +25,7 @@ fn check_report(r: &Value, acct: &Account, did: &Value) {
     );
     assert_eq!(app["events"][0]["name"], "AuthorizeSecurityGroupIngress");
     assert_eq!(app["events"][0]["source_ip"], "203.0.113.10");
-    let inst = change(
+    let inst = change_for(
         r,
         &format!(
             "ec2.instance/us-east-1/{}",
@@ -44,7 +35,7 @@ fn check_report(r: &Value, acct: &Account, did: &Value) {
     assert_eq!(inst["verdict"], "authorized");
     assert_eq!(inst["actor"]["session_name"], "pipeline-42");
 
-    let web = change(
+    let web = change_for(
         r,
         &format!(
             "ec2.security_group/us-east-1/{}",
@@ -65,7 +56,7 @@ fn check_report(r: &Value, acct: &Account, did: &Value) {
     assert!(
         web["events"][0]["time"].as_str().unwrap() >= r["baseline"]["taken_at"].as_str().unwrap()
     );
-    let bob = change(r, "iam.user/global/bob");
+    let bob = change_for(r, "iam.user/global/bob");
     assert_eq!(bob["verdict"], "unauthorized");
     assert_eq!(bob["actor"]["session_name"], "alice-laptop");
     assert_eq!(bob["events"][0]["name"], "AttachUserPolicy");

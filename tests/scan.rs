@@ -51,12 +51,7 @@ fn unauthorized(report: &Value) -> Vec<(String, String, Vec<String>)> {
 }
 
 fn change_id(report: &Value, resource: &str) -> String {
-    report["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["resource"]["id"] == resource)
-        .unwrap_or_else(|| panic!("no change for {resource}"))["id"]
+    change_for(report, resource)["id"]
         .as_str()
         .unwrap()
         .to_string()
@@ -267,12 +262,7 @@ fn approval_is_pinned_to_content_and_expires() {
         .arg(&base));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let r = report_for(&snap1);
-    let c = r["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["resource"]["id"] == sg_res.as_str())
-        .unwrap();
+    let c = change_for(&r, &sg_res);
     assert_eq!(c["verdict"], "approved");
     assert!(
         c["approval"]["by"].as_str().unwrap().starts_with("user:")
@@ -288,12 +278,7 @@ fn approval_is_pinned_to_content_and_expires() {
     let snap2 = dir.path().join("s2.json");
     acct.snapshot_to(&snap2, &REGIONS);
     let r = report_for(&snap2);
-    let c = r["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["resource"]["id"] == sg_res.as_str())
-        .unwrap();
+    let c = change_for(&r, &sg_res);
     assert_eq!(c["verdict"], "unauthorized");
     assert!(
         c["notes"][0].as_str().unwrap().contains("changed again"),
@@ -307,12 +292,7 @@ fn approval_is_pinned_to_content_and_expires() {
     }
     std::fs::write(&base, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
     let r = report_for(&snap1);
-    let c = r["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["resource"]["id"] == sg_res.as_str())
-        .unwrap();
+    let c = change_for(&r, &sg_res);
     assert_eq!(c["verdict"], "unauthorized");
     assert!(
         c["notes"][0]

@@ -273,6 +273,16 @@ pub fn fixed_http_server(status: u16, content_type: &str, body: &str) -> String 
     recording_http_server(status, content_type, body).0
 }
 
+/// The change to `resource_id` in a JSON report; panics with the report if none.
+pub fn change_for<'a>(report: &'a serde_json::Value, resource_id: &str) -> &'a serde_json::Value {
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["resource"]["id"] == resource_id)
+        .unwrap_or_else(|| panic!("no change for {resource_id}: {report:#}"))
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
