@@ -241,8 +241,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => {
             let config = Config::load(args.report.config.as_deref())?;
             notify_targets(&args.notify, &config)?;
-            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
-            let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
+            // Every input is checked before the (slow) read of the account.
             let checks = checks_for(&config, &args.checks)?;
             let plan = commands::CheckPlan {
                 checks: &checks,
@@ -255,6 +254,8 @@ pub fn run(cli: Cli) -> Result<u8> {
                 (None, Some(_)) => aws::cloudtrail::TrailSource::None,
                 (None, None) => aws::cloudtrail::TrailSource::Api,
             };
+            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
+            let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
             let trail = if source == aws::cloudtrail::TrailSource::None {
                 None
             } else {
