@@ -134,12 +134,16 @@ _driftwatch() {
 
     case "${cmd}" in
         driftwatch)
-            opts="-q -v -h -V --quiet --verbose --help --version snapshot scan check checks diff baseline demo completions help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version snapshot scan check checks diff baseline demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -148,12 +152,16 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline)
-            opts="-q -v -h --quiet --verbose --help save approve show help"
+            opts="-q -v -h --quiet --verbose --color --help save approve show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -162,7 +170,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__approve)
-            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --snapshot --baseline --config --quiet --verbose --help"
+            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --snapshot --from-report --baseline --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,12 +208,20 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --from-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -286,7 +302,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__save)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --from --out --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --from --out --force --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +332,10 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -324,12 +344,16 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__show)
-            opts="-q -v -h --json --quiet --verbose --help"
+            opts="-q -v -h --json --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -338,7 +362,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,7 +393,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "none info low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --notify)
@@ -385,7 +409,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown junit sarif" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -396,6 +420,10 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -404,12 +432,16 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__checks)
-            opts="-q -v -h --quiet --verbose --help list explain help"
+            opts="-q -v -h --quiet --verbose --color --help list explain help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -418,7 +450,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__checks__subcmd__explain)
-            opts="-q -v -h --checks --config --quiet --verbose --help"
+            opts="-q -v -h --checks --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +462,10 @@ _driftwatch() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -496,7 +532,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__checks__subcmd__list)
-            opts="-q -v -h --checks --config --quiet --verbose --help"
+            opts="-q -v -h --checks --config --format --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +546,14 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -518,12 +562,16 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__completions)
-            opts="-q -v -h --quiet --verbose --help bash elvish fish powershell zsh"
+            opts="-q -v -h --quiet --verbose --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -532,7 +580,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__demo)
-            opts="-q -v -h --dir --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --dir --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +595,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "none info low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --notify)
@@ -563,7 +611,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown junit sarif" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -572,6 +620,10 @@ _driftwatch() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -582,14 +634,14 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__diff)
-            opts="-q -v -h --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown junit sarif" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -598,6 +650,10 @@ _driftwatch() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -818,7 +874,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,7 +913,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --fail-on)
-                    COMPREPLY=($(compgen -W "info low medium high critical" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "none info low medium high critical" -- "${cur}"))
                     return 0
                     ;;
                 --notify)
@@ -873,7 +929,7 @@ _driftwatch() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json markdown junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json markdown junit sarif" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -884,6 +940,10 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -892,7 +952,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__snapshot)
-            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --output --quiet --verbose --help"
+            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -920,6 +980,10 @@ _driftwatch() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

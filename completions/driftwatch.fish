@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_driftwatch_global_optspecs
-    string join \n q/quiet v/verbose h/help V/version
+    string join \n q/quiet v/verbose color= h/help V/version
 end
 
 function __fish_driftwatch_needs_command
@@ -24,6 +24,9 @@ function __fish_driftwatch_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -38,22 +41,26 @@ complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "demo" -d 'Run
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l profile -d 'Named profile from the AWS config files' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s o -l output -d 'Write the snapshot here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l profile -d 'Named profile from the AWS config files' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
+info\t''
 low\t''
 medium\t''
 high\t''
@@ -66,20 +73,25 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-ti
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
-junit\t''"
+junit\t''
+sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l profile -d 'Named profile from the AWS config files' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l snapshot -d 'Check this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
+info\t''
 low\t''
 medium\t''
 high\t''
@@ -92,82 +104,116 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-t
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
-junit\t''"
+junit\t''
+sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "list" -d 'List every check with its id, severity and risk'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and not __fish_seen_subcommand_from list explain help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l checks -d 'More check files from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l format -d 'table, or json for tools' -r -f -a "table\t''
+json\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l checks -d 'More check files from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "list" -d 'List every check with its id, severity and risk'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
-junit\t''"
+junit\t''
+sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "save" -d 'Write the account\'s current state as its baseline'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l profile -d 'Named profile from the AWS config files' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l from -d 'Take the state from this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l force -d 'Replace a baseline that holds approvals (they are lost)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l reason -d 'Why these changes are acceptable (kept in the baseline)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l expires -d 'Until when (YYYY-MM-DD, end of that day UTC, or RFC 3339); the change re-opens after' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l by -d 'Who approves (default: the AWS caller identity, or $USER with --snapshot)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l profile -d 'Named profile from the AWS config files' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l region -d 'Region to scan for regional services (repeatable); default: every enabled region' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l concurrency -d 'Maximum API requests in flight' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l snapshot -d 'Current state from this snapshot file instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l from-report -d 'Approve changes as a saved JSON scan report lists them (no AWS access)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l baseline -d 'Baseline to update (default: baselines/<account-id>.json)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l all -d 'Accept the whole current state as the new baseline'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -l json -d 'Output as JSON instead of text'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "save" -d 'Write the account\'s current state as its baseline'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l dir -d 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1' -r -f -a "info\t''
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
+info\t''
 low\t''
 medium\t''
 high\t''
@@ -180,16 +226,23 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-ti
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
-junit\t''"
+junit\t''
+sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'

@@ -1,9 +1,10 @@
-//! Command-line surface (clap derive). No AWS types here: `run` converts
-//! these into the library's option structs.
+//! Command-line surface (clap derive). No AWS types and no core types here:
+//! the value enums below mirror the library's, and `resolve` turns these
+//! structs into a checked `Plan`. clap derives live in this file only.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -11,6 +12,102 @@ Exit codes:
   1  unauthorized changes, or failing checks at or above --fail-on
   2  driftwatch itself failed (bad input, credentials, I/O)
   3  nothing found, but coverage was incomplete (a service or region could not be read)";
+
+const SCAN_HELP: &str = "\
+Examples:
+  driftwatch scan                                   # baselines/<account>.json, CloudTrail LookupEvents
+  driftwatch scan --region us-east-1,eu-west-1 --cloudtrail trail --format sarif --output scan.sarif
+  driftwatch scan --snapshot now.json --baseline base.json --cloudtrail ./logs --fail-on none
+
+Exit codes:
+  0  clean, and every service and region was read
+  1  unauthorized changes, or failing checks at or above --fail-on
+  2  driftwatch itself failed (bad input, credentials, I/O)
+  3  nothing found, but coverage was incomplete (a service or region could not be read)";
+
+const SNAPSHOT_HELP: &str = "\
+Examples:
+  driftwatch snapshot --profile audit --region us-east-1 -o now.json
+  driftwatch snapshot --endpoint-url http://127.0.0.1:5000 > moto.json";
+
+const CHECK_HELP: &str = "\
+Examples:
+  driftwatch check --format markdown > posture.md
+  driftwatch check --snapshot now.json --checks ./my-checks --fail-on medium";
+
+const DIFF_HELP: &str = "\
+Examples:
+  driftwatch diff baselines/123456789012.json now.json --format table
+  driftwatch diff old.json.gz new.json.gz --format json | jq '.changes[].id'";
+
+const DEMO_HELP: &str = "\
+Examples:
+  driftwatch demo --format table
+  driftwatch demo --dir /tmp/demo    # then run the printed scan command by hand";
+
+const SAVE_HELP: &str = "\
+Examples:
+  driftwatch baseline save                          # baselines/<account>.json
+  driftwatch baseline save --from now.json --out baselines/prod.json.gz";
+
+const APPROVE_HELP: &str = "\
+Examples:
+  driftwatch baseline approve c-33ddc751f9a8 --reason \"CHG-42 bastion\" --expires 2027-01-31
+  driftwatch baseline approve c-33ddc751f9a8 --from-report scan.json --reason \"CHG-42\"
+  driftwatch baseline approve --all --reason \"reviewed in PR #81\"";
+
+const CHECKS_HELP: &str = "\
+Examples:
+  driftwatch checks list --format json | jq '.[] | select(.severity == \"critical\")'
+  driftwatch checks explain SG002";
+
+/// Report formats (mirrors `report::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Markdown,
+    Junit,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+}
+
+/// `--fail-on`: a severity, or `none` (findings never fail the run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    None,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// What warrants an alert (mirrors `notify::NotifyOn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NotifyOnArg {
+    Changes,
+    Findings,
+    Both,
+}
+
+/// Colour on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// `checks list` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormatArg {
+    #[default]
+    Table,
+    Json,
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +125,9 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -35,25 +135,25 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the account and write a JSON snapshot of its state.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = SNAPSHOT_HELP)]
     Snapshot(SnapshotArgs),
     /// Compare the account with its baseline and report unauthorized change.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
     /// Run the posture checks alone on the account or a snapshot file.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = CHECK_HELP)]
     Check(CheckCommandArgs),
     /// List and explain the posture checks.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = CHECKS_HELP)]
     Checks(ChecksCommand),
     /// Compare two snapshot or baseline files (no AWS access needed).
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = DIFF_HELP)]
     Diff(DiffArgs),
     /// Save, approve and inspect baselines.
     #[command(subcommand)]
     Baseline(BaselineCommand),
     /// Run the whole pipeline on a bundled demo account (no AWS needed).
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = DEMO_HELP)]
     Demo(DemoArgs),
     /// Print shell completions.
     Completions {
@@ -69,8 +169,9 @@ pub struct AwsArgs {
     /// Named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE")]
     pub profile: Option<String>,
-    /// Region to scan for regional services (repeatable); default: every enabled region.
-    #[arg(long = "region", value_name = "REGION")]
+    /// Regions to scan for regional services (repeatable or comma-separated);
+    /// default: the baseline's regions, else every enabled region.
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
     /// Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style.
     #[arg(long, value_name = "URL")]
@@ -93,7 +194,7 @@ pub struct SnapshotArgs {
 pub struct ReportArgs {
     /// Report format; default: table on a terminal, JSON otherwise.
     #[arg(long, value_enum)]
-    pub format: Option<crate::report::Format>,
+    pub format: Option<FormatArg>,
     /// Write the report here (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -144,7 +245,7 @@ pub struct NotifyArgs {
     pub urls: Vec<String>,
     /// What warrants an alert: unauthorized or transient changes, failing findings, or both.
     #[arg(long, value_enum)]
-    pub notify_on: Option<crate::notify::NotifyOn>,
+    pub notify_on: Option<NotifyOnArg>,
     /// Seconds to wait for each delivery attempt (3 attempts, with backoff).
     #[arg(long, value_name = "SECS")]
     pub notify_timeout: Option<u64>,
@@ -155,9 +256,10 @@ pub struct CheckArgs {
     /// More check files (*.toml) from this directory (repeatable).
     #[arg(long = "checks", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Unsuppressed findings at or above this severity make the exit code 1.
+    /// Unsuppressed findings at or above this severity make the exit code 1;
+    /// `none` reports findings without failing (unauthorized changes still do).
     #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: crate::checks::Severity,
+    pub fail_on: FailOnArg,
     /// Do not run posture checks.
     #[arg(long)]
     pub no_checks: bool,
@@ -195,6 +297,9 @@ pub enum ChecksCommand {
     List {
         #[command(flatten)]
         from: CheckSources,
+        /// table, or json for tools.
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
+        format: ListFormatArg,
     },
     /// Print a check's rationale, remediation, references and expression.
     Explain {
@@ -208,6 +313,7 @@ pub enum ChecksCommand {
 #[derive(Debug, Subcommand)]
 pub enum BaselineCommand {
     /// Write the account's current state as its baseline.
+    #[command(after_help = SAVE_HELP)]
     Save {
         #[command(flatten)]
         aws: AwsArgs,
@@ -217,9 +323,12 @@ pub enum BaselineCommand {
         /// Where to write (default: baselines/<account-id>.json; .gz compresses).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace a baseline that holds approvals (they are lost).
+        #[arg(long)]
+        force: bool,
     },
     /// Accept changes: by id (pinned to their current content), or all of them.
-    #[command(arg_required_else_help = true)]
+    #[command(arg_required_else_help = true, after_help = APPROVE_HELP)]
     Approve {
         /// Change ids from a scan report (c-...).
         #[arg(
@@ -243,8 +352,11 @@ pub enum BaselineCommand {
         #[command(flatten)]
         aws: AwsArgs,
         /// Current state from this snapshot file instead of reading the account.
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", conflicts_with = "from_report")]
         snapshot: Option<PathBuf>,
+        /// Approve changes as a saved JSON scan report lists them (no AWS access).
+        #[arg(long, value_name = "REPORT", conflicts_with = "all")]
+        from_report: Option<PathBuf>,
         /// Baseline to update (default: baselines/<account-id>.json).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
@@ -274,4 +386,12 @@ pub struct DemoArgs {
     pub notify: NotifyArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// The man page (roff), generated from the same definitions as `--help`;
+/// a copy lives in `completions/driftwatch.1`.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    Ok(out)
 }

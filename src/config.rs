@@ -140,17 +140,7 @@ fn regex_lite_check(p: &str) -> Result<()> {
         .map_err(|e| anyhow!("not a valid regular expression: {e}"))
 }
 
-/// A TOML error as `line N: message`, on one line.
-pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().replace('\n', " ");
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {msg}")
-        }
-        None => msg,
-    }
-}
+pub use crate::tomlerr::toml_error;
 
 #[cfg(test)]
 mod tests {

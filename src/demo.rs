@@ -43,28 +43,35 @@ pub fn scan_command(dir: &Path) -> String {
     )
 }
 
-/// Runs the pipeline on the bundle, with the bundle's `driftwatch.toml`
-/// unless `config` names another.
-pub fn report(
-    config: Option<&Path>,
-    extra_checks: &[std::path::PathBuf],
-    fail_on: crate::checks::Severity,
-    now: jiff::Timestamp,
-) -> Result<Report> {
+/// The bundle's own `driftwatch.toml`.
+pub fn bundle_config() -> Result<Config> {
+    let text =
+        std::str::from_utf8(file("driftwatch.toml")?).context("demo bundle: driftwatch.toml")?;
+    Config::parse(text).map_err(|e| anyhow!("demo bundle: driftwatch.toml: {e}"))
+}
+
+/// The demo's clock: the bundle's current state was taken at this time, and
+/// the demo runs at it. With the real clock, keys would age into new
+/// findings and the bundle's suppression expire, and the demo (and the
+/// README's copy of it) would change on its own within months.
+pub fn clock() -> Result<jiff::Timestamp> {
+    let current = baseline::parse(file("current.json")?)
+        .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?;
+    current
+        .snapshot()
+        .taken_at
+        .parse()
+        .map_err(|e| anyhow!("demo bundle: current.json: taken_at: {e}"))
+}
+
+/// Runs the pipeline on the bundle at the bundle's own time.
+pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
     let base = baseline::parse(file("baseline.json")?)
         .map_err(|e| anyhow!("demo bundle: baseline.json: {e}"))?
         .into_baseline();
     let current = baseline::parse(file("current.json")?)
         .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
         .into_snapshot();
-    let config = match config {
-        Some(p) => Config::load(Some(p))?,
-        None => {
-            let text = std::str::from_utf8(file("driftwatch.toml")?)
-                .context("demo bundle: driftwatch.toml")?;
-            Config::parse(text).map_err(|e| anyhow!("demo bundle: driftwatch.toml: {e}"))?
-        }
-    };
     let window = commands::window(&base.snapshot, &current);
     let mut outcome = ReadOutcome::default();
     for (name, bytes) in DEMO_FILES
@@ -82,17 +89,13 @@ pub fn report(
         ..Default::default()
     };
     let trail = TrailInput::from_read(read, &window);
-    let checks = commands::load_checks(&config, extra_checks)?;
     commands::build_report(
         &base,
         Some(Path::new("baselines/demo/baseline.json")),
         &current,
-        &config,
-        CheckPlan {
-            checks: &checks,
-            fail_on,
-        },
+        config,
+        plan,
         Some(&trail),
-        now,
+        clock()?,
     )
 }

@@ -1,6 +1,9 @@
 //! Atomic file writes: a temporary file in the target's directory, fsync,
 //! rename over the target, fsync the directory. A killed process leaves the
-//! old file or the new one, never a torn one.
+//! old file or the new one, never a torn one. The file keeps the mode an
+//! existing one had; a new one gets 0666 less the umask (0644 under the
+//! usual 022), like any file a shell redirection makes: reports and
+//! baselines are meant to be read by others and committed.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,11 +17,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(0o666);
     let mut tmp = tempfile::Builder::new()
         .prefix(".driftwatch-")
         .suffix(".tmp")
+        // Passed to open(2), so the kernel applies the umask.
+        .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    if mode != 0o666 {
+        // An existing file's mode is kept exactly, umask or not.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("{}: cannot set permissions", path.display()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("{}: write failed", path.display()))?;
@@ -30,4 +45,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn report_files_keep_the_mode_an_existing_file_had() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("new.json");
+        write_atomic(&fresh, b"{}").unwrap();
+        // Whatever the umask, never the 0600 of a bare temporary file.
+        let m = mode(&fresh);
+        assert_eq!(m & 0o600, 0o600, "{m:o}");
+        assert_eq!(m, 0o666 & !umask(), "{m:o}");
+        let kept = dir.path().join("kept.json");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&kept, b"new").unwrap();
+        assert_eq!(mode(&kept), 0o640);
+        assert_eq!(std::fs::read(&kept).unwrap(), b"new");
+    }
+
+    /// The process umask, read back from a file the kernel created.
+    fn umask() -> u32 {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("probe");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&p)
+            .unwrap();
+        0o666 & !mode(&p)
+    }
 }

@@ -1,6 +1,8 @@
 //! driftwatch: watches an AWS account for unauthorized change.
 //!
-//! The library holds every command as a function; `main.rs` only wires I/O.
+//! The library holds every command as a function; `main.rs` only wires I/O:
+//! `cli` (arguments) → `resolve` (a checked `Plan`) → `commands` (an
+//! `Outcome`) → `main` (prints, writes, alerts, exit code).
 //! See the shared design notes for the module boundaries: the core (model,
 //! diff, attribution, checks, report) is pure and synchronous; I/O lives at
 //! the edges (aws, trail sources, baseline files).
@@ -18,16 +20,14 @@ pub mod fsutil;
 pub mod model;
 pub mod notify;
 pub mod report;
+pub mod resolve;
+pub mod tomlerr;
 pub mod trail;
+pub mod warning;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
-
-use cli::{AwsArgs, BaselineCommand, Cli, Command, ReportArgs};
-use config::Config;
-use report::{Format, Report};
 
 /// Exit code: clean and complete.
 pub const EXIT_CLEAN: u8 = 0;
@@ -38,20 +38,23 @@ pub const EXIT_TOOL_FAILED: u8 = 2;
 /// Exit code: nothing found, but coverage was incomplete.
 pub const EXIT_INCOMPLETE: u8 = 3;
 
-/// Logs go to stderr only; stdout carries the report and nothing else.
-pub fn init_logging(verbose: u8, quiet: bool) {
-    let level = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "info",
+/// Logs go to stderr only; stdout carries the report and nothing else. The
+/// SDK's own log lines (credential-chain probes, retries) stay off stderr
+/// unless asked for with -v, -vv (driftwatch debug) or -vvv (everything).
+pub fn init_logging(verbose: u8, quiet: bool, color: bool) {
+    let filter = match (quiet, verbose) {
+        (true, _) => "driftwatch=error,off",
+        (false, 0) => "driftwatch=warn,off",
+        (false, 1) => "driftwatch=info,warn",
+        (false, 2) => "driftwatch=debug,info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("DRIFTWATCH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("driftwatch={level},warn")));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(color)
         .without_time()
         .try_init();
 }
@@ -69,21 +72,13 @@ pub fn one_line(e: &anyhow::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
-
-fn aws_options(a: &AwsArgs, quiet: bool) -> aws::AwsOptions {
-    aws::AwsOptions {
-        profile: a.profile.clone(),
-        regions: a.regions.clone(),
-        endpoint_url: a.endpoint_url.clone(),
-        concurrency: a.concurrency as usize,
-        progress: !quiet && std::io::stderr().is_terminal(),
-    }
+/// True when an error is a closed pipe (`driftwatch ... | head`): the
+/// reader's choice, which must not change the exit code the report earned.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Writes `bytes` to `path` atomically, or to stdout when there is no path.
@@ -98,369 +93,12 @@ pub fn emit(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Serializes a snapshot (or any model value) as pretty, sorted JSON with a
-/// trailing newline: the form that lives in git.
+/// Serializes a snapshot, baseline or any model value as pretty JSON with
+/// every object's keys sorted and a trailing newline: the form that lives in
+/// git, so a change to one part leaves every other line as it was.
 pub fn to_pretty_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(v).context("serializing JSON")?;
+    let value = model::canonical(serde_json::to_value(v).context("serializing JSON")?);
+    let mut bytes = serde_json::to_vec_pretty(&value).context("serializing JSON")?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// Collects a snapshot, printing a one-line summary on stderr unless quiet.
-pub fn take_snapshot(a: &AwsArgs, quiet: bool) -> Result<model::Snapshot> {
-    Ok(take_snapshot_with_stats(a, quiet)?.0)
-}
-
-/// Like [`take_snapshot`], also returning the collection figures.
-pub fn take_snapshot_with_stats(
-    a: &AwsArgs,
-    quiet: bool,
-) -> Result<(model::Snapshot, aws::CollectStats)> {
-    let opts = aws_options(a, quiet);
-    let (snap, stats) = runtime()?.block_on(aws::collect(&opts))?;
-    if !quiet {
-        let incomplete: Vec<String> = snap
-            .coverage
-            .values()
-            .filter(|c| !c.is_full())
-            .map(|c| c.describe())
-            .collect();
-        eprintln!(
-            "driftwatch: account {}: {} resources, {} regions, {} API calls in {:.1}s{}",
-            snap.account,
-            snap.resources.len(),
-            snap.regions.len(),
-            stats.api_calls,
-            stats.elapsed.as_secs_f64(),
-            if incomplete.is_empty() {
-                String::new()
-            } else {
-                format!("; incomplete: {}", incomplete.join(", "))
-            }
-        );
-    }
-    tracing::debug!(?stats.by_operation, "API calls by operation");
-    tracing::debug!(?stats.by_unit, "wall time by unit");
-    Ok((snap, stats))
-}
-
-/// The current state: from `--snapshot FILE`, or read live.
-fn current_state(
-    file: Option<&std::path::Path>,
-    a: &AwsArgs,
-    quiet: bool,
-) -> Result<(model::Snapshot, Option<String>)> {
-    match file {
-        Some(p) => Ok((commands::load_current(p)?, None)),
-        None => {
-            let (s, stats) = take_snapshot_with_stats(a, quiet)?;
-            Ok((s, Some(stats.caller_arn)))
-        }
-    }
-}
-
-fn checks_for(config: &Config, args: &cli::CheckArgs) -> Result<Vec<checks::Check>> {
-    if args.no_checks {
-        return Ok(vec![]);
-    }
-    commands::load_checks(config, &args.dirs)
-}
-
-/// Warnings go to stderr too, where cron mail and CI logs will show them.
-fn warn_all(report: &Report, quiet: bool) {
-    if !quiet {
-        for w in &report.warnings {
-            eprintln!("driftwatch: warning: {w}");
-        }
-    }
-}
-
-/// Alert targets from flags and config, validated before any work is done.
-fn notify_targets(args: &cli::NotifyArgs, config: &Config) -> Result<Vec<notify::Target>> {
-    args.urls
-        .iter()
-        .chain(config.notify.urls.iter())
-        .map(|u| notify::parse_target(u))
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!(e))
-}
-
-/// Sends alerts after the report is out; a failed delivery is reported on
-/// stderr and turns the exit code into 2, but never loses the report.
-fn alert(report: &Report, args: &cli::NotifyArgs, config: &Config, code: u8) -> Result<u8> {
-    let targets = notify_targets(args, config)?;
-    if targets.is_empty() {
-        return Ok(code);
-    }
-    let on = args.notify_on.or(config.notify.on).unwrap_or_default();
-    if !notify::should_notify(report, on) {
-        return Ok(code);
-    }
-    let mut d = notify::Delivery::default();
-    if let Some(t) = args.notify_timeout.or(config.notify.timeout_secs) {
-        d.timeout = std::time::Duration::from_secs(t.max(1));
-    }
-    let errors = notify::send(&targets, report, d);
-    for e in &errors {
-        eprintln!("driftwatch: error: {e}");
-    }
-    Ok(if errors.is_empty() {
-        code
-    } else {
-        EXIT_TOOL_FAILED
-    })
-}
-
-/// Renders a report where the user asked; returns its exit code.
-fn deliver(report: &Report, args: &ReportArgs) -> Result<u8> {
-    let format = args.format.unwrap_or(
-        if args.output.is_none() && std::io::stdout().is_terminal() {
-            Format::Table
-        } else {
-            Format::Json
-        },
-    );
-    let mut buf = Vec::new();
-    report::render(report, format, &mut buf).context("rendering the report")?;
-    emit(args.output.as_deref(), &buf)?;
-    Ok(report.exit_code())
-}
-
-/// Runs a parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> Result<u8> {
-    match cli.command {
-        Command::Snapshot(args) => {
-            let snap = take_snapshot(&args.aws, cli.quiet)?;
-            emit(args.output.as_deref(), &to_pretty_json(&snap)?)?;
-            Ok(if snap.complete() {
-                EXIT_CLEAN
-            } else {
-                EXIT_INCOMPLETE
-            })
-        }
-        Command::Scan(args) => {
-            let config = Config::load(args.report.config.as_deref())?;
-            notify_targets(&args.notify, &config)?;
-            // Every input is checked before the (slow) read of the account.
-            let checks = checks_for(&config, &args.checks)?;
-            let plan = commands::CheckPlan {
-                checks: &checks,
-                fail_on: args.checks.fail_on,
-            };
-            let source: aws::cloudtrail::TrailSource = match (&args.cloudtrail, &args.snapshot) {
-                (Some(s), _) => s
-                    .parse()
-                    .map_err(|e: String| anyhow::anyhow!("--cloudtrail {e}"))?,
-                (None, Some(_)) => aws::cloudtrail::TrailSource::None,
-                (None, None) => aws::cloudtrail::TrailSource::Api,
-            };
-            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
-            let (path, base) = commands::load_baseline(args.baseline.as_deref(), &current.account)?;
-            let trail = if source == aws::cloudtrail::TrailSource::None {
-                None
-            } else {
-                let window = commands::window(&base.snapshot, &current);
-                let opts = aws_options(&args.aws, cli.quiet);
-                let read = runtime()?.block_on(aws::cloudtrail::read_events(
-                    &opts,
-                    &source,
-                    &current.account,
-                    &current.regions,
-                    window,
-                ));
-                if !cli.quiet {
-                    eprintln!(
-                        "driftwatch: CloudTrail: {} events used from {} records in {} files{}",
-                        read.outcome.events.len(),
-                        read.outcome.records,
-                        read.outcome.files_read,
-                        if read.outcome.skipped.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {} files skipped", read.outcome.skipped.len())
-                        }
-                    );
-                }
-                Some(commands::TrailInput::from_read(read, &window))
-            };
-            let report = commands::build_report(
-                &base,
-                Some(&path),
-                &current,
-                &config,
-                plan,
-                trail.as_ref(),
-                jiff::Timestamp::now(),
-            )?;
-            warn_all(&report, cli.quiet);
-            let code = deliver(&report, &args.report)?;
-            alert(&report, &args.notify, &config, code)
-        }
-        Command::Check(args) => {
-            let config = Config::load(args.report.config.as_deref())?;
-            notify_targets(&args.notify, &config)?;
-            let checks = checks_for(&config, &args.checks)?;
-            let (current, _) = current_state(args.snapshot.as_deref(), &args.aws, cli.quiet)?;
-            let plan = commands::CheckPlan {
-                checks: &checks,
-                fail_on: args.checks.fail_on,
-            };
-            let report = commands::check_report(&current, &config, plan, jiff::Timestamp::now());
-            warn_all(&report, cli.quiet);
-            let code = deliver(&report, &args.report)?;
-            alert(&report, &args.notify, &config, code)
-        }
-        Command::Checks(cli::ChecksCommand::List { from }) => {
-            let config = Config::load(from.config.as_deref())?;
-            let checks = commands::load_checks(&config, &from.dirs)?;
-            let mut t = comfy_table::Table::new();
-            t.load_preset(comfy_table::presets::NOTHING)
-                .set_header(["id", "severity", "risk", "title"]);
-            for c in &checks {
-                let disabled = if config.checks.disable.contains(&c.id) {
-                    " (disabled)"
-                } else {
-                    ""
-                };
-                t.add_row([
-                    c.id.clone(),
-                    c.severity.as_str().to_string(),
-                    c.risk.clone(),
-                    format!("{}{disabled}", c.title),
-                ]);
-            }
-            emit(None, format!("{t}\n").as_bytes())?;
-            Ok(EXIT_CLEAN)
-        }
-        Command::Checks(cli::ChecksCommand::Explain { id, from }) => {
-            let config = Config::load(from.config.as_deref())?;
-            let checks = commands::load_checks(&config, &from.dirs)?;
-            let c = checks
-                .iter()
-                .find(|c| c.id.eq_ignore_ascii_case(&id))
-                .ok_or_else(|| {
-                    anyhow::anyhow!("no check has id {id} (see `driftwatch checks list`)")
-                })?;
-            emit(None, checks::explain(c).as_bytes())?;
-            Ok(EXIT_CLEAN)
-        }
-        Command::Diff(args) => {
-            let config = Config::load(args.report.config.as_deref())?;
-            let report = commands::diff_files(&args.old, &args.new, &config)?;
-            deliver(&report, &args.report)
-        }
-        Command::Baseline(BaselineCommand::Save { aws, from, out }) => {
-            let snap = match &from {
-                Some(p) => commands::load_current(p)?,
-                None => take_snapshot(&aws, cli.quiet)?,
-            };
-            let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
-            let complete = snap.complete();
-            baseline::save(&path, &baseline::Baseline::new(snap))?;
-            if !cli.quiet {
-                eprintln!("driftwatch: baseline written to {}", path.display());
-            }
-            Ok(if complete {
-                EXIT_CLEAN
-            } else {
-                EXIT_INCOMPLETE
-            })
-        }
-        Command::Baseline(BaselineCommand::Approve {
-            ids,
-            all,
-            reason,
-            expires,
-            by,
-            aws,
-            snapshot,
-            baseline: baseline_path,
-            config,
-        }) => {
-            let config = Config::load(config.as_deref())?;
-            let (current, caller) = current_state(snapshot.as_deref(), &aws, cli.quiet)?;
-            let by = by.or(caller).unwrap_or_else(commands::local_user);
-            let outcome = commands::approve(
-                baseline_path.as_deref(),
-                &current,
-                &config,
-                commands::ApproveRequest {
-                    ids: &ids,
-                    all,
-                    reason: &reason,
-                    expires: expires.as_deref(),
-                    by,
-                },
-                jiff::Timestamp::now(),
-            )?;
-            if !cli.quiet {
-                if outcome.whole_state {
-                    eprintln!(
-                        "driftwatch: {} now holds the current state",
-                        outcome.path.display()
-                    );
-                } else {
-                    eprintln!(
-                        "driftwatch: approved {} in {}",
-                        outcome.approved.join(", "),
-                        outcome.path.display()
-                    );
-                }
-            }
-            Ok(EXIT_CLEAN)
-        }
-        Command::Baseline(BaselineCommand::Show { path, json }) => {
-            let b = baseline::load(&path)?.into_baseline();
-            if json {
-                let summary = serde_json::json!({
-                    "path": path.display().to_string(),
-                    "account": b.snapshot.account,
-                    "taken_at": b.snapshot.taken_at,
-                    "resources": b.snapshot.resources.len(),
-                    "coverage": b.snapshot.coverage.values().collect::<Vec<_>>(),
-                    "approvals": b.approvals,
-                });
-                emit(None, &to_pretty_json(&summary)?)?;
-            } else {
-                emit(
-                    None,
-                    commands::show_baseline(&b, &path, jiff::Timestamp::now()).as_bytes(),
-                )?;
-            }
-            Ok(EXIT_CLEAN)
-        }
-        Command::Demo(args) => {
-            if let Some(dir) = &args.dir {
-                let written = demo::write_bundle(dir)?;
-                if !cli.quiet {
-                    eprintln!(
-                        "driftwatch: wrote {} files under {}; run the same scan by hand with:",
-                        written.len(),
-                        dir.display()
-                    );
-                    eprintln!("  {}", demo::scan_command(dir));
-                }
-                return Ok(EXIT_CLEAN);
-            }
-            let config = match &args.report.config {
-                Some(p) => Config::load(Some(p))?,
-                None => Config::default(),
-            };
-            notify_targets(&args.notify, &config)?;
-            let report = demo::report(
-                args.report.config.as_deref(),
-                &args.checks.dirs,
-                args.checks.fail_on,
-                jiff::Timestamp::now(),
-            )?;
-            let code = deliver(&report, &args.report)?;
-            alert(&report, &args.notify, &config, code)
-        }
-        Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "driftwatch", &mut out);
-            emit(None, &out)?;
-            Ok(EXIT_CLEAN)
-        }
-    }
 }

@@ -1,25 +1,66 @@
-//! Thin binary: parse arguments, run, print the error chain on one line, and
-//! map the outcome to an exit code (2 for any failure of the tool itself).
+//! Thin binary: parse arguments, resolve them into a plan, run it, then
+//! deliver the outcome (stdout or a file, stderr messages, alerts) and map
+//! it to an exit code. A closed stdout stops the writing quietly but never
+//! changes the exit code the result earned; any failure of the tool is one
+//! line on stderr and exit 2.
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use driftwatch::commands::{Outcome, Output};
 
 fn main() -> ExitCode {
     let cli = driftwatch::cli::Cli::parse();
-    driftwatch::init_logging(cli.verbose, cli.quiet);
-    match driftwatch::run(cli) {
+    let (verbose, quiet) = (cli.verbose, cli.quiet);
+    let color = driftwatch::resolve::stderr_color(cli.color);
+    driftwatch::init_logging(verbose, quiet, color);
+    let result = driftwatch::resolve::resolve(cli)
+        .and_then(driftwatch::commands::execute)
+        .and_then(|o| deliver(o, quiet));
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            // A closed pipe (`driftwatch ... | head`) is the reader's choice, not a failure.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("driftwatch: error: {}", driftwatch::one_line(&e));
+            let label = if color {
+                "\x1b[1;31merror\x1b[0m"
+            } else {
+                "error"
+            };
+            eprintln!("driftwatch: {label}: {}", driftwatch::one_line(&e));
             ExitCode::from(driftwatch::EXIT_TOOL_FAILED)
         }
     }
+}
+
+/// Writes what the command produced; returns the exit code.
+fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
+    let written = match &o.output {
+        Output::None => Ok(()),
+        Output::Bytes { bytes, path } => driftwatch::emit(path.as_deref(), bytes),
+        Output::Report { report, out } => {
+            let mut buf = Vec::new();
+            driftwatch::report::render(report, out.format, &mut buf)?;
+            driftwatch::emit(out.path.as_deref(), &buf)
+        }
+    };
+    match written {
+        Err(e) if driftwatch::is_broken_pipe(&e) => {}
+        other => other?,
+    }
+    if !quiet {
+        for m in &o.messages {
+            eprintln!("driftwatch: {m}");
+        }
+    }
+    let (Output::Report { report, .. }, Some(alerts)) = (&o.output, &o.alerts) else {
+        return Ok(o.code);
+    };
+    let errors = driftwatch::notify::deliver(report, alerts);
+    for e in &errors {
+        eprintln!("driftwatch: error: {e}");
+    }
+    Ok(if errors.is_empty() {
+        o.code
+    } else {
+        driftwatch::EXIT_TOOL_FAILED
+    })
 }

@@ -17,7 +17,7 @@ pub const SLACK_MAX_BLOCKS: usize = 50;
 pub const SLACK_MAX_TEXT: usize = 3000;
 const SLACK_MAX_HEADER: usize = 150;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum NotifyOn {
     Changes,
@@ -178,10 +178,9 @@ pub fn slack_payload(r: &Report) -> Value {
         .iter()
         .filter(|c| c.verdict == Verdict::Unauthorized)
         .map(|c| {
-            let who =
-                crate::report::who_when(c.attribution.as_deref(), c.actor.as_ref(), &c.events)
-                    .map(|w| format!(" — {w}"))
-                    .unwrap_or_default();
+            let who = crate::report::who_when(c.attribution, c.actor.as_ref(), &c.events)
+                .map(|w| format!(" — {w}"))
+                .unwrap_or_default();
             esc(&format!(
                 "• `{}` {} {}{}",
                 c.change.change.as_str(),
@@ -207,7 +206,7 @@ pub fn slack_payload(r: &Report) -> Value {
     let finding_lines: Vec<String> = r
         .findings
         .iter()
-        .filter(|f| f.suppressed.is_none() && f.severity >= r.fail_on)
+        .filter(|f| f.suppressed.is_none() && r.fail_on.fails(f.severity))
         .map(|f| {
             esc(&format!(
                 "• `{}` {} {}",
@@ -238,6 +237,27 @@ pub fn slack_payload(r: &Report) -> Value {
         }
     }
     json!({"text": headline, "blocks": blocks})
+}
+
+/// Alert targets and when to use them, resolved from flags and config.
+#[derive(Debug, Clone, Default)]
+pub struct Alerts {
+    pub targets: Vec<Target>,
+    pub on: NotifyOn,
+    pub timeout: Option<Duration>,
+}
+
+/// Sends the alerts a report warrants; returns delivery errors (URLs
+/// redacted). Nothing is sent when no target is set or nothing qualifies.
+pub fn deliver(report: &Report, alerts: &Alerts) -> Vec<String> {
+    if alerts.targets.is_empty() || !should_notify(report, alerts.on) {
+        return vec![];
+    }
+    let mut d = Delivery::default();
+    if let Some(t) = alerts.timeout {
+        d.timeout = t;
+    }
+    send(&alerts.targets, report, d)
 }
 
 /// Delivery settings.

@@ -100,7 +100,7 @@ fn check_report(r: &Value, acct: &Account, did: &Value) {
         .as_array()
         .unwrap()
         .iter()
-        .any(|w| w.as_str().unwrap().contains("broken.json.gz")));
+        .any(|w| w["code"] == "W004" && w["message"].as_str().unwrap().contains("broken.json.gz")));
     assert_eq!(r["summary"]["transient_unauthorized"], 2);
 }
 

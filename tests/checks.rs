@@ -141,7 +141,8 @@ fn suppressions_mark_findings_expire_and_report_stale_entries() {
         "{}",
         stderr(&out)
     );
-    assert!(r["warnings"][0]
+    assert_eq!(r["warnings"][0]["code"], "W002");
+    assert!(r["warnings"][0]["message"]
         .as_str()
         .unwrap()
         .contains("matched no finding"));

@@ -166,12 +166,22 @@ impl EventIndex {
     }
 }
 
+/// Whether CloudTrail explains a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribution {
+    /// A successful event on the resource explains it.
+    Attributed,
+    /// CloudTrail was read and no event explains it.
+    Unattributed,
+}
+
 /// The full answer for one change (or transient change): who, when, verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attributed {
     pub judgement: Judgement,
-    /// `attributed`, `unattributed`, or `None` when CloudTrail was not read.
-    pub attribution: Option<&'static str>,
+    /// `None` when CloudTrail was not read.
+    pub attribution: Option<Attribution>,
     pub actor: Option<Actor>,
     pub events: Vec<Event>,
 }
@@ -196,7 +206,7 @@ fn by_policy(resource_id: &str, events: &[&Event], ev: &Evidence<'_>) -> Option<
     ))
 }
 
-type Found = (Option<&'static str>, Option<Actor>, Vec<Event>);
+type Found = (Option<Attribution>, Option<Actor>, Vec<Event>);
 
 fn attribute(resource_id: &str, ev: &Evidence<'_>) -> Found {
     let Some(index) = ev.events else {
@@ -213,9 +223,9 @@ fn attribute(resource_id: &str, ev: &Evidence<'_>) -> Found {
         .find(|e| e.succeeded())
         .map(|e| e.actor.clone());
     let status = if actor.is_some() {
-        "attributed"
+        Attribution::Attributed
     } else {
-        "unattributed"
+        Attribution::Unattributed
     };
     (Some(status), actor, events)
 }
@@ -230,13 +240,13 @@ pub fn judge(change: &Change, ev: &Evidence<'_>) -> Attributed {
         if let Some(rule) = by_policy(&change.resource.id, &refs, ev) {
             j.verdict = Verdict::Authorized;
             j.decided_by = Some(rule);
-        } else if attribution == Some("unattributed") {
+        } else if attribution == Some(Attribution::Unattributed) {
             j.notes.push(
                 "no CloudTrail event explains this change: a gap in logging, a change outside the window, \
                  or one not yet delivered (trails deliver within about 15 minutes)"
                     .into(),
             );
-        } else if attribution == Some("attributed") {
+        } else if attribution == Some(Attribution::Attributed) {
             let who: BTreeSet<String> = events
                 .iter()
                 .filter(|e| e.succeeded())
@@ -333,7 +343,7 @@ pub fn transient(changed: &BTreeSet<String>, ev: &Evidence<'_>) -> Vec<Transient
             resource,
             attributed: Attributed {
                 judgement,
-                attribution: Some("attributed"),
+                attribution: Some(Attribution::Attributed),
                 actor,
                 events: events.into_iter().cloned().collect(),
             },

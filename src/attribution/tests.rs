@@ -93,7 +93,7 @@ fn ci_role_changes_are_authorized_others_are_not() {
     let a = judge_one(&base, &cur, vec![ci], &ci_policy());
     assert_eq!(a.judgement.verdict, Verdict::Authorized);
     assert_eq!(a.judgement.decided_by.as_deref(), Some("rule ci"));
-    assert_eq!(a.attribution, Some("attributed"));
+    assert_eq!(a.attribution, Some(Attribution::Attributed));
     assert_eq!(a.actor.unwrap().session_name.as_deref(), Some("run-7"));
 
     let admin = event(
@@ -112,7 +112,7 @@ fn ci_role_changes_are_authorized_others_are_not() {
 
     let a = judge_one(&base, &cur, vec![], &ci_policy());
     assert_eq!(a.judgement.verdict, Verdict::Unauthorized);
-    assert_eq!(a.attribution, Some("unattributed"));
+    assert_eq!(a.attribution, Some(Attribution::Unattributed));
     assert!(a.judgement.notes[0].contains("no CloudTrail event explains"));
 }
 
@@ -129,7 +129,7 @@ fn failed_calls_never_explain_a_change() {
     e.error_code = Some("Client.UnauthorizedOperation".into());
     let a = judge_one(&base, &cur, vec![e], &ci_policy());
     assert_eq!(a.judgement.verdict, Verdict::Unauthorized);
-    assert_eq!(a.attribution, Some("unattributed"));
+    assert_eq!(a.attribution, Some(Attribution::Unattributed));
     assert_eq!(a.events.len(), 1, "kept as context");
 }
 

@@ -21,8 +21,11 @@ fn client(ctx: &Ctx, region: Option<&str>) -> Client {
 
 /// Regions enabled for this account (DescribeRegions without AllRegions
 /// returns exactly those).
-pub(super) async fn enabled_regions(ctx: &Ctx) -> Result<Vec<String>, Failure> {
-    let c = client(ctx, None);
+pub(super) async fn enabled_regions(
+    ctx: &Ctx,
+    region: Option<&str>,
+) -> Result<Vec<String>, Failure> {
+    let c = client(ctx, region);
     let out = ctx
         .call(c.describe_regions().send())
         .await

@@ -63,10 +63,90 @@ pub struct CollectStats {
 /// which is recorded in coverage).
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
-    #[error("cannot establish AWS identity (sts:GetCallerIdentity): {0}")]
-    Identity(String),
+    #[error("cannot establish AWS identity (sts:GetCallerIdentity): {message}{hint}")]
+    Identity { message: String, hint: String },
     #[error("cannot list regions (ec2:DescribeRegions): {0}")]
     Regions(String),
+    #[error("--region {region}: not a region this account has enabled (enabled: {enabled})")]
+    UnknownRegion { region: String, enabled: String },
+    #[error("profile {profile} not found in {files} (profiles there: {known})")]
+    NoProfile {
+        profile: String,
+        files: String,
+        known: String,
+    },
+    #[error("cannot read the AWS config files: {0}")]
+    ConfigFiles(String),
+}
+
+/// How long the instance metadata service may take to answer before the
+/// credential and region chains move on: on EC2 it answers in milliseconds,
+/// and off EC2 a hanging or absent endpoint must not stall every run.
+const IMDS_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Checks that a named profile exists before anything is sent, so a typo
+/// reads as "profile X not found", not as an IMDS error from the end of
+/// the credential chain.
+pub async fn check_profile(profile: &str) -> Result<(), AwsError> {
+    let env = aws_types::os_shim_internal::Env::real();
+    let fs = aws_types::os_shim_internal::Fs::real();
+    let set = aws_config::profile::load(&fs, &env, &Default::default(), None)
+        .await
+        .map_err(|e| AwsError::ConfigFiles(error_chain(&e)))?;
+    if set.get_profile(profile).is_some() {
+        return Ok(());
+    }
+    let files = ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+        .iter()
+        .zip(["~/.aws/config", "~/.aws/credentials"])
+        .map(|(var, default)| std::env::var(var).unwrap_or_else(|_| default.into()))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut known: Vec<&str> = set.profiles().collect();
+    known.sort();
+    Err(AwsError::NoProfile {
+        profile: profile.into(),
+        files,
+        known: if known.is_empty() {
+            "none".into()
+        } else {
+            known.join(", ")
+        },
+    })
+}
+
+/// What to tell the user when the identity call fails: SSO profiles need a
+/// login, and a missing chain needs credentials.
+async fn identity_hint(opts: &AwsOptions, message: &str) -> String {
+    let env = aws_types::os_shim_internal::Env::real();
+    let fs = aws_types::os_shim_internal::Fs::real();
+    let name = opts
+        .profile
+        .clone()
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+        .unwrap_or_else(|| "default".into());
+    let sso = aws_config::profile::load(&fs, &env, &Default::default(), None)
+        .await
+        .ok()
+        .and_then(|set| {
+            let p = set.get_profile(&name)?;
+            Some(p.get("sso_session").is_some() || p.get("sso_start_url").is_some())
+        })
+        .unwrap_or(false);
+    if sso {
+        format!(" (profile {name} uses SSO: run `aws sso login --profile {name}`)")
+    } else if [
+        "loading credentials",
+        "no credentials",
+        "credential provider was not enabled",
+    ]
+    .iter()
+    .any(|m| message.to_ascii_lowercase().contains(m))
+    {
+        " (no credentials found: set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".into()
+    } else {
+        String::new()
+    }
 }
 
 /// Shared state for all collectors of one run.
@@ -157,24 +237,67 @@ impl Intercept for CallCounter {
     }
 }
 
-/// Loads the standard credential chain and region, with overrides.
+/// Loads the standard credential chain and region, with overrides. A region
+/// given on the command line, or a custom endpoint, is used as is: the region
+/// chain (which ends in an IMDS probe) runs only when neither is given.
 pub async fn load_sdk_config(opts: &AwsOptions) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let imds = aws_config::imds::Client::builder()
+        .connect_timeout(IMDS_TIMEOUT)
+        .read_timeout(IMDS_TIMEOUT)
+        .max_attempts(1)
+        .build();
+    // Resolved once: the credential chain would otherwise run the default
+    // region chain (and its IMDS probe) again for its own STS calls.
+    let region = resolve_region(opts, &imds).await;
+    let mut creds = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
+        .imds_client(imds)
+        .region(region.clone());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
+        creds = creds.profile_name(p);
     }
     if let Some(e) = &opts.endpoint_url {
         loader = loader.endpoint_url(e);
     }
-    let mut sdk = loader.load().await;
-    if sdk.region().is_none() {
-        // Global services and DescribeRegions need some region to sign for.
-        sdk = sdk
-            .into_builder()
-            .region(Region::from_static("us-east-1"))
-            .build();
+    loader
+        .credentials_provider(creds.build().await)
+        .load()
+        .await
+}
+
+/// The region requests are signed for: the first `--region`; with a custom
+/// endpoint (moto, LocalStack, a proxy: no IMDS behind it) the environment's
+/// or us-east-1; otherwise the standard chain (environment, profile, IMDS),
+/// falling back to us-east-1, since global services and DescribeRegions
+/// sign for some region.
+async fn resolve_region(opts: &AwsOptions, imds: &aws_config::imds::Client) -> Region {
+    use aws_config::meta::region::{ProvideRegion, RegionProviderChain};
+    if let Some(r) = opts.regions.first() {
+        return Region::new(r.clone());
     }
-    sdk
+    let env = aws_config::environment::region::EnvironmentVariableRegionProvider::new();
+    if custom_endpoint(opts) {
+        return env
+            .region()
+            .await
+            .unwrap_or(Region::from_static("us-east-1"));
+    }
+    let mut profile = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = &opts.profile {
+        profile = profile.profile_name(p);
+    }
+    RegionProviderChain::first_try(env)
+        .or_else(profile.build())
+        .or_else(
+            aws_config::imds::region::ImdsRegionProvider::builder()
+                .imds_client(imds.clone())
+                .build(),
+        )
+        .or_else(Region::from_static("us-east-1"))
+        .region()
+        .await
+        .unwrap_or(Region::from_static("us-east-1"))
 }
 
 /// True when requests go to a custom endpoint (moto, LocalStack, a proxy),
@@ -259,77 +382,132 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Collects a full snapshot of the account.
 pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsError> {
-    let started = Instant::now();
-    let taken_at = jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .unwrap_or(jiff::Timestamp::now());
-    let ctx = Ctx::new(opts).await;
-    let calls = ctx.counter.total.clone();
-    let by_op = ctx.counter.by_op.clone();
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .build(),
-    );
-    let ident = ctx
-        .call(sts.get_caller_identity().send())
-        .await
-        .map_err(|e| AwsError::Identity(error_chain(&e)))?;
-    let account = ident.account().unwrap_or_default().to_string();
-    let caller_arn = ident.arn().unwrap_or_default().to_string();
+    let session = Session::connect(opts).await?;
+    let regions = session.regions(&opts.regions).await?;
+    Ok(session.collect(regions).await)
+}
 
-    let regions = if opts.regions.is_empty() {
-        ec2::enabled_regions(&ctx)
-            .await
-            .map_err(|f| AwsError::Regions(f.message))?
-    } else {
-        let mut r = opts.regions.clone();
-        r.sort();
-        r.dedup();
-        r
-    };
-    // One unit per EC2 region plus S3, IAM, Route53.
-    ctx.progress.set_length(regions.len() as u64 + 3);
+/// An established identity: the account is known before the (slow) read,
+/// so a scan can load and check the account's baseline first.
+pub struct Session {
+    ctx: Ctx,
+    pub account: String,
+    pub caller_arn: String,
+    started: Instant,
+    taken_at: jiff::Timestamp,
+}
 
-    let mut snap = Snapshot::new(account, taken_at.to_string());
-    snap.regions = regions.clone();
+impl Session {
+    pub async fn connect(opts: &AwsOptions) -> Result<Session, AwsError> {
+        let started = Instant::now();
+        let now = jiff::Timestamp::now();
+        let taken_at = now.round(jiff::Unit::Second).unwrap_or(now);
+        let ctx = Ctx::new(opts).await;
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&ctx.sdk)
+                .interceptor(ctx.counter.clone())
+                .build(),
+        );
+        let ident = match ctx.call(sts.get_caller_identity().send()).await {
+            Ok(i) => i,
+            Err(e) => {
+                let message = error_chain(&e);
+                let hint = identity_hint(opts, &message).await;
+                return Err(AwsError::Identity { message, hint });
+            }
+        };
+        Ok(Session {
+            account: ident.account().unwrap_or_default().to_string(),
+            caller_arn: ident.arn().unwrap_or_default().to_string(),
+            ctx,
+            started,
+            taken_at,
+        })
+    }
 
-    let ec2_units = futures::future::join_all(regions.iter().map(|r| {
-        let ctx = ctx.clone();
-        let r = r.clone();
-        async move { unit(&ctx, format!("ec2/{r}"), ec2::collect_region(&ctx, &r)).await }
-    }));
-    let (ec2_parts, s3_part, iam_part, r53_part) = tokio::join!(
-        ec2_units,
-        unit(&ctx, "s3/global".into(), s3::collect(&ctx, &snap.account)),
-        unit(&ctx, "iam/global".into(), iam::collect(&ctx)),
-        unit(&ctx, "route53/global".into(), route53::collect(&ctx)),
-    );
-    for part in ec2_parts.into_iter().chain([s3_part, iam_part, r53_part]) {
-        for c in part.coverage {
-            snap.coverage
-                .insert(crate::model::coverage_key(&c.service, &c.region), c);
+    /// The regions to read: every enabled one when none are wanted, else
+    /// the wanted ones, each checked against the enabled list. When the
+    /// list itself cannot be read, wanted regions are used as given.
+    pub async fn regions(&self, wanted: &[String]) -> Result<Vec<String>, AwsError> {
+        let mut enabled = ec2::enabled_regions(&self.ctx, None).await;
+        if enabled
+            .as_ref()
+            .is_err_and(|f| f.status != CoverageStatus::Denied)
+            && !wanted.is_empty()
+        {
+            // The signing region is the first one wanted: a mistyped region
+            // has no endpoint. Ask the standard partition's first region.
+            enabled = ec2::enabled_regions(&self.ctx, Some("us-east-1")).await;
         }
-        for r in part.resources {
-            snap.insert(r);
+        let mut regions = match (wanted.is_empty(), enabled) {
+            (true, Ok(all)) => all,
+            (true, Err(f)) => return Err(AwsError::Regions(f.message)),
+            (false, Ok(all)) => {
+                if let Some(bad) = wanted.iter().find(|r| !all.contains(r)) {
+                    return Err(AwsError::UnknownRegion {
+                        region: bad.clone(),
+                        enabled: all.join(", "),
+                    });
+                }
+                wanted.to_vec()
+            }
+            (false, Err(f)) => {
+                tracing::warn!(
+                    "cannot check the regions given (ec2:DescribeRegions: {}); using them as given",
+                    f.code
+                );
+                wanted.to_vec()
+            }
+        };
+        regions.sort();
+        regions.dedup();
+        Ok(regions)
+    }
+
+    /// Reads every service: EC2 per region, S3, IAM and Route53 globally.
+    pub async fn collect(self, regions: Vec<String>) -> (Snapshot, CollectStats) {
+        let ctx = &self.ctx;
+        // One unit per EC2 region plus S3, IAM, Route53.
+        ctx.progress.set_length(regions.len() as u64 + 3);
+        let mut snap = Snapshot::new(self.account.clone(), self.taken_at.to_string());
+        snap.regions = regions.clone();
+        let ec2_units = futures::future::join_all(
+            regions
+                .iter()
+                .map(|r| unit(ctx, format!("ec2/{r}"), ec2::collect_region(ctx, r))),
+        );
+        let (ec2_parts, s3_part, iam_part, r53_part) = tokio::join!(
+            ec2_units,
+            unit(ctx, "s3/global".into(), s3::collect(ctx, &snap.account)),
+            unit(ctx, "iam/global".into(), iam::collect(ctx)),
+            unit(ctx, "route53/global".into(), route53::collect(ctx)),
+        );
+        for part in ec2_parts.into_iter().chain([s3_part, iam_part, r53_part]) {
+            for c in part.coverage {
+                snap.coverage
+                    .insert(crate::model::coverage_key(&c.service, &c.region), c);
+            }
+            for r in part.resources {
+                snap.insert(r);
+            }
+        }
+        record_unknown_values(&mut snap);
+        ctx.progress.finish_and_clear();
+        let stats = self.stats();
+        (snap, stats)
+    }
+
+    fn stats(&self) -> CollectStats {
+        let mut by_unit = self.ctx.timings.lock().expect("timings lock").clone();
+        by_unit.sort_by(|a, b| a.0.cmp(&b.0));
+        CollectStats {
+            caller_arn: self.caller_arn.clone(),
+            api_calls: self.ctx.counter.total.load(Ordering::Relaxed),
+            elapsed: self.started.elapsed(),
+            by_unit,
+            by_operation: self.ctx.counter.by_op.lock().expect("counter lock").clone(),
         }
     }
-    record_unknown_values(&mut snap);
-    ctx.progress.finish_and_clear();
-
-    let mut by_unit = ctx.timings.lock().expect("timings lock").clone();
-    by_unit.sort_by(|a, b| a.0.cmp(&b.0));
-    let by_operation = by_op.lock().expect("counter lock").clone();
-    Ok((
-        snap,
-        CollectStats {
-            caller_arn,
-            api_calls: calls.load(Ordering::Relaxed),
-            elapsed: started.elapsed(),
-            by_unit,
-            by_operation,
-        },
-    ))
 }
 
 /// Lists, in each service's coverage, the values its own calls could not

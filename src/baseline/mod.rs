@@ -41,6 +41,10 @@ pub struct Approval {
     pub at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// What was approved, for a reviewer reading the pull request: the
+    /// change's summary and each field as `path: before → after`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub summary: Vec<String>,
 }
 
 impl Approval {
@@ -239,6 +243,7 @@ mod tests {
             by: "me".into(),
             at: "2026-01-01T00:00:00Z".into(),
             expires: Some("2026-02-01".into()),
+            summary: vec!["ec2.security_group modified: ingress[+] tcp 22 0.0.0.0/0".into()],
         });
         let dir = tempfile::tempdir().unwrap();
         for name in ["b.json", "b.json.gz"] {
@@ -267,6 +272,7 @@ mod tests {
             by: "me".into(),
             at: "2026-01-01T00:00:00Z".into(),
             expires: Some("2026-03-01".into()),
+            summary: vec![],
         };
         assert!(!a.expired("2026-03-01T23:00:00Z".parse().unwrap()));
         assert!(a.expired("2026-03-02T00:00:00Z".parse().unwrap()));

@@ -111,8 +111,10 @@ fn render_message(template: &str, r: &Resource, evidence: &[String]) -> String {
         .replace("{evidence}", &evidence.join("; "))
 }
 
-pub fn finding_id(check: &str, resource: &str) -> String {
-    let d = Sha256::digest(format!("{check}\0{resource}").as_bytes());
+/// A finding's stable id: account, check and resource, so suppressions and
+/// triage notes survive re-runs and two accounts never share an id.
+pub fn finding_id(account: &str, check: &str, resource: &str) -> String {
+    let d = Sha256::digest(format!("{account}\0{check}\0{resource}").as_bytes());
     format!("f-{}", &crate::diff::hex(&d)[..12])
 }
 
@@ -206,11 +208,11 @@ pub fn evaluate(
                 evidence.sort();
                 evidence.dedup();
                 findings.push(Finding {
-                    id: finding_id(&check.id, &r.id()),
+                    id: finding_id(&snap.account, &check.id, &r.id()),
                     check: check.id.clone(),
                     title: check.title.clone(),
                     severity: check.severity,
-                    risk: check.risk.clone(),
+                    risk: check.risk,
                     resource: ResourceRef::of(r),
                     message: render_message(&check.message, r, &evidence),
                     evidence,

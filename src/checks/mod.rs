@@ -23,14 +23,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Result};
 use serde::{Deserialize, Serialize};
 
-pub use eval::{evaluate, CheckError};
+use crate::model::Risk;
+
+pub use eval::{evaluate, finding_id, CheckError};
 pub use index::build_index;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_checks.rs"));
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -49,6 +49,39 @@ impl Severity {
             Severity::High => "high",
             Severity::Critical => "critical",
         }
+    }
+}
+
+/// Which findings fail a run: those at or above a severity, or none
+/// (`--fail-on none`, for report-only adoption).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailOn {
+    None,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::None => None,
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+        }
+    }
+    /// True when an unsuppressed finding of this severity fails the run.
+    pub fn fails(self, s: Severity) -> bool {
+        self.threshold().is_some_and(|t| s >= t)
+    }
+    pub fn as_str(self) -> &'static str {
+        self.threshold().map(Severity::as_str).unwrap_or("none")
     }
 }
 
@@ -78,7 +111,7 @@ pub struct Check {
     pub id: String,
     pub title: String,
     pub severity: Severity,
-    pub risk: String,
+    pub risk: Risk,
     pub kinds: Vec<String>,
     pub expression: String,
     pub message: String,
@@ -93,7 +126,7 @@ pub struct Check {
 /// Parses and compiles one check file; errors name the file and line.
 pub fn parse_check(source: &str, text: &str) -> Result<Check> {
     let f: CheckFile = toml::from_str(text)
-        .map_err(|e| anyhow!("{source}: {}", crate::config::toml_error(text, &e)))?;
+        .map_err(|e| anyhow!("{source}: {}", crate::tomlerr::toml_error(text, &e)))?;
     let expr_line = {
         let span = f.expression.span();
         let mut line = text[..span.start].matches('\n').count() + 1;
@@ -122,14 +155,17 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             f.id
         );
     }
-    if !RISKS.contains(&f.risk.as_str()) {
+    let Some(risk) = Risk::REPORT_ORDER
+        .into_iter()
+        .find(|r| r.as_str() == f.risk)
+    else {
         bail!(
             "{source}: line {}: risk {:?} is not one of {}",
             line_of("risk"),
             f.risk,
             RISKS.join(", ")
         );
-    }
+    };
     if f.kinds.is_empty() {
         bail!(
             "{source}: line {}: kinds must name at least one resource kind",
@@ -160,7 +196,7 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
         id: f.id,
         title: f.title,
         severity: f.severity,
-        risk: f.risk,
+        risk,
         kinds: f.kinds,
         expression,
         message: f.message,
@@ -261,7 +297,7 @@ pub struct Finding {
     pub check: String,
     pub title: String,
     pub severity: Severity,
-    pub risk: String,
+    pub risk: Risk,
     pub resource: crate::diff::ResourceRef,
     pub message: String,
     pub evidence: Vec<String>,

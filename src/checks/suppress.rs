@@ -3,6 +3,7 @@
 //! the report, marked; expired suppressions stop suppressing and say so;
 //! suppressions that matched nothing are reported so stale ones get removed.
 
+use crate::warning::{Warning, WarningCode};
 use anyhow::{anyhow, Result};
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +61,11 @@ impl Suppression {
 }
 
 /// Marks suppressed findings; returns warnings (expired, matched nothing).
-pub fn apply(findings: &mut [Finding], rules: &[Suppression], now: jiff::Timestamp) -> Vec<String> {
+pub fn apply(
+    findings: &mut [Finding],
+    rules: &[Suppression],
+    now: jiff::Timestamp,
+) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for s in rules {
         let Ok(glob) = globset::GlobBuilder::new(&s.resource)
@@ -90,15 +95,15 @@ pub fn apply(findings: &mut [Finding], rules: &[Suppression], now: jiff::Timesta
             }
         }
         if matched == 0 {
-            warnings.push(format!(
+            warnings.push(Warning::new(WarningCode::SuppressionUnmatched, format!(
                 "suppression of {} for {} (owner {}) matched no finding: remove it if the problem is fixed",
                 s.check, s.resource, s.owner
-            ));
+            )));
         } else if expired {
-            warnings.push(format!(
+            warnings.push(Warning::new(WarningCode::SuppressionExpired, format!(
                 "suppression of {} for {} (owner {}) expired on {}: {} finding(s) no longer suppressed",
                 s.check, s.resource, s.owner, s.expires, matched
-            ));
+            )));
         }
     }
     warnings

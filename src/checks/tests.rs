@@ -76,7 +76,7 @@ fn registry_has_unique_ids_and_every_builtin_parses() {
     assert_eq!(ids.len(), all.len());
     for risk in ["asset", "dns", "data", "iam", "network"] {
         assert!(
-            all.iter().any(|c| c.risk == risk),
+            all.iter().any(|c| c.risk.as_str() == risk),
             "no check for risk {risk}"
         );
     }

@@ -306,12 +306,14 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
                     });
                 }
                 if !fields.is_empty() {
-                    out.changes.push(change(n, ChangeKind::Modified, fields));
+                    out.changes
+                        .push(change(&new.account, n, ChangeKind::Modified, fields));
                 }
             }
             None => {
                 if covered(old, o) && covered(new, o) {
-                    out.changes.push(change(o, ChangeKind::Removed, vec![]));
+                    out.changes
+                        .push(change(&new.account, o, ChangeKind::Removed, vec![]));
                 } else {
                     skipped_scopes.insert((o.service().to_string(), o.region.clone()));
                 }
@@ -323,7 +325,8 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
             continue;
         }
         if covered(old, n) && covered(new, n) {
-            out.changes.push(change(n, ChangeKind::Added, vec![]));
+            out.changes
+                .push(change(&new.account, n, ChangeKind::Added, vec![]));
         } else {
             skipped_scopes.insert((n.service().to_string(), n.region.clone()));
         }
@@ -360,8 +363,12 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
     out
 }
 
-fn change(r: &Resource, kind: ChangeKind, fields: Vec<FieldChange>) -> Change {
+/// A change with its stable id: a hash of the account (so two accounts'
+/// reports never share an id), the resource, the kind and each field's new value.
+fn change(account: &str, r: &Resource, kind: ChangeKind, fields: Vec<FieldChange>) -> Change {
     let mut h = Sha256::new();
+    h.update(account.as_bytes());
+    h.update([0]);
     h.update(r.id().as_bytes());
     h.update([0]);
     h.update(kind.as_str().as_bytes());

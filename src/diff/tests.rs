@@ -198,3 +198,21 @@ fn policy_statement_changes_are_set_elements() {
         .collect();
     assert_eq!(paths, ["policy.Statement[-]", "policy.Statement[+]"]);
 }
+
+#[test]
+fn ids_across_accounts_never_collide() {
+    let o = DiffOptions::default();
+    let change_in = |account: &str| {
+        let mut a = snap(vec![sg("sg-1", json!([]))]);
+        let mut b = snap(vec![sg("sg-1", json!([rule(22, "0.0.0.0/0")]))]);
+        a.account = account.into();
+        b.account = account.into();
+        diff(&a, &b, &o).changes[0].id.clone()
+    };
+    assert_ne!(change_in("111122223333"), change_in("444455556666"));
+    assert_eq!(change_in("111122223333"), change_in("111122223333"));
+    assert_ne!(
+        crate::checks::finding_id("111122223333", "SG002", "ec2.security_group/us-east-1/sg-1"),
+        crate::checks::finding_id("444455556666", "SG002", "ec2.security_group/us-east-1/sg-1")
+    );
+}

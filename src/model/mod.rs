@@ -268,6 +268,46 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Fetched<T> {
     }
 }
 
+/// The risk area of a resource kind or a check: how reports group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Asset,
+    Dns,
+    Data,
+    Iam,
+    Network,
+    Visibility,
+}
+
+impl Risk {
+    /// The order of sections in a report: exposure first.
+    pub const REPORT_ORDER: [Risk; 6] = [
+        Risk::Network,
+        Risk::Data,
+        Risk::Iam,
+        Risk::Dns,
+        Risk::Asset,
+        Risk::Visibility,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Asset => "asset",
+            Risk::Dns => "dns",
+            Risk::Data => "data",
+            Risk::Iam => "iam",
+            Risk::Network => "network",
+            Risk::Visibility => "visibility",
+        }
+    }
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Rebuilds every object with its keys in sorted order. serde_json's map
 /// keeps insertion order in this build (a dependency enables
 /// `preserve_order`), so sorted output must be made, not assumed.

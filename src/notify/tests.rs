@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use super::*;
 use crate::attribution::Verdict;
-use crate::checks::Severity;
 use crate::diff::{Change, ChangeKind, ResourceRef};
 use crate::report::{ReportChange, Summary, REPORT_SCHEMA};
 
@@ -25,7 +24,8 @@ fn report(n: usize) -> Report {
                 detail: None,
                 fields: vec![],
             },
-            risk: "network".into(),
+            risk: crate::model::Risk::Network,
+            content: "absent".into(),
             verdict: Verdict::Unauthorized,
             decided_by: None,
             approval: None,
@@ -46,7 +46,7 @@ fn report(n: usize) -> Report {
         transient: vec![],
         cloudtrail: None,
         findings: vec![],
-        fail_on: Severity::High,
+        fail_on: crate::checks::FailOn::High,
         warnings: vec![],
         summary: Summary::default(),
     };

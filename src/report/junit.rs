@@ -59,7 +59,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             r#"    <testcase classname="driftwatch.{}.{}" name="{} {} [{}]">"#,
-            xml_escape(&c.risk),
+            c.risk.as_str(),
             xml_escape(&c.change.resource.kind),
             xml_escape(&c.change.resource.id),
             c.change.change.as_str(),
@@ -93,7 +93,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             r#"    <testcase classname="driftwatch.transient.{}" name="{} transient">"#,
-            xml_escape(&t.risk),
+            t.risk.as_str(),
             xml_escape(&t.resource.id)
         )?;
         let body: Vec<String> = t
@@ -120,7 +120,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             r#"    <testcase classname="driftwatch.check.{}" name="{} {} [{}]">"#,
-            xml_escape(&f.risk),
+            f.risk.as_str(),
             xml_escape(&f.check),
             xml_escape(&f.resource.id),
             xml_escape(&f.id)
@@ -131,7 +131,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "      <skipped message=\"{}\"/>",
                 xml_escape(&s.describe())
             )?;
-        } else if f.severity >= r.fail_on {
+        } else if r.fail_on.fails(f.severity) {
             writeln!(
                 out,
                 r#"      <failure message="{}" type="{}">{}</failure>"#,

@@ -1,4 +1,6 @@
-//! Markdown for a pull-request comment or a ticket.
+//! Markdown for a pull-request comment or a ticket. GitHub refuses comments
+//! over 65,536 characters, so a long report is cut at a line boundary below
+//! that, with a closing line saying how many rows were left out.
 
 use std::io::Write;
 
@@ -9,7 +11,39 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
 }
 
+/// GitHub's limit on a comment body, in characters.
+pub const COMMENT_LIMIT: usize = 65_536;
+/// Room kept for the closing "and N more" line.
+const RESERVE: usize = 512;
+
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut full = Vec::new();
+    render_full(r, &mut full)?;
+    let text = String::from_utf8_lossy(&full);
+    if text.chars().count() <= COMMENT_LIMIT {
+        return out.write_all(text.as_bytes());
+    }
+    let mut used = 0;
+    let mut lines = text.lines();
+    for line in lines.by_ref() {
+        let n = line.chars().count() + 1;
+        if used + n > COMMENT_LIMIT - RESERVE {
+            // This line and the rest are left out.
+            let rest = std::iter::once(line).chain(lines);
+            let rows = rest.filter(|l| l.starts_with("| ")).count();
+            writeln!(
+                out,
+                "\n_… and {rows} more rows not shown (a comment holds {COMMENT_LIMIT} characters): the JSON report (`--format json`) has them all._"
+            )?;
+            return Ok(());
+        }
+        writeln!(out, "{line}")?;
+        used += n;
+    }
+    Ok(())
+}
+
+fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.summary;
     writeln!(out, "## driftwatch: account {}\n", r.account)?;
     writeln!(

@@ -3,27 +3,34 @@
 
 mod junit;
 mod markdown;
+mod sarif;
 mod table;
 
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::attribution::{ApprovalRef, Verdict};
-use crate::checks::{Finding, Severity};
+use crate::attribution::{ApprovalRef, Attribution, Verdict};
+use crate::checks::Finding;
 use crate::diff::{Change, NotCompared};
+use crate::model::Risk;
 use crate::model::{Coverage, CoverageStatus};
 use crate::trail::source::SkippedFile;
 use crate::trail::{Actor, Event};
 
 pub const REPORT_SCHEMA: &str = "driftwatch.report/v1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
     Markdown,
     Junit,
+    Sarif,
+}
+
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["table", "json", "markdown", "junit", "sarif"];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,11 +53,11 @@ pub struct Report {
     #[serde(default)]
     pub findings: Vec<Finding>,
     /// Findings at or above this severity fail the run.
-    pub fail_on: Severity,
+    pub fail_on: crate::checks::FailOn,
     /// Things the user should know that are not findings: stale or expired
     /// suppressions, checks that could not be evaluated.
     #[serde(default)]
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::warning::Warning>,
     pub summary: Summary,
 }
 
@@ -64,8 +71,11 @@ pub struct BaselineInfo {
 pub struct ReportChange {
     #[serde(flatten)]
     pub change: Change,
-    /// `asset`, `network`, `data`, `iam` or `dns`: the risk area of the resource kind.
-    pub risk: String,
+    /// The risk area of the resource kind.
+    pub risk: Risk,
+    /// Hash of the resource's content after the change (`absent` when it is
+    /// gone): what `baseline approve --from-report` pins an approval to.
+    pub content: String,
     pub verdict: Verdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<String>,
@@ -73,9 +83,9 @@ pub struct ReportChange {
     pub approval: Option<ApprovalRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// `attributed` or `unattributed`; absent when CloudTrail was not read.
+    /// Absent when CloudTrail was not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<String>,
+    pub attribution: Option<Attribution>,
     /// Who made the (last) change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
@@ -89,11 +99,7 @@ impl ReportChange {
     /// and `note` are the separators each format wants before those parts.
     pub(crate) fn what(&self, decided: &str, note: &str) -> String {
         let mut what = self.change.summary();
-        if let Some(w) = who_when(
-            self.attribution.as_deref(),
-            self.actor.as_ref(),
-            &self.events,
-        ) {
+        if let Some(w) = who_when(self.attribution, self.actor.as_ref(), &self.events) {
             what.push_str(&format!("\n{w}"));
         }
         if let Some(d) = &self.decided_by {
@@ -110,7 +116,7 @@ impl ReportChange {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportTransient {
     pub resource: crate::diff::ResourceRef,
-    pub risk: String,
+    pub risk: Risk,
     pub verdict: Verdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<String>,
@@ -155,26 +161,26 @@ pub struct Summary {
 }
 
 /// The risk area a resource kind belongs to.
-pub fn risk_of_kind(kind: &str) -> &'static str {
+pub fn risk_of_kind(kind: &str) -> Risk {
     match kind {
-        "ec2.security_group" => "network",
-        k if k.starts_with("ec2.") => "asset",
-        k if k.starts_with("s3.") => "data",
-        k if k.starts_with("iam.") => "iam",
-        k if k.starts_with("route53.") => "dns",
-        _ => "asset",
+        "ec2.security_group" => Risk::Network,
+        k if k.starts_with("ec2.") => Risk::Asset,
+        k if k.starts_with("s3.") => Risk::Data,
+        k if k.starts_with("iam.") => Risk::Iam,
+        k if k.starts_with("route53.") => Risk::Dns,
+        _ => Risk::Asset,
     }
 }
 
 /// "by WHO at WHEN from IP" for the latest successful event, or why not.
 pub(crate) fn who_when(
-    attribution: Option<&str>,
+    attribution: Option<Attribution>,
     actor: Option<&Actor>,
     events: &[Event],
 ) -> Option<String> {
     match attribution {
         None => None,
-        Some("unattributed") => Some("no CloudTrail event found".into()),
+        Some(Attribution::Unattributed) => Some("no CloudTrail event found".into()),
         Some(_) => {
             let last = events.iter().rev().find(|e| e.succeeded())?;
             let who = actor
@@ -214,12 +220,12 @@ impl Report {
                 .iter()
                 .filter(|t| t.verdict == Verdict::Unauthorized)
                 .count(),
-            unattributed: count(&|c| c.attribution.as_deref() == Some("unattributed")),
+            unattributed: count(&|c| c.attribution == Some(Attribution::Unattributed)),
             findings: self.findings.len(),
             failing_findings: self
                 .findings
                 .iter()
-                .filter(|f| f.suppressed.is_none() && f.severity >= self.fail_on)
+                .filter(|f| f.suppressed.is_none() && self.fail_on.fails(f.severity))
                 .count(),
             suppressed_findings: self
                 .findings
@@ -274,16 +280,15 @@ pub fn render(r: &Report, format: Format, out: &mut dyn Write) -> std::io::Resul
         Format::Table => table::render(r, out),
         Format::Markdown => markdown::render(r, out),
         Format::Junit => junit::render(r, out),
+        Format::Sarif => sarif::render(r, out),
     }
 }
 
-const RISK_ORDER: &[&str] = &["network", "data", "iam", "dns", "asset", "visibility"];
-
 /// Changes and findings grouped by risk area in a fixed order.
-pub(crate) type RiskGroup<'a> = (&'static str, Vec<&'a ReportChange>, Vec<&'a Finding>);
+pub(crate) type RiskGroup<'a> = (Risk, Vec<&'a ReportChange>, Vec<&'a Finding>);
 
 pub(crate) fn by_risk(r: &Report) -> Vec<RiskGroup<'_>> {
-    RISK_ORDER
+    Risk::REPORT_ORDER
         .iter()
         .map(|risk| {
             let mut findings: Vec<&Finding> =

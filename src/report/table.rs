@@ -19,7 +19,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "\n{} ({} changes, {} findings)",
-            risk.to_uppercase(),
+            risk.as_str().to_uppercase(),
             changes.len(),
             findings.len()
         )?;

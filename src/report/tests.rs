@@ -29,7 +29,8 @@ fn sample() -> Report {
                     vec![]
                 },
             },
-            risk: risk_of_kind(kind).into(),
+            risk: risk_of_kind(kind),
+            content: "absent".into(),
             verdict,
             decided_by: (verdict == Verdict::Approved)
                 .then(|| "approval c-2 by ops: <ticket & 1>".into()),
@@ -79,7 +80,7 @@ fn sample() -> Report {
         transient: vec![],
         cloudtrail: None,
         findings: vec![],
-        fail_on: Severity::High,
+        fail_on: crate::checks::FailOn::High,
         warnings: vec![],
         summary: Summary::default(),
     };
@@ -179,13 +180,13 @@ fn junit_is_well_formed_and_fails_unauthorized_only() {
     );
 }
 
-fn finding(check: &str, sev: Severity, suppressed: bool) -> Finding {
+fn finding(check: &str, sev: crate::checks::Severity, suppressed: bool) -> Finding {
     Finding {
         id: format!("f-{check}"),
         check: check.into(),
         title: "t".into(),
         severity: sev,
-        risk: "network".into(),
+        risk: crate::model::Risk::Network,
         resource: ResourceRef {
             id: "ec2.security_group/us-east-1/sg-9".into(),
             kind: "ec2.security_group".into(),
@@ -210,8 +211,8 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
     r.changes.clear();
     r.coverage.truncate(1);
     r.findings = vec![
-        finding("SG005", Severity::Medium, false),
-        finding("SG002", Severity::High, true),
+        finding("SG005", crate::checks::Severity::Medium, false),
+        finding("SG002", crate::checks::Severity::High, true),
     ];
     r.finish();
     assert_eq!(
@@ -219,7 +220,7 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
         0,
         "medium is below high; the high one is suppressed"
     );
-    r.fail_on = Severity::Medium;
+    r.fail_on = crate::checks::FailOn::Medium;
     r.finish();
     assert_eq!(r.exit_code(), 1);
     for f in [Format::Table, Format::Json, Format::Markdown, Format::Junit] {

@@ -1,5 +1,5 @@
 //! Which watched resources an event touched, by event name: the table of
-//! `../shared/cloudtrail-samples/EVENT_RESOURCE_MAP.md`, in code. Ids come from
+//! `tests/fixtures/cloudtrail-samples/EVENT_RESOURCE_MAP.md`, in code. Ids come from
 //! `requestParameters`, `responseElements` and, when present, `resources[]`.
 
 use serde_json::Value;

@@ -213,32 +213,53 @@ fn is_log_file(p: &Path) -> bool {
         || n.ends_with(".jsonl.gz")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for e in std::fs::read_dir(dir)? {
-        let p = e?.path();
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_log_file(&p) {
-            out.push(p);
+/// Every log file below `dir`, following links, each counted once: walkdir
+/// detects link loops (reported, not followed), and files reached through
+/// several links are kept once by their canonical path.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<SkippedFile>) {
+    let mut seen = std::collections::BTreeMap::new();
+    let mut skipped = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() && is_log_file(e.path()) => {
+                let canonical = std::fs::canonicalize(e.path()).unwrap_or(e.path().into());
+                seen.entry(canonical).or_insert_with(|| e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => skipped.push(SkippedFile {
+                path: e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| dir.display().to_string()),
+                reason: if e.loop_ancestor().is_some() {
+                    "symbolic link loop: not followed".into()
+                } else {
+                    format!("cannot read: {e}")
+                },
+            }),
         }
     }
-    Ok(())
+    let mut files: Vec<PathBuf> = seen.into_values().collect();
+    files.sort();
+    (files, skipped)
 }
 
 /// Reads a file or every log file below a directory, on all cores. Errors
 /// only when the path itself cannot be read; bad files are skipped.
 pub fn read_path(path: &Path, window: &Window) -> Result<ReadOutcome, String> {
-    let mut files = Vec::new();
     if path.is_dir() {
-        walk(path, &mut files)
-            .map_err(|e| format!("{}: cannot read directory: {e}", path.display()))?;
+        let (files, skipped) = walk(path);
+        let mut out = read_files(&files, window);
+        out.skipped.extend(skipped);
+        Ok(out)
     } else if path.exists() {
-        files.push(path.to_path_buf());
+        Ok(read_files(&[path.to_path_buf()], window))
     } else {
-        return Err(format!("{}: no such file or directory", path.display()));
+        Err(format!("{}: no such file or directory", path.display()))
     }
-    files.sort();
-    Ok(read_files(&files, window))
 }
 
 /// A file's events and record count, or why it was skipped.

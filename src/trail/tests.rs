@@ -4,10 +4,12 @@ use super::source::{day_prefixes, parse_log, read_path, Window};
 use super::*;
 
 fn samples() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/cloudtrail-samples");
+    // Copied into the repository with their provenance (PROVENANCE.json,
+    // SOURCES.md): a user's clone has nothing beside it.
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cloudtrail-samples");
     assert!(
         p.is_dir(),
-        "the shared CloudTrail samples are missing at {}",
+        "the CloudTrail samples are missing at {}",
         p.display()
     );
     p
@@ -192,4 +194,29 @@ fn s3_day_prefixes_cover_the_window_and_org_layout() {
         "2026-01-01T00:00:00Z".parse().unwrap(),
     );
     assert_eq!(p, ["AWSLogs/1/CloudTrail/eu-west-1/2026/01/01/"]);
+}
+
+#[test]
+fn symlink_loops_are_walked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("sub")).unwrap();
+    for n in ["a", "b", "c"] {
+        std::fs::write(logs.join(format!("{n}.json")), r#"{"Records":[]}"#).unwrap();
+    }
+    // A loop back to the top, a loop to itself, and a second name for a file.
+    std::os::unix::fs::symlink(&logs, logs.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink(logs.join("sub"), logs.join("sub/me")).unwrap();
+    std::os::unix::fs::symlink(logs.join("a.json"), logs.join("sub/a-again.json")).unwrap();
+    let out = read_path(&logs, &Window::default()).unwrap();
+    assert_eq!(out.files_read, 3, "each file once: {:?}", out.skipped);
+    assert_eq!(
+        out.skipped
+            .iter()
+            .filter(|s| s.reason.contains("symbolic link loop"))
+            .count(),
+        2,
+        "{:?}",
+        out.skipped
+    );
 }

@@ -1,15 +1,25 @@
-//! Every command as a library function: inputs in, a `Report` or value out.
-//! Only `lib::run` touches stdout.
+//! Every command as a library function: a resolved plan in, an [`Outcome`]
+//! out (a report or bytes, the exit code, messages for stderr). Nothing here
+//! writes to stdout: `main` delivers the outcome. This file holds what the
+//! commands share: checks, the report builder, reading the current state.
+
+mod approve;
+mod baseline_cmds;
+mod checks_cmd;
+mod scan;
+mod snapshot;
+
+pub use approve::{summary as approval_summary, ApproveOutcome};
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Context, Result};
 
 use std::collections::BTreeSet;
 
 use crate::attribution::{self, judge, EventIndex, Evidence};
-use crate::baseline::{self, Approval, Baseline};
-use crate::checks::{suppress, Check, Finding, Severity};
+use crate::baseline::{self, Baseline};
+use crate::checks::{suppress, Check, Finding};
 use crate::config::Config;
 use crate::diff::{self, DiffResult};
 use crate::model::Coverage;
@@ -17,18 +27,205 @@ use crate::model::Snapshot;
 use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange, Summary, REPORT_SCHEMA};
 use crate::report::{ReportTransient, TrailSummary};
 use crate::trail::source::Window;
+use crate::warning::{Warning, WarningCode};
+
+/// What a command produced, for `main` to deliver.
+pub struct Outcome {
+    pub output: Output,
+    /// The exit code the result itself calls for (delivery may raise it).
+    pub code: u8,
+    /// Summaries for stderr (not printed under --quiet).
+    pub messages: Vec<String>,
+    /// Alerts to send once the report is out.
+    pub alerts: Option<crate::resolve::Alerts>,
+}
+
+pub enum Output {
+    None,
+    /// Bytes for stdout or a file (snapshots, lists, completions).
+    Bytes {
+        bytes: Vec<u8>,
+        path: Option<PathBuf>,
+    },
+    Report {
+        report: Box<Report>,
+        out: crate::resolve::ReportOut,
+    },
+}
+
+impl Outcome {
+    pub fn message(code: u8, message: String) -> Outcome {
+        Outcome {
+            output: Output::None,
+            code,
+            messages: vec![message],
+            alerts: None,
+        }
+    }
+    pub fn stdout(bytes: Vec<u8>) -> Outcome {
+        Outcome {
+            output: Output::Bytes { bytes, path: None },
+            code: crate::EXIT_CLEAN,
+            messages: vec![],
+            alerts: None,
+        }
+    }
+    /// A report, with its exit code and the warnings for stderr.
+    pub fn report(
+        report: Report,
+        out: crate::resolve::ReportOut,
+        alerts: Option<crate::resolve::Alerts>,
+    ) -> Outcome {
+        Outcome {
+            code: report.exit_code(),
+            messages: report
+                .warnings
+                .iter()
+                .map(|w| format!("warning: {w}"))
+                .collect(),
+            output: Output::Report {
+                report: Box::new(report),
+                out,
+            },
+            alerts,
+        }
+    }
+}
+
+/// Runs a resolved plan.
+pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
+    use crate::resolve::Work;
+    let quiet = plan.quiet;
+    let now = jiff::Timestamp::now();
+    match plan.work {
+        Work::Snapshot { aws, output } => snapshot::run(&aws, output, quiet),
+        Work::Scan(p) => scan::run(*p, quiet, now),
+        Work::Check {
+            current,
+            config,
+            checking,
+            out,
+            alerts,
+        } => {
+            let (current, _) = current_state(current, quiet)?;
+            let r = check_report(&current, &config, CheckPlan::of(&checking), now);
+            Ok(Outcome::report(r, out, Some(alerts)))
+        }
+        Work::ChecksList {
+            checks,
+            config,
+            json,
+        } => checks_cmd::list(&checks, &config, json),
+        Work::ChecksExplain(c) => Ok(Outcome::stdout(crate::checks::explain(&c).into_bytes())),
+        Work::Diff {
+            old_path,
+            old,
+            new,
+            config,
+            out,
+        } => {
+            let r = build_report(
+                &old,
+                Some(&old_path),
+                &new,
+                &config,
+                CheckPlan::NONE,
+                None,
+                now,
+            )?;
+            Ok(Outcome::report(r, out, None))
+        }
+        Work::Save {
+            current,
+            out,
+            force,
+        } => baseline_cmds::save(current, out, force, quiet),
+        Work::Approve(p) => approve::run(*p, quiet, now),
+        Work::Show {
+            path,
+            baseline,
+            json,
+        } => baseline_cmds::show(&path, &baseline, json, now),
+        Work::Demo {
+            config,
+            checking,
+            out,
+            alerts,
+        } => {
+            let r = crate::demo::report(&config, CheckPlan::of(&checking))?;
+            Ok(Outcome::report(r, out, Some(alerts)))
+        }
+        Work::DemoWrite { dir } => demo_write(&dir),
+        Work::Completions(shell) => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            let mut cmd = crate::cli::Cli::command();
+            clap_complete::generate(shell, &mut cmd, "driftwatch", &mut out);
+            Ok(Outcome::stdout(out))
+        }
+    }
+}
+
+fn demo_write(dir: &Path) -> Result<Outcome> {
+    let written = crate::demo::write_bundle(dir)?;
+    Ok(Outcome {
+        output: Output::None,
+        code: crate::EXIT_CLEAN,
+        messages: vec![
+            format!(
+                "wrote {} files under {}; run the same scan by hand with:",
+                written.len(),
+                dir.display()
+            ),
+            format!("  {}", crate::demo::scan_command(dir)),
+        ],
+        alerts: None,
+    })
+}
+
+/// The async runtime for AWS calls; commands block on it.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The current state, and the caller's ARN when it was read live.
+pub fn current_state(
+    c: crate::resolve::Current,
+    quiet: bool,
+) -> Result<(Snapshot, Option<String>)> {
+    match c {
+        crate::resolve::Current::File(s) => Ok((*s, None)),
+        crate::resolve::Current::Live(opts) => {
+            let (s, stats) = runtime()?.block_on(crate::aws::collect(&opts))?;
+            snapshot::summarize(&s, &stats, quiet);
+            Ok((s, Some(stats.caller_arn)))
+        }
+    }
+}
 
 /// What to evaluate besides drift.
 #[derive(Clone, Copy)]
 pub struct CheckPlan<'a> {
     pub checks: &'a [Check],
-    pub fail_on: Severity,
+    pub fail_on: crate::checks::FailOn,
+}
+
+impl<'a> CheckPlan<'a> {
+    pub fn of(c: &'a crate::resolve::Checking) -> Self {
+        CheckPlan {
+            checks: &c.checks,
+            fail_on: c.fail_on,
+        }
+    }
 }
 
 impl CheckPlan<'_> {
     pub const NONE: CheckPlan<'static> = CheckPlan {
         checks: &[],
-        fail_on: Severity::High,
+        fail_on: crate::checks::FailOn::High,
     };
 }
 
@@ -55,17 +252,20 @@ pub fn evaluate_checks(
     config: &Config,
     plan: CheckPlan<'_>,
     now: jiff::Timestamp,
-) -> (Vec<Finding>, Vec<String>) {
+) -> (Vec<Finding>, Vec<Warning>) {
     if plan.checks.is_empty() {
         return (vec![], vec![]);
     }
     let (mut findings, errors) = crate::checks::evaluate(plan.checks, snap, &config.checks, now);
-    let mut warnings: Vec<String> = errors
+    let mut warnings: Vec<Warning> = errors
         .iter()
         .map(|e| {
-            format!(
-                "check {} could not be evaluated on {}: {}",
-                e.check, e.resource, e.message
+            Warning::new(
+                WarningCode::CheckNotEvaluated,
+                format!(
+                    "check {} could not be evaluated on {}: {}",
+                    e.check, e.resource, e.message
+                ),
             )
         })
         .collect();
@@ -167,25 +367,12 @@ pub fn build_report(
     let changed: BTreeSet<String> = changes.iter().map(|c| c.resource.id.clone()).collect();
     let changes = changes
         .into_iter()
-        .map(|c| {
-            let a = judge(&c, &evidence);
-            ReportChange {
-                risk: risk_of_kind(&c.resource.kind).into(),
-                change: c,
-                verdict: a.judgement.verdict,
-                decided_by: a.judgement.decided_by,
-                approval: a.judgement.approval,
-                notes: a.judgement.notes,
-                attribution: a.attribution.map(str::to_string),
-                actor: a.actor,
-                events: a.events,
-            }
-        })
+        .map(|c| report_change(c, &evidence))
         .collect();
     let transient = attribution::transient(&changed, &evidence)
         .into_iter()
         .map(|t| ReportTransient {
-            risk: risk_of_kind(&t.resource.kind).into(),
+            risk: risk_of_kind(&t.resource.kind),
             resource: t.resource,
             verdict: t.attributed.judgement.verdict,
             decided_by: t.attributed.judgement.decided_by,
@@ -194,14 +381,7 @@ pub fn build_report(
             events: t.attributed.events,
         })
         .collect();
-    let mut coverage: Vec<Coverage> = current.coverage.values().cloned().collect();
-    let mut warnings_extra = Vec::new();
-    if let Some(t) = trail {
-        coverage.extend(t.coverage.iter().cloned());
-        for s in &t.summary.files_skipped {
-            warnings_extra.push(format!("CloudTrail log {} skipped: {}", s.path, s.reason));
-        }
-    }
+    let (coverage, trail_warnings) = coverage_and_trail_warnings(current, trail);
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
@@ -219,156 +399,47 @@ pub fn build_report(
         cloudtrail: trail.map(|t| t.summary.clone()),
         findings,
         fail_on: plan.fail_on,
-        warnings: warnings_extra.into_iter().chain(warnings).collect(),
+        warnings: trail_warnings.into_iter().chain(warnings).collect(),
         summary: Summary::default(),
     };
     r.finish();
     Ok(r)
 }
 
-/// `driftwatch diff OLD NEW`.
-pub fn diff_files(old: &Path, new: &Path, config: &Config) -> Result<Report> {
-    let o = baseline::load(old)?;
-    let n = baseline::load(new)?;
-    build_report(
-        &o.into_baseline(),
-        Some(old),
-        n.snapshot(),
-        config,
-        CheckPlan::NONE,
-        None,
-        jiff::Timestamp::now(),
-    )
-}
-
-/// Loads the baseline for an account, with errors that say what to do.
-pub fn load_baseline(path: Option<&Path>, account: &str) -> Result<(PathBuf, Baseline)> {
-    let path = path
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| baseline::default_path(account));
-    if !path.exists() {
-        bail!(
-            "{}: no baseline (create one with `driftwatch baseline save`)",
-            path.display()
-        );
+/// A change with its verdict, attribution and the content it leads to
+/// (what an approval taken from this report pins).
+fn report_change(c: diff::Change, evidence: &Evidence<'_>) -> ReportChange {
+    let a = judge(&c, evidence);
+    ReportChange {
+        risk: risk_of_kind(&c.resource.kind),
+        content: baseline::content_hash(evidence.current.resources.get(&c.resource.id)),
+        change: c,
+        verdict: a.judgement.verdict,
+        decided_by: a.judgement.decided_by,
+        approval: a.judgement.approval,
+        notes: a.judgement.notes,
+        attribution: a.attribution,
+        actor: a.actor,
+        events: a.events,
     }
-    let b = baseline::load(&path)?.into_baseline();
-    if b.snapshot.account != account {
-        bail!(
-            "{}: baseline is for account {}, but the current state is account {}",
-            path.display(),
-            b.snapshot.account,
-            account
-        );
-    }
-    Ok((path, b))
 }
 
-/// Loads a snapshot file given as the current state (a baseline's snapshot
-/// is accepted too).
-pub fn load_current(path: &Path) -> Result<Snapshot> {
-    Ok(baseline::load(path)?.into_snapshot())
-}
-
-/// What `approve` did.
-#[derive(Debug)]
-pub struct ApproveOutcome {
-    pub path: PathBuf,
-    pub approved: Vec<String>,
-    pub whole_state: bool,
-}
-
-pub struct ApproveRequest<'a> {
-    pub ids: &'a [String],
-    pub all: bool,
-    pub reason: &'a str,
-    pub expires: Option<&'a str>,
-    pub by: String,
-}
-
-/// Records approvals in the baseline (atomically), or accepts everything.
-pub fn approve(
-    baseline_path: Option<&Path>,
+fn coverage_and_trail_warnings(
     current: &Snapshot,
-    config: &Config,
-    req: ApproveRequest<'_>,
-    now: jiff::Timestamp,
-) -> Result<ApproveOutcome> {
-    if req.reason.trim().is_empty() {
-        bail!("--reason must say why");
-    }
-    if let Some(e) = req.expires {
-        let t = baseline::parse_time(e)
-            .ok_or_else(|| anyhow!("--expires {e:?}: not a date (YYYY-MM-DD) or RFC 3339 time"))?;
-        if t <= now {
-            bail!("--expires {e}: already in the past");
+    trail: Option<&TrailInput>,
+) -> (Vec<Coverage>, Vec<Warning>) {
+    let mut coverage: Vec<Coverage> = current.coverage.values().cloned().collect();
+    let mut warnings = Vec::new();
+    if let Some(t) = trail {
+        coverage.extend(t.coverage.iter().cloned());
+        for s in &t.summary.files_skipped {
+            warnings.push(Warning::new(
+                WarningCode::TrailFileSkipped,
+                format!("CloudTrail log {} skipped: {}", s.path, s.reason),
+            ));
         }
     }
-    let (path, mut b) = load_baseline(baseline_path, &current.account)?;
-    let at = now.round(jiff::Unit::Second).unwrap_or(now).to_string();
-    if req.all {
-        let n = diff::diff(&b.snapshot, current, &config.diff_options()?)
-            .changes
-            .len();
-        b.snapshot = fold(&b.snapshot, current);
-        // Per-change approvals are folded into the new state; keep the log of
-        // whole-state approvals.
-        b.approvals.retain(Approval::is_whole_state);
-        b.approvals.push(Approval {
-            change_id: "*".into(),
-            resource: "*".into(),
-            content: format!("{n} changes accepted"),
-            reason: req.reason.into(),
-            by: req.by,
-            at,
-            expires: None,
-        });
-        baseline::save(&path, &b)?;
-        return Ok(ApproveOutcome {
-            path,
-            approved: vec![],
-            whole_state: true,
-        });
-    }
-    let d = diff::diff(&b.snapshot, current, &config.diff_options()?);
-    let mut approved = Vec::new();
-    let mut missing = Vec::new();
-    for id in req.ids {
-        match d.changes.iter().find(|c| &c.id == id) {
-            None => missing.push(id.as_str()),
-            Some(c) => {
-                let content = baseline::content_hash(current.resources.get(&c.resource.id));
-                // A newer approval of the same resource supersedes older ones.
-                b.approvals
-                    .retain(|a| a.is_whole_state() || a.resource != c.resource.id);
-                b.approvals.push(Approval {
-                    change_id: c.id.clone(),
-                    resource: c.resource.id.clone(),
-                    content,
-                    reason: req.reason.into(),
-                    by: req.by.clone(),
-                    at: at.clone(),
-                    expires: req.expires.map(str::to_string),
-                });
-                approved.push(c.id.clone());
-            }
-        }
-    }
-    if !missing.is_empty() {
-        bail!(
-            "no current change has id {} (run a scan for the current ids); {} left unchanged",
-            missing.join(", "),
-            path.display()
-        );
-    }
-    b.approvals
-        .sort_by(|x, y| (&x.resource, &x.at).cmp(&(&y.resource, &y.at)));
-    baseline::save(&path, &b)?;
-    Ok(ApproveOutcome {
-        path,
-        approved,
-        whole_state: false,
-    })
+    (coverage, warnings)
 }
 
 /// The new baseline state after `approve --all`: the current state, except
@@ -402,57 +473,6 @@ pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
     }
     next.regions.sort();
     next
-}
-
-/// `baseline show` as text.
-pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String {
-    use std::collections::BTreeMap;
-    use std::fmt::Write;
-    let mut s = String::new();
-    let snap = &b.snapshot;
-    let _ = writeln!(s, "baseline {} (account {})", path.display(), snap.account);
-    let _ = writeln!(
-        s,
-        "taken at {} by driftwatch {}",
-        snap.taken_at, snap.driftwatch_version
-    );
-    let _ = writeln!(s, "regions: {}", snap.regions.join(", "));
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in snap.resources.values() {
-        *kinds.entry(&r.kind).or_default() += 1;
-    }
-    let _ = writeln!(s, "resources: {}", snap.resources.len());
-    for (k, n) in kinds {
-        let _ = writeln!(s, "  {k:<34} {n}");
-    }
-    for c in snap.coverage.values().filter(|c| !c.is_full()) {
-        let _ = writeln!(s, "  not read: {}", c.describe());
-    }
-    let _ = writeln!(s, "approvals: {}", b.approvals.len());
-    for a in &b.approvals {
-        let state = if a.is_whole_state() {
-            "whole state"
-        } else if a.expired(now) {
-            "EXPIRED"
-        } else {
-            "active"
-        };
-        let _ = writeln!(
-            s,
-            "  {} {} [{}] by {} at {}{}: {}",
-            a.change_id,
-            a.resource,
-            state,
-            a.by,
-            a.at,
-            a.expires
-                .as_deref()
-                .map(|e| format!(", expires {e}"))
-                .unwrap_or_default(),
-            a.reason
-        );
-    }
-    s
 }
 
 /// Who is approving when no `--by` is given and no AWS identity is at hand.

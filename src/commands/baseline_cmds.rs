@@ -1,0 +1,130 @@
+//! `driftwatch baseline save` and `baseline show`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use super::{current_state, Outcome, Output};
+use crate::baseline::{self, Baseline};
+use crate::resolve::Current;
+
+/// Writes the current state as the baseline. A baseline that holds
+/// approvals is replaced only with `--force`: they would be lost silently.
+pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) -> Result<Outcome> {
+    let existing_out = out.clone();
+    // Checked before the account is read when the path is known.
+    if let Some(p) = &existing_out {
+        refuse_losing_approvals(p, force)?;
+    }
+    let (snap, _) = current_state(current, quiet)?;
+    let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
+    if existing_out.is_none() {
+        refuse_losing_approvals(&path, force)?;
+    }
+    let complete = snap.complete();
+    baseline::save(&path, &Baseline::new(snap))?;
+    Ok(Outcome::message(
+        if complete {
+            crate::EXIT_CLEAN
+        } else {
+            crate::EXIT_INCOMPLETE
+        },
+        format!("baseline written to {}", path.display()),
+    ))
+}
+
+fn refuse_losing_approvals(path: &Path, force: bool) -> Result<()> {
+    if force || !path.exists() {
+        return Ok(());
+    }
+    let n = baseline::load(path)?
+        .into_baseline()
+        .approvals
+        .iter()
+        .filter(|a| !a.is_whole_state())
+        .count();
+    if n > 0 {
+        bail!(
+            "{}: holds {n} approval(s) that saving would drop; approve with `baseline approve --all` to keep the log, or pass --force",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn show(path: &Path, b: &Baseline, json: bool, now: jiff::Timestamp) -> Result<Outcome> {
+    if json {
+        let summary = serde_json::json!({
+            "path": path.display().to_string(),
+            "account": b.snapshot.account,
+            "taken_at": b.snapshot.taken_at,
+            "resources": b.snapshot.resources.len(),
+            "coverage": b.snapshot.coverage.values().collect::<Vec<_>>(),
+            "approvals": b.approvals,
+        });
+        return Ok(Outcome::stdout(crate::to_pretty_json(&summary)?));
+    }
+    Ok(Outcome {
+        output: Output::Bytes {
+            bytes: show_baseline(b, path, now).into_bytes(),
+            path: None,
+        },
+        code: crate::EXIT_CLEAN,
+        messages: vec![],
+        alerts: None,
+    })
+}
+
+/// `baseline show` as text.
+pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut s = String::new();
+    let snap = &b.snapshot;
+    let _ = writeln!(s, "baseline {} (account {})", path.display(), snap.account);
+    let _ = writeln!(
+        s,
+        "taken at {} by driftwatch {}",
+        snap.taken_at, snap.driftwatch_version
+    );
+    let _ = writeln!(s, "regions: {}", snap.regions.join(", "));
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in snap.resources.values() {
+        *kinds.entry(&r.kind).or_default() += 1;
+    }
+    let _ = writeln!(s, "resources: {}", snap.resources.len());
+    for (k, n) in kinds {
+        let _ = writeln!(s, "  {k:<34} {n}");
+    }
+    for c in snap.coverage.values().filter(|c| !c.is_full()) {
+        let _ = writeln!(s, "  not read: {}", c.describe());
+    }
+    let _ = writeln!(s, "approvals: {}", b.approvals.len());
+    for a in &b.approvals {
+        let state = if a.is_whole_state() {
+            "whole state"
+        } else if a.expired(now) {
+            "EXPIRED"
+        } else {
+            "active"
+        };
+        let _ = writeln!(
+            s,
+            "  {} {} [{}] by {} at {}{}: {}",
+            a.change_id,
+            a.resource,
+            state,
+            a.by,
+            a.at,
+            a.expires
+                .as_deref()
+                .map(|e| format!(", expires {e}"))
+                .unwrap_or_default(),
+            a.reason
+        );
+        for line in &a.summary {
+            let _ = writeln!(s, "      {line}");
+        }
+    }
+    s
+}

@@ -1,0 +1,83 @@
+//! `driftwatch scan`: the main job. The current state (read live or from a
+//! file), the baseline (loaded as soon as the account is known, before the
+//! account is read), CloudTrail for the window between them, the checks,
+//! one report.
+
+use anyhow::Result;
+
+use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
+use crate::aws::cloudtrail::{read_events, TrailSource};
+use crate::baseline::{self, Baseline};
+use crate::model::Snapshot;
+use crate::resolve::{self, Current, ScanPlan};
+
+pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
+    let rt = runtime()?;
+    let (current, (path, base)) = match plan.current {
+        Current::File(s) => {
+            let b = plan
+                .baseline
+                .expect("resolve loads the baseline of a file state");
+            (*s, b)
+        }
+        Current::Live(mut opts) => {
+            let session = rt.block_on(crate::aws::Session::connect(&opts))?;
+            let b = match plan.baseline {
+                Some(b) => b,
+                None => resolve::load_baseline_file(&baseline::default_path(&session.account))?,
+            };
+            resolve::check_account(&b, &session.account)?;
+            resolve::default_regions(&mut opts, &b.1);
+            let regions = rt.block_on(session.regions(&opts.regions))?;
+            let (snap, stats) = rt.block_on(session.collect(regions));
+            snapshot::summarize(&snap, &stats, quiet);
+            (snap, b)
+        }
+    };
+    let trail = match &plan.cloudtrail {
+        TrailSource::None => None,
+        source => Some(read_trail(&rt, &plan.aws, source, &base, &current, quiet)),
+    };
+    let report = build_report(
+        &base,
+        Some(&path),
+        &current,
+        &plan.config,
+        CheckPlan::of(&plan.checking),
+        trail.as_ref(),
+        now,
+    )?;
+    Ok(Outcome::report(report, plan.out, Some(plan.alerts)))
+}
+
+fn read_trail(
+    rt: &tokio::runtime::Runtime,
+    opts: &crate::aws::AwsOptions,
+    source: &TrailSource,
+    base: &Baseline,
+    current: &Snapshot,
+    quiet: bool,
+) -> TrailInput {
+    let window = super::window(&base.snapshot, current);
+    let read = rt.block_on(read_events(
+        opts,
+        source,
+        &current.account,
+        &current.regions,
+        window,
+    ));
+    if !quiet {
+        eprintln!(
+            "driftwatch: CloudTrail: {} events used from {} records in {} files{}",
+            read.outcome.events.len(),
+            read.outcome.records,
+            read.outcome.files_read,
+            if read.outcome.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(", {} files skipped", read.outcome.skipped.len())
+            }
+        );
+    }
+    TrailInput::from_read(read, &window)
+}

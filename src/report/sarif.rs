@@ -1,0 +1,161 @@
+//! SARIF 2.1.0 for code-scanning upload: one result per finding and per
+//! unauthorized change (transient ones included), each with a stable
+//! fingerprint (the finding or change id, which already hash the account,
+//! the resource and the content), so re-uploads update rather than duplicate.
+//! Resources are not files: each result carries the resource as a logical
+//! location and the baseline file (or the account) as its physical one,
+//! since code scanning wants a file to hang a result on.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::attribution::Verdict;
+use crate::checks::Severity;
+
+const CHANGE_RULE: &str = "driftwatch/unauthorized-change";
+const TRANSIENT_RULE: &str = "driftwatch/unauthorized-transient-change";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub ranks security results by this number (0.1–10).
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.5",
+    }
+}
+
+fn rule(id: &str, title: &str, severity: Severity, risk: &str) -> Value {
+    json!({
+        "id": id,
+        "name": id.replace(['/', '-'], "_"),
+        "shortDescription": {"text": title},
+        "defaultConfiguration": {"level": level(severity)},
+        "properties": {"security-severity": security_severity(severity), "tags": ["security", risk]},
+    })
+}
+
+fn location(r: &Report, resource: &str) -> Value {
+    let uri = r
+        .baseline
+        .as_ref()
+        .map(|b| b.path.clone())
+        .filter(|p| p != "-")
+        .unwrap_or_else(|| format!("aws-account-{}", r.account));
+    json!({
+        "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+        "logicalLocations": [{"fullyQualifiedName": resource, "kind": "resource"}],
+    })
+}
+
+fn result(rule_id: &str, index: usize, level: &str, text: String, loc: Value, id: &str) -> Value {
+    json!({
+        "ruleId": rule_id,
+        "ruleIndex": index,
+        "level": level,
+        "message": {"text": text},
+        "locations": [loc],
+        "partialFingerprints": {"driftwatchId/v1": id},
+    })
+}
+
+/// Rules in a fixed order: the two change rules, then checks by id.
+fn rules(r: &Report) -> (Vec<Value>, BTreeMap<String, usize>) {
+    let mut rules = vec![
+        rule(CHANGE_RULE, "Unauthorized change", Severity::High, "drift"),
+        rule(
+            TRANSIENT_RULE,
+            "Unauthorized change made and undone",
+            Severity::High,
+            "drift",
+        ),
+    ];
+    let mut index = BTreeMap::from([
+        (CHANGE_RULE.to_string(), 0),
+        (TRANSIENT_RULE.to_string(), 1),
+    ]);
+    let mut checks: Vec<_> = r.findings.iter().collect();
+    checks.sort_by(|a, b| a.check.cmp(&b.check));
+    for f in checks {
+        if !index.contains_key(&f.check) {
+            index.insert(f.check.clone(), rules.len());
+            rules.push(rule(&f.check, &f.title, f.severity, f.risk.as_str()));
+        }
+    }
+    (rules, index)
+}
+
+fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for c in r
+        .changes
+        .iter()
+        .filter(|c| c.verdict == Verdict::Unauthorized)
+    {
+        let text = c.what("; ", "; ").replace('\n', "; ");
+        let loc = location(r, &c.change.resource.id);
+        out.push(result(CHANGE_RULE, 0, "error", text, loc, &c.change.id));
+    }
+    for t in r
+        .transient
+        .iter()
+        .filter(|t| t.verdict == Verdict::Unauthorized)
+    {
+        let first = t.events.first().map(|e| e.id.as_str()).unwrap_or("");
+        let id = format!("{}:{first}", t.resource.id);
+        let text = format!(
+            "{} changed and changed back between the two states",
+            t.resource.id
+        );
+        let loc = location(r, &t.resource.id);
+        out.push(result(TRANSIENT_RULE, 1, "error", text, loc, &id));
+    }
+    for f in &r.findings {
+        let loc = location(r, &f.resource.id);
+        let mut v = result(
+            &f.check,
+            index[&f.check],
+            level(f.severity),
+            f.message.clone(),
+            loc,
+            &f.id,
+        );
+        if let Some(s) = &f.suppressed {
+            v["suppressions"] = json!([{"kind": "external", "justification": s.describe()}]);
+        }
+        out.push(v);
+    }
+    out
+}
+
+pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let (rules, index) = rules(r);
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "driftwatch",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "automationDetails": {"id": format!("driftwatch/{}/", r.account)},
+            "results": results(r, &index),
+        }],
+    });
+    let mut v = serde_json::to_vec_pretty(&log).map_err(std::io::Error::other)?;
+    v.push(b'\n');
+    out.write_all(&v)
+}

@@ -1,0 +1,569 @@
+//! Resolve: the command line and the config turned into a checked [`Plan`]
+//! before any AWS call, network or slow work. Every file is read and parsed
+//! here (config, checks, baselines, snapshots), every path, URL and region
+//! checked, so bad input costs one line and exit 2 in well under a second,
+//! and a scan never reads a whole account to then fail on a typo.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::aws::cloudtrail::TrailSource;
+use crate::aws::AwsOptions;
+use crate::baseline::{self, Baseline};
+use crate::checks::{Check, FailOn};
+use crate::cli::{self, BaselineCommand, Cli, Command};
+use crate::config::Config;
+use crate::model::Snapshot;
+pub use crate::notify::Alerts;
+use crate::notify::NotifyOn;
+use crate::report::Format;
+
+/// A validated command, ready to run.
+pub struct Plan {
+    pub quiet: bool,
+    /// Colour on stderr.
+    pub color: bool,
+    pub work: Work,
+}
+
+/// Where a report goes and in what format.
+#[derive(Debug, Clone)]
+pub struct ReportOut {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+/// The checks of a run and which findings fail it.
+pub struct Checking {
+    pub checks: Vec<Check>,
+    pub fail_on: FailOn,
+}
+
+/// The current state: a file already read, or the account to read.
+pub enum Current {
+    File(Box<Snapshot>),
+    Live(AwsOptions),
+}
+
+pub struct ScanPlan {
+    pub current: Current,
+    /// How to reach AWS for CloudTrail, also when the state is a file.
+    pub aws: AwsOptions,
+    /// The baseline, when its path was given or the account is known; a live
+    /// scan without `--baseline` loads `baselines/<account>.json` as soon as
+    /// the identity call names the account, before the account is read.
+    pub baseline: Option<(PathBuf, Baseline)>,
+    pub cloudtrail: TrailSource,
+    pub config: Config,
+    pub checking: Checking,
+    pub out: ReportOut,
+    pub alerts: Alerts,
+}
+
+pub struct ApprovePlan {
+    pub ids: Vec<String>,
+    pub all: bool,
+    pub reason: String,
+    pub expires: Option<String>,
+    pub by: Option<String>,
+    pub source: ApproveSource,
+    pub baseline: Option<PathBuf>,
+    pub config: Config,
+}
+
+/// Where `approve` learns the current content of what it approves.
+pub enum ApproveSource {
+    State(Current),
+    Report(Box<crate::report::Report>),
+}
+
+pub enum Work {
+    Snapshot {
+        aws: AwsOptions,
+        output: Option<PathBuf>,
+    },
+    Scan(Box<ScanPlan>),
+    Check {
+        current: Current,
+        config: Box<Config>,
+        checking: Checking,
+        out: ReportOut,
+        alerts: Alerts,
+    },
+    ChecksList {
+        checks: Vec<Check>,
+        config: Box<Config>,
+        json: bool,
+    },
+    ChecksExplain(Box<Check>),
+    Diff {
+        old_path: PathBuf,
+        old: Box<Baseline>,
+        new: Box<Snapshot>,
+        config: Box<Config>,
+        out: ReportOut,
+    },
+    Save {
+        current: Current,
+        out: Option<PathBuf>,
+        force: bool,
+    },
+    Approve(Box<ApprovePlan>),
+    Show {
+        path: PathBuf,
+        baseline: Box<Baseline>,
+        json: bool,
+    },
+    Demo {
+        config: Box<Config>,
+        checking: Checking,
+        out: ReportOut,
+        alerts: Alerts,
+    },
+    DemoWrite {
+        dir: PathBuf,
+    },
+    Completions(clap_complete::Shell),
+}
+
+/// Turns a parsed command line into a plan, or the first problem found.
+pub fn resolve(cli: Cli) -> Result<Plan> {
+    let color = stderr_color(cli.color);
+    let work = match cli.command {
+        Command::Snapshot(a) => Work::Snapshot {
+            aws: aws_options(&a.aws, cli.quiet)?,
+            output: a.output.map(|p| output_path(&p)).transpose()?,
+        },
+        Command::Scan(a) => Work::Scan(Box::new(scan(a, cli.quiet)?)),
+        Command::Check(a) => check(a, cli.quiet)?,
+        Command::Checks(c) => checks_command(c)?,
+        Command::Diff(a) => diff(a)?,
+        Command::Baseline(b) => baseline_command(b, cli.quiet)?,
+        Command::Demo(a) => demo(a)?,
+        Command::Completions { shell } => Work::Completions(shell),
+    };
+    Ok(Plan {
+        quiet: cli.quiet,
+        color,
+        work,
+    })
+}
+
+pub fn stderr_color(c: cli::ColorArg) -> bool {
+    use std::io::IsTerminal;
+    match c {
+        cli::ColorArg::Always => true,
+        cli::ColorArg::Never => false,
+        cli::ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
+}
+
+fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
+    let config = Config::load(a.report.config.as_deref())?;
+    let alerts = alerts(&a.notify, &config)?;
+    let checking = checking(&config, &a.checks)?;
+    let out = report_out(&a.report)?;
+    let cloudtrail = match (&a.cloudtrail, &a.snapshot) {
+        (Some(s), _) => trail_source(s)?,
+        (None, Some(_)) => TrailSource::None,
+        (None, None) => TrailSource::Api,
+    };
+    let mut aws = aws_options(&a.aws, quiet)?;
+    let explicit = a.baseline.as_deref().map(load_baseline_file).transpose()?;
+    let (current, baseline) = match &a.snapshot {
+        Some(p) => {
+            let snap = load_state(p)?;
+            let b = match explicit {
+                Some(b) => b,
+                None => load_baseline_file(&baseline::default_path(&snap.account))?,
+            };
+            check_account(&b, &snap.account)?;
+            (Current::File(Box::new(snap)), Some(b))
+        }
+        None => {
+            if let Some((_, b)) = &explicit {
+                default_regions(&mut aws, b);
+            }
+            (Current::Live(aws), explicit)
+        }
+    };
+    Ok(ScanPlan {
+        current,
+        aws: aws_options(&a.aws, quiet)?,
+        baseline,
+        cloudtrail,
+        config,
+        checking,
+        out,
+        alerts,
+    })
+}
+
+/// Without `--region`, a scan reads the regions its baseline holds: reading
+/// every enabled region would report the others as "not compared".
+pub fn default_regions(aws: &mut AwsOptions, b: &Baseline) {
+    if aws.regions.is_empty() {
+        aws.regions = b.snapshot.regions.clone();
+    }
+}
+
+/// Refuses a baseline of another account.
+pub fn check_account((path, b): &(PathBuf, Baseline), account: &str) -> Result<()> {
+    if b.snapshot.account != account {
+        bail!(
+            "{}: baseline is for account {}, but the current state is account {}",
+            path.display(),
+            b.snapshot.account,
+            account
+        );
+    }
+    Ok(())
+}
+
+fn check(a: cli::CheckCommandArgs, quiet: bool) -> Result<Work> {
+    let config = Config::load(a.report.config.as_deref())?;
+    Ok(Work::Check {
+        alerts: alerts(&a.notify, &config)?,
+        checking: checking(&config, &a.checks)?,
+        out: report_out(&a.report)?,
+        current: current(a.snapshot.as_deref(), &a.aws, quiet)?,
+        config: Box::new(config),
+    })
+}
+
+fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
+    match c {
+        cli::ChecksCommand::List { from, format } => {
+            let config = Config::load(from.config.as_deref())?;
+            Ok(Work::ChecksList {
+                checks: crate::commands::load_checks(&config, &from.dirs)?,
+                config: Box::new(config),
+                json: format == cli::ListFormatArg::Json,
+            })
+        }
+        cli::ChecksCommand::Explain { id, from } => {
+            let config = Config::load(from.config.as_deref())?;
+            let checks = crate::commands::load_checks(&config, &from.dirs)?;
+            let c = checks
+                .into_iter()
+                .find(|c| c.id.eq_ignore_ascii_case(&id))
+                .ok_or_else(|| anyhow!("no check has id {id} (see `driftwatch checks list`)"))?;
+            Ok(Work::ChecksExplain(Box::new(c)))
+        }
+    }
+}
+
+fn diff(a: cli::DiffArgs) -> Result<Work> {
+    let config = Config::load(a.report.config.as_deref())?;
+    let old = baseline::load(&a.old)?.into_baseline();
+    let new = load_state(&a.new)?;
+    Ok(Work::Diff {
+        out: report_out(&a.report)?,
+        old_path: a.old,
+        old: Box::new(old),
+        new: Box::new(new),
+        config: Box::new(config),
+    })
+}
+
+fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
+    Ok(match b {
+        BaselineCommand::Save {
+            aws,
+            from,
+            out,
+            force,
+        } => Work::Save {
+            current: current(from.as_deref(), &aws, quiet)?,
+            out: out.map(|p| output_path(&p)).transpose()?,
+            force,
+        },
+        BaselineCommand::Approve {
+            ids,
+            all,
+            reason,
+            expires,
+            by,
+            aws,
+            snapshot,
+            from_report,
+            baseline,
+            config,
+        } => {
+            check_approval(&ids, &reason, expires.as_deref())?;
+            let source = match from_report {
+                Some(p) => ApproveSource::Report(Box::new(load_report(&p)?)),
+                None => ApproveSource::State(current(snapshot.as_deref(), &aws, quiet)?),
+            };
+            if let Some(p) = &baseline {
+                load_baseline_file(p)?;
+            }
+            Work::Approve(Box::new(ApprovePlan {
+                ids,
+                all,
+                reason,
+                expires,
+                by,
+                source,
+                baseline,
+                config: Config::load(config.as_deref())?,
+            }))
+        }
+        BaselineCommand::Show { path, json } => Work::Show {
+            baseline: Box::new(baseline::load(&path)?.into_baseline()),
+            path,
+            json,
+        },
+    })
+}
+
+/// Reason, expiry and ids of an approval, before anything is read.
+fn check_approval(ids: &[String], reason: &str, expires: Option<&str>) -> Result<()> {
+    if reason.trim().is_empty() {
+        bail!("--reason must say why");
+    }
+    if let Some(e) = expires {
+        let t = baseline::parse_time(e)
+            .ok_or_else(|| anyhow!("--expires {e:?}: not a date (YYYY-MM-DD) or RFC 3339 time"))?;
+        if t <= jiff::Timestamp::now() {
+            bail!("--expires {e}: already in the past");
+        }
+    }
+    if let Some(bad) = ids.iter().find(|id| !is_change_id(id)) {
+        bail!("{bad}: not a change id (c- and 12 hex digits, as a scan report lists them)");
+    }
+    Ok(())
+}
+
+fn is_change_id(id: &str) -> bool {
+    id.strip_prefix("c-")
+        .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn demo(a: cli::DemoArgs) -> Result<Work> {
+    if let Some(dir) = a.dir {
+        return Ok(Work::DemoWrite { dir });
+    }
+    // The bundle's own driftwatch.toml, unless --config names another.
+    let config = match &a.report.config {
+        Some(p) => Config::load(Some(p))?,
+        None => crate::demo::bundle_config()?,
+    };
+    Ok(Work::Demo {
+        alerts: alerts(&a.notify, &config)?,
+        checking: checking(&config, &a.checks)?,
+        out: report_out(&a.report)?,
+        config: Box::new(config),
+    })
+}
+
+fn current(snapshot: Option<&Path>, a: &cli::AwsArgs, quiet: bool) -> Result<Current> {
+    Ok(match snapshot {
+        Some(p) => Current::File(Box::new(load_state(p)?)),
+        None => Current::Live(aws_options(a, quiet)?),
+    })
+}
+
+/// A snapshot or baseline file given as a state.
+pub fn load_state(p: &Path) -> Result<Snapshot> {
+    Ok(baseline::load(p)?.into_snapshot())
+}
+
+/// A baseline file, with a hint when it does not exist.
+pub fn load_baseline_file(path: &Path) -> Result<(PathBuf, Baseline)> {
+    if !path.exists() {
+        bail!(
+            "{}: no baseline (create one with `driftwatch baseline save`)",
+            path.display()
+        );
+    }
+    Ok((path.to_path_buf(), baseline::load(path)?.into_baseline()))
+}
+
+fn load_report(p: &Path) -> Result<crate::report::Report> {
+    let bytes = baseline::read_maybe_gz(p)?;
+    let r: crate::report::Report = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow!(
+            "{}: not a driftwatch JSON report (write one with --format json): {e}",
+            p.display()
+        )
+    })?;
+    if r.schema != crate::report::REPORT_SCHEMA {
+        bail!(
+            "{}: report schema {:?}, expected {:?}",
+            p.display(),
+            r.schema,
+            crate::report::REPORT_SCHEMA
+        );
+    }
+    Ok(r)
+}
+
+fn checking(config: &Config, a: &cli::CheckArgs) -> Result<Checking> {
+    Ok(Checking {
+        checks: if a.no_checks {
+            vec![]
+        } else {
+            crate::commands::load_checks(config, &a.dirs)?
+        },
+        fail_on: match a.fail_on {
+            cli::FailOnArg::None => FailOn::None,
+            cli::FailOnArg::Info => FailOn::Info,
+            cli::FailOnArg::Low => FailOn::Low,
+            cli::FailOnArg::Medium => FailOn::Medium,
+            cli::FailOnArg::High => FailOn::High,
+            cli::FailOnArg::Critical => FailOn::Critical,
+        },
+    })
+}
+
+fn report_out(a: &cli::ReportArgs) -> Result<ReportOut> {
+    use std::io::IsTerminal;
+    let format = match a.format {
+        Some(cli::FormatArg::Table) => Format::Table,
+        Some(cli::FormatArg::Json) => Format::Json,
+        Some(cli::FormatArg::Markdown) => Format::Markdown,
+        Some(cli::FormatArg::Junit) => Format::Junit,
+        Some(cli::FormatArg::Sarif) => Format::Sarif,
+        None if a.output.is_none() && std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Json,
+    };
+    Ok(ReportOut {
+        format,
+        path: a.output.as_deref().map(output_path).transpose()?,
+    })
+}
+
+/// An output path is a file we may replace: not a directory, not a device,
+/// and not a bare format name (`--output table` is an AWS CLI habit).
+pub fn output_path(p: &Path) -> Result<PathBuf> {
+    let name = p.to_string_lossy();
+    if Format::NAMES.contains(&name.as_ref()) {
+        bail!(
+            "--output {name}: that is a format name; use --format {name} (or --output ./{name} for a file of that name)"
+        );
+    }
+    if let Ok(m) = std::fs::metadata(p) {
+        if !m.is_file() {
+            bail!("{}: exists and is not a regular file", p.display());
+        }
+    }
+    if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if parent.exists() && !parent.is_dir() {
+            bail!("{}: {} is not a directory", p.display(), parent.display());
+        }
+    }
+    Ok(p.to_path_buf())
+}
+
+fn alerts(a: &cli::NotifyArgs, config: &Config) -> Result<Alerts> {
+    let targets = a
+        .urls
+        .iter()
+        .chain(config.notify.urls.iter())
+        .map(|u| crate::notify::parse_target(u))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| anyhow!(e))?;
+    let on = match a.notify_on {
+        Some(cli::NotifyOnArg::Changes) => NotifyOn::Changes,
+        Some(cli::NotifyOnArg::Findings) => NotifyOn::Findings,
+        Some(cli::NotifyOnArg::Both) => NotifyOn::Both,
+        None => config.notify.on.unwrap_or_default(),
+    };
+    Ok(Alerts {
+        targets,
+        on,
+        timeout: a
+            .notify_timeout
+            .or(config.notify.timeout_secs)
+            .map(|t| Duration::from_secs(t.max(1))),
+    })
+}
+
+fn trail_source(s: &str) -> Result<TrailSource> {
+    let source: TrailSource = s.parse().map_err(|e: String| anyhow!("--cloudtrail {e}"))?;
+    if let TrailSource::Files(p) = &source {
+        if s.contains("://") {
+            bail!("--cloudtrail {s}: unknown scheme (use s3://bucket/prefix, api, trail, none or a path)");
+        }
+        std::fs::metadata(p).with_context(|| format!("--cloudtrail {}", p.display()))?;
+    }
+    Ok(source)
+}
+
+fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
+    use std::io::IsTerminal;
+    for r in &a.regions {
+        if !is_region_name(r) {
+            bail!("--region {r:?}: not a region name (like us-east-1 or eu-west-2)");
+        }
+    }
+    if let Some(p) = &a.profile {
+        crate::commands::runtime()?.block_on(crate::aws::check_profile(p))?;
+    }
+    Ok(AwsOptions {
+        profile: a.profile.clone(),
+        regions: a.regions.clone(),
+        endpoint_url: a.endpoint_url.clone(),
+        concurrency: a.concurrency as usize,
+        progress: !quiet && std::io::stderr().is_terminal(),
+    })
+}
+
+/// `xx-yyyy-N`, with optional middle parts (`us-gov-west-1`, `ap-southeast-2`).
+pub fn is_region_name(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names_are_checked_by_form() {
+        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-4"] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in [
+            "us-east-1,eu-west-1",
+            "useast1",
+            "US-EAST-1",
+            "us-east-",
+            "x-y-1",
+            "us-east-0",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn output_table_is_refused_with_a_hint() {
+        let e = output_path(Path::new("table")).unwrap_err().to_string();
+        assert!(e.contains("use --format table"), "{e}");
+        assert!(output_path(Path::new("./table")).is_ok());
+        assert!(output_path(Path::new("report.json")).is_ok());
+        let e = output_path(Path::new("/")).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+    }
+
+    #[test]
+    fn change_ids_are_checked_before_anything_is_read() {
+        let e = check_approval(&["c-1".into()], "ok", None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not a change id"), "{e}");
+        assert!(check_approval(&["c-0123456789ab".into()], "ok", None).is_ok());
+        assert!(check_approval(&[], " ", None).is_err());
+    }
+}

@@ -1,0 +1,618 @@
+//! What a newcomer hits in the first hour, each item a test named after it:
+//! the README's commands on a fresh clone, broken pipes, the demo's clock,
+//! `--output table`, regions, credential errors, least privilege, reviewable
+//! approvals, `baseline save --force`, CI conventions and build features.
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+
+use common::*;
+use serde_json::{json, Value};
+
+fn write_json(p: &Path, v: &Value) {
+    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+fn snapshot_json(account: &str, ports: &[i32]) -> Value {
+    let rules: Vec<_> = ports
+        .iter()
+        .map(|p| json!({"protocol": "tcp", "from_port": p, "to_port": p, "source": {"cidr_v4": "0.0.0.0/0"}}))
+        .collect();
+    json!({
+        "schema": "driftwatch.snapshot/v1",
+        "account": account,
+        "taken_at": "2026-01-01T00:00:00Z",
+        "driftwatch_version": "0.1.0",
+        "regions": ["us-east-1"],
+        "coverage": {"ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}},
+        "resources": {"ec2.security_group/us-east-1/sg-1": {
+            "kind": "ec2.security_group", "region": "us-east-1", "native_id": "sg-1",
+            "attrs": {"name": "web", "ingress": rules, "egress": []}}}
+    })
+}
+
+/// Item 1: nothing in the code or the tests opens a path outside the
+/// repository (the CI checkout has `../shared`; a user's clone does not).
+#[test]
+fn readme_test_command_needs_nothing_outside_the_repository() {
+    let root = repo_root();
+    let mut offenders = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        for e in walkdir::WalkDir::new(root.join(dir)) {
+            let e = e.unwrap();
+            let p = e.path();
+            let is_code = p
+                .extension()
+                .is_some_and(|x| x == "rs" || x == "py" || x == "sh");
+            if !is_code || p.ends_with("tests/first_hour.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(p).unwrap();
+            for (i, line) in text.lines().enumerate() {
+                if line.contains("\"../") || line.contains("../shared") {
+                    offenders.push(format!("{}:{}: {line}", p.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "paths outside the repository:\n{}",
+        offenders.join("\n")
+    );
+    assert!(root
+        .join("tests/fixtures/cloudtrail-samples/PROVENANCE.json")
+        .is_file());
+    // .ci/run runs the tests from a clone placed in an empty folder.
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(ci.contains("git clone"), ".ci/run must test a fresh clone");
+}
+
+/// Item 2: a closed stdout does not turn a failing gate into exit 0.
+#[test]
+fn broken_pipe_keeps_the_reports_exit_code() {
+    for format in ["json", "table"] {
+        let mut child = driftwatch()
+            .args(["demo", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away at once, as `| head -0` or `(exec 0<&-)` do.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{format}: {err}");
+        assert!(!err.contains("error"), "{format}: {err}");
+    }
+}
+
+/// Item 3: the demo runs at its bundle's own time, so it never ages.
+#[test]
+fn demo_runs_at_the_bundles_own_time() {
+    let clock = driftwatch::demo::clock().unwrap();
+    let out = run(driftwatch().args(["demo", "--format", "json"]));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["taken_at"].as_str().unwrap(), clock.to_string());
+    // The bundle's suppression is live at the bundle's time, whatever today is.
+    let suppressed = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("suppressed").is_some())
+        .count();
+    assert!(suppressed > 0, "the demo's suppression must hold: {r:#}");
+    // Run through the library at a time three years on, the same checks give
+    // a different answer: the pinned clock is what keeps the demo stable.
+    let config = driftwatch::demo::bundle_config().unwrap();
+    let checks = driftwatch::commands::load_checks(&config, &[]).unwrap();
+    let plan = driftwatch::commands::CheckPlan {
+        checks: &checks,
+        fail_on: driftwatch::checks::FailOn::High,
+    };
+    let later = clock + jiff::SignedDuration::from_hours(3 * 365 * 24);
+    let current = driftwatch::baseline::parse(
+        &std::fs::read(repo_root().join("baselines/demo/current.json")).unwrap(),
+    )
+    .unwrap()
+    .into_snapshot();
+    let aged = driftwatch::commands::check_report(&current, &config, plan, later);
+    let now = driftwatch::commands::check_report(&current, &config, plan, clock);
+    assert_ne!(
+        serde_json::to_value(&aged.findings).unwrap(),
+        serde_json::to_value(&now.findings).unwrap(),
+        "time does not matter to the checks, so this test proves nothing"
+    );
+}
+
+/// Item 4: `--output table` is refused with a hint; report files are 0644-ish.
+#[test]
+fn output_table_is_refused_and_reports_are_readable() {
+    let dir = tempdir();
+    let snap = dir.path().join("s.json");
+    write_json(&snap, &snapshot_json("111122223333", &[22]));
+    let out = run(driftwatch()
+        .current_dir(dir.path())
+        .arg("diff")
+        .arg(&snap)
+        .arg(&snap)
+        .args(["--output", "table"]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("use --format table"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("table").exists());
+    let rep = dir.path().join("r.json");
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&snap)
+        .arg(&snap)
+        .arg("--output")
+        .arg(&rep));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&rep).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o044, 0o044 & mode, "{mode:o}");
+    assert_ne!(mode, 0o600, "a report is not a secret");
+}
+
+/// Item 5: comma lists, the baseline's regions by default, no IMDS probe
+/// when a region or endpoint is given, no SDK noise on stderr.
+#[test]
+fn region_handling_follows_the_baseline_and_never_probes_imds() {
+    let acct = Account::new();
+    let dir = tempdir();
+    let base = dir.path().join("base.json");
+    acct.save_baseline(&base, &["--region", "us-east-1"]);
+    let (imds, hits) = recording_http_server(200, "text/plain", "");
+    let mut cmd = acct.driftwatch();
+    cmd.env_remove("AWS_REGION")
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
+        .args([
+            "scan",
+            "--cloudtrail",
+            "none",
+            "--no-checks",
+            "--format",
+            "json",
+            "--baseline",
+        ])
+        .arg(&base);
+    let out = run(&mut cmd);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        r["not_compared"],
+        json!([]),
+        "the baseline's regions are the default"
+    );
+    assert!(hits.lock().unwrap().is_empty(), "IMDS was probed");
+    assert!(!stderr(&out).contains("WARN"), "{}", stderr(&out));
+
+    let snap = dir.path().join("two.json");
+    let out = run(acct
+        .driftwatch()
+        .args([
+            "snapshot",
+            "--quiet",
+            "--region",
+            "us-east-1,eu-west-1",
+            "-o",
+        ])
+        .arg(&snap));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        read_json(&snap)["regions"],
+        json!(["eu-west-1", "us-east-1"])
+    );
+    let out = run(acct
+        .driftwatch()
+        .args(["snapshot", "--region", "us-east-7"]));
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--region us-east-7: not a region this account has enabled"));
+    let out = run(acct.driftwatch().args(["snapshot", "--region", "useast1"]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("not a region name"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A driftwatch with no AWS setup at all, in an empty home.
+fn bare(home: &Path) -> std::process::Command {
+    let mut cmd = driftwatch();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOME", home);
+    cmd
+}
+
+/// Item 6: credential errors say what to do, and fail fast.
+#[test]
+fn credential_errors_name_the_profile_and_the_fix() {
+    let home = tempdir();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile work]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Audit\nregion = us-east-1\n\
+         [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    let out = run(bare(home.path()).args(["snapshot", "--profile", "nope"]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("profile nope not found in ~/.aws/config"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("profiles there: work"),
+        "{}",
+        stderr(&out)
+    );
+
+    // No cached SSO token: the hint says how to log in. The endpoint is a
+    // closed loopback port, so nothing leaves the machine.
+    let out = run(bare(home.path()).args([
+        "snapshot",
+        "--profile",
+        "work",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]));
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("run `aws sso login --profile work`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+
+    // No credentials anywhere, and a metadata endpoint that accepts and never
+    // answers: one line, promptly (a hang guard, not a benchmark).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let imds = format!("http://{}", listener.local_addr().unwrap());
+    let started = std::time::Instant::now();
+    let out = run(bare(home.path())
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
+        .args([
+            "snapshot",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ]));
+    let took = started.elapsed();
+    drop(listener);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no credentials found"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+}
+
+/// Item 8: an approval reads in a pull request, and approving one change
+/// rewrites nothing else; a saved report is enough to approve from.
+#[test]
+fn approvals_are_reviewable_in_a_pull_request() {
+    let dir = tempdir();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write_json(&old, &snapshot_json("111122223333", &[443]));
+    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let base = dir.path().join("base.json");
+    let out = run(driftwatch()
+        .args(["baseline", "save", "--quiet", "--from"])
+        .arg(&old)
+        .arg("--out")
+        .arg(&base));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = dir.path().join("scan.json");
+    let out = run(driftwatch()
+        .args(["scan", "--snapshot"])
+        .arg(&new)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--format", "json", "--no-checks", "--output"])
+        .arg(&report));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let id = read_json(&report)["changes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = std::fs::read_to_string(&base).unwrap();
+    let out = run(driftwatch()
+        .args([
+            "baseline",
+            "approve",
+            &id,
+            "--reason",
+            "CHG-42",
+            "--by",
+            "alice",
+            "--from-report",
+        ])
+        .arg(&report)
+        .arg("--baseline")
+        .arg(&base));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let after = std::fs::read_to_string(&base).unwrap();
+    // Keys are sorted: approvals first, then the untouched snapshot.
+    let tail = |s: &str| s[s.find("\n  \"schema\"").unwrap()..].to_string();
+    assert_eq!(
+        tail(&before),
+        tail(&after),
+        "approving rewrote the snapshot"
+    );
+    let b: Value = serde_json::from_str(&after).unwrap();
+    let summary = b["approvals"][0]["summary"].as_array().unwrap();
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.as_str().unwrap().contains("ingress[+] tcp 22 0.0.0.0/0")),
+        "{summary:?}"
+    );
+    // And the approval holds: the same scan is now clean.
+    let out = run(driftwatch()
+        .args(["scan", "--snapshot"])
+        .arg(&new)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--format", "json", "--no-checks"]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
+
+/// Item 9: saving over a baseline with approvals needs --force.
+#[test]
+fn baseline_save_over_approvals_needs_force() {
+    let dir = tempdir();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write_json(&old, &snapshot_json("111122223333", &[443]));
+    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let base = dir.path().join("base.json");
+    let save = |force: bool| {
+        let mut cmd = driftwatch();
+        cmd.args(["baseline", "save", "--quiet", "--from"])
+            .arg(&old)
+            .arg("--out")
+            .arg(&base);
+        if force {
+            cmd.arg("--force");
+        }
+        run(&mut cmd)
+    };
+    assert_eq!(code(&save(false)), 0);
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&base)
+        .arg(&new)
+        .args(["--format", "json"]));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = r["changes"][0]["id"].as_str().unwrap();
+    let out = run(driftwatch()
+        .args(["baseline", "approve", id, "--reason", "ok", "--snapshot"])
+        .arg(&new)
+        .arg("--baseline")
+        .arg(&base));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let approved = std::fs::read(&base).unwrap();
+    let out = save(false);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("holds 1 approval(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&base).unwrap(),
+        approved,
+        "refused, yet the file changed"
+    );
+    assert_eq!(code(&save(true)), 0);
+}
+
+/// Item 10: report-only adoption, SARIF, capped Markdown, man page, colour,
+/// examples in --help, `checks list --format json`.
+#[test]
+fn ci_conventions_fail_on_none_sarif_markdown_cap_and_help() {
+    let out = run(driftwatch().args(["demo", "--format", "json", "--fail-on", "none"]));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["fail_on"], "none");
+    assert_eq!(r["summary"]["failing_findings"], 0);
+    // The demo has unauthorized changes: those still fail.
+    assert_eq!(code(&out), 1);
+
+    let out = run(driftwatch().args(["checks", "list", "--format", "json"]));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "SG002" && c["severity"] == "high"));
+
+    for cmd in ["scan", "snapshot", "check", "diff", "demo"] {
+        let out = run(driftwatch().args([cmd, "--help"]));
+        assert!(
+            stdout(&out).contains("Examples:"),
+            "{cmd} --help has no examples"
+        );
+    }
+    let out = run(driftwatch().args(["--color", "always", "diff", "/nope", "/nope"]));
+    assert!(stderr(&out).contains("\x1b["), "{}", stderr(&out));
+    let out = run(driftwatch()
+        .env("NO_COLOR", "1")
+        .args(["diff", "/nope", "/nope"]));
+    assert!(!stderr(&out).contains("\x1b["), "{}", stderr(&out));
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_with_stable_fingerprints() {
+    let dir = tempdir();
+    let sarif = dir.path().join("demo.sarif");
+    let out = run(driftwatch()
+        .args(["demo", "--format", "sarif", "--output"])
+        .arg(&sarif));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let check = std::process::Command::new(python())
+        .arg("-c")
+        .arg(
+            "import json,sys,jsonschema\n\
+              s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2]))\n\
+              jsonschema.validate(d, s)\n",
+        )
+        .arg(repo_root().join("tests/fixtures/sarif-schema-2.1.0.json"))
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let log = read_json(&sarif);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let demo = run(driftwatch().args(["demo", "--format", "json"]));
+    let r: Value = serde_json::from_slice(&demo.stdout).unwrap();
+    let unauthorized = r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] == "unauthorized")
+        .count()
+        + r["transient"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["verdict"] == "unauthorized")
+            .count();
+    assert_eq!(
+        results.len(),
+        unauthorized + r["findings"].as_array().unwrap().len()
+    );
+    let mut prints: Vec<&str> = results
+        .iter()
+        .map(|x| {
+            x["partialFingerprints"]["driftwatchId/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), results.len(), "fingerprints must be unique");
+}
+
+#[test]
+fn markdown_stays_under_githubs_comment_limit() {
+    let dir = tempdir();
+    let mut resources = serde_json::Map::new();
+    for i in 0..3000 {
+        resources.insert(
+            format!("ec2.security_group/us-east-1/sg-{i:08}"),
+            json!({"kind": "ec2.security_group", "region": "us-east-1", "native_id": format!("sg-{i:08}"),
+                   "attrs": {"name": format!("group-{i}"), "ingress": [], "egress": []}}),
+        );
+    }
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write_json(&old, &snapshot_json("111122223333", &[]));
+    let mut big = snapshot_json("111122223333", &[]);
+    big["resources"] = Value::Object(resources);
+    write_json(&new, &big);
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "markdown"]));
+    assert_eq!(code(&out), 1);
+    let md = stdout(&out);
+    assert!(md.len() < 65_536, "{} characters", md.len());
+    assert!(
+        md.contains("and ") && md.contains(" more"),
+        "no 'and N more' line"
+    );
+}
+
+#[test]
+fn man_page_is_generated_and_not_stale() {
+    let page = driftwatch::cli::man_page().unwrap();
+    let path = repo_root().join("completions/driftwatch.1");
+    if std::env::var_os("DRIFTWATCH_UPDATE_COMPLETIONS").is_some() {
+        std::fs::write(&path, &page).unwrap();
+    }
+    assert!(String::from_utf8_lossy(&page).contains(".TH driftwatch"));
+    assert!(
+        std::fs::read(&path).unwrap_or_default() == page,
+        "completions/driftwatch.1 is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_page`"
+    );
+}
+
+/// Item 13: the test build reuses the SDK crates `cargo run` built: no
+/// package that both builds use is compiled with other features for tests.
+#[test]
+fn build_time_test_build_reuses_the_demo_builds_crates() {
+    let tree = |edges: &str| -> std::collections::BTreeMap<String, String> {
+        let out = std::process::Command::new(env!("CARGO"))
+            .current_dir(repo_root())
+            .args([
+                "tree",
+                "--offline",
+                "--locked",
+                "--prefix",
+                "none",
+                "-f",
+                "{p}|{f}",
+                "-e",
+                edges,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim_end_matches(" (*)").split_once('|'))
+            .map(|(p, f)| (p.to_string(), f.to_string()))
+            .collect()
+    };
+    let normal = tree("normal");
+    let all = tree("normal,dev");
+    let differ: Vec<String> = normal
+        .iter()
+        .filter(|(p, f)| all.get(*p) != Some(f))
+        .map(|(p, f)| {
+            format!(
+                "{p}: [{f}] vs [{}]",
+                all.get(p).cloned().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "dev-dependencies change features of:\n{}",
+        differ.join("\n")
+    );
+}

@@ -1,0 +1,84 @@
+//! Item 7 of the first-hour issue: the IAM policy shipped in `iam/` grants
+//! every operation the code calls, and nothing that writes. A file of its
+//! own: it sets the process environment for the in-process collection.
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// IAM action names for the operations the SDK reports (`Service.Operation`),
+/// where they differ from the operation name.
+fn iam_action(op: &str) -> String {
+    let (service, name) = op.split_once('.').unwrap();
+    let service = service.replace(' ', "");
+    let prefix = match service.to_ascii_lowercase().as_str() {
+        "s3control" => "s3".to_string(),
+        s => s.to_string(),
+    };
+    let name = match (prefix.as_str(), name) {
+        ("s3", "ListBuckets") => "ListAllMyBuckets",
+        ("s3", "ListObjectsV2") => "ListBucket",
+        ("s3", "GetPublicAccessBlock") if service.eq_ignore_ascii_case("s3control") => {
+            "GetAccountPublicAccessBlock"
+        }
+        ("s3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
+        (_, n) => n,
+    };
+    format!("{prefix}:{name}")
+}
+
+/// Item 7: every operation a snapshot calls is granted by the shipped policy.
+#[test]
+fn least_privilege_policy_grants_every_call_the_code_makes() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    let policy: Value = serde_json::from_slice(
+        &std::fs::read(repo_root().join("iam/driftwatch-readonly.json")).unwrap(),
+    )
+    .unwrap();
+    let granted: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap().iter())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let mut opts = driftwatch::aws::AwsOptions {
+        regions: vec!["us-east-1".into()],
+        endpoint_url: Some(acct.endpoint.clone()),
+        concurrency: 8,
+        ..Default::default()
+    };
+    opts.profile = None;
+    let mut cmd = std::process::Command::new("true");
+    acct.apply_env(&mut cmd);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => std::env::set_var(k, v),
+            None => std::env::remove_var(k),
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_, stats) = rt.block_on(driftwatch::aws::collect(&opts)).unwrap();
+    assert!(stats.by_operation.len() > 15, "{:?}", stats.by_operation);
+    let missing: Vec<String> = stats
+        .by_operation
+        .keys()
+        .map(|op| iam_action(op))
+        .filter(|a| a != "sts:GetCallerIdentity" && !granted.contains(a))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "iam/driftwatch-readonly.json lacks {missing:?}"
+    );
+    // The policy grants nothing that writes.
+    for a in &granted {
+        let verb = a.split(':').nth(1).unwrap();
+        assert!(
+            ["Describe", "List", "Get", "Lookup"]
+                .iter()
+                .any(|v| verb.starts_with(v)),
+            "{a} is not read-only"
+        );
+    }
+}
