@@ -616,3 +616,92 @@ fn build_time_test_build_reuses_the_demo_builds_crates() {
         differ.join("\n")
     );
 }
+
+/// A scan with a missing baseline fails on that, before any AWS call: the
+/// endpoint here accepts connections and never answers, so any call would hang.
+#[test]
+fn scan_with_a_missing_baseline_fails_before_any_call() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let dir = tempdir();
+    let out = run(driftwatch()
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "y")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .args(["scan", "--endpoint-url", &endpoint, "--baseline"])
+        .arg(dir.path().join("missing.json")));
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("missing.json: no baseline"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        listener.accept().is_err(),
+        "driftwatch called AWS before checking its input"
+    );
+    for (flag, value, needle) in [
+        (
+            "--cloudtrail",
+            "/path/that/does/not/exist",
+            "--cloudtrail /path/that/does/not/exist",
+        ),
+        ("--cloudtrail", "S3://Bad Bucket/x", "unknown scheme"),
+        ("--region", "us-east-1,not a region", "not a region name"),
+    ] {
+        let base = dir.path().join("base.json");
+        write_json(&base, &snapshot_json("111122223333", &[]));
+        let out = run(driftwatch()
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .args([
+                "scan",
+                "--endpoint-url",
+                &endpoint,
+                flag,
+                value,
+                "--baseline",
+            ])
+            .arg(&base));
+        assert_eq!(code(&out), 2, "{flag} {value}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(needle),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+        assert!(
+            listener.accept().is_err(),
+            "{flag} {value}: AWS was called first"
+        );
+    }
+}
+
+/// `scan` runs in process through the library: resolve, then execute.
+#[test]
+fn scan_runs_in_process_through_the_library() {
+    use clap::Parser;
+    let dir = tempdir();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write_json(&old, &snapshot_json("111122223333", &[443]));
+    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let args = [
+        "driftwatch",
+        "scan",
+        "--snapshot",
+        new.to_str().unwrap(),
+        "--baseline",
+        old.to_str().unwrap(),
+    ];
+    let cli = driftwatch::cli::Cli::parse_from(args);
+    let plan = driftwatch::resolve::resolve(cli).unwrap();
+    let outcome = driftwatch::commands::execute(plan).unwrap();
+    assert_eq!(outcome.code, 1);
+    let driftwatch::commands::Output::Report { report, .. } = outcome.output else {
+        panic!("scan returns a report");
+    };
+    assert_eq!(report.summary.unauthorized, 1);
+    assert_eq!(report.changes[0].change.fields[0].path, "ingress[+]");
+    // SG002 (SSH open to the world) fires on the new state.
+    assert!(report.findings.iter().any(|f| f.check == "SG002"));
+}

@@ -101,30 +101,32 @@ pub(crate) async fn lookup_region(
     window: &Window,
     limiter: &RateLimiter,
 ) -> Result<(Vec<Event>, u64, u64), (Failure, u64)> {
-    let mut token: Option<String> = None;
+    let mut req = client
+        .lookup_events()
+        .lookup_attributes(
+            LookupAttribute::builder()
+                .attribute_key(LookupAttributeKey::ReadOnly)
+                .attribute_value("false")
+                .build()
+                .expect("key and value set"),
+        )
+        .max_results(50);
+    if let Some(s) = window.start {
+        req = req.start_time(to_smithy(s));
+    }
+    if let Some(e) = window.end {
+        req = req.end_time(to_smithy(e));
+    }
+    let mut stream = req.into_paginator().send();
     let mut events = Vec::new();
     let mut pages = 0;
     let mut records = 0;
     loop {
+        // The paginator sends the next request inside try_next.
         limiter.acquire().await;
-        let mut req = client
-            .lookup_events()
-            .lookup_attributes(
-                LookupAttribute::builder()
-                    .attribute_key(LookupAttributeKey::ReadOnly)
-                    .attribute_value("false")
-                    .build()
-                    .expect("key and value set"),
-            )
-            .max_results(50)
-            .set_next_token(token.clone());
-        if let Some(s) = window.start {
-            req = req.start_time(to_smithy(s));
-        }
-        if let Some(e) = window.end {
-            req = req.end_time(to_smithy(e));
-        }
-        let out = req.send().await.map_err(|e| (classify(&e), pages))?;
+        let Some(out) = stream.try_next().await.map_err(|e| (classify(&e), pages))? else {
+            return Ok((events, pages, records));
+        };
         pages += 1;
         for e in out.events() {
             records += 1;
@@ -140,13 +142,6 @@ pub(crate) async fn lookup_region(
                 }
             }
         }
-        token = out
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            return Ok((events, pages, records));
-        }
     }
 }
 
@@ -158,73 +153,17 @@ pub async fn read_events(
     regions: &[String],
     window: Window,
 ) -> TrailRead {
+    // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
+    let mut rs: Vec<String> = regions.to_vec();
+    rs.push("us-east-1".into());
+    rs.sort();
+    rs.dedup();
     match source {
         TrailSource::None => TrailRead::default(),
-        TrailSource::Files(p) => {
-            let p = p.clone();
-            let outcome = tokio::task::spawn_blocking(move || source::read_path(&p, &window))
-                .await
-                .unwrap_or_else(|e| Err(format!("reader panicked: {e}")));
-            match outcome {
-                Ok(o) => TrailRead {
-                    outcome: o,
-                    sources: vec![format!("files under {}", source_path(source))],
-                    ..Default::default()
-                },
-                Err(reason) => TrailRead {
-                    outcome: ReadOutcome {
-                        skipped: vec![SkippedFile {
-                            path: source_path(source),
-                            reason,
-                        }],
-                        ..Default::default()
-                    },
-                    coverage: vec![Coverage {
-                        service: "cloudtrail".into(),
-                        region: "files".into(),
-                        status: crate::model::CoverageStatus::Error,
-                        error_code: Some("Unreadable".into()),
-                        message: Some(format!("{} could not be read", source_path(source))),
-                        unknown_values: vec![],
-                    }],
-                    ..Default::default()
-                },
-            }
-        }
+        TrailSource::Files(p) => read_files(p, window).await,
         TrailSource::Api => {
             let ctx = Ctx::new(opts).await;
-            let mut rs: Vec<String> = regions.to_vec();
-            // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
-            rs.push("us-east-1".into());
-            rs.sort();
-            rs.dedup();
-            let results = futures::future::join_all(rs.iter().map(|r| {
-                let conf = aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
-                    .region(Region::new(r.clone()))
-                    .interceptor(ctx.counter.clone())
-                    .build();
-                let client = aws_sdk_cloudtrail::Client::from_conf(conf);
-                async move {
-                    let limiter = RateLimiter::per_second(2);
-                    (r.clone(), lookup_region(&client, &window, &limiter).await)
-                }
-            }))
-            .await;
-            let mut read = TrailRead {
-                sources: vec![format!("LookupEvents in {}", rs.join(", "))],
-                ..Default::default()
-            };
-            for (region, r) in results {
-                match r {
-                    Ok((events, _pages, records)) => {
-                        read.outcome.events.extend(events);
-                        read.outcome.records += records;
-                        read.coverage
-                            .push(Coverage::complete("cloudtrail", &region));
-                    }
-                    Err((f, _)) => read.coverage.push(f.coverage("cloudtrail", &region)),
-                }
-            }
+            let mut read = lookup_regions(&ctx, &rs, window).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
         }
@@ -242,10 +181,6 @@ pub async fn read_events(
                     }
                 },
             };
-            let mut rs: Vec<String> = regions.to_vec();
-            rs.push("us-east-1".into());
-            rs.sort();
-            rs.dedup();
             let mut read = read_s3(&ctx, &bucket, &prefix, account, &rs, window).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
@@ -253,11 +188,70 @@ pub async fn read_events(
     }
 }
 
-fn source_path(s: &TrailSource) -> String {
-    match s {
-        TrailSource::Files(p) => p.display().to_string(),
-        _ => String::new(),
+/// Local files or a directory, parsed on all cores off the async runtime.
+async fn read_files(path: &std::path::Path, window: Window) -> TrailRead {
+    let p = path.to_path_buf();
+    let outcome = tokio::task::spawn_blocking(move || source::read_path(&p, &window))
+        .await
+        .unwrap_or_else(|e| Err(format!("reader panicked: {e}")));
+    let shown = path.display().to_string();
+    match outcome {
+        Ok(o) => TrailRead {
+            outcome: o,
+            sources: vec![format!("files under {shown}")],
+            ..Default::default()
+        },
+        Err(reason) => TrailRead {
+            outcome: ReadOutcome {
+                skipped: vec![SkippedFile {
+                    path: shown.clone(),
+                    reason,
+                }],
+                ..Default::default()
+            },
+            coverage: vec![Coverage {
+                service: "cloudtrail".into(),
+                region: "files".into(),
+                status: crate::model::CoverageStatus::Error,
+                error_code: Some("Unreadable".into()),
+                message: Some(format!("{shown} could not be read")),
+                unknown_values: vec![],
+            }],
+            ..Default::default()
+        },
     }
+}
+
+/// LookupEvents in every region at once, each under its own rate limit.
+async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailRead {
+    let results = futures::future::join_all(regions.iter().map(|r| {
+        let conf = aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
+            .region(Region::new(r.clone()))
+            .interceptor(ctx.counter.clone())
+            .build();
+        let client = aws_sdk_cloudtrail::Client::from_conf(conf);
+        async move {
+            let limiter = RateLimiter::per_second(2);
+            (r.clone(), lookup_region(&client, &window, &limiter).await)
+        }
+    }))
+    .await;
+    let mut read = TrailRead {
+        sources: vec![format!("LookupEvents in {}", regions.join(", "))],
+        ..Default::default()
+    };
+    for (region, r) in results {
+        match r {
+            Ok((events, _pages, records)) => {
+                read.outcome.events.extend(events);
+                read.outcome.records += records;
+                read.coverage
+                    .push(Coverage::complete("cloudtrail", &region));
+            }
+            Err((f, _)) => read.coverage.push(f.coverage("cloudtrail", &region)),
+        }
+    }
+    read
 }
 
 /// The account's trail: a logging multi-region one if there is one.
@@ -294,6 +288,33 @@ async fn discover_trail(ctx: &Ctx) -> Result<(String, String), Failure> {
 
 /// Lists the day prefixes covering the window and reads every log file in
 /// them, concurrently.
+/// Every object key under the day prefixes, sorted.
+async fn list_keys(
+    ctx: &Ctx,
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefixes: impl Iterator<Item = String>,
+) -> Result<Vec<String>, Failure> {
+    let mut keys = Vec::new();
+    for p in prefixes {
+        let mut pages = s3
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(&p)
+            .into_paginator()
+            .send();
+        while let Some(o) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            keys.extend(
+                o.contents()
+                    .iter()
+                    .filter_map(|c| c.key().map(str::to_string)),
+            );
+        }
+    }
+    keys.sort();
+    Ok(keys)
+}
+
 async fn read_s3(
     ctx: &Ctx,
     bucket: &str,
@@ -360,40 +381,13 @@ async fn read_s3(
             end,
         ));
     }
-    let mut keys = Vec::new();
-    for p in layouts.into_iter().flatten() {
-        let mut token: Option<String> = None;
-        loop {
-            match ctx
-                .call(
-                    s3.list_objects_v2()
-                        .bucket(bucket)
-                        .prefix(&p)
-                        .set_continuation_token(token.clone())
-                        .send(),
-                )
-                .await
-            {
-                Ok(o) => {
-                    keys.extend(
-                        o.contents()
-                            .iter()
-                            .filter_map(|c| c.key().map(str::to_string)),
-                    );
-                    token = o.next_continuation_token().map(str::to_string);
-                    if token.is_none() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    read.coverage
-                        .push(classify(&e).coverage("cloudtrail", GLOBAL));
-                    return read;
-                }
-            }
+    let keys = match list_keys(ctx, &s3, bucket, layouts.into_iter().flatten()).await {
+        Ok(k) => k,
+        Err(f) => {
+            read.coverage.push(f.coverage("cloudtrail", GLOBAL));
+            return read;
         }
-    }
-    keys.sort();
+    };
     let s3 = Arc::new(s3);
     let fetched = futures::future::join_all(keys.iter().map(|k| {
         let s3 = s3.clone();

@@ -82,30 +82,19 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = ctx
-            .call(
-                c.describe_instances()
-                    .max_results(1000)
-                    .set_next_token(token.clone())
-                    .send(),
-            )
-            .await
-            .map_err(|e| classify(&e))?;
+    let mut pages = c
+        .describe_instances()
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    // One permit per page: the paginator sends a request in each try_next.
+    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
         for res in page.reservations() {
             for i in res.instances() {
                 if let Some(r) = instance(i, region, res.owner_id()) {
                     out.push(r);
                 }
             }
-        }
-        token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
         }
     }
     Ok(out)
@@ -194,17 +183,12 @@ async fn addresses(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>,
 
 async fn security_groups(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = ctx
-            .call(
-                c.describe_security_groups()
-                    .max_results(1000)
-                    .set_next_token(token.clone())
-                    .send(),
-            )
-            .await
-            .map_err(|e| classify(&e))?;
+    let mut pages = c
+        .describe_security_groups()
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
         for g in page.security_groups() {
             let Some(id) = g.group_id() else { continue };
             let attrs = SecurityGroup {
@@ -226,13 +210,6 @@ async fn security_groups(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Reso
                 arn,
                 &attrs,
             ));
-        }
-        token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
         }
     }
     Ok(out)

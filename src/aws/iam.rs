@@ -51,155 +51,174 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
     );
     let mut part = Part::default();
     let mut users = Vec::new();
-    let mut marker: Option<String> = None;
+    let mut pages = c
+        .get_account_authorization_details()
+        .filter(EntityType::User)
+        .filter(EntityType::Role)
+        .filter(EntityType::Group)
+        .filter(EntityType::LocalManagedPolicy)
+        .filter(EntityType::AwsManagedPolicy)
+        .max_items(1000)
+        .into_paginator()
+        .send();
     loop {
-        let page = match ctx
-            .call(
-                c.get_account_authorization_details()
-                    .filter(EntityType::User)
-                    .filter(EntityType::Role)
-                    .filter(EntityType::Group)
-                    .filter(EntityType::LocalManagedPolicy)
-                    .filter(EntityType::AwsManagedPolicy)
-                    .max_items(1000)
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await
-        {
-            Ok(p) => p,
+        let page = match ctx.call(pages.try_next()).await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(e) => {
                 part.resources.clear();
                 part.coverage.push(classify(&e).coverage("iam", GLOBAL));
                 return part;
             }
         };
-        for u in page.user_detail_list() {
-            let Some(name) = u.user_name() else { continue };
-            let mut groups: Vec<String> = u.group_list().to_vec();
-            groups.sort();
-            users.push((
-                name.to_string(),
-                u.arn().map(str::to_string),
-                User {
-                    user_id: u.user_id().unwrap_or_default().to_string(),
-                    path: u.path().unwrap_or("/").to_string(),
-                    created: u.create_date().map(ts),
-                    groups,
-                    inline_policies: inline(u.user_policy_list()),
-                    attached_policies: attached(u.attached_managed_policies()),
-                    permissions_boundary: u
-                        .permissions_boundary()
-                        .and_then(|b| b.permissions_boundary_arn())
-                        .map(str::to_string),
-                    mfa_devices: Fetched::Absent,
-                    login_profile: Fetched::Absent,
-                    tags: tags(u.tags()),
-                },
-            ));
-        }
-        for r in page.role_detail_list() {
-            let Some(name) = r.role_name() else { continue };
-            let mut profiles: Vec<String> = r
-                .instance_profile_list()
-                .iter()
-                .map(|p| p.instance_profile_name().to_string())
-                .collect();
-            profiles.sort();
-            let attrs = Role {
-                role_id: r.role_id().unwrap_or_default().to_string(),
-                path: r.path().unwrap_or("/").to_string(),
-                created: r.create_date().map(ts),
-                trust_policy: doc(r.assume_role_policy_document()),
-                inline_policies: inline(r.role_policy_list()),
-                attached_policies: attached(r.attached_managed_policies()),
-                permissions_boundary: r
-                    .permissions_boundary()
-                    .and_then(|b| b.permissions_boundary_arn())
-                    .map(str::to_string),
-                instance_profiles: profiles,
-                tags: tags(r.tags()),
-            };
-            part.resources.push(Resource::new(
-                kinds::IAM_ROLE,
-                GLOBAL,
-                name,
-                r.arn().map(str::to_string),
-                &attrs,
-            ));
-        }
-        for g in page.group_detail_list() {
-            let Some(name) = g.group_name() else { continue };
-            let attrs = Group {
-                group_id: g.group_id().unwrap_or_default().to_string(),
-                path: g.path().unwrap_or("/").to_string(),
-                inline_policies: inline(g.group_policy_list()),
-                attached_policies: attached(g.attached_managed_policies()),
-            };
-            part.resources.push(Resource::new(
-                kinds::IAM_GROUP,
-                GLOBAL,
-                name,
-                g.arn().map(str::to_string),
-                &attrs,
-            ));
-        }
-        for p in page.policies() {
-            let Some(arn) = p.arn() else { continue };
-            // Some implementations omit PolicyName here; the ARN always ends with it.
-            let name = p
-                .policy_name()
-                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
-            let aws_managed =
-                arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:policy/");
-            // AWS-managed policies matter only where the account uses them.
-            if aws_managed && p.attachment_count().unwrap_or(0) == 0 {
-                continue;
-            }
-            let default = p.default_version_id().map(str::to_string);
-            let document = p
-                .policy_version_list()
-                .iter()
-                .find(|v| v.is_default_version() || v.version_id() == default.as_deref())
-                .map(|v| doc(v.document()))
-                .unwrap_or(Value::Null);
-            let attrs = ManagedPolicy {
-                name: name.to_string(),
-                path: p.path().unwrap_or("/").to_string(),
-                aws_managed,
-                default_version: default,
-                document,
-                attachment_count: p.attachment_count(),
-            };
-            // Keyed by ARN path + name: AWS-managed and local names may collide.
-            let native = if aws_managed {
-                format!("aws/{name}")
-            } else {
-                name.to_string()
-            };
-            part.resources.push(Resource::new(
-                kinds::IAM_POLICY,
-                GLOBAL,
-                native,
-                Some(arn.to_string()),
-                &attrs,
-            ));
-        }
-        marker = page
-            .marker()
-            .filter(|m| !m.is_empty() && page.is_truncated())
-            .map(str::to_string);
-        if marker.is_none() {
-            break;
-        }
+        users.extend(page.user_detail_list().iter().filter_map(user));
+        part.resources
+            .extend(page.role_detail_list().iter().filter_map(role));
+        part.resources
+            .extend(page.group_detail_list().iter().filter_map(group));
+        part.resources
+            .extend(page.policies().iter().filter_map(policy));
     }
 
     let per_user = futures::future::join_all(users.into_iter().map(|(name, arn, user)| {
         let c = c.clone();
         async move { user_details(ctx, &c, name, arn, user).await }
     }));
-    let (per_user, summary) = tokio::join!(per_user, ctx.call(c.get_account_summary().send()));
-    let (keys, mfa) = match summary {
+    let (per_user, summary) = tokio::join!(per_user, account_summary(ctx, &c));
+    part.resources.push(summary);
+    let mut failure: Option<Failure> = None;
+    for (mut resources, f) in per_user {
+        part.resources.append(&mut resources);
+        if let Some(f) = f {
+            failure.get_or_insert(f);
+        }
+    }
+    part.coverage.push(match failure {
+        None => Coverage::complete("iam", GLOBAL),
+        Some(f) => f.coverage("iam", GLOBAL),
+    });
+    part
+}
+
+/// A user from GAAD; keys, MFA and login profile are read per user later.
+fn user(u: &aws_sdk_iam::types::UserDetail) -> Option<(String, Option<String>, User)> {
+    let name = u.user_name()?;
+    let mut groups: Vec<String> = u.group_list().to_vec();
+    groups.sort();
+    Some((
+        name.to_string(),
+        u.arn().map(str::to_string),
+        User {
+            user_id: u.user_id().unwrap_or_default().to_string(),
+            path: u.path().unwrap_or("/").to_string(),
+            created: u.create_date().map(ts),
+            groups,
+            inline_policies: inline(u.user_policy_list()),
+            attached_policies: attached(u.attached_managed_policies()),
+            permissions_boundary: u
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_string),
+            mfa_devices: Fetched::Absent,
+            login_profile: Fetched::Absent,
+            tags: tags(u.tags()),
+        },
+    ))
+}
+
+fn role(r: &aws_sdk_iam::types::RoleDetail) -> Option<Resource> {
+    let name = r.role_name()?;
+    let mut profiles: Vec<String> = r
+        .instance_profile_list()
+        .iter()
+        .map(|p| p.instance_profile_name().to_string())
+        .collect();
+    profiles.sort();
+    let attrs = Role {
+        role_id: r.role_id().unwrap_or_default().to_string(),
+        path: r.path().unwrap_or("/").to_string(),
+        created: r.create_date().map(ts),
+        trust_policy: doc(r.assume_role_policy_document()),
+        inline_policies: inline(r.role_policy_list()),
+        attached_policies: attached(r.attached_managed_policies()),
+        permissions_boundary: r
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn())
+            .map(str::to_string),
+        instance_profiles: profiles,
+        tags: tags(r.tags()),
+    };
+    Some(Resource::new(
+        kinds::IAM_ROLE,
+        GLOBAL,
+        name,
+        r.arn().map(str::to_string),
+        &attrs,
+    ))
+}
+
+fn group(g: &aws_sdk_iam::types::GroupDetail) -> Option<Resource> {
+    let name = g.group_name()?;
+    let attrs = Group {
+        group_id: g.group_id().unwrap_or_default().to_string(),
+        path: g.path().unwrap_or("/").to_string(),
+        inline_policies: inline(g.group_policy_list()),
+        attached_policies: attached(g.attached_managed_policies()),
+    };
+    Some(Resource::new(
+        kinds::IAM_GROUP,
+        GLOBAL,
+        name,
+        g.arn().map(str::to_string),
+        &attrs,
+    ))
+}
+
+/// A managed policy with its default version's document; AWS-managed ones
+/// only where the account uses them.
+fn policy(p: &aws_sdk_iam::types::ManagedPolicyDetail) -> Option<Resource> {
+    let arn = p.arn()?;
+    // Some implementations omit PolicyName here; the ARN always ends with it.
+    let name = p
+        .policy_name()
+        .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or(arn));
+    let aws_managed = arn.starts_with("arn:aws:iam::aws:") || arn.contains(":iam::aws:policy/");
+    if aws_managed && p.attachment_count().unwrap_or(0) == 0 {
+        return None;
+    }
+    let default = p.default_version_id().map(str::to_string);
+    let document = p
+        .policy_version_list()
+        .iter()
+        .find(|v| v.is_default_version() || v.version_id() == default.as_deref())
+        .map(|v| doc(v.document()))
+        .unwrap_or(Value::Null);
+    let attrs = ManagedPolicy {
+        name: name.to_string(),
+        path: p.path().unwrap_or("/").to_string(),
+        aws_managed,
+        default_version: default,
+        document,
+        attachment_count: p.attachment_count(),
+    };
+    // Keyed by ARN path + name: AWS-managed and local names may collide.
+    let native = if aws_managed {
+        format!("aws/{name}")
+    } else {
+        name.to_string()
+    };
+    Some(Resource::new(
+        kinds::IAM_POLICY,
+        GLOBAL,
+        native,
+        Some(arn.to_string()),
+        &attrs,
+    ))
+}
+
+/// The root user's keys and MFA, from GetAccountSummary.
+async fn account_summary(ctx: &Ctx, c: &Client) -> Resource {
+    let (keys, mfa) = match ctx.call(c.get_account_summary().send()).await {
         Ok(o) => {
             let m = o.summary_map();
             let flag = |k: &str| {
@@ -214,7 +233,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             (Fetched::Unknown(code.clone()), Fetched::Unknown(code))
         }
     };
-    part.resources.push(Resource::new(
+    Resource::new(
         kinds::IAM_ACCOUNT_SUMMARY,
         GLOBAL,
         "account",
@@ -223,19 +242,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             root_access_keys_present: keys,
             root_mfa_enabled: mfa,
         },
-    ));
-    let mut failure: Option<Failure> = None;
-    for (mut resources, f) in per_user {
-        part.resources.append(&mut resources);
-        if let Some(f) = f {
-            failure.get_or_insert(f);
-        }
-    }
-    part.coverage.push(match failure {
-        None => Coverage::complete("iam", GLOBAL),
-        Some(f) => f.coverage("iam", GLOBAL),
-    });
-    part
+    )
 }
 
 /// Keys, MFA devices and login profile of one user. A failed key listing
@@ -291,17 +298,8 @@ async fn user_details(
 
 async fn list_keys(ctx: &Ctx, c: &Client, user: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = ctx
-            .call(
-                c.list_access_keys()
-                    .user_name(user)
-                    .set_marker(marker.clone())
-                    .send(),
-            )
-            .await
-            .map_err(|e| classify(&e))?;
+    let mut pages = c.list_access_keys().user_name(user).into_paginator().send();
+    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
         for k in page.access_key_metadata() {
             let Some(id) = k.access_key_id() else {
                 continue;
@@ -321,13 +319,6 @@ async fn list_keys(ctx: &Ctx, c: &Client, user: &str) -> Result<Vec<Resource>, F
                 None,
                 &attrs,
             ));
-        }
-        marker = page
-            .marker()
-            .filter(|m| !m.is_empty() && page.is_truncated())
-            .map(str::to_string);
-        if marker.is_none() {
-            break;
         }
     }
     Ok(out)

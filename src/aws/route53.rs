@@ -21,13 +21,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             .build(),
     );
     let mut zones = Vec::new();
-    let mut marker: Option<String> = None;
+    let mut pages = c.list_hosted_zones().into_paginator().send();
     loop {
-        let page = match ctx
-            .call(c.list_hosted_zones().set_marker(marker.clone()).send())
-            .await
-        {
-            Ok(p) => p,
+        let page = match ctx.call(pages.try_next()).await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(e) => {
                 return Part {
                     resources: vec![],
@@ -36,14 +34,6 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             }
         };
         zones.extend(page.hosted_zones().iter().cloned());
-        marker = if page.is_truncated() {
-            page.next_marker().map(str::to_string)
-        } else {
-            None
-        };
-        if marker.is_none() {
-            break;
-        }
     }
     let results = futures::future::join_all(zones.into_iter().map(|z| {
         let c = c.clone();
@@ -109,6 +99,8 @@ async fn zone(
             record_count: z.resource_record_set_count(),
         },
     )];
+    // ListResourceRecordSets pages by (name, type, identifier), not by one
+    // token, and the SDK has no paginator for it: this loop is its paginator.
     let mut start: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
     loop {
         let mut req = c

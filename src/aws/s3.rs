@@ -13,6 +13,7 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterce
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{classify, ts, Ctx, Part};
@@ -96,17 +97,11 @@ pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
 async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
     let c = clients.default();
     let mut listed = Vec::new();
-    let mut token: Option<String> = None;
+    let mut pages = c.list_buckets().into_paginator().send();
     loop {
-        let page = match ctx
-            .call(
-                c.list_buckets()
-                    .set_continuation_token(token.clone())
-                    .send(),
-            )
-            .await
-        {
-            Ok(p) => p,
+        let page = match ctx.call(pages.try_next()).await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(e) => {
                 // Never an empty list: a denied listing is recorded, and no
                 // bucket is reported, so nothing reads as deleted.
@@ -125,13 +120,6 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
                 ));
             }
         }
-        token = page
-            .continuation_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if token.is_none() {
-            break;
-        }
     }
     let resources = futures::future::join_all(
         listed
@@ -145,6 +133,64 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
     }
 }
 
+/// A bucket's region when ListBuckets did not report it (ListBuckets now
+/// reports each bucket's region; this costs a call per bucket).
+async fn bucket_region(ctx: &Ctx, clients: &Clients, name: &str) -> String {
+    let c = clients.default();
+    match ctx.call(c.get_bucket_location().bucket(name).send()).await {
+        Ok(o) => match o.location_constraint().map(|l| l.as_str()) {
+            None | Some("") => "us-east-1".to_string(),
+            Some("EU") => "eu-west-1".to_string(),
+            Some(r) => r.to_string(),
+        },
+        Err(_) => "us-east-1".to_string(),
+    }
+}
+
+type PolicyResult = Result<
+    aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyOutput,
+    SdkError<aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError, HttpResponse>,
+>;
+type StatusResult = Result<
+    aws_sdk_s3::operation::get_bucket_policy_status::GetBucketPolicyStatusOutput,
+    SdkError<
+        aws_sdk_s3::operation::get_bucket_policy_status::GetBucketPolicyStatusError,
+        HttpResponse,
+    >,
+>;
+
+/// The policy document and AWS's verdict on whether it is public.
+fn policy_fields(
+    pol: PolicyResult,
+    status: Option<StatusResult>,
+) -> (Fetched<serde_json::Value>, Fetched<bool>) {
+    let policy = match fetched(pol) {
+        Fetched::Present(o) => match o.policy() {
+            Some(text) => match policy::parse_document(text) {
+                Ok(doc) => Fetched::Present(doc),
+                Err(_) => Fetched::Unknown("UnparseablePolicy".into()),
+            },
+            None => Fetched::Absent,
+        },
+        Fetched::Absent => Fetched::Absent,
+        Fetched::Unknown(c) => Fetched::Unknown(c),
+    };
+    let is_public = match status.map(fetched) {
+        Some(Fetched::Present(o)) => Fetched::Present(
+            o.policy_status()
+                .and_then(|s| s.is_public())
+                .unwrap_or(false),
+        ),
+        // No policy means AWS has nothing to judge: not public.
+        Some(Fetched::Absent) => Fetched::Present(false),
+        Some(Fetched::Unknown(c)) if c == "NoSuchBucketPolicy" => Fetched::Present(false),
+        Some(Fetched::Unknown(c)) => Fetched::Unknown(c),
+        None if policy.is_unknown() => Fetched::Unknown("PolicyUnknown".into()),
+        None => Fetched::Present(false),
+    };
+    (policy, is_public)
+}
+
 async fn bucket(
     ctx: &Ctx,
     clients: &Clients,
@@ -152,20 +198,9 @@ async fn bucket(
     creation_date: Option<String>,
     listed_region: Option<String>,
 ) -> Resource {
-    // ListBuckets now reports each bucket's region; only ask when it does not.
     let region = match listed_region {
         Some(r) => r,
-        None => {
-            let c = clients.default();
-            match ctx.call(c.get_bucket_location().bucket(&name).send()).await {
-                Ok(o) => match o.location_constraint().map(|l| l.as_str()) {
-                    None | Some("") => "us-east-1".to_string(),
-                    Some("EU") => "eu-west-1".to_string(),
-                    Some(r) => r.to_string(),
-                },
-                Err(_) => "us-east-1".to_string(),
-            }
-        }
+        None => bucket_region(ctx, clients, &name).await,
     };
     let c = clients.for_region(&region);
     // AWS judges a policy public only when there is one: ask for the status
@@ -189,17 +224,7 @@ async fn bucket(
         ctx.call(c.get_bucket_ownership_controls().bucket(&name).send()),
         ctx.call(c.get_bucket_tagging().bucket(&name).send()),
     );
-    let policy = match fetched(pol) {
-        Fetched::Present(o) => match o.policy() {
-            Some(text) => match policy::parse_document(text) {
-                Ok(doc) => Fetched::Present(doc),
-                Err(_) => Fetched::Unknown("UnparseablePolicy".into()),
-            },
-            None => Fetched::Absent,
-        },
-        Fetched::Absent => Fetched::Absent,
-        Fetched::Unknown(c) => Fetched::Unknown(c),
-    };
+    let (policy, policy_is_public) = policy_fields(pol, status);
     let acl = map(fetched(acl), |o| {
         let mut grants: Vec<Grant> = o.grants().iter().filter_map(grant).collect();
         grants.sort();
@@ -218,19 +243,6 @@ async fn bucket(
             c.and_then(|c| c.restrict_public_buckets()),
         )
     });
-    let policy_is_public = match status.map(fetched) {
-        Some(Fetched::Present(o)) => Fetched::Present(
-            o.policy_status()
-                .and_then(|s| s.is_public())
-                .unwrap_or(false),
-        ),
-        // No policy means AWS has nothing to judge: not public.
-        Some(Fetched::Absent) => Fetched::Present(false),
-        Some(Fetched::Unknown(c)) if c == "NoSuchBucketPolicy" => Fetched::Present(false),
-        Some(Fetched::Unknown(c)) => Fetched::Unknown(c),
-        None if policy.is_unknown() => Fetched::Unknown("PolicyUnknown".into()),
-        None => Fetched::Present(false),
-    };
     let website = map(fetched(web), |o| Website {
         index_document: o.index_document().map(|d| d.suffix().to_string()),
         error_document: o.error_document().map(|d| d.key().to_string()),

@@ -56,99 +56,115 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out, "    </testcase>")?;
     for c in &r.changes {
-        writeln!(
-            out,
-            r#"    <testcase classname="driftwatch.{}.{}" name="{} {} [{}]">"#,
-            c.risk.as_str(),
-            xml_escape(&c.change.resource.kind),
-            xml_escape(&c.change.resource.id),
-            c.change.change.as_str(),
-            xml_escape(&c.change.id)
-        )?;
-        let mut body = c
-            .change
-            .fields
-            .iter()
-            .map(|f| f.short())
-            .collect::<Vec<_>>();
-        body.extend(c.notes.iter().cloned());
-        if c.verdict == Verdict::Unauthorized {
-            writeln!(
-                out,
-                r#"      <failure message="unauthorized change: {}" type="unauthorized">{}</failure>"#,
-                xml_escape(&c.change.summary()),
-                xml_escape(&body.join("\n"))
-            )?;
-        } else {
-            writeln!(
-                out,
-                "      <system-out>{}: {}</system-out>",
-                c.verdict.as_str(),
-                xml_escape(c.decided_by.as_deref().unwrap_or(""))
-            )?;
-        }
-        writeln!(out, "    </testcase>")?;
+        change_case(c, out)?;
     }
     for t in &r.transient {
-        writeln!(
-            out,
-            r#"    <testcase classname="driftwatch.transient.{}" name="{} transient">"#,
-            t.risk.as_str(),
-            xml_escape(&t.resource.id)
-        )?;
-        let body: Vec<String> = t
-            .events
-            .iter()
-            .map(|e| format!("{} {} by {}", e.time, e.name, e.actor.display()))
-            .collect();
-        if t.verdict == Verdict::Unauthorized {
-            writeln!(
-                out,
-                r#"      <failure message="unauthorized transient change" type="transient">{}</failure>"#,
-                xml_escape(&body.join("\n"))
-            )?;
-        } else {
-            writeln!(
-                out,
-                "      <system-out>{}</system-out>",
-                xml_escape(&body.join("\n"))
-            )?;
-        }
-        writeln!(out, "    </testcase>")?;
+        transient_case(t, out)?;
     }
     for f in &r.findings {
-        writeln!(
-            out,
-            r#"    <testcase classname="driftwatch.check.{}" name="{} {} [{}]">"#,
-            f.risk.as_str(),
-            xml_escape(&f.check),
-            xml_escape(&f.resource.id),
-            xml_escape(&f.id)
-        )?;
-        if let Some(s) = &f.suppressed {
-            writeln!(
-                out,
-                "      <skipped message=\"{}\"/>",
-                xml_escape(&s.describe())
-            )?;
-        } else if r.fail_on.fails(f.severity) {
-            writeln!(
-                out,
-                r#"      <failure message="{}" type="{}">{}</failure>"#,
-                xml_escape(&f.message),
-                f.severity.as_str(),
-                xml_escape(&f.evidence.join("\n"))
-            )?;
-        } else {
-            writeln!(
-                out,
-                "      <system-out>{}: {}</system-out>",
-                f.severity.as_str(),
-                xml_escape(&f.message)
-            )?;
-        }
-        writeln!(out, "    </testcase>")?;
+        finding_case(r, f, out)?;
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
+}
+
+fn change_case(c: &super::ReportChange, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        r#"    <testcase classname="driftwatch.{}.{}" name="{} {} [{}]">"#,
+        c.risk.as_str(),
+        xml_escape(&c.change.resource.kind),
+        xml_escape(&c.change.resource.id),
+        c.change.change.as_str(),
+        xml_escape(&c.change.id)
+    )?;
+    let mut body = c
+        .change
+        .fields
+        .iter()
+        .map(|f| f.short())
+        .collect::<Vec<_>>();
+    body.extend(c.notes.iter().cloned());
+    if c.verdict == Verdict::Unauthorized {
+        writeln!(
+            out,
+            r#"      <failure message="unauthorized change: {}" type="unauthorized">{}</failure>"#,
+            xml_escape(&c.change.summary()),
+            xml_escape(&body.join("\n"))
+        )?;
+    } else {
+        writeln!(
+            out,
+            "      <system-out>{}: {}</system-out>",
+            c.verdict.as_str(),
+            xml_escape(c.decided_by.as_deref().unwrap_or(""))
+        )?;
+    }
+    writeln!(out, "    </testcase>")
+}
+
+fn transient_case(t: &super::ReportTransient, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        r#"    <testcase classname="driftwatch.transient.{}" name="{} transient">"#,
+        t.risk.as_str(),
+        xml_escape(&t.resource.id)
+    )?;
+    let body: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| format!("{} {} by {}", e.time, e.name, e.actor.display()))
+        .collect();
+    if t.verdict == Verdict::Unauthorized {
+        writeln!(
+            out,
+            r#"      <failure message="unauthorized transient change" type="transient">{}</failure>"#,
+            xml_escape(&body.join("\n"))
+        )?;
+    } else {
+        writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            xml_escape(&body.join("\n"))
+        )?;
+    }
+    writeln!(out, "    </testcase>")
+}
+
+fn finding_case(
+    r: &Report,
+    f: &crate::checks::Finding,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        r#"    <testcase classname="driftwatch.check.{}" name="{} {} [{}]">"#,
+        f.risk.as_str(),
+        xml_escape(&f.check),
+        xml_escape(&f.resource.id),
+        xml_escape(&f.id)
+    )?;
+    if let Some(s) = &f.suppressed {
+        writeln!(
+            out,
+            "      <skipped message=\"{}\"/>",
+            xml_escape(&s.describe())
+        )?;
+    } else if r.fail_on.fails(f.severity) {
+        writeln!(
+            out,
+            r#"      <failure message="{}" type="{}">{}</failure>"#,
+            xml_escape(&f.message),
+            f.severity.as_str(),
+            xml_escape(&f.evidence.join("\n"))
+        )?;
+    } else {
+        writeln!(
+            out,
+            "      <system-out>{}: {}</system-out>",
+            f.severity.as_str(),
+            xml_escape(&f.message)
+        )?;
+    }
+    writeln!(out, "    </testcase>")
 }

@@ -18,7 +18,7 @@ use crate::model::{Coverage, CoverageStatus};
 use crate::trail::source::SkippedFile;
 use crate::trail::{Actor, Event};
 
-pub const REPORT_SCHEMA: &str = "driftwatch.report/v1";
+pub const REPORT_SCHEMA: &str = "driftwatch.report/v2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -152,7 +152,7 @@ fn json_has_the_documented_fields() {
     ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
-    assert_eq!(v["schema"], "driftwatch.report/v1");
+    assert_eq!(v["schema"], "driftwatch.report/v2");
     let c = &v["changes"][0];
     for k in ["id", "resource", "change", "fields", "verdict", "risk"] {
         assert!(c.get(k).is_some(), "change lacks {k}");
