@@ -288,6 +288,35 @@ async fn discover_trail(ctx: &Ctx) -> Result<(String, String), Failure> {
 
 /// Lists the day prefixes covering the window and reads every log file in
 /// them, concurrently.
+/// The organization id when the bucket holds an organization trail's logs
+/// (`AWSLogs/o-xxxx/<account>/...`): one delimited listing.
+async fn find_org(
+    ctx: &Ctx,
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    logs_root: &str,
+) -> Result<Option<String>, Failure> {
+    let o = ctx
+        .call(
+            s3.list_objects_v2()
+                .bucket(bucket)
+                .prefix(logs_root)
+                .delimiter("/")
+                .send(),
+        )
+        .await
+        .map_err(|e| classify(&e))?;
+    Ok(o.common_prefixes()
+        .iter()
+        .filter_map(|p| p.prefix())
+        .map(|p| {
+            p.trim_start_matches(logs_root)
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .find(|p| p.starts_with("o-")))
+}
+
 /// Every object key under the day prefixes, sorted.
 async fn list_keys(
     ctx: &Ctx,
@@ -342,29 +371,10 @@ async fn read_s3(
     } else {
         format!("{}/AWSLogs/", prefix.trim_end_matches('/'))
     };
-    let org = match ctx
-        .call(
-            s3.list_objects_v2()
-                .bucket(bucket)
-                .prefix(&logs_root)
-                .delimiter("/")
-                .send(),
-        )
-        .await
-    {
-        Ok(o) => o
-            .common_prefixes()
-            .iter()
-            .filter_map(|p| p.prefix())
-            .map(|p| {
-                p.trim_start_matches(&logs_root)
-                    .trim_end_matches('/')
-                    .to_string()
-            })
-            .find(|p| p.starts_with("o-")),
-        Err(e) => {
-            read.coverage
-                .push(classify(&e).coverage("cloudtrail", GLOBAL));
+    let org = match find_org(ctx, &s3, bucket, &logs_root).await {
+        Ok(o) => o,
+        Err(f) => {
+            read.coverage.push(f.coverage("cloudtrail", GLOBAL));
             return read;
         }
     };

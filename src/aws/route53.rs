@@ -55,6 +55,28 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
     part
 }
 
+/// A private zone's VPC associations: only GetHostedZone tells them.
+async fn zone_vpcs(ctx: &Ctx, c: &Client, id: &str) -> Fetched<Vec<String>> {
+    match ctx.call(c.get_hosted_zone().id(id).send()).await {
+        Ok(o) => {
+            let mut v: Vec<String> = o
+                .vpcs()
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{}/{}",
+                        v.vpc_region().map(|r| r.as_str()).unwrap_or("?"),
+                        v.vpc_id().unwrap_or("?")
+                    )
+                })
+                .collect();
+            v.sort();
+            Fetched::Present(v)
+        }
+        Err(e) => Fetched::Unknown(classify(&e).code),
+    }
+}
+
 async fn zone(
     ctx: &Ctx,
     c: &Client,
@@ -63,26 +85,8 @@ async fn zone(
     let id = zone_id(z.id());
     let name = crate::model::unescape_dns_name(z.name());
     let private = z.config().is_some_and(|c| c.private_zone());
-    // Only private zones have VPC associations, and only GetHostedZone tells them.
     let vpcs = if private {
-        match ctx.call(c.get_hosted_zone().id(&id).send()).await {
-            Ok(o) => {
-                let mut v: Vec<String> = o
-                    .vpcs()
-                    .iter()
-                    .map(|v| {
-                        format!(
-                            "{}/{}",
-                            v.vpc_region().map(|r| r.as_str()).unwrap_or("?"),
-                            v.vpc_id().unwrap_or("?")
-                        )
-                    })
-                    .collect();
-                v.sort();
-                Fetched::Present(v)
-            }
-            Err(e) => Fetched::Unknown(classify(&e).code),
-        }
+        zone_vpcs(ctx, c, &id).await
     } else {
         Fetched::Absent
     };

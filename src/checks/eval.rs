@@ -120,6 +120,31 @@ pub fn finding_id(account: &str, check: &str, resource: &str) -> String {
 
 /// Runs every check over the snapshot. Findings are sorted by check, then
 /// resource.
+/// One check on one resource: its evidence when it fails, `None` when it
+/// passes, or why it could not be evaluated.
+fn evaluate_one(
+    root: &cel::Context<'_, '_>,
+    check: &Check,
+    r: &crate::model::Resource,
+) -> Result<Option<Vec<String>>, String> {
+    let mut scope = root.new_inner_scope();
+    scope
+        .add_variable("resource", resource_value(r))
+        .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs)))
+        .map_err(|e| format!("cannot bind resource: {e}"))?;
+    let result = check.program.execute(&scope).map_err(|e| e.to_string())?;
+    match result.json() {
+        Ok(Value::Bool(true)) => Ok(Some(vec![])),
+        Ok(Value::Bool(false)) | Ok(Value::Null) => Ok(None),
+        Ok(Value::Array(a)) if a.is_empty() => Ok(None),
+        Ok(Value::Array(a)) => Ok(Some(a.iter().map(evidence_text).collect())),
+        Ok(other) => Err(format!(
+            "expression returned {other}, expected a bool or a list"
+        )),
+        Err(e) => Err(format!("expression result is not JSON: {e:?}")),
+    }
+}
+
 pub fn evaluate(
     checks: &[Check],
     snap: &Snapshot,
@@ -157,68 +182,29 @@ pub fn evaluate(
             .values()
             .filter(|r| check.kinds.contains(&r.kind))
         {
-            let mut scope = root.new_inner_scope();
-            let bound = scope
-                .add_variable("resource", resource_value(r))
-                .and_then(|_| {
-                    scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs))
-                });
-            if let Err(e) = bound {
-                errors.push(CheckError {
+            match evaluate_one(&root, check, r) {
+                Ok(Some(mut evidence)) => {
+                    evidence.sort();
+                    evidence.dedup();
+                    findings.push(Finding {
+                        id: finding_id(&snap.account, &check.id, &r.id()),
+                        check: check.id.clone(),
+                        title: check.title.clone(),
+                        severity: check.severity,
+                        risk: check.risk,
+                        resource: ResourceRef::of(r),
+                        message: render_message(&check.message, r, &evidence),
+                        evidence,
+                        suppressed: None,
+                        notes: vec![],
+                    });
+                }
+                Ok(None) => {}
+                Err(message) => errors.push(CheckError {
                     check: check.id.clone(),
                     resource: r.id(),
-                    message: format!("cannot bind resource: {e}"),
-                });
-                continue;
-            }
-            let result = match check.program.execute(&scope) {
-                Ok(v) => v,
-                Err(e) => {
-                    errors.push(CheckError {
-                        check: check.id.clone(),
-                        resource: r.id(),
-                        message: e.to_string(),
-                    });
-                    continue;
-                }
-            };
-            let evidence: Option<Vec<String>> = match result.json() {
-                Ok(Value::Bool(true)) => Some(vec![]),
-                Ok(Value::Bool(false)) | Ok(Value::Null) => None,
-                Ok(Value::Array(a)) if a.is_empty() => None,
-                Ok(Value::Array(a)) => Some(a.iter().map(evidence_text).collect()),
-                Ok(other) => {
-                    errors.push(CheckError {
-                        check: check.id.clone(),
-                        resource: r.id(),
-                        message: format!("expression returned {other}, expected a bool or a list"),
-                    });
-                    None
-                }
-                Err(e) => {
-                    errors.push(CheckError {
-                        check: check.id.clone(),
-                        resource: r.id(),
-                        message: format!("expression result is not JSON: {e:?}"),
-                    });
-                    None
-                }
-            };
-            if let Some(mut evidence) = evidence {
-                evidence.sort();
-                evidence.dedup();
-                findings.push(Finding {
-                    id: finding_id(&snap.account, &check.id, &r.id()),
-                    check: check.id.clone(),
-                    title: check.title.clone(),
-                    severity: check.severity,
-                    risk: check.risk,
-                    resource: ResourceRef::of(r),
-                    message: render_message(&check.message, r, &evidence),
-                    evidence,
-                    suppressed: None,
-                    notes: vec![],
-                });
+                    message,
+                }),
             }
         }
     }

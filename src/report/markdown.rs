@@ -72,46 +72,59 @@ fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             " **Coverage incomplete.**"
         }
     )?;
-    for (risk, changes, findings) in by_risk(r) {
-        writeln!(out, "### {risk}\n")?;
-        if !findings.is_empty() {
-            writeln!(out, "| severity | check | resource | finding |")?;
-            writeln!(out, "|---|---|---|---|")?;
-            for f in &findings {
-                let mut msg = f.message.clone();
-                if let Some(s) = &f.suppressed {
-                    msg.push_str(&format!(" ({})", s.describe()));
-                }
-                writeln!(
-                    out,
-                    "| {} | {} | `{}` | {} |",
-                    f.severity.as_str(),
-                    f.check,
-                    cell(&f.resource.id),
-                    cell(&msg)
-                )?;
-            }
-            writeln!(out)?;
-        }
-        if changes.is_empty() {
-            continue;
-        }
-        writeln!(out, "| verdict | change | resource | what |")?;
+    for group in by_risk(r) {
+        risk_section(group, out)?;
+    }
+    transient_section(r, out)?;
+    gaps_section(r, out)
+}
+
+fn risk_section(
+    (risk, changes, findings): super::RiskGroup<'_>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "### {risk}\n")?;
+    if !findings.is_empty() {
+        writeln!(out, "| severity | check | resource | finding |")?;
         writeln!(out, "|---|---|---|---|")?;
-        for c in changes {
-            let what = c.what(" ", "\n⚠ ");
+        for f in &findings {
+            let mut msg = f.message.clone();
+            if let Some(s) = &f.suppressed {
+                msg.push_str(&format!(" ({})", s.describe()));
+            }
             writeln!(
                 out,
-                "| {} | {} `{}` | `{}` | {} |",
-                c.verdict.as_str(),
-                c.change.change.as_str(),
-                c.change.id,
-                cell(&c.change.resource.id),
-                cell(&what)
+                "| {} | {} | `{}` | {} |",
+                f.severity.as_str(),
+                f.check,
+                cell(&f.resource.id),
+                cell(&msg)
             )?;
         }
         writeln!(out)?;
     }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| verdict | change | resource | what |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for c in changes {
+        let what = c.what(" ", "\n⚠ ");
+        writeln!(
+            out,
+            "| {} | {} `{}` | `{}` | {} |",
+            c.verdict.as_str(),
+            c.change.change.as_str(),
+            c.change.id,
+            cell(&c.change.resource.id),
+            cell(&what)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !r.transient.is_empty() {
         writeln!(
             out,
@@ -136,6 +149,11 @@ fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// What was not read or compared, and the warnings.
+fn gaps_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let gaps: Vec<String> = r
         .incomplete_coverage()
         .map(|c| format!("- not read: {}", c.describe()))
