@@ -170,7 +170,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__approve)
-            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --snapshot --from-report --baseline --config --quiet --verbose --color --help"
+            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --from-report --baseline --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +201,18 @@ _driftwatch() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -302,7 +314,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__save)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --from --out --force --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --from --out --force --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +333,18 @@ _driftwatch() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -362,7 +386,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +405,18 @@ _driftwatch() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -874,7 +910,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -893,6 +929,18 @@ _driftwatch() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -952,7 +1000,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__snapshot)
-            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,6 +1019,18 @@ _driftwatch() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attempt-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -44,6 +44,9 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l profi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l timeout -d 'Seconds one API operation may take, retries included: an endpoint that accepts connections and never answers ends the run, not hangs it' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s o -l output -d 'Write the snapshot here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
@@ -55,6 +58,9 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l profile -
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l timeout -d 'Seconds one API operation may take, retries included: an endpoint that accepts connections and never answers ends the run, not hangs it' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
@@ -88,6 +94,9 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l profile 
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l timeout -d 'Seconds one API operation may take, retries included: an endpoint that accepts connections and never answers ends the run, not hangs it' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l snapshot -d 'Check this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
@@ -172,6 +181,9 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l timeout -d 'Seconds one API operation may take, retries included: an endpoint that accepts connections and never answers ends the run, not hangs it' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l from -d 'Take the state from this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
@@ -188,6 +200,9 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l concurrency -d 'Maximum API requests in flight' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l timeout -d 'Seconds one API operation may take, retries included: an endpoint that accepts connections and never answers ends the run, not hangs it' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l snapshot -d 'Current state from this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l from-report -d 'Approve changes as a saved JSON scan report lists them (no AWS access)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l baseline -d 'Baseline to update (default: baselines/<account-id>.json)' -r -F

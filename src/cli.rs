@@ -179,6 +179,17 @@ pub struct AwsArgs {
     /// Maximum API requests in flight.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=512))]
     pub concurrency: u16,
+    /// Seconds one API operation may take, retries included: an endpoint that
+    /// accepts connections and never answers ends the run, not hangs it.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Seconds one HTTP attempt may take.
+    #[arg(long, value_name = "SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub attempt_timeout: u64,
+    /// Attempts per API call (the SDK's adaptive retry mode: backoff, and a
+    /// client-side rate that slows down when AWS throttles).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: u32,
 }
 
 #[derive(Debug, Args)]

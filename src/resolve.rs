@@ -512,6 +512,9 @@ fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
         endpoint_url: a.endpoint_url.clone(),
         concurrency: a.concurrency as usize,
         progress: !quiet && std::io::stderr().is_terminal(),
+        operation_timeout: Duration::from_secs(a.timeout),
+        attempt_timeout: Duration::from_secs(a.attempt_timeout),
+        max_attempts: a.max_attempts,
     })
 }
 

@@ -705,3 +705,37 @@ fn scan_runs_in_process_through_the_library() {
     // SG002 (SSH open to the world) fires on the new state.
     assert!(report.findings.iter().any(|f| f.check == "SG002"));
 }
+
+/// An endpoint that accepts connections and never answers ends the run with
+/// one line and exit 2 within the timeouts given, instead of hanging cron.
+#[test]
+fn a_silent_endpoint_times_out_instead_of_hanging() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let started = std::time::Instant::now();
+    let out = run(driftwatch()
+        .env("AWS_ACCESS_KEY_ID", "x")
+        .env("AWS_SECRET_ACCESS_KEY", "y")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .args([
+            "snapshot",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .args([
+            "--timeout",
+            "2",
+            "--attempt-timeout",
+            "1",
+            "--max-attempts",
+            "2",
+        ]));
+    let took = started.elapsed();
+    drop(listener);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("timeout"), "{}", stderr(&out));
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+}

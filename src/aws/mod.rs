@@ -32,7 +32,7 @@ use tokio::sync::Semaphore;
 use crate::model::{Coverage, CoverageStatus, Snapshot};
 
 /// What a collection run needs to know.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AwsOptions {
     pub profile: Option<String>,
     /// Regions for regional services; empty means every enabled region.
@@ -42,6 +42,27 @@ pub struct AwsOptions {
     pub concurrency: usize,
     /// Show a progress bar (the caller decides: terminal and not --quiet).
     pub progress: bool,
+    /// One API operation, retries included.
+    pub operation_timeout: Duration,
+    /// One HTTP attempt.
+    pub attempt_timeout: Duration,
+    /// Attempts per call, in the SDK's adaptive retry mode.
+    pub max_attempts: u32,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        AwsOptions {
+            profile: None,
+            regions: vec![],
+            endpoint_url: None,
+            concurrency: DEFAULT_CONCURRENCY,
+            progress: false,
+            operation_timeout: Duration::from_secs(60),
+            attempt_timeout: Duration::from_secs(20),
+            max_attempts: 5,
+        }
+    }
 }
 
 pub const DEFAULT_CONCURRENCY: usize = 32;
@@ -252,7 +273,18 @@ pub async fn load_sdk_config(opts: &AwsOptions) -> SdkConfig {
     let mut creds = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
         .imds_client(imds)
         .region(region.clone());
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region)
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5).min(opts.attempt_timeout))
+                .operation_attempt_timeout(opts.attempt_timeout)
+                .operation_timeout(opts.operation_timeout)
+                .build(),
+        )
+        .retry_config(
+            aws_config::retry::RetryConfig::adaptive().with_max_attempts(opts.max_attempts),
+        );
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
         creds = creds.profile_name(p);

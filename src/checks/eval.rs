@@ -151,6 +151,15 @@ pub fn evaluate(
     cfg: &ChecksConfig,
     now: jiff::Timestamp,
 ) -> (Vec<Finding>, Vec<CheckError>) {
+    super::on_big_stack(|| evaluate_here(checks, snap, cfg, now))
+}
+
+fn evaluate_here(
+    checks: &[Check],
+    snap: &Snapshot,
+    cfg: &ChecksConfig,
+    now: jiff::Timestamp,
+) -> (Vec<Finding>, Vec<CheckError>) {
     let mut root = cel::Context::with_env(super::cel_env());
     // Names chosen not to collide with CEL's standard overloads.
     let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));

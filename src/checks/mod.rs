@@ -123,6 +123,75 @@ pub struct Check {
     pub(crate) program: std::sync::Arc<cel::Program>,
 }
 
+/// The largest expression a check may have: built-in ones stay under 600
+/// characters, depth 6 and 70 operator characters.
+pub const MAX_EXPRESSION_CHARS: usize = 8192;
+pub const MAX_EXPRESSION_DEPTH: usize = 32;
+pub const MAX_EXPRESSION_OPERATORS: usize = 200;
+
+/// The parser and evaluator recurse once per nesting level and per chained
+/// operator (`a.b.c...`, `1 + 1 + ...`): a user's check 50,000 deep would
+/// overflow the stack and abort the process. Such an expression is refused
+/// at load time, before it is parsed.
+fn within_limits(expr: &str) -> Result<(), String> {
+    if expr.len() > MAX_EXPRESSION_CHARS {
+        return Err(format!(
+            "expression is {} characters; the limit is {MAX_EXPRESSION_CHARS}",
+            expr.len()
+        ));
+    }
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    let mut in_string: Option<char> = None;
+    let mut prev = ' ';
+    for ch in expr.chars() {
+        match (in_string, ch) {
+            (Some(q), c) if c == q && prev != '\\' => in_string = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => in_string = Some(ch),
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '.' | '+' | '-' | '*' | '/' | '%' | '&' | '|' | '=' | '<' | '>' | '!' | '?') => {
+                operators += 1
+            }
+            _ => {}
+        }
+        prev = ch;
+    }
+    if deepest > MAX_EXPRESSION_DEPTH {
+        return Err(format!(
+            "expression nests {deepest} deep; the limit is {MAX_EXPRESSION_DEPTH}"
+        ));
+    }
+    if operators > MAX_EXPRESSION_OPERATORS {
+        return Err(format!(
+            "expression has {operators} operators; the limit is {MAX_EXPRESSION_OPERATORS}"
+        ));
+    }
+    Ok(())
+}
+
+/// Stack for parsing and evaluating expressions. CEL's parser and evaluator
+/// recurse once per nesting level and chained operator, with large frames
+/// (about 27 KiB a level in a debug build): 64 MiB holds the limits above
+/// with room to spare, where a 2 MiB thread would not.
+const CEL_STACK: usize = 64 << 20;
+
+/// Runs `f` on a thread with [`CEL_STACK`] of stack.
+pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("cel".into())
+            .stack_size(CEL_STACK)
+            .spawn_scoped(s, f)
+            .expect("spawn the expression thread")
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
 /// Parses and compiles one check file; errors name the file and line.
 pub fn parse_check(source: &str, text: &str) -> Result<Check> {
     let f: CheckFile = toml::from_str(text)
@@ -180,7 +249,10 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             );
         }
     }
-    let program = cel_env().compile(f.expression.get_ref()).map_err(|e| {
+    if let Err(why) = within_limits(f.expression.get_ref()) {
+        bail!("{source}: line {expr_line}: {why}");
+    }
+    let program = on_big_stack(|| cel_env().compile(f.expression.get_ref())).map_err(|e| {
         let first = e.errors.first();
         let (l, c) = first.map(|x| x.pos).unwrap_or((1, 0));
         let msg = first

@@ -202,3 +202,57 @@ fn explain_carries_rationale_and_remediation() {
         );
     }
 }
+
+#[test]
+fn hostile_expressions_are_refused_at_load_not_a_stack_overflow() {
+    let file = |expr: &str| {
+        format!(
+            "id = \"X001\"\ntitle = \"t\"\nseverity = \"low\"\nrisk = \"asset\"\nkinds = [\"ec2.instance\"]\n\
+             message = \"m\"\nrationale = \"r\"\nremediation = \"f\"\nexpression = '''\n{expr}\n'''\n"
+        )
+    };
+    let chain = format!("resource{}", ".a".repeat(50_000));
+    let sum = vec!["1"; 50_000].join(" + ");
+    let nested = format!("{}true{}", "(".repeat(5_000), ")".repeat(5_000));
+    let wide = format!("[{}].size() > 0", vec!["1 + 1"; 300].join(", "));
+    for (name, expr, needle) in [
+        ("chain", chain.as_str(), "characters; the limit is"),
+        ("sum", sum.as_str(), "characters; the limit is"),
+        ("nested", nested.as_str(), "characters; the limit is"),
+        ("wide", wide.as_str(), "operators; the limit is"),
+        (
+            "deep",
+            &format!("{}true{}", "(".repeat(40), ")".repeat(40)),
+            "nests 40 deep",
+        ),
+    ] {
+        let e = parse_check("user:X001.toml", &file(expr))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(needle), "{name}: {e}");
+        assert!(e.starts_with("user:X001.toml: line 10:"), "{name}: {e}");
+    }
+    // Just inside the limits, the parser and evaluator are fine: they run on
+    // their own large stack (this test thread has 2 MiB, which would not do).
+    let edge = format!("{} > 0", vec!["1"; 199].join(" + "));
+    let c = parse_check("user:X001.toml", &file(&edge)).unwrap();
+    let mut snap = Snapshot::new("111122223333", "2026-01-01T00:00:00Z");
+    snap.insert(Resource::new(
+        "ec2.instance",
+        "us-east-1",
+        "i-1",
+        None,
+        &serde_json::json!({}),
+    ));
+    let (findings, errors) = evaluate(
+        &[c],
+        &snap,
+        &ChecksConfig::default(),
+        jiff::Timestamp::now(),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(findings.len(), 1);
+    // Strings do not count: a long literal of dots is fine.
+    let ok = format!("resource.kind == '{}'", ".".repeat(1000));
+    assert!(parse_check("user:X001.toml", &file(&ok)).is_ok());
+}
