@@ -6,60 +6,92 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
+/// The exit-code table, once: every command's help ends with it.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  clean, and every service and region was read
   1  unauthorized changes, or failing checks at or above --fail-on
   2  driftwatch itself failed (bad input, credentials, I/O)
-  3  nothing found, but coverage was incomplete (a service or region could not be read)";
+  3  nothing found, but coverage was incomplete (a service or region could not be read)"
+    };
+}
 
-const SCAN_HELP: &str = "\
-Examples:
-  driftwatch scan                                   # baselines/<account>.json, CloudTrail LookupEvents
+pub const EXIT_CODES_HELP: &str = exit_codes!();
+
+const SCAN_HELP: &str = concat!(
+    "Examples:
+  driftwatch scan                # baselines/<account>.json, events from LookupEvents
   driftwatch scan --region us-east-1,eu-west-1 --cloudtrail trail --format sarif --output scan.sarif
   driftwatch scan --snapshot now.json --baseline base.json --cloudtrail ./logs --fail-on none
 
-Exit codes:
-  0  clean, and every service and region was read
-  1  unauthorized changes, or failing checks at or above --fail-on
-  2  driftwatch itself failed (bad input, credentials, I/O)
-  3  nothing found, but coverage was incomplete (a service or region could not be read)";
+",
+    exit_codes!()
+);
 
-const SNAPSHOT_HELP: &str = "\
-Examples:
+const SNAPSHOT_HELP: &str = concat!(
+    "Examples:
   driftwatch snapshot --profile audit --region us-east-1 -o now.json
-  driftwatch snapshot --endpoint-url http://127.0.0.1:5000 > moto.json";
+  driftwatch snapshot --endpoint-url http://127.0.0.1:5000 > moto.json
 
-const CHECK_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const CHECK_HELP: &str = concat!(
+    "Examples:
   driftwatch check --format markdown > posture.md
-  driftwatch check --snapshot now.json --checks ./my-checks --fail-on medium";
+  driftwatch check --snapshot now.json --checks ./my-checks --fail-on medium
 
-const DIFF_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const DIFF_HELP: &str = concat!(
+    "Examples:
   driftwatch diff baselines/123456789012.json now.json --format table
-  driftwatch diff old.json.gz new.json.gz --format json | jq '.changes[].id'";
+  driftwatch diff old.json.gz new.json.gz --format json | jq '.changes[].id'
 
-const DEMO_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const DEMO_HELP: &str = concat!(
+    "Examples:
   driftwatch demo --format table
-  driftwatch demo --dir /tmp/demo    # then run the printed scan command by hand";
+  driftwatch demo --dir /tmp/demo    # then run the printed scan command by hand
 
-const SAVE_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const SAVE_HELP: &str = concat!(
+    "Examples:
   driftwatch baseline save                          # baselines/<account>.json
-  driftwatch baseline save --from now.json --out baselines/prod.json.gz";
+  driftwatch baseline save --from now.json --out baselines/prod.json.gz
 
-const APPROVE_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const APPROVE_HELP: &str = concat!(
+    "Examples:
   driftwatch baseline approve c-33ddc751f9a8 --reason \"CHG-42 bastion\" --expires 2027-01-31
   driftwatch baseline approve c-33ddc751f9a8 --from-report scan.json --reason \"CHG-42\"
-  driftwatch baseline approve --all --reason \"reviewed in PR #81\"";
+  driftwatch baseline approve --all --reason \"reviewed in PR #81\"
 
-const CHECKS_HELP: &str = "\
-Examples:
+",
+    exit_codes!()
+);
+
+const CHECKS_HELP: &str = concat!(
+    "Examples:
   driftwatch checks list --format json | jq '.[] | select(.severity == \"critical\")'
-  driftwatch checks explain SG002";
+  driftwatch checks explain SG002
+
+",
+    exit_codes!()
+);
 
 /// Report formats (mirrors `report::Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

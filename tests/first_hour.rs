@@ -11,6 +11,14 @@ use std::process::Stdio;
 use common::*;
 use serde_json::{json, Value};
 
+/// Exit 2 with one error line that says `needle`.
+fn one_error_line(out: &std::process::Output, needle: &str) {
+    let err = stderr(out);
+    assert_eq!(code(out), 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in {err}");
+}
+
 fn write_json(p: &Path, v: &Value) {
     std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
 }
@@ -275,13 +283,7 @@ fn credential_errors_name_the_profile_and_the_fix() {
         "--endpoint-url",
         "http://127.0.0.1:9",
     ]));
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("run `aws sso login --profile work`"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    one_error_line(&out, "run `aws sso login --profile work`");
 
     // No credentials anywhere, and a metadata endpoint that accepts and never
     // answers: one line, promptly (a hang guard, not a benchmark).
@@ -300,13 +302,7 @@ fn credential_errors_name_the_profile_and_the_fix() {
         ]));
     let took = started.elapsed();
     drop(listener);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("no credentials found"),
-        "{}",
-        stderr(&out)
-    );
+    one_error_line(&out, "no credentials found");
     assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
 }
 
@@ -734,8 +730,6 @@ fn a_silent_endpoint_times_out_instead_of_hanging() {
         ]));
     let took = started.elapsed();
     drop(listener);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
-    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
-    assert!(stderr(&out).contains("timeout"), "{}", stderr(&out));
+    one_error_line(&out, "timeout");
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
 }
