@@ -97,7 +97,7 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path)
+        let text = crate::fsutil::read_regular_text(&path)
             .map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
         let mut c = Config::parse(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         c.path = Some(path);

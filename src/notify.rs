@@ -66,17 +66,22 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
         Some(u) => (true, u),
         None => (false, s),
     };
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| format!("--notify {}: not a URL", redact(url)))?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_only = host.rsplit('@').next().unwrap_or(host);
-    let hostname = host_only
-        .strip_prefix('[')
-        .and_then(|h| h.split(']').next())
-        .unwrap_or_else(|| host_only.split(':').next().unwrap_or(""));
-    let loopback =
-        matches!(hostname, "localhost" | "127.0.0.1" | "::1") || hostname.starts_with("127.");
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|_| format!("--notify {}: not a URL", redact(url)))?;
+    let scheme = uri.scheme_str().unwrap_or("");
+    let hostname = uri
+        .host()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    // Plain http only where nothing crosses a network: a loopback address as
+    // an IP, or `localhost`. `127.example.com` is a name anyone can point
+    // anywhere, not loopback.
+    let loopback = hostname == "localhost"
+        || hostname
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
     match scheme {
         "https" => {}
         "http" if loopback => {}

@@ -491,7 +491,10 @@ fn trail_source(s: &str) -> Result<TrailSource> {
         if s.contains("://") {
             bail!("--cloudtrail {s}: unknown scheme (use s3://bucket/prefix, api, trail, none or a path)");
         }
-        std::fs::metadata(p).with_context(|| format!("--cloudtrail {}", p.display()))?;
+        let meta = std::fs::metadata(p).with_context(|| format!("--cloudtrail {}", p.display()))?;
+        if !meta.is_file() && !meta.is_dir() {
+            bail!("--cloudtrail {}: not a file or directory", p.display());
+        }
     }
     Ok(source)
 }

@@ -733,3 +733,50 @@ fn a_silent_endpoint_times_out_instead_of_hanging() {
     one_error_line(&out, "timeout");
     assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
 }
+
+/// A FIFO or a device where a file is expected is refused at once: opening
+/// a FIFO to read it would block until a writer came.
+#[test]
+fn a_fifo_where_a_file_is_expected_is_refused_not_waited_on() {
+    let dir = tempdir();
+    let fifo = dir.path().join("fifo.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let snap = dir.path().join("s.json");
+    write_json(&snap, &snapshot_json("111122223333", &[]));
+    let f = fifo.to_str().unwrap();
+    let s = snap.to_str().unwrap();
+    for args in [
+        vec!["diff", f, s],
+        vec!["scan", "--snapshot", s, "--baseline", f],
+        vec!["diff", s, s, "--config", f],
+        vec!["scan", "--snapshot", s, "--baseline", s, "--cloudtrail", f],
+        vec!["diff", "/dev/zero", s],
+    ] {
+        let mut child = driftwatch()
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("{args:?}: driftwatch waited on a FIFO");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file")
+                || stderr(&out).contains("not a file or directory"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

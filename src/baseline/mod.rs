@@ -124,7 +124,8 @@ impl State {
 
 /// Reads the bytes of a file, decompressing gzip. Errors name the file.
 pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
-    let raw = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let raw = crate::fsutil::read_regular(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(&raw[..])
@@ -179,6 +180,15 @@ pub fn parse(bytes: &[u8]) -> Result<State> {
     };
     // Hand-edited files may have keys in any order; compare canonically.
     for (id, r) in snap.resources.iter_mut() {
+        // A kind this driftwatch does not know would be diffed and checked
+        // as nothing at all: refuse it rather than read it as clean.
+        if !crate::model::kinds::ALL_KINDS.contains(&r.kind.as_str()) {
+            bail!(
+                "resource {id:?}: unknown kind {:?} (this driftwatch knows {})",
+                r.kind,
+                crate::model::kinds::ALL_KINDS.join(", ")
+            );
+        }
         if *id != r.id() {
             bail!(
                 "resource key {id:?} does not match its kind/region/native_id {:?}",
@@ -230,6 +240,18 @@ mod tests {
         assert!(e.starts_with("not valid JSON"), "{e}");
         let e = parse(br#"{"a":1}"#).unwrap_err().to_string();
         assert!(e.contains("no \"schema\" field"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_resource_kind_is_refused_naming_the_resource() {
+        let text = br#"{"schema":"driftwatch.snapshot/v1","account":"1","taken_at":"2026-01-01T00:00:00Z",
+            "driftwatch_version":"0","regions":[],"coverage":{},
+            "resources":{"ec2.instanse/us-east-1/i-1":{"kind":"ec2.instanse","region":"us-east-1","native_id":"i-1","attrs":{}}}}"#;
+        let e = parse(text).unwrap_err().to_string();
+        assert!(
+            e.contains("resource \"ec2.instanse/us-east-1/i-1\": unknown kind \"ec2.instanse\""),
+            "{e}"
+        );
     }
 
     #[test]

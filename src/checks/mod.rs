@@ -331,7 +331,7 @@ fn load_dir(dir: &Path) -> Result<Vec<Check>> {
     files
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p)
+            let text = crate::fsutil::read_regular_text(p)
                 .map_err(|e| anyhow!("{}: cannot read: {e}", p.display()))?;
             parse_check(&p.display().to_string(), &text)
         })

@@ -208,3 +208,27 @@ fn failures_are_retried_and_timeouts_reported_without_the_url() {
     assert!(errors[0].contains("HTTP 404"), "{errors:?}");
     assert_eq!(bodies.lock().unwrap().len(), 1, "a 404 is not retried");
 }
+
+#[test]
+fn plain_http_goes_only_to_loopback_addresses() {
+    for ok in [
+        "http://127.0.0.1:9/x",
+        "http://127.8.9.10/x",
+        "http://[::1]:8080/x",
+        "http://localhost:9/x",
+    ] {
+        assert!(parse_target(ok).is_ok(), "{ok}");
+    }
+    for bad in [
+        "http://127.example.com/x",
+        "http://127.0.0.1.nip.io/x",
+        "http://[::2]/x",
+        "http://10.0.0.1/x",
+        "http://localhost.example.com/x",
+    ] {
+        let e = parse_target(bad).unwrap_err();
+        assert!(e.contains("only https"), "{bad}: {e}");
+    }
+    assert!(parse_target("https://").is_err());
+    assert!(parse_target("not a url").is_err());
+}

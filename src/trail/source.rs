@@ -271,7 +271,7 @@ pub fn parse_file_bytes(raw: Vec<u8>, window: &Window) -> FileResult {
 }
 
 fn read_one(p: &Path, window: &Window) -> FileResult {
-    let raw = std::fs::read(p).map_err(|e| format!("cannot read: {e}"))?;
+    let raw = crate::fsutil::read_regular(p).map_err(|e| format!("cannot read: {e}"))?;
     parse_file_bytes(raw, window)
 }
 
