@@ -325,3 +325,59 @@ fn readme_shows_the_current_demo_output() {
     assert!(readme.contains("cargo run -q -- demo --format table"));
     assert!(readme.contains("tests/with-moto.sh cargo test"));
 }
+
+#[test]
+fn long_values_are_cut_in_table_and_markdown_but_whole_in_json() {
+    let dir = tempdir();
+    let statements: Vec<_> = (0..700)
+        .map(|i| {
+            json!({"Effect": "Allow", "Sid": format!("s{i}"),
+                         "Principal": {"AWS": format!("arn:aws:iam::{i:012}:root")},
+                         "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"})
+        })
+        .collect();
+    let bucket = |policy: serde_json::Value| {
+        let mut s = minimal_snapshot(
+            "111122223333",
+            json!({"s3.bucket/global/b": {
+            "kind": "s3.bucket", "region": "global", "native_id": "b",
+            "attrs": {"region": "us-east-1", "policy": policy}}}),
+        );
+        s["coverage"]["s3/global"] =
+            json!({"service": "s3", "region": "global", "status": "complete"});
+        s
+    };
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write(&old, &bucket(serde_json::Value::Null));
+    write(&new, &bucket(json!({"Statement": statements})));
+    let diff = |format: &str| {
+        run(driftwatch()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["--format", format]))
+    };
+    let json_out = diff("json");
+    let r: serde_json::Value = serde_json::from_slice(&json_out.stdout).unwrap();
+    let id = r["changes"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        r["changes"][0]["fields"][0]["after"]["Statement"]
+            .as_array()
+            .unwrap()
+            .len(),
+        700,
+        "JSON keeps the whole value"
+    );
+    for format in ["table", "markdown"] {
+        let out = diff(format);
+        assert_eq!(code(&out), 1, "{format}");
+        let text = stdout(&out);
+        assert!(
+            text.contains("more characters: the JSON report has them all"),
+            "{format}"
+        );
+        assert!(text.contains(&id), "{format}: the change row is shown");
+        assert!(text.len() < 20_000, "{format}: {} bytes", text.len());
+    }
+}

@@ -8,7 +8,7 @@ use super::{by_risk, Report};
 
 /// Escapes table-breaking characters in a cell.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    super::clip(s).replace('|', "\\|").replace('\n', "<br>")
 }
 
 /// GitHub's limit on a comment body, in characters.

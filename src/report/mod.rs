@@ -172,6 +172,26 @@ pub fn risk_of_kind(kind: &str) -> Risk {
     }
 }
 
+/// The most characters a table or Markdown cell shows. Wrapping a cell costs
+/// more than linear time in the table library (an 80,000-character policy
+/// took 4 s in a release build, 30 s in a debug one), and nobody reads such
+/// a cell: the JSON report keeps every value whole.
+pub const CELL_MAX_CHARS: usize = 1500;
+
+/// `text`, cut to [`CELL_MAX_CHARS`] with a pointer to the JSON report.
+pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_MAX_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let rest = text[cut..].chars().count();
+            std::borrow::Cow::Owned(format!(
+                "{}… ({rest} more characters: the JSON report has them all)",
+                &text[..cut]
+            ))
+        }
+    }
+}
+
 /// "by WHO at WHEN from IP" for the latest successful event, or why not.
 pub(crate) fn who_when(
     attribution: Option<Attribution>,

@@ -54,7 +54,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     tr.resource.kind,
                     short_id(&tr.resource.native_id, &tr.resource.region)
                 ),
-                events.join("\n"),
+                super::clip(&events.join("\n")).into_owned(),
                 who,
             ]);
         }
@@ -98,7 +98,7 @@ fn findings_table(
                 f.resource.kind,
                 short_id(&f.resource.native_id, &f.resource.region)
             ),
-            msg,
+            super::clip(&msg).into_owned(),
         ]);
     }
     writeln!(out, "{t}")
@@ -116,7 +116,7 @@ fn changes_table(changes: &[&super::ReportChange], out: &mut dyn Write) -> std::
                 c.change.resource.kind,
                 short_id(&c.change.resource.native_id, &c.change.resource.region)
             ),
-            what,
+            super::clip(&what).into_owned(),
         ]);
     }
     writeln!(out, "{t}")
