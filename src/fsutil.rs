@@ -30,6 +30,24 @@ pub fn read_regular_text(path: &Path) -> std::io::Result<String> {
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
+/// An exclusive lock on the directory holding `path`, released when the
+/// guard is dropped. The directory, not the file: every write replaces the
+/// file (a new inode), so a lock on the file would guard the old one, and a
+/// lock file beside it would be one more file for `git add` to pick up.
+pub fn lock_dir_of(path: &Path) -> Result<std::fs::File> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    let f = std::fs::File::open(dir)
+        .with_context(|| format!("{}: cannot open directory to lock it", dir.display()))?;
+    f.lock()
+        .with_context(|| format!("{}: cannot lock directory", dir.display()))?;
+    Ok(f)
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

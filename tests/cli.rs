@@ -381,3 +381,72 @@ fn long_values_are_cut_in_table_and_markdown_but_whole_in_json() {
         assert!(text.len() < 20_000, "{format}: {} bytes", text.len());
     }
 }
+
+#[test]
+fn concurrent_approvals_all_land() {
+    let dir = tempdir();
+    let n = 8;
+    let groups = |ports: &[i32]| {
+        let mut m = serde_json::Map::new();
+        for i in 0..n {
+            let (k, v) = sg(&format!("sg-{i}"), ports);
+            m.insert(k, v);
+        }
+        minimal_snapshot("111122223333", serde_json::Value::Object(m))
+    };
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    write(&old, &groups(&[443]));
+    write(&new, &groups(&[443, 22]));
+    let base = dir.path().join("base.json");
+    let out = run(driftwatch()
+        .args(["baseline", "save", "--quiet", "--from"])
+        .arg(&old)
+        .arg("--out")
+        .arg(&base));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(driftwatch()
+        .arg("diff")
+        .arg(&base)
+        .arg(&new)
+        .args(["--format", "json"]));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<String> = r["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), n);
+    // All at once: each reads, adds its approval and writes the file.
+    let children: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            driftwatch()
+                .args([
+                    "baseline",
+                    "approve",
+                    id,
+                    "--reason",
+                    "ok",
+                    "--quiet",
+                    "--snapshot",
+                ])
+                .arg(&new)
+                .arg("--baseline")
+                .arg(&base)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let b = read_json(&base);
+    assert_eq!(
+        b["approvals"].as_array().unwrap().len(),
+        n,
+        "an approval was lost: {:#}",
+        b["approvals"]
+    );
+}

@@ -47,6 +47,9 @@ pub fn run(plan: ApprovePlan, quiet: bool, now: jiff::Timestamp) -> Result<Outco
         }
     };
     let path = baseline_path.unwrap_or_else(|| baseline::default_path(&account));
+    // Held from load to save: two approvals at once both land, the second
+    // reading what the first wrote.
+    let _lock = crate::fsutil::lock_dir_of(&path)?;
     let loaded = resolve::load_baseline_file(&path)?;
     resolve::check_account(&loaded, &account)?;
     let (path, mut b) = loaded;

@@ -11,16 +11,15 @@ use crate::resolve::Current;
 /// Writes the current state as the baseline. A baseline that holds
 /// approvals is replaced only with `--force`: they would be lost silently.
 pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) -> Result<Outcome> {
-    let existing_out = out.clone();
-    // Checked before the account is read when the path is known.
-    if let Some(p) = &existing_out {
+    // Checked before the (slow) read of the account when the path is known.
+    if let Some(p) = &out {
         refuse_losing_approvals(p, force)?;
     }
     let (snap, _) = current_state(current, quiet)?;
     let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
-    if existing_out.is_none() {
-        refuse_losing_approvals(&path, force)?;
-    }
+    // And again under the lock: an approval may have landed meanwhile.
+    let _lock = crate::fsutil::lock_dir_of(&path)?;
+    refuse_losing_approvals(&path, force)?;
     let complete = snap.complete();
     baseline::save(&path, &Baseline::new(snap))?;
     Ok(Outcome::message(
