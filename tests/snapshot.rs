@@ -367,3 +367,55 @@ fn a_denied_per_bucket_call_marks_that_value_unknown_not_absent() {
         .iter()
         .any(|n| n["scope"] == format!("s3.bucket/global/dw-{a}-site:policy")));
 }
+
+#[test]
+fn a_denied_bucket_location_leaves_the_region_unknown_never_guessed() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    let dir = tempdir();
+    let before = dir.path().join("before.json");
+    acct.snapshot_to(&before, &["--region", "us-east-1"]);
+    let a = &acct.id;
+    let id = format!("s3.bucket/global/dw-{a}-site");
+    // The seed makes this bucket in eu-west-1: a guess of us-east-1 would
+    // read as "the bucket moved".
+    assert_eq!(
+        read_json(&before)["resources"][&id]["attrs"]["region"],
+        "eu-west-1"
+    );
+    // GetBucketLocation denied (ListBuckets under moto names no region).
+    let proxy = denying_proxy(&acct.endpoint, |line| {
+        line.starts_with("GET ") && line.contains("?location ")
+    });
+    let mut cmd = acct.driftwatch();
+    cmd.env("AWS_ENDPOINT_URL_S3", &proxy);
+    let out = run(cmd.args(["snapshot", "--quiet", "--region", "us-east-1"]));
+    let after = dir.path().join("after.json");
+    std::fs::write(&after, &out.stdout).unwrap();
+    let snap = read_json(&after);
+    assert_eq!(
+        snap["resources"][&id]["attrs"]["region"],
+        serde_json::json!({"$unknown": "AccessDenied"}),
+        "unknown, never guessed"
+    );
+    // No invented "region changed"; the region is listed as not compared.
+    let out = run(driftwatch()
+        .args(["diff", "--format", "json"])
+        .arg(&before)
+        .arg(&after));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        r["changes"].as_array().unwrap().iter().all(|c| c["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["path"] != "region")),
+        "{:#}",
+        r["changes"]
+    );
+    assert!(r["not_compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["scope"] == format!("{id}:region")));
+}

@@ -97,7 +97,9 @@ pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
 async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
     let c = clients.default();
     let mut listed = Vec::new();
-    let mut pages = c.list_buckets().into_paginator().send();
+    // AWS includes each bucket's region only when the request has a
+    // parameter: asking for the largest page does both jobs.
+    let mut pages = c.list_buckets().max_buckets(10_000).into_paginator().send();
     loop {
         let page = match ctx.call(pages.try_next()).await {
             Ok(Some(p)) => p,
@@ -133,17 +135,18 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
     }
 }
 
-/// A bucket's region when ListBuckets did not report it (ListBuckets now
-/// reports each bucket's region; this costs a call per bucket).
-async fn bucket_region(ctx: &Ctx, clients: &Clients, name: &str) -> String {
+/// A bucket's region when ListBuckets did not report it (this costs a call
+/// per bucket). An empty location constraint is us-east-1 by AWS's own
+/// definition; a failed call is unknown.
+async fn bucket_region(ctx: &Ctx, clients: &Clients, name: &str) -> Fetched<String> {
     let c = clients.default();
     match ctx.call(c.get_bucket_location().bucket(name).send()).await {
-        Ok(o) => match o.location_constraint().map(|l| l.as_str()) {
+        Ok(o) => Fetched::Present(match o.location_constraint().map(|l| l.as_str()) {
             None | Some("") => "us-east-1".to_string(),
             Some("EU") => "eu-west-1".to_string(),
             Some(r) => r.to_string(),
-        },
-        Err(_) => "us-east-1".to_string(),
+        }),
+        Err(e) => Fetched::Unknown(classify(&e).code),
     }
 }
 
@@ -199,10 +202,15 @@ async fn bucket(
     listed_region: Option<String>,
 ) -> Resource {
     let region = match listed_region {
-        Some(r) => r,
+        Some(r) => Fetched::Present(r),
         None => bucket_region(ctx, clients, &name).await,
     };
-    let c = clients.for_region(&region);
+    // With the region unknown, the account's default region is asked: AWS
+    // may redirect, and those values read as unknown too.
+    let c = match &region {
+        Fetched::Present(r) => clients.for_region(r),
+        _ => clients.default(),
+    };
     // AWS judges a policy public only when there is one: ask for the status
     // after the policy, and only then.
     let policy_then_status = async {

@@ -138,7 +138,12 @@ pub fn describe(r: &Resource) -> Option<String> {
             a["ingress"].as_array().map_or(0, Vec::len)
         ),
         "ec2.elastic_ip" => s("public_ip").to_string(),
-        "s3.bucket" => format!("in {}", s("region")),
+        "s3.bucket" => format!(
+            "in {}",
+            a.get("region")
+                .and_then(Value::as_str)
+                .unwrap_or("a region not read")
+        ),
         "iam.access_key" => format!("{} key of user {}", s("status"), s("user")),
         "iam.user" | "iam.role" | "iam.group" => {
             let n = a["attached_policies"].as_array().map_or(0, Vec::len)

@@ -129,7 +129,9 @@ impl Rule {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Bucket {
-    pub region: String,
+    /// From ListBuckets or GetBucketLocation; unknown when neither answered,
+    /// never guessed (a guess reads as "the bucket moved").
+    pub region: Fetched<String>,
     pub creation_date: Option<String>,
     /// Normalized policy document (see [`super::policy`]).
     pub policy: Fetched<Value>,
