@@ -419,3 +419,33 @@ fn a_denied_bucket_location_leaves_the_region_unknown_never_guessed() {
         .iter()
         .any(|n| n["scope"] == format!("{id}:region")));
 }
+
+#[test]
+fn baseline_save_with_a_denied_value_keeps_the_known_one() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    let dir = tempdir();
+    let base = dir.path().join("base.json");
+    acct.save_baseline(&base, &["--region", "us-east-1"]);
+    let a = &acct.id;
+    let id = format!("s3.bucket/global/dw-{a}-site");
+    let known = read_json(&base)["snapshot"]["resources"][&id]["attrs"]["policy"].clone();
+    assert!(known.get("Statement").is_some(), "{known}");
+    // The same save with GetBucketPolicy denied.
+    let proxy = denying_proxy(&acct.endpoint, |line| {
+        line.starts_with("GET ") && line.contains("?policy ")
+    });
+    let mut cmd = acct.driftwatch();
+    cmd.env("AWS_ENDPOINT_URL_S3", &proxy);
+    let out = run(cmd
+        .args(["baseline", "save", "--region", "us-east-1", "--out"])
+        .arg(&base));
+    assert!(
+        stderr(&out).contains("not read: s3/global"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("kept what"), "{}", stderr(&out));
+    let b = read_json(&base);
+    assert_eq!(b["snapshot"]["resources"][&id]["attrs"]["policy"], known);
+}

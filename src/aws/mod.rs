@@ -523,7 +523,7 @@ impl Session {
                 snap.insert(r);
             }
         }
-        record_unknown_values(&mut snap);
+        snap.record_unknown_values();
         ctx.progress.finish_and_clear();
         let stats = self.stats();
         (snap, stats)
@@ -538,31 +538,6 @@ impl Session {
             elapsed: self.started.elapsed(),
             by_unit,
             by_operation: self.ctx.counter.by_op.lock().expect("counter lock").clone(),
-        }
-    }
-}
-
-/// Lists, in each service's coverage, the values its own calls could not
-/// read (a denied GetBucketPolicy on one bucket, say): the listing was
-/// complete, so the resource is compared, but that value is not.
-fn record_unknown_values(snap: &mut Snapshot) {
-    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in snap.resources.values() {
-        if let serde_json::Value::Object(m) = &r.attrs {
-            for (k, v) in m {
-                if crate::model::is_unknown_marker(v) {
-                    let code = v[crate::model::UNKNOWN_KEY].as_str().unwrap_or("?");
-                    found
-                        .entry(crate::model::coverage_key(r.service(), &r.region))
-                        .or_default()
-                        .push(format!("{}.{k}: {code}", r.native_id));
-                }
-            }
-        }
-    }
-    for (key, values) in found {
-        if let Some(c) = snap.coverage.get_mut(&key) {
-            c.unknown_values = values;
         }
     }
 }

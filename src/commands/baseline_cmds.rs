@@ -21,15 +21,37 @@ pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) ->
     let _lock = crate::fsutil::lock_dir_of(&path)?;
     refuse_losing_approvals(&path, force)?;
     let complete = snap.complete();
+    let mut messages: Vec<String> = snap
+        .coverage
+        .values()
+        .filter(|c| !c.is_full())
+        .map(|c| format!("not read: {}", c.describe()))
+        .collect();
+    // Exit 3 still follows the services and regions only: counting unknown
+    // values too is the "exit 0 means complete" work still open.
+    let every_value = snap.coverage.values().all(|c| c.is_full());
+    let snap = match (every_value, path.exists()) {
+        (false, true) => {
+            messages.push(format!(
+                "kept what {} had wherever this state could not be read",
+                path.display()
+            ));
+            super::fold(&baseline::load(&path)?.into_snapshot(), &snap)
+        }
+        _ => snap,
+    };
     baseline::save(&path, &Baseline::new(snap))?;
-    Ok(Outcome::message(
-        if complete {
+    messages.push(format!("baseline written to {}", path.display()));
+    Ok(Outcome {
+        output: Output::None,
+        code: if complete {
             crate::EXIT_CLEAN
         } else {
             crate::EXIT_INCOMPLETE
         },
-        format!("baseline written to {}", path.display()),
-    ))
+        messages,
+        alerts: None,
+    })
 }
 
 fn refuse_losing_approvals(path: &Path, force: bool) -> Result<()> {

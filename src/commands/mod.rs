@@ -442,9 +442,11 @@ fn coverage_and_trail_warnings(
     (coverage, warnings)
 }
 
-/// The new baseline state after `approve --all`: the current state, except
-/// where the current state could not be read. There the baseline keeps what
-/// it had, so a denied service never empties the baseline.
+/// The new baseline state after `approve --all` or `baseline save` over an
+/// existing baseline: the current state, except where the current state
+/// could not be read. There the baseline keeps what it had (resources of an
+/// unread service or region, values of an unread call), so a denied service
+/// never empties the baseline and a denied value never erases a known one.
 pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
     let mut next = current.clone();
     let unread = |kind: &str, region: &str| {
@@ -455,6 +457,24 @@ pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
     for (id, r) in &old.resources {
         if unread(&r.kind, &r.region) {
             next.resources.insert(id.clone(), r.clone());
+        }
+    }
+    // A value the current state could not read keeps the known one.
+    for (id, r) in next.resources.iter_mut() {
+        let (Some(o), serde_json::Value::Object(attrs)) = (old.resources.get(id), &mut r.attrs)
+        else {
+            continue;
+        };
+        for (k, v) in attrs.iter_mut() {
+            if let Some(known) = o
+                .attrs
+                .get(k)
+                .filter(|ov| !crate::model::is_unknown_marker(ov))
+            {
+                if crate::model::is_unknown_marker(v) {
+                    *v = known.clone();
+                }
+            }
         }
     }
     for (key, c) in &old.coverage {
@@ -472,6 +492,7 @@ pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
         }
     }
     next.regions.sort();
+    next.record_unknown_values();
     next
 }
 

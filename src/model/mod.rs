@@ -62,6 +62,28 @@ impl Snapshot {
             .all(|c| c.status == CoverageStatus::Complete)
     }
 
+    /// Lists, in each service's coverage, the values that could not be read
+    /// (a denied GetBucketPolicy on one bucket, say): the listing was
+    /// complete, so the resource is compared, but that value is not.
+    pub fn record_unknown_values(&mut self) {
+        let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for r in self.resources.values() {
+            let Value::Object(m) = &r.attrs else { continue };
+            for (k, v) in m.iter().filter(|(_, v)| is_unknown_marker(v)) {
+                let code = v[UNKNOWN_KEY].as_str().unwrap_or("?");
+                found
+                    .entry(coverage_key(r.service(), &r.region))
+                    .or_default()
+                    .push(format!("{}.{k}: {code}", r.native_id));
+            }
+        }
+        for c in self.coverage.values_mut() {
+            c.unknown_values = found
+                .remove(&coverage_key(&c.service, &c.region))
+                .unwrap_or_default();
+        }
+    }
+
     /// The coverage entry that governs a resource: its service in its region.
     pub fn coverage_for(&self, kind: &str, region: &str) -> Option<&Coverage> {
         let service = kind.split('.').next().unwrap_or(kind);
