@@ -1,6 +1,11 @@
 //! Embeds every check file under `checks/` and the demo account under
 //! `baselines/demo/` into the binary, so built-in checks and `driftwatch demo`
 //! need no files at run time, and adding a check needs no code change.
+//!
+//! The generated code names files relative to `CARGO_MANIFEST_DIR`, read
+//! when the crate compiles, never as absolute paths: two clones sharing one
+//! target directory (CI tests a fresh clone with the cached build) share
+//! this script's output, and an absolute path would point into the other.
 
 use std::fmt::Write;
 
@@ -16,12 +21,11 @@ fn main() {
     let mut out = String::from("/// (file name, contents) of every built-in check.\npub const BUILTIN: &[(&str, &str)] = &[\n");
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let abs = std::fs::canonicalize(&f).expect("check path");
         let name = f.file_name().unwrap().to_string_lossy();
         writeln!(
             out,
-            "    ({name:?}, include_str!({:?})),",
-            abs.display().to_string()
+            "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/checks/{name}")
         )
         .unwrap();
     }
@@ -42,11 +46,10 @@ fn main() {
             .to_string_lossy()
             .trim_start_matches('/')
             .to_string();
-        let abs = std::fs::canonicalize(&f).expect("demo path");
         writeln!(
             out,
-            "    ({rel:?}, include_bytes!({:?})),",
-            abs.display().to_string()
+            "    ({rel:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/baselines/demo/{rel}")
         )
         .unwrap();
     }

@@ -173,7 +173,7 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
         (None, Some(_)) => TrailSource::None,
         (None, None) => TrailSource::Api,
     };
-    let mut aws = aws_options(&a.aws, quiet)?;
+    let aws = aws_options(&a.aws, quiet)?;
     let explicit = a.baseline.as_deref().map(load_baseline_file).transpose()?;
     let (current, baseline) = match &a.snapshot {
         Some(p) => {
@@ -186,15 +186,16 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
             (Current::File(Box::new(snap)), Some(b))
         }
         None => {
+            let mut live = aws.clone();
             if let Some((_, b)) = &explicit {
-                default_regions(&mut aws, b);
+                default_regions(&mut live, b);
             }
-            (Current::Live(aws), explicit)
+            (Current::Live(live), explicit)
         }
     };
     Ok(ScanPlan {
         current,
-        aws: aws_options(&a.aws, quiet)?,
+        aws,
         baseline,
         cloudtrail,
         config,

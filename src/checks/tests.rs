@@ -256,3 +256,17 @@ fn hostile_expressions_are_refused_at_load_not_a_stack_overflow() {
     let ok = format!("resource.kind == '{}'", ".".repeat(1000));
     assert!(parse_check("user:X001.toml", &file(&ok)).is_ok());
 }
+
+#[test]
+fn embedded_files_are_named_relative_to_the_manifest_not_absolutely() {
+    // Two clones sharing one target directory share build-script output: an
+    // absolute path there would point into whichever clone built last.
+    for generated in [
+        include_str!(concat!(env!("OUT_DIR"), "/builtin_checks.rs")),
+        include_str!(concat!(env!("OUT_DIR"), "/demo_files.rs")),
+    ] {
+        assert!(generated.contains("env!(\"CARGO_MANIFEST_DIR\")"));
+        assert!(!generated.contains("include_str!(\"/"), "{generated}");
+        assert!(!generated.contains("include_bytes!(\"/"), "{generated}");
+    }
+}

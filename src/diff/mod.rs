@@ -285,36 +285,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
     let mut skipped_scopes = BTreeSet::new();
     for (id, o) in &old.resources {
         match new.resources.get(id) {
-            Some(n) => {
-                let mut fields = Vec::new();
-                let mut unknown = Vec::new();
-                compare(
-                    &o.kind,
-                    "",
-                    &o.attrs,
-                    &n.attrs,
-                    opts,
-                    &mut fields,
-                    &mut unknown,
-                );
-                if o.arn != n.arn && n.arn.is_some() && o.arn.is_some() {
-                    fields.push(FieldChange {
-                        path: "arn".into(),
-                        before: o.arn.clone().map(Value::String),
-                        after: n.arn.clone().map(Value::String),
-                    });
-                }
-                for path in unknown {
-                    out.not_compared.push(NotCompared {
-                        scope: format!("{id}:{path}"),
-                        reason: "value could not be read in one or both states".into(),
-                    });
-                }
-                if !fields.is_empty() {
-                    out.changes
-                        .push(change(&new.account, n, ChangeKind::Modified, fields));
-                }
-            }
+            Some(n) => modified(id, o, n, &new.account, opts, &mut out),
             None => {
                 if covered(old, o) && covered(new, o) {
                     out.changes
@@ -337,35 +308,80 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
         }
     }
     for (service, region) in skipped_scopes {
-        let reason = |s: &Snapshot, which: &str| -> Option<String> {
-            let key = crate::model::coverage_key(&service, &region);
-            match s.coverage.get(&key) {
-                None => Some(format!("not scanned in the {which} snapshot")),
-                Some(c) if c.status != CoverageStatus::Complete => Some(format!(
-                    "{} in the {which} snapshot ({})",
-                    c.status.as_str(),
-                    c.error_code.as_deref().unwrap_or("?")
-                )),
-                _ => None,
-            }
-        };
-        let reasons: Vec<String> = [reason(old, "baseline"), reason(new, "current")]
-            .into_iter()
-            .flatten()
-            .collect();
-        out.not_compared.push(NotCompared {
-            scope: format!("{service}/{region}"),
-            reason: format!(
-                "resources added or removed here were not compared: {}",
-                reasons.join("; ")
-            ),
-        });
+        out.not_compared
+            .push(scope_not_compared(old, new, &service, &region));
     }
     out.changes
         .sort_by(|a, b| a.resource.id.cmp(&b.resource.id));
     out.not_compared.sort();
     out.not_compared.dedup();
     out
+}
+
+/// A resource in both states: its changed fields, and the values that could
+/// not be compared because one side could not read them.
+fn modified(
+    id: &str,
+    o: &Resource,
+    n: &Resource,
+    account: &str,
+    opts: &DiffOptions,
+    out: &mut DiffResult,
+) {
+    let mut fields = Vec::new();
+    let mut unknown = Vec::new();
+    compare(
+        &o.kind,
+        "",
+        &o.attrs,
+        &n.attrs,
+        opts,
+        &mut fields,
+        &mut unknown,
+    );
+    if o.arn != n.arn && n.arn.is_some() && o.arn.is_some() {
+        fields.push(FieldChange {
+            path: "arn".into(),
+            before: o.arn.clone().map(Value::String),
+            after: n.arn.clone().map(Value::String),
+        });
+    }
+    for path in unknown {
+        out.not_compared.push(NotCompared {
+            scope: format!("{id}:{path}"),
+            reason: "value could not be read in one or both states".into(),
+        });
+    }
+    if !fields.is_empty() {
+        out.changes
+            .push(change(account, n, ChangeKind::Modified, fields));
+    }
+}
+
+/// Why additions and removals in a service/region were not compared.
+fn scope_not_compared(old: &Snapshot, new: &Snapshot, service: &str, region: &str) -> NotCompared {
+    let reason = |s: &Snapshot, which: &str| -> Option<String> {
+        match s.coverage.get(&crate::model::coverage_key(service, region)) {
+            None => Some(format!("not scanned in the {which} snapshot")),
+            Some(c) if c.status != CoverageStatus::Complete => Some(format!(
+                "{} in the {which} snapshot ({})",
+                c.status.as_str(),
+                c.error_code.as_deref().unwrap_or("?")
+            )),
+            _ => None,
+        }
+    };
+    let reasons: Vec<String> = [reason(old, "baseline"), reason(new, "current")]
+        .into_iter()
+        .flatten()
+        .collect();
+    NotCompared {
+        scope: format!("{service}/{region}"),
+        reason: format!(
+            "resources added or removed here were not compared: {}",
+            reasons.join("; ")
+        ),
+    }
 }
 
 /// A change with its stable id: a hash of the account (so two accounts'
