@@ -257,12 +257,7 @@ fn baseline_save_is_atomic_under_kill_9() {
     let small = dir.path().join("small.json");
     write(&small, &minimal_snapshot("111122223333", json!({})));
     let target = dir.path().join("baseline.json");
-    let out = run(driftwatch()
-        .args(["baseline", "save", "--quiet", "--from"])
-        .arg(&small)
-        .arg("--out")
-        .arg(&target));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    save_baseline_from(&small, &target);
     let old = std::fs::read(&target).unwrap();
 
     let mut killed_mid_write = 0;
@@ -399,12 +394,7 @@ fn concurrent_approvals_all_land() {
     write(&old, &groups(&[443]));
     write(&new, &groups(&[443, 22]));
     let base = dir.path().join("base.json");
-    let out = run(driftwatch()
-        .args(["baseline", "save", "--quiet", "--from"])
-        .arg(&old)
-        .arg("--out")
-        .arg(&base));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    save_baseline_from(&old, &base);
     let out = run(driftwatch()
         .arg("diff")
         .arg(&base)

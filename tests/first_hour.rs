@@ -316,12 +316,7 @@ fn approvals_are_reviewable_in_a_pull_request() {
     write_json(&old, &snapshot_json("111122223333", &[443]));
     write_json(&new, &snapshot_json("111122223333", &[443, 22]));
     let base = dir.path().join("base.json");
-    let out = run(driftwatch()
-        .args(["baseline", "save", "--quiet", "--from"])
-        .arg(&old)
-        .arg("--out")
-        .arg(&base));
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    save_baseline_from(&old, &base);
     let report = dir.path().join("scan.json");
     let out = run(driftwatch()
         .args(["scan", "--snapshot"])

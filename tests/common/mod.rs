@@ -283,6 +283,16 @@ pub fn change_for<'a>(report: &'a serde_json::Value, resource_id: &str) -> &'a s
         .unwrap_or_else(|| panic!("no change for {resource_id}: {report:#}"))
 }
 
+/// `driftwatch baseline save --from STATE --out BASELINE`, offline; asserts success.
+pub fn save_baseline_from(state: &Path, baseline: &Path) {
+    let out = run(driftwatch()
+        .args(["baseline", "save", "--quiet", "--from"])
+        .arg(state)
+        .arg("--out")
+        .arg(baseline));
+    assert_eq!(code(&out), 0, "baseline save: {}", stderr(&out));
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
