@@ -42,10 +42,13 @@ fn snapshot_json(account: &str, ports: &[i32]) -> Value {
 }
 
 /// Item 1: nothing in the code or the tests opens a path outside the
-/// repository (the CI checkout has `../shared`; a user's clone does not).
+/// repository (the CI checkout has a shared folder beside it; a user's
+/// clone does not).
 #[test]
 fn readme_test_command_needs_nothing_outside_the_repository() {
     let root = repo_root();
+    // Spelled in pieces so this file does not match itself.
+    let (parent, shared) = (concat!("\"", "..", "/"), concat!("..", "/shared"));
     let mut offenders = Vec::new();
     for dir in ["src", "tests", "benches"] {
         for e in walkdir::WalkDir::new(root.join(dir)) {
@@ -54,12 +57,12 @@ fn readme_test_command_needs_nothing_outside_the_repository() {
             let is_code = p
                 .extension()
                 .is_some_and(|x| x == "rs" || x == "py" || x == "sh");
-            if !is_code || p.ends_with("tests/first_hour.rs") {
+            if !is_code {
                 continue;
             }
             let text = std::fs::read_to_string(p).unwrap();
             for (i, line) in text.lines().enumerate() {
-                if line.contains("\"../") || line.contains("../shared") {
+                if line.contains(parent) || line.contains(shared) {
                     offenders.push(format!("{}:{}: {line}", p.display(), i + 1));
                 }
             }
