@@ -21,7 +21,7 @@ fn main() {
         std::process::exit(2);
     };
     let python = std::env::var("DRIFTWATCH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let root = env!("CARGO_MANIFEST_DIR");
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo bench sets CARGO_MANIFEST_DIR");
     let creds = Command::new(&python)
         .arg("-c")
         .arg("import boto3,sys,json\nc=boto3.client('sts',endpoint_url=sys.argv[1],region_name='us-east-1',aws_access_key_id='b',aws_secret_access_key='b')\n\

@@ -102,3 +102,14 @@ pub fn to_pretty_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     bytes.push(b'\n');
     Ok(bytes)
 }
+
+/// The repository the tests run in, read when they run: cargo sets
+/// `CARGO_MANIFEST_DIR` for test processes. The compile-time value would
+/// name whichever clone last compiled this test binary: cargo keeps its
+/// artifacts across clones that share one target directory.
+#[cfg(test)]
+pub(crate) fn test_root() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .expect("cargo test sets CARGO_MANIFEST_DIR")
+}

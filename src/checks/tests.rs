@@ -40,7 +40,7 @@ struct FixtureResource {
 }
 
 fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/checks")
+    crate::test_root().join("tests/fixtures/checks")
 }
 
 fn snapshot_of(resources: &[FixtureResource]) -> Snapshot {

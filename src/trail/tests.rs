@@ -6,7 +6,7 @@ use super::*;
 fn samples() -> PathBuf {
     // Copied into the repository with their provenance (PROVENANCE.json,
     // SOURCES.md): a user's clone has nothing beside it.
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cloudtrail-samples");
+    let p = crate::test_root().join("tests/fixtures/cloudtrail-samples");
     assert!(
         p.is_dir(),
         "the CloudTrail samples are missing at {}",

@@ -17,7 +17,11 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // Read at run time: the compile-time value names whichever clone last
+    // compiled this binary when clones share a target directory.
+    PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"),
+    )
 }
 
 fn venv() -> PathBuf {
