@@ -3,7 +3,6 @@
 //! or from a trail's S3 logs (the date-prefixed keys covering the window,
 //! downloaded concurrently, each file streamed through the record parser).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -317,6 +316,44 @@ async fn find_org(
         .find(|p| p.starts_with("o-")))
 }
 
+/// Downloads every log object concurrently (within `--concurrency`) and
+/// parses them off the async threads; a failed object is a skipped file.
+async fn fetch_and_parse(
+    ctx: &Ctx,
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    keys: &[String],
+    window: Window,
+) -> ReadOutcome {
+    let fetched = futures::future::join_all(keys.iter().map(|k| async move {
+        let r = ctx.call(s3.get_object().bucket(bucket).key(k).send()).await;
+        let bytes = match r {
+            Ok(o) => o
+                .body
+                .collect()
+                .await
+                .map(|b| b.into_bytes().to_vec())
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(classify(&e).code),
+        };
+        (k.clone(), bytes)
+    }))
+    .await;
+    // Parsing is CPU work: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let mut out = ReadOutcome::default();
+        for (key, bytes) in fetched {
+            out.add(
+                key,
+                bytes.and_then(|b| source::parse_file_bytes(b, &window)),
+            );
+        }
+        out
+    })
+    .await
+    .unwrap_or_default()
+}
+
 /// Every object key under the day prefixes, sorted.
 async fn list_keys(
     ctx: &Ctx,
@@ -398,37 +435,7 @@ async fn read_s3(
             return read;
         }
     };
-    let s3 = Arc::new(s3);
-    let fetched = futures::future::join_all(keys.iter().map(|k| {
-        let s3 = s3.clone();
-        async move {
-            let r = ctx.call(s3.get_object().bucket(bucket).key(k).send()).await;
-            let bytes = match r {
-                Ok(o) => o
-                    .body
-                    .collect()
-                    .await
-                    .map(|b| b.into_bytes().to_vec())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(classify(&e).code),
-            };
-            (k.clone(), bytes)
-        }
-    }))
-    .await;
-    // Parsing is CPU work: off the async threads.
-    let parsed = tokio::task::spawn_blocking(move || {
-        let mut out = ReadOutcome::default();
-        for (key, bytes) in fetched {
-            out.add(
-                key,
-                bytes.and_then(|b| source::parse_file_bytes(b, &window)),
-            );
-        }
-        out
-    })
-    .await
-    .unwrap_or_default();
+    let parsed = fetch_and_parse(ctx, &s3, bucket, &keys, window).await;
     read.outcome = parsed;
     read.coverage.push(Coverage::complete("cloudtrail", GLOBAL));
     read

@@ -194,6 +194,34 @@ fn policy_fields(
     (policy, is_public)
 }
 
+/// The policy, then AWS's judgement of it: AWS judges a policy public only
+/// when there is one, so the status is asked after the policy, and only then.
+async fn policy_then_status(
+    ctx: &Ctx,
+    c: &Client,
+    name: &str,
+) -> (PolicyResult, Option<StatusResult>) {
+    let pol = ctx.call(c.get_bucket_policy().bucket(name).send()).await;
+    let status = match &pol {
+        Ok(o) if o.policy().is_some() => Some(
+            ctx.call(c.get_bucket_policy_status().bucket(name).send())
+                .await,
+        ),
+        _ => None,
+    };
+    (pol, status)
+}
+
+fn acl_of(o: &aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput) -> Acl {
+    let mut grants: Vec<Grant> = o.grants().iter().filter_map(grant).collect();
+    grants.sort();
+    grants.dedup();
+    Acl {
+        owner: o.owner().and_then(|w| w.id()).map(str::to_string),
+        grants,
+    }
+}
+
 async fn bucket(
     ctx: &Ctx,
     clients: &Clients,
@@ -211,21 +239,8 @@ async fn bucket(
         Fetched::Present(r) => clients.for_region(r),
         _ => clients.default(),
     };
-    // AWS judges a policy public only when there is one: ask for the status
-    // after the policy, and only then.
-    let policy_then_status = async {
-        let pol = ctx.call(c.get_bucket_policy().bucket(&name).send()).await;
-        let status = match &pol {
-            Ok(o) if o.policy().is_some() => Some(
-                ctx.call(c.get_bucket_policy_status().bucket(&name).send())
-                    .await,
-            ),
-            _ => None,
-        };
-        (pol, status)
-    };
     let ((pol, status), acl, pab, web, own, tags) = tokio::join!(
-        policy_then_status,
+        policy_then_status(ctx, &c, &name),
         ctx.call(c.get_bucket_acl().bucket(&name).send()),
         ctx.call(c.get_public_access_block().bucket(&name).send()),
         ctx.call(c.get_bucket_website().bucket(&name).send()),
@@ -233,15 +248,7 @@ async fn bucket(
         ctx.call(c.get_bucket_tagging().bucket(&name).send()),
     );
     let (policy, policy_is_public) = policy_fields(pol, status);
-    let acl = map(fetched(acl), |o| {
-        let mut grants: Vec<Grant> = o.grants().iter().filter_map(grant).collect();
-        grants.sort();
-        grants.dedup();
-        Acl {
-            owner: o.owner().and_then(|w| w.id()).map(str::to_string),
-            grants,
-        }
-    });
+    let acl = map(fetched(acl), |o| acl_of(&o));
     let public_access_block = map(fetched(pab), |o| {
         let c = o.public_access_block_configuration();
         block(
