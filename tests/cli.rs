@@ -33,36 +33,6 @@ fn completions_are_generated_and_not_stale() {
     }
 }
 
-fn minimal_snapshot(account: &str, resources: serde_json::Value) -> serde_json::Value {
-    json!({
-        "schema": "driftwatch.snapshot/v1",
-        "account": account,
-        "taken_at": "2026-01-01T00:00:00Z",
-        "driftwatch_version": "0.1.0",
-        "regions": ["us-east-1"],
-        "coverage": {
-            "ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}
-        },
-        "resources": resources
-    })
-}
-
-fn sg(id: &str, ports: &[i32]) -> (String, serde_json::Value) {
-    let rules: Vec<_> = ports
-        .iter()
-        .map(|p| json!({"protocol": "tcp", "from_port": p, "to_port": p, "source": {"cidr_v4": "0.0.0.0/0"}}))
-        .collect();
-    (
-        format!("ec2.security_group/us-east-1/{id}"),
-        json!({"kind": "ec2.security_group", "region": "us-east-1", "native_id": id,
-               "attrs": {"name": id, "ingress": rules, "egress": []}}),
-    )
-}
-
-fn write(p: &Path, v: &serde_json::Value) {
-    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
-}
-
 #[test]
 fn diff_of_two_files_in_every_format() {
     let dir = tempdir();
@@ -70,11 +40,11 @@ fn diff_of_two_files_in_every_format() {
     let (_, v2) = sg("sg-1", &[443, 22]);
     let old = dir.path().join("old.json");
     let new = dir.path().join("new.json");
-    write(
+    write_json(
         &old,
         &minimal_snapshot("111122223333", json!({ k1.clone(): v1 })),
     );
-    write(&new, &minimal_snapshot("111122223333", json!({ k1: v2 })));
+    write_json(&new, &minimal_snapshot("111122223333", json!({ k1: v2 })));
     let out = run(driftwatch()
         .arg("diff")
         .arg(&old)
@@ -129,7 +99,7 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     let d = |n: &str| dir.path().join(n).display().to_string();
     let (k, v) = sg("sg-1", &[443]);
     let good = d("good.json");
-    write(
+    write_json(
         Path::new(&good),
         &minimal_snapshot("111122223333", json!({ k: v })),
     );
@@ -199,7 +169,7 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     );
     // A baseline for another account is refused.
     let other = d("other.json");
-    write(
+    write_json(
         Path::new(&other),
         &minimal_snapshot("999999999999", json!({})),
     );
@@ -250,12 +220,12 @@ fn baseline_save_is_atomic_under_kill_9() {
         resources.insert(k, v);
     }
     let big = dir.path().join("big.json");
-    write(
+    write_json(
         &big,
         &minimal_snapshot("111122223333", serde_json::Value::Object(resources)),
     );
     let small = dir.path().join("small.json");
-    write(&small, &minimal_snapshot("111122223333", json!({})));
+    write_json(&small, &minimal_snapshot("111122223333", json!({})));
     let target = dir.path().join("baseline.json");
     save_baseline_from(&small, &target);
     let old = std::fs::read(&target).unwrap();
@@ -344,8 +314,8 @@ fn long_values_are_cut_in_table_and_markdown_but_whole_in_json() {
     };
     let old = dir.path().join("old.json");
     let new = dir.path().join("new.json");
-    write(&old, &bucket(serde_json::Value::Null));
-    write(&new, &bucket(json!({"Statement": statements})));
+    write_json(&old, &bucket(serde_json::Value::Null));
+    write_json(&new, &bucket(json!({"Statement": statements})));
     let diff = |format: &str| {
         run(driftwatch()
             .arg("diff")
@@ -391,8 +361,8 @@ fn concurrent_approvals_all_land() {
     };
     let old = dir.path().join("old.json");
     let new = dir.path().join("new.json");
-    write(&old, &groups(&[443]));
-    write(&new, &groups(&[443, 22]));
+    write_json(&old, &groups(&[443]));
+    write_json(&new, &groups(&[443, 22]));
     let base = dir.path().join("base.json");
     save_baseline_from(&old, &base);
     let out = run(driftwatch()

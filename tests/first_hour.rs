@@ -19,26 +19,10 @@ fn one_error_line(out: &std::process::Output, needle: &str) {
     assert!(err.contains(needle), "expected {needle:?} in {err}");
 }
 
-fn write_json(p: &Path, v: &Value) {
-    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
-}
-
+/// One security group, `sg-1`, open to the world on these ports.
 fn snapshot_json(account: &str, ports: &[i32]) -> Value {
-    let rules: Vec<_> = ports
-        .iter()
-        .map(|p| json!({"protocol": "tcp", "from_port": p, "to_port": p, "source": {"cidr_v4": "0.0.0.0/0"}}))
-        .collect();
-    json!({
-        "schema": "driftwatch.snapshot/v1",
-        "account": account,
-        "taken_at": "2026-01-01T00:00:00Z",
-        "driftwatch_version": "0.1.0",
-        "regions": ["us-east-1"],
-        "coverage": {"ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}},
-        "resources": {"ec2.security_group/us-east-1/sg-1": {
-            "kind": "ec2.security_group", "region": "us-east-1", "native_id": "sg-1",
-            "attrs": {"name": "web", "ingress": rules, "egress": []}}}
-    })
+    let (k, v) = sg("sg-1", ports);
+    minimal_snapshot(account, json!({ k: v }))
 }
 
 /// Item 1: nothing in the code or the tests opens a path outside the

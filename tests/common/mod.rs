@@ -297,6 +297,39 @@ pub fn save_baseline_from(state: &Path, baseline: &Path) {
     assert_eq!(code(&out), 0, "baseline save: {}", stderr(&out));
 }
 
+/// A snapshot file's JSON with these resources (EC2 in us-east-1 read).
+pub fn minimal_snapshot(account: &str, resources: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "driftwatch.snapshot/v1",
+        "account": account,
+        "taken_at": "2026-01-01T00:00:00Z",
+        "driftwatch_version": "0.1.0",
+        "regions": ["us-east-1"],
+        "coverage": {
+            "ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}
+        },
+        "resources": resources
+    })
+}
+
+/// A security group resource (key, value) open to the world on these TCP ports.
+pub fn sg(id: &str, ports: &[i32]) -> (String, serde_json::Value) {
+    let rules: Vec<_> = ports
+        .iter()
+        .map(|p| serde_json::json!({"protocol": "tcp", "from_port": p, "to_port": p, "source": {"cidr_v4": "0.0.0.0/0"}}))
+        .collect();
+    (
+        format!("ec2.security_group/us-east-1/{id}"),
+        serde_json::json!({"kind": "ec2.security_group", "region": "us-east-1", "native_id": id,
+               "attrs": {"name": id, "ingress": rules, "egress": []}}),
+    )
+}
+
+/// Writes pretty JSON.
+pub fn write_json(p: &Path, v: &serde_json::Value) {
+    std::fs::write(p, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
