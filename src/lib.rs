@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod diff;
 pub mod fsutil;
+pub mod kinds;
 pub mod model;
 pub mod notify;
 pub mod report;

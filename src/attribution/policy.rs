@@ -123,7 +123,7 @@ impl Rule {
     pub fn compile(spec: AllowRule) -> Result<Rule, String> {
         let many = |v: &[String]| v.iter().map(|p| glob(p)).collect::<Result<Vec<_>, _>>();
         for k in &spec.kinds {
-            if !crate::model::kinds::ALL_KINDS.contains(&k.as_str()) {
+            if crate::kinds::by_name(k).is_none() {
                 return Err(format!("rule {}: unknown resource kind {k:?}", spec.name));
             }
         }
@@ -215,15 +215,13 @@ impl Rule {
                     .map(str::to_string)
             });
             let Some(group) = group else { return false };
-            let known = baseline
-                .of_kind(crate::model::kinds::EC2_INSTANCE)
-                .any(|r| {
-                    r.attrs
-                        .get("tags")
-                        .and_then(|t| t.get("aws:autoscaling:groupName"))
-                        .and_then(|g| g.as_str())
-                        == Some(group.as_str())
-                });
+            let known = baseline.of_kind(crate::kinds::EC2_INSTANCE).any(|r| {
+                r.attrs
+                    .get("tags")
+                    .and_then(|t| t.get("aws:autoscaling:groupName"))
+                    .and_then(|g| g.as_str())
+                    == Some(group.as_str())
+            });
             if !known {
                 return false;
             }

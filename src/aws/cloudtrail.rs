@@ -17,6 +17,10 @@ use crate::model::{Coverage, GLOBAL};
 use crate::trail::source::{self, ReadOutcome, SkippedFile, Window};
 use crate::trail::Event;
 
+/// The coverage service for reading events, distinct from `cloudtrail`
+/// (reading the trails themselves, a snapshot kind).
+pub const EVENTS: &str = "cloudtrail-events";
+
 /// Where events come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrailSource {
@@ -59,7 +63,7 @@ impl std::str::FromStr for TrailSource {
 #[derive(Debug, Default)]
 pub struct TrailRead {
     pub outcome: ReadOutcome,
-    /// `cloudtrail/<region>` entries: complete, denied, error.
+    /// `cloudtrail-events/<region>` entries: complete, denied, error.
     pub coverage: Vec<Coverage>,
     /// Human-readable description of what was read.
     pub sources: Vec<String>,
@@ -136,7 +140,7 @@ pub(crate) async fn lookup_region(
             if let Ok(Ok(Some(ev))) =
                 serde_json::from_str::<serde_json::Value>(text).map(crate::trail::parse_record)
             {
-                if crate::trail::map::watched(&ev.name) {
+                if crate::kinds::watched(&ev.name) {
                     events.push(ev);
                 }
             }
@@ -174,7 +178,7 @@ pub async fn read_events(
                     Ok(bp) => bp,
                     Err(f) => {
                         return TrailRead {
-                            coverage: vec![f.coverage("cloudtrail", GLOBAL)],
+                            coverage: vec![f.coverage(EVENTS, GLOBAL)],
                             ..Default::default()
                         }
                     }
@@ -209,7 +213,7 @@ async fn read_files(path: &std::path::Path, window: Window) -> TrailRead {
                 ..Default::default()
             },
             coverage: vec![Coverage {
-                service: "cloudtrail".into(),
+                service: EVENTS.into(),
                 region: "files".into(),
                 status: crate::model::CoverageStatus::Error,
                 error_code: Some("Unreadable".into()),
@@ -244,10 +248,9 @@ async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailR
             Ok((events, _pages, records)) => {
                 read.outcome.events.extend(events);
                 read.outcome.records += records;
-                read.coverage
-                    .push(Coverage::complete("cloudtrail", &region));
+                read.coverage.push(Coverage::complete(EVENTS, &region));
             }
-            Err((f, _)) => read.coverage.push(f.coverage("cloudtrail", &region)),
+            Err((f, _)) => read.coverage.push(f.coverage(EVENTS, &region)),
         }
     }
     read
@@ -411,7 +414,7 @@ async fn read_s3(
     let org = match find_org(ctx, &s3, bucket, &logs_root).await {
         Ok(o) => o,
         Err(f) => {
-            read.coverage.push(f.coverage("cloudtrail", GLOBAL));
+            read.coverage.push(f.coverage(EVENTS, GLOBAL));
             return read;
         }
     };
@@ -431,13 +434,13 @@ async fn read_s3(
     let keys = match list_keys(ctx, &s3, bucket, layouts.into_iter().flatten()).await {
         Ok(k) => k,
         Err(f) => {
-            read.coverage.push(f.coverage("cloudtrail", GLOBAL));
+            read.coverage.push(f.coverage(EVENTS, GLOBAL));
             return read;
         }
     };
     let parsed = fetch_and_parse(ctx, &s3, bucket, &keys, window).await;
     read.outcome = parsed;
-    read.coverage.push(Coverage::complete("cloudtrail", GLOBAL));
+    read.coverage.push(Coverage::complete(EVENTS, GLOBAL));
     read
 }
 

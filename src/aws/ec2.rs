@@ -1,14 +1,13 @@
-//! EC2: enabled regions, and per region the instances, Elastic IPs and
-//! security groups (rules flattened into a sorted set).
+//! EC2: enabled regions, and per region the instances, Elastic IPs,
+//! security groups (rules flattened into a sorted set), VPCs and flow logs
+//! (`ec2_vpc.rs`).
 
 use aws_config::Region;
 use aws_sdk_ec2::types::{Instance as SdkInstance, IpPermission, Tag};
 use aws_sdk_ec2::Client;
 
 use super::{classify, ts, Ctx, Failure, Part};
-use crate::model::kinds::{
-    self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source,
-};
+use crate::kinds::{self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source};
 use crate::model::{Coverage, Resource, Tags};
 
 fn client(ctx: &Ctx, region: Option<&str>) -> Client {
@@ -19,21 +18,26 @@ fn client(ctx: &Ctx, region: Option<&str>) -> Client {
     Client::from_conf(conf.build())
 }
 
-/// Regions enabled for this account (DescribeRegions without AllRegions
-/// returns exactly those).
+/// Regions enabled for this account with their opt-in status
+/// (DescribeRegions without AllRegions returns exactly those).
 pub(super) async fn enabled_regions(
     ctx: &Ctx,
     region: Option<&str>,
-) -> Result<Vec<String>, Failure> {
+) -> Result<Vec<super::EnabledRegion>, Failure> {
     let c = client(ctx, region);
     let out = ctx
         .call(c.describe_regions().send())
         .await
         .map_err(|e| classify(&e))?;
-    let mut regions: Vec<String> = out
+    let mut regions: Vec<super::EnabledRegion> = out
         .regions()
         .iter()
-        .filter_map(|r| r.region_name().map(str::to_string))
+        .filter_map(|r| {
+            Some((
+                r.region_name()?.to_string(),
+                r.opt_in_status().map(str::to_string),
+            ))
+        })
         .collect();
     regions.sort();
     regions.dedup();
@@ -51,18 +55,20 @@ pub(super) fn tags(t: &[Tag]) -> Tags {
         .collect()
 }
 
-/// Collects one region. The three lists are independent, so they run
+/// Collects one region. The lists are independent, so they run
 /// concurrently; each records its own failure without hiding the others.
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = client(ctx, Some(region));
-    let (inst, eips, sgs) = tokio::join!(
+    let (inst, eips, sgs, vpcs, flows) = tokio::join!(
         instances(ctx, &c, region),
         addresses(ctx, &c, region),
-        security_groups(ctx, &c, region)
+        security_groups(ctx, &c, region),
+        super::ec2_vpc::vpcs(ctx, &c, region),
+        super::ec2_vpc::flow_logs(ctx, &c, region),
     );
     let mut part = Part::default();
     let mut failure: Option<Failure> = None;
-    for r in [inst, eips, sgs] {
+    for r in [inst, eips, sgs, vpcs, flows] {
         match r {
             Ok(mut rs) => part.resources.append(&mut rs),
             Err(f) => {

@@ -9,7 +9,7 @@ use aws_sdk_iam::Client;
 use serde_json::Value;
 
 use super::{classify, ts, Ctx, Failure, Part};
-use crate::model::kinds::{self, AccessKey, AccountSummary, Group, ManagedPolicy, Role, User};
+use crate::kinds::{self, AccessKey, AccountSummary, Group, ManagedPolicy, Role, User};
 use crate::model::{policy, Coverage, Fetched, Resource, Tags, GLOBAL};
 
 fn doc(raw: Option<&str>) -> Value {

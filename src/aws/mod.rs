@@ -8,13 +8,19 @@
 //! is the true upper bound on requests in flight.
 
 pub mod cloudtrail;
+mod config;
 mod ec2;
+mod ec2_vpc;
+mod guardduty;
 mod iam;
 mod route53;
 mod s3;
+mod s3_settings;
+mod trails;
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -29,7 +35,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use tokio::sync::Semaphore;
 
-use crate::model::{Coverage, CoverageStatus, Snapshot};
+use crate::model::{Coverage, CoverageStatus, Snapshot, GLOBAL};
 
 /// What a collection run needs to know.
 #[derive(Debug, Clone)]
@@ -414,10 +420,13 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Collects a full snapshot of the account.
 pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsError> {
-    let session = Session::connect(opts).await?;
+    let mut session = Session::connect(opts).await?;
     let regions = session.regions(&opts.regions).await?;
     Ok(session.collect(regions).await)
 }
+
+/// An enabled region and its opt-in status.
+pub(crate) type EnabledRegion = (String, Option<String>);
 
 /// An established identity: the account is known before the (slow) read,
 /// so a scan can load and check the account's baseline first.
@@ -427,6 +436,9 @@ pub struct Session {
     pub caller_arn: String,
     started: Instant,
     taken_at: jiff::Timestamp,
+    /// DescribeRegions as `regions` read it: the enabled regions become
+    /// `account.region` resources.
+    enabled: Option<Result<Vec<EnabledRegion>, Failure>>,
 }
 
 impl Session {
@@ -454,13 +466,14 @@ impl Session {
             ctx,
             started,
             taken_at,
+            enabled: None,
         })
     }
 
     /// The regions to read: every enabled one when none are wanted, else
     /// the wanted ones, each checked against the enabled list. When the
     /// list itself cannot be read, wanted regions are used as given.
-    pub async fn regions(&self, wanted: &[String]) -> Result<Vec<String>, AwsError> {
+    pub async fn regions(&mut self, wanted: &[String]) -> Result<Vec<String>, AwsError> {
         let mut enabled = ec2::enabled_regions(&self.ctx, None).await;
         if enabled
             .as_ref()
@@ -471,6 +484,8 @@ impl Session {
             // has no endpoint. Ask the standard partition's first region.
             enabled = ec2::enabled_regions(&self.ctx, Some("us-east-1")).await;
         }
+        self.enabled = Some(enabled.clone());
+        let enabled = enabled.map(|all| all.into_iter().map(|(r, _)| r).collect::<Vec<_>>());
         let mut regions = match (wanted.is_empty(), enabled) {
             (true, Ok(all)) => all,
             (true, Err(f)) => return Err(AwsError::Regions(f.message)),
@@ -496,25 +511,52 @@ impl Session {
         Ok(regions)
     }
 
-    /// Reads every service: EC2 per region, S3, IAM and Route53 globally.
+    /// Reads every service: EC2, CloudTrail trails, GuardDuty and Config
+    /// per region; S3, IAM and Route53 globally. Every unit runs at once;
+    /// the shared semaphore bounds the calls in flight, so a slow service
+    /// holds back only its own unit.
     pub async fn collect(self, regions: Vec<String>) -> (Snapshot, CollectStats) {
         let ctx = &self.ctx;
-        // One unit per EC2 region plus S3, IAM, Route53.
-        ctx.progress.set_length(regions.len() as u64 + 3);
         let mut snap = Snapshot::new(self.account.clone(), self.taken_at.to_string());
         snap.regions = regions.clone();
-        let ec2_units = futures::future::join_all(
-            regions
-                .iter()
-                .map(|r| unit(ctx, format!("ec2/{r}"), ec2::collect_region(ctx, r))),
-        );
-        let (ec2_parts, s3_part, iam_part, r53_part) = tokio::join!(
-            ec2_units,
-            unit(ctx, "s3/global".into(), s3::collect(ctx, &snap.account)),
-            unit(ctx, "iam/global".into(), iam::collect(ctx)),
-            unit(ctx, "route53/global".into(), route53::collect(ctx)),
-        );
-        for part in ec2_parts.into_iter().chain([s3_part, iam_part, r53_part]) {
+        let mut units: Vec<Pin<Box<dyn Future<Output = Part> + '_>>> = Vec::new();
+        for r in &regions {
+            units.push(Box::pin(unit(
+                ctx,
+                format!("ec2/{r}"),
+                ec2::collect_region(ctx, r),
+            )));
+            units.push(Box::pin(unit(
+                ctx,
+                format!("cloudtrail/{r}"),
+                trails::collect_region(ctx, r, &regions),
+            )));
+            units.push(Box::pin(unit(
+                ctx,
+                format!("guardduty/{r}"),
+                guardduty::collect_region(ctx, r),
+            )));
+            units.push(Box::pin(unit(
+                ctx,
+                format!("config/{r}"),
+                config::collect_region(ctx, r),
+            )));
+        }
+        units.push(Box::pin(unit(
+            ctx,
+            "s3/global".into(),
+            s3::collect(ctx, &self.account),
+        )));
+        units.push(Box::pin(unit(ctx, "iam/global".into(), iam::collect(ctx))));
+        units.push(Box::pin(unit(
+            ctx,
+            "route53/global".into(),
+            route53::collect(ctx),
+        )));
+        ctx.progress.set_length(units.len() as u64);
+        let mut parts = futures::future::join_all(units).await;
+        parts.push(self.region_part());
+        for part in parts {
             for c in part.coverage {
                 snap.coverage
                     .insert(crate::model::coverage_key(&c.service, &c.region), c);
@@ -527,6 +569,31 @@ impl Session {
         ctx.progress.finish_and_clear();
         let stats = self.stats();
         (snap, stats)
+    }
+
+    /// `account.region` resources from the DescribeRegions answer `regions`
+    /// already has: every enabled region, scanned or not.
+    fn region_part(&self) -> Part {
+        use crate::kinds::{Region, ACCOUNT_REGION};
+        match &self.enabled {
+            Some(Ok(all)) => Part {
+                resources: all
+                    .iter()
+                    .map(|(name, opt_in)| {
+                        let attrs = Region {
+                            opt_in_status: opt_in.clone(),
+                        };
+                        crate::model::Resource::new(ACCOUNT_REGION, GLOBAL, name, None, &attrs)
+                    })
+                    .collect(),
+                coverage: vec![Coverage::complete("account", GLOBAL)],
+            },
+            Some(Err(f)) => Part {
+                resources: vec![],
+                coverage: vec![f.coverage("account", GLOBAL)],
+            },
+            None => Part::default(),
+        }
     }
 
     fn stats(&self) -> CollectStats {

@@ -7,7 +7,7 @@ use aws_sdk_route53::Client;
 use serde_json::json;
 
 use super::{classify, Ctx, Failure, Part};
-use crate::model::kinds::{self, AliasTarget, HostedZone, RecordSet};
+use crate::kinds::{self, AliasTarget, HostedZone, RecordSet};
 use crate::model::{Coverage, Fetched, Resource, GLOBAL};
 
 fn zone_id(raw: &str) -> String {

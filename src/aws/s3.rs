@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::{classify, ts, Ctx, Part};
-use crate::model::kinds::{
+use crate::kinds::{
     self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
 };
 use crate::model::{policy, Coverage, Fetched, Resource, GLOBAL};
@@ -30,6 +30,10 @@ const ABSENT_CODES: &[&str] = &[
     "OwnershipControlsNotFoundError",
     "NoSuchTagSet",
     "NoSuchTagSetError",
+    "NoSuchLifecycleConfiguration",
+    "ServerSideEncryptionConfigurationNotFoundError",
+    "ObjectLockConfigurationNotFoundError",
+    "ReplicationConfigurationNotFoundError",
 ];
 
 struct Clients {
@@ -68,7 +72,7 @@ impl Clients {
 }
 
 /// Maps a per-bucket call's result to present, absent or unknown.
-fn fetched<T, E, R>(r: Result<T, SdkError<E, R>>) -> Fetched<T>
+pub(super) fn fetched<T, E, R>(r: Result<T, SdkError<E, R>>) -> Fetched<T>
 where
     E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
@@ -239,13 +243,14 @@ async fn bucket(
         Fetched::Present(r) => clients.for_region(r),
         _ => clients.default(),
     };
-    let ((pol, status), acl, pab, web, own, tags) = tokio::join!(
+    let ((pol, status), acl, pab, web, own, tags, settings) = tokio::join!(
         policy_then_status(ctx, &c, &name),
         ctx.call(c.get_bucket_acl().bucket(&name).send()),
         ctx.call(c.get_public_access_block().bucket(&name).send()),
         ctx.call(c.get_bucket_website().bucket(&name).send()),
         ctx.call(c.get_bucket_ownership_controls().bucket(&name).send()),
         ctx.call(c.get_bucket_tagging().bucket(&name).send()),
+        super::s3_settings::read(ctx, &c, &name),
     );
     let (policy, policy_is_public) = policy_fields(pol, status);
     let acl = map(fetched(acl), |o| acl_of(&o));
@@ -290,12 +295,18 @@ async fn bucket(
         website,
         ownership,
         tags,
+        logging: settings.logging,
+        lifecycle: settings.lifecycle,
+        versioning: settings.versioning,
+        encryption: settings.encryption,
+        object_lock: settings.object_lock,
+        replication: settings.replication,
     };
     let arn = Some(format!("arn:aws:s3:::{name}"));
     Resource::new(kinds::S3_BUCKET, GLOBAL, name, arn, &attrs)
 }
 
-fn map<T, U>(f: Fetched<T>, g: impl FnOnce(T) -> U) -> Fetched<U> {
+pub(super) fn map<T, U>(f: Fetched<T>, g: impl FnOnce(T) -> U) -> Fetched<U> {
     match f {
         Fetched::Present(v) => Fetched::Present(g(v)),
         Fetched::Absent => Fetched::Absent,

@@ -182,11 +182,11 @@ pub fn parse(bytes: &[u8]) -> Result<State> {
     for (id, r) in snap.resources.iter_mut() {
         // A kind this driftwatch does not know would be diffed and checked
         // as nothing at all: refuse it rather than read it as clean.
-        if !crate::model::kinds::ALL_KINDS.contains(&r.kind.as_str()) {
+        if crate::kinds::by_name(&r.kind).is_none() {
             bail!(
                 "resource {id:?}: unknown kind {:?} (this driftwatch knows {})",
                 r.kind,
-                crate::model::kinds::ALL_KINDS.join(", ")
+                crate::kinds::names().join(", ")
             );
         }
         if *id != r.id() {

@@ -242,7 +242,7 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
         );
     }
     for k in &f.kinds {
-        if !crate::model::kinds::ALL_KINDS.contains(&k.as_str()) {
+        if crate::kinds::by_name(k).is_none() {
             bail!(
                 "{source}: line {}: unknown resource kind {k:?}",
                 line_of("kinds")
@@ -398,6 +398,10 @@ pub struct ChecksConfig {
     /// Days after which an access key is old.
     #[serde(default = "default_key_age")]
     pub max_key_age_days: i64,
+    /// Days CloudTrail logs must be kept before a lifecycle rule may
+    /// expire them.
+    #[serde(default = "default_log_retention")]
+    pub min_log_retention_days: i64,
     /// More check directories.
     #[serde(default)]
     pub dirs: Vec<PathBuf>,
@@ -433,6 +437,10 @@ fn default_restricting() -> Vec<String> {
 
 fn default_key_age() -> i64 {
     90
+}
+
+fn default_log_retention() -> i64 {
+    365
 }
 
 impl Default for ChecksConfig {

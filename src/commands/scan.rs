@@ -21,7 +21,7 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             (*s, b)
         }
         Current::Live(mut opts) => {
-            let session = rt.block_on(crate::aws::Session::connect(&opts))?;
+            let mut session = rt.block_on(crate::aws::Session::connect(&opts))?;
             let b = match plan.baseline {
                 Some(b) => b,
                 None => resolve::load_baseline_file(&baseline::default_path(&session.account))?,

@@ -104,7 +104,7 @@ pub fn short_value_max(v: &Value, max: usize) -> String {
 
 /// Compact text for a value: security-group rules read as `tcp 22 0.0.0.0/0`.
 pub fn short_value(v: &Value) -> String {
-    if let Ok(rule) = serde_json::from_value::<crate::model::kinds::Rule>(v.clone()) {
+    if let Ok(rule) = serde_json::from_value::<crate::kinds::Rule>(v.clone()) {
         return rule.short();
     }
     match v {
@@ -128,57 +128,7 @@ pub struct Change {
 
 /// A few words about a resource: `t3.small running ami-1`, `CNAME → x`.
 pub fn describe(r: &Resource) -> Option<String> {
-    let a = &r.attrs;
-    let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
-    let text = match r.kind.as_str() {
-        "ec2.instance" => format!("{} {} {}", s("instance_type"), s("state"), s("image_id")),
-        "ec2.security_group" => format!(
-            "{} ({} inbound rules)",
-            s("name"),
-            a["ingress"].as_array().map_or(0, Vec::len)
-        ),
-        "ec2.elastic_ip" => s("public_ip").to_string(),
-        "s3.bucket" => format!(
-            "in {}",
-            a.get("region")
-                .and_then(Value::as_str)
-                .unwrap_or("a region not read")
-        ),
-        "iam.access_key" => format!("{} key of user {}", s("status"), s("user")),
-        "iam.user" | "iam.role" | "iam.group" => {
-            let n = a["attached_policies"].as_array().map_or(0, Vec::len)
-                + a["inline_policies"].as_object().map_or(0, |m| m.len());
-            format!("{n} policies")
-        }
-        "iam.policy" => s("name").to_string(),
-        "route53.record" => {
-            let values: Vec<&str> = a["values"]
-                .as_array()
-                .map(|v| v.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let target = if values.is_empty() {
-                a["alias"]["dns_name"]
-                    .as_str()
-                    .map(|d| format!("alias {d}"))
-                    .unwrap_or_default()
-            } else {
-                values.join(", ")
-            };
-            format!("{} {} → {}", s("type"), s("name"), target)
-        }
-        "route53.zone" => format!(
-            "{} ({})",
-            s("name"),
-            if a["private"] == Value::Bool(true) {
-                "private"
-            } else {
-                "public"
-            }
-        ),
-        _ => return None,
-    };
-    let t = text.trim();
-    (!t.is_empty()).then(|| short_value_max(&Value::String(t.to_string()), 160))
+    crate::kinds::describe(r).map(|t| short_value_max(&Value::String(t), 160))
 }
 
 impl Change {
@@ -346,10 +296,10 @@ fn modified(
             after: n.arn.clone().map(Value::String),
         });
     }
-    for path in unknown {
+    for (path, reason) in unknown {
         out.not_compared.push(NotCompared {
             scope: format!("{id}:{path}"),
-            reason: "value could not be read in one or both states".into(),
+            reason: reason.into(),
         });
     }
     if !fields.is_empty() {
@@ -357,6 +307,10 @@ fn modified(
             .push(change(account, n, ChangeKind::Modified, fields));
     }
 }
+
+const UNREAD: &str = "value could not be read in one or both states";
+const NEW_FIELD: &str =
+    "field recorded by only one of the two states (saved by another driftwatch version): save the baseline again";
 
 /// Why additions and removals in a service/region were not compared.
 fn scope_not_compared(old: &Snapshot, new: &Snapshot, service: &str, region: &str) -> NotCompared {
@@ -449,19 +403,27 @@ fn compare(
     b: &Value,
     opts: &DiffOptions,
     out: &mut Vec<FieldChange>,
-    unknown: &mut Vec<String>,
+    unknown: &mut Vec<(String, &'static str)>,
 ) {
     if a == b || (!path.is_empty() && opts.ignored(kind, path)) {
         return;
     }
     if is_unknown_marker(a) || is_unknown_marker(b) {
-        unknown.push(path.to_string());
+        unknown.push((path.to_string(), UNREAD));
         return;
     }
     match (a, b) {
         (Value::Object(ma), Value::Object(mb)) => {
             let keys: BTreeSet<&String> = ma.keys().chain(mb.keys()).collect();
             for k in keys {
+                // Collectors write every field, null included: a key only
+                // one side has comes from another driftwatch version (a
+                // baseline saved before the field existed). That is not a
+                // change in the account; it is a value not compared.
+                if ma.contains_key(k) != mb.contains_key(k) {
+                    unknown.push((join(path, k), NEW_FIELD));
+                    continue;
+                }
                 let null = Value::Null;
                 compare(
                     kind,

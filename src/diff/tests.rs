@@ -216,3 +216,25 @@ fn ids_across_accounts_never_collide() {
         crate::checks::finding_id("444455556666", "SG002", "ec2.security_group/us-east-1/sg-1")
     );
 }
+
+#[test]
+fn a_field_the_baseline_predates_is_not_compared_not_changed() {
+    let old = Resource::new("s3.bucket", GLOBAL, "b1", None, &json!({"policy": null}));
+    let new = Resource::new(
+        "s3.bucket",
+        GLOBAL,
+        "b1",
+        None,
+        &json!({"policy": null, "logging": {"target_bucket": "logs"}, "versioning": null}),
+    );
+    let d = diff(&snap(vec![old]), &snap(vec![new]), &DiffOptions::default());
+    assert!(d.changes.is_empty(), "{:?}", d.changes);
+    let scopes: Vec<&str> = d.not_compared.iter().map(|n| n.scope.as_str()).collect();
+    assert_eq!(
+        scopes,
+        [
+            "s3.bucket/global/b1:logging",
+            "s3.bucket/global/b1:versioning"
+        ]
+    );
+}

@@ -6,7 +6,6 @@
 //! only volatile field is `taken_at`. The model imports nothing from the rest
 //! of the crate.
 
-pub mod kinds;
 pub mod policy;
 
 use std::collections::BTreeMap;

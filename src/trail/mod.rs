@@ -5,7 +5,6 @@
 //! record per line; either may be gzip-compressed. Records are parsed one at
 //! a time as the file streams, never as a whole-file tree.
 
-pub mod map;
 pub mod source;
 
 use serde::{Deserialize, Serialize};
@@ -268,14 +267,17 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
     }
     let region = raw.aws_region.unwrap_or_else(|| "us-east-1".into());
     let actor = actor(&raw.user_identity);
-    let resources = map::resources(
-        &name,
-        &region,
-        &raw.request_parameters,
-        &raw.response_elements,
-        &raw.resources,
-        &actor,
-    );
+    let call = crate::kinds::Call {
+        name: &name,
+        region: &region,
+        req: &raw.request_parameters,
+        resp: &raw.response_elements,
+        self_user: actor
+            .user_name
+            .as_deref()
+            .filter(|_| actor.identity_type == "IAMUser"),
+    };
+    let resources = crate::kinds::touched(&call, &raw.resources);
     Ok(Some(Event {
         id: raw.event_id.unwrap_or_default(),
         name,

@@ -25,7 +25,7 @@ pub struct Window {
 
 impl Window {
     fn keeps(&self, e: &Event) -> bool {
-        if !super::map::watched(&e.name) {
+        if !crate::kinds::watched(&e.name) {
             return false;
         }
         let Some(t) = e.timestamp() else { return false };
@@ -90,7 +90,7 @@ impl Sink<'_> {
             self.unusable += 1;
             return;
         };
-        if !super::map::watched(name) {
+        if !crate::kinds::watched(name) {
             self.records += 1;
             return;
         }

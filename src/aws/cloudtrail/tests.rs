@@ -121,7 +121,7 @@ async fn access_denied_is_a_denied_coverage_entry() {
     assert_eq!(pages, 0);
     assert_eq!(f.status, CoverageStatus::Denied);
     assert_eq!(f.code, "AccessDeniedException");
-    let cov = f.coverage("cloudtrail", "eu-west-1");
+    let cov = f.coverage(super::EVENTS, "eu-west-1");
     assert_eq!(cov.status, CoverageStatus::Denied);
     assert_eq!(rule.num_calls(), 1, "denied is not retried");
 }

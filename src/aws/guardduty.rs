@@ -1,0 +1,67 @@
+//! GuardDuty, per region: every detector (ListDetectors, paginated) and
+//! its settings (GetDetector, one call each, concurrently).
+
+use aws_config::Region;
+use aws_sdk_guardduty::Client;
+
+use super::{classify, Ctx, Failure, Part};
+use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
+use crate::model::{Coverage, Resource};
+
+pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let c = Client::from_conf(
+        aws_sdk_guardduty::config::Builder::from(&ctx.sdk)
+            .interceptor(ctx.counter.clone())
+            .region(Region::new(region.to_string()))
+            .build(),
+    );
+    match detectors(ctx, &c, region).await {
+        Ok(resources) => Part {
+            resources,
+            coverage: vec![Coverage::complete("guardduty", region)],
+        },
+        Err(f) => Part {
+            resources: vec![],
+            coverage: vec![f.coverage("guardduty", region)],
+        },
+    }
+}
+
+async fn detectors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    let mut ids = Vec::new();
+    let mut pages = c.list_detectors().into_paginator().send();
+    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        ids.extend(page.detector_ids().iter().cloned());
+    }
+    // A detector listed but not readable is a failure of the region, not
+    // a detector with unknown fields: its status is the whole point.
+    let read = futures::future::join_all(ids.iter().map(|id| async move {
+        let o = ctx
+            .call(c.get_detector().detector_id(id).send())
+            .await
+            .map_err(|e| classify(&e))?;
+        let mut features: Vec<String> = o
+            .features()
+            .iter()
+            .filter_map(|f| Some(format!("{}: {}", f.name()?.as_str(), f.status()?.as_str())))
+            .collect();
+        features.sort();
+        let attrs = Detector {
+            status: o
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            finding_frequency: o
+                .finding_publishing_frequency()
+                .map(|f| f.as_str().to_string()),
+            features,
+            tags: o
+                .tags()
+                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        };
+        Ok::<_, Failure>(Resource::new(GUARDDUTY_DETECTOR, region, id, None, &attrs))
+    }))
+    .await;
+    read.into_iter().collect()
+}

@@ -1,0 +1,236 @@
+//! IAM kinds, all global: users, roles, groups, managed policies, access
+//! keys and the account summary. One call (GetAccountAuthorizationDetails)
+//! returns most of them, so they share a file and a collector
+//! (`aws/iam.rs`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::event::{arn_name, id, text, Call};
+use super::{Kind, Scope};
+use crate::model::{Fetched, Risk, Tags, GLOBAL};
+
+pub const IAM_USER: &str = "iam.user";
+pub const IAM_ROLE: &str = "iam.role";
+pub const IAM_GROUP: &str = "iam.group";
+pub const IAM_POLICY: &str = "iam.policy";
+pub const IAM_ACCESS_KEY: &str = "iam.access_key";
+pub const IAM_ACCOUNT_SUMMARY: &str = "iam.account_summary";
+
+fn policy_count(a: &Value) -> String {
+    let n = a["attached_policies"].as_array().map_or(0, Vec::len)
+        + a["inline_policies"].as_object().map_or(0, |m| m.len());
+    format!("{n} policies")
+}
+
+fn named(c: &Call<'_>, kind: &str, req: &str, resp: &[&str]) -> Vec<String> {
+    text(c.req, &[req])
+        .or_else(|| text(c.resp, resp))
+        .map(|n| id(kind, GLOBAL, &n))
+        .into_iter()
+        .collect()
+}
+
+pub static USER_KIND: Kind = Kind {
+    name: IAM_USER,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "A user: groups, inline and attached policies, boundary, MFA devices, console login.",
+    events: &[
+        "CreateUser",
+        "DeleteUser",
+        "UpdateUser",
+        "TagUser",
+        "UntagUser",
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "PutUserPolicy",
+        "DeleteUserPolicy",
+        "CreateLoginProfile",
+        "DeleteLoginProfile",
+        "UpdateLoginProfile",
+        "EnableMFADevice",
+        "DeactivateMFADevice",
+        "PutUserPermissionsBoundary",
+        "DeleteUserPermissionsBoundary",
+        "AddUserToGroup",
+        "RemoveUserFromGroup",
+    ],
+    ids: user_ids,
+    describe: policy_count,
+};
+
+fn user_ids(c: &Call<'_>) -> Vec<String> {
+    let mut out = named(c, IAM_USER, "userName", &["user", "userName"]);
+    if out.is_empty() {
+        // Acting on oneself leaves userName out.
+        out.extend(c.self_user.map(|u| id(IAM_USER, GLOBAL, u)));
+    }
+    if matches!(c.name, "AddUserToGroup" | "RemoveUserFromGroup") {
+        out.extend(text(c.req, &["groupName"]).map(|g| id(IAM_GROUP, GLOBAL, &g)));
+    }
+    out
+}
+
+pub static ROLE_KIND: Kind = Kind {
+    name: IAM_ROLE,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "A role: trust policy, inline and attached policies, boundary, instance profiles.",
+    events: &[
+        "CreateRole",
+        "DeleteRole",
+        "UpdateRole",
+        "TagRole",
+        "UntagRole",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "UpdateAssumeRolePolicy",
+        "PutRolePermissionsBoundary",
+        "DeleteRolePermissionsBoundary",
+        "AddRoleToInstanceProfile",
+        "RemoveRoleFromInstanceProfile",
+    ],
+    ids: |c| named(c, IAM_ROLE, "roleName", &["role", "roleName"]),
+    describe: policy_count,
+};
+
+pub static GROUP_KIND: Kind = Kind {
+    name: IAM_GROUP,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "A group: inline and attached policies (members are on the users).",
+    events: &[
+        "CreateGroup",
+        "DeleteGroup",
+        "AttachGroupPolicy",
+        "DetachGroupPolicy",
+        "PutGroupPolicy",
+        "DeleteGroupPolicy",
+    ],
+    ids: |c| named(c, IAM_GROUP, "groupName", &["group", "groupName"]),
+    describe: policy_count,
+};
+
+pub static POLICY_KIND: Kind = Kind {
+    name: IAM_POLICY,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "A customer managed policy and its default version; AWS managed ones (native id `aws/<name>`) only when something uses them.",
+    events: &[
+        "CreatePolicy",
+        "DeletePolicy",
+        "CreatePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "DeletePolicyVersion",
+    ],
+    ids: |c| {
+        let arn = text(c.req, &["policyArn"]).or_else(|| text(c.resp, &["policy", "arn"]));
+        let native = match arn {
+            Some(a) if a.contains(":iam::aws:policy/") => Some(format!("aws/{}", arn_name(&a))),
+            Some(a) => Some(arn_name(&a).to_string()),
+            None => text(c.req, &["policyName"]),
+        };
+        native.map(|n| id(IAM_POLICY, GLOBAL, &n)).into_iter().collect()
+    },
+    describe: |a| a.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+};
+
+pub static ACCESS_KEY_KIND: Kind = Kind {
+    name: IAM_ACCESS_KEY,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "A user's access key and its status (ListAccessKeys per user).",
+    events: &["CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey"],
+    ids: |c| {
+        super::event::ids_at(
+            c,
+            IAM_ACCESS_KEY,
+            GLOBAL,
+            &[&["accessKey", "accessKeyId"], &["accessKeyId"]],
+        )
+    },
+    describe: |a| {
+        let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
+        format!("{} key of user {}", s("status"), s("user"))
+    },
+};
+
+pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
+    name: IAM_ACCOUNT_SUMMARY,
+    scope: Scope::Global,
+    risk: Risk::Iam,
+    about: "Root user facts with no resource of their own: access keys present, MFA on (GetAccountSummary); native id `account`.",
+    // Root's own MFA and keys change through the console's root sign-in,
+    // which CloudTrail records under the same names as for users.
+    events: &[],
+    ids: |_| vec![],
+    describe: |_| String::new(),
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct User {
+    pub user_id: String,
+    pub path: String,
+    pub created: Option<String>,
+    pub groups: Vec<String>,
+    /// Inline policies by name, normalized.
+    pub inline_policies: BTreeMap<String, Value>,
+    /// ARNs of attached managed policies.
+    pub attached_policies: Vec<String>,
+    pub permissions_boundary: Option<String>,
+    pub mfa_devices: Fetched<Vec<String>>,
+    /// Whether the user can sign in to the console (has a login profile).
+    pub login_profile: Fetched<bool>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Role {
+    pub role_id: String,
+    pub path: String,
+    pub created: Option<String>,
+    pub trust_policy: Value,
+    pub inline_policies: BTreeMap<String, Value>,
+    pub attached_policies: Vec<String>,
+    pub permissions_boundary: Option<String>,
+    pub instance_profiles: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Group {
+    pub group_id: String,
+    pub path: String,
+    pub inline_policies: BTreeMap<String, Value>,
+    pub attached_policies: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ManagedPolicy {
+    pub name: String,
+    pub path: String,
+    /// AWS-managed policies appear only when something in the account uses them.
+    pub aws_managed: bool,
+    pub default_version: Option<String>,
+    pub document: Value,
+    pub attachment_count: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AccessKey {
+    pub user: String,
+    pub status: String,
+    pub created: Option<String>,
+}
+
+/// Account-wide IAM facts (GetAccountSummary) that have no resource of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AccountSummary {
+    pub root_access_keys_present: Fetched<bool>,
+    pub root_mfa_enabled: Fetched<bool>,
+}

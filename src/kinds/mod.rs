@@ -1,0 +1,181 @@
+//! The resource-kind registry. A kind is a unit: its file in this directory
+//! holds the typed shape of its `attrs`, where it lives (global or per
+//! region), the CloudTrail events that change it and how each names the
+//! resource, and how it reads in a report line. Diff, attribution, checks,
+//! baselines and the generated kinds document read [`ALL`]; the collector
+//! that builds it lives in `aws/<service>.rs`, the only module that talks
+//! to AWS.
+//!
+//! Kinds of one service share a file when one API call returns several of
+//! them (IAM's account authorization details, EC2's per-region lists).
+
+pub mod account;
+pub mod cloudtrail;
+pub mod config;
+pub mod ec2;
+pub mod event;
+pub mod guardduty;
+pub mod iam;
+pub mod route53;
+pub mod s3;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub use account::*;
+pub use cloudtrail::*;
+pub use config::*;
+pub use ec2::*;
+pub use event::Call;
+pub use guardduty::*;
+pub use iam::*;
+pub use route53::*;
+pub use s3::*;
+
+use crate::model::{Resource, Risk};
+
+/// Where a kind's resources live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One listing for the account; the region label is `global`.
+    Global,
+    /// Listed in every scanned region.
+    Regional,
+}
+
+/// One resource kind.
+pub struct Kind {
+    /// `service.kind`, e.g. `ec2.security_group`. The service part names the
+    /// coverage entry that governs it.
+    pub name: &'static str,
+    pub scope: Scope,
+    /// The report section its changes belong to.
+    pub risk: Risk,
+    /// What it is and which calls read it, for the kinds document.
+    pub about: &'static str,
+    /// Write events that change it. An event belongs to exactly one kind
+    /// (a test checks), though its `ids` may name resources of others.
+    pub events: &'static [&'static str],
+    /// Resource ids an event of this kind touched.
+    pub ids: fn(&Call<'_>) -> Vec<String>,
+    /// A few words about one resource for added/removed lines; empty when
+    /// there is nothing to add to the id.
+    pub describe: fn(&Value) -> String,
+}
+
+impl Kind {
+    pub fn service(&self) -> &'static str {
+        self.name.split('.').next().unwrap_or(self.name)
+    }
+}
+
+/// Every kind, in the order the kinds document lists them.
+pub static ALL: &[&Kind] = &[
+    &account::REGION_KIND,
+    &cloudtrail::TRAIL_KIND,
+    &config::RECORDER_KIND,
+    &config::DELIVERY_CHANNEL_KIND,
+    &ec2::INSTANCE_KIND,
+    &ec2::ELASTIC_IP_KIND,
+    &ec2::SECURITY_GROUP_KIND,
+    &ec2::VPC_KIND,
+    &ec2::FLOW_LOG_KIND,
+    &guardduty::DETECTOR_KIND,
+    &iam::USER_KIND,
+    &iam::ROLE_KIND,
+    &iam::GROUP_KIND,
+    &iam::POLICY_KIND,
+    &iam::ACCESS_KEY_KIND,
+    &iam::ACCOUNT_SUMMARY_KIND,
+    &route53::ZONE_KIND,
+    &route53::RECORD_KIND,
+    &s3::BUCKET_KIND,
+    &s3::ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND,
+];
+
+pub fn by_name(name: &str) -> Option<&'static Kind> {
+    ALL.iter().copied().find(|k| k.name == name)
+}
+
+/// Every kind name, for validating user input and error messages.
+pub fn names() -> Vec<&'static str> {
+    ALL.iter().map(|k| k.name).collect()
+}
+
+/// The kind an event name changes. Called once per CloudTrail record, so
+/// it is a hash lookup.
+pub fn for_event(name: &str) -> Option<&'static Kind> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static Kind>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            ALL.iter()
+                .flat_map(|k| k.events.iter().map(move |e| (*e, *k)))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// Whether an event changes something driftwatch snapshots.
+pub fn watched(name: &str) -> bool {
+    for_event(name).is_some()
+}
+
+/// Resource ids an event touched: its kind's reading of the request and
+/// response, plus what `resources[]` names by ARN.
+pub fn touched(call: &Call<'_>, listed: &Value) -> Vec<String> {
+    let Some(kind) = for_event(call.name) else {
+        return vec![];
+    };
+    let mut out = (kind.ids)(call);
+    out.extend(event::listed_ids(kind.name, listed));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A few words about a resource, `None` for an unknown kind or nothing to say.
+pub fn describe(r: &Resource) -> Option<String> {
+    let text = (by_name(&r.kind)?.describe)(&r.attrs);
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The kinds document (`docs/kinds.md`): every kind, its scope, and the
+/// events attribution maps to it. Generated; a test keeps it current.
+pub fn document() -> String {
+    let mut s = String::from(
+        "# Resource kinds\n\n\
+         Generated from `src/kinds/` by `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test`; do not edit.\n\n\
+         Every resource in a snapshot has an id `kind/region/native-id`; global kinds use the\n\
+         region `global`. A CloudTrail event listed here is attributed to the resources it names;\n\
+         other events do not explain changes.\n\n\
+         | kind | scope | risk | what it is | events that change it |\n\
+         |---|---|---|---|---|\n",
+    );
+    for k in ALL {
+        let scope = match k.scope {
+            Scope::Global => "global",
+            Scope::Regional => "per region",
+        };
+        let events = if k.events.is_empty() {
+            "—".to_string()
+        } else {
+            k.events
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        s.push_str(&format!(
+            "| `{}` | {scope} | {} | {} | {events} |\n",
+            k.name, k.risk, k.about
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,177 @@
+//! The registry's own rules, the generated document, and reading ids out
+//! of the events of the logging and detection kinds.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::*;
+
+fn ids(name: &str, region: &str, req: Value, resp: Value) -> Vec<String> {
+    touched(
+        &Call {
+            name,
+            region,
+            req: &req,
+            resp: &resp,
+            self_user: None,
+        },
+        &Value::Null,
+    )
+}
+
+#[test]
+fn every_event_belongs_to_one_kind_and_every_name_is_unique() {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for k in ALL {
+        assert!(k.name.contains('.'), "{}: kinds are service.kind", k.name);
+        assert_eq!(by_name(k.name).map(|x| x.name), Some(k.name));
+        for e in k.events {
+            if let Some(other) = owner.insert(e, k.name) {
+                panic!("{e} is listed by both {other} and {}", k.name);
+            }
+        }
+    }
+    assert_eq!(names().len(), ALL.len());
+}
+
+#[test]
+fn kinds_document_is_current() {
+    let path = crate::test_root().join("docs/kinds.md");
+    let want = document();
+    if std::env::var_os("DRIFTWATCH_UPDATE_COMPLETIONS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "docs/kinds.md is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --lib kinds`"
+    );
+}
+
+#[test]
+fn trails_are_named_by_name_or_arn_and_live_in_their_home_region() {
+    assert_eq!(
+        ids(
+            "StopLogging",
+            "eu-west-1",
+            json!({"name": "org-trail"}),
+            Value::Null
+        ),
+        ["cloudtrail.trail/eu-west-1/org-trail"]
+    );
+    // Called from another region with the ARN: the ARN's region is home.
+    assert_eq!(
+        ids(
+            "StartLogging",
+            "us-east-1",
+            json!({"name": "arn:aws:cloudtrail:us-west-2:111122223333:trail/main"}),
+            Value::Null
+        ),
+        ["cloudtrail.trail/us-west-2/main"]
+    );
+    assert_eq!(
+        ids(
+            "CreateTrail",
+            "us-east-1",
+            json!({"name": "t1", "s3BucketName": "logs"}),
+            json!({"name": "t1", "trailARN": "arn:aws:cloudtrail:us-east-1:1:trail/t1"})
+        ),
+        ["cloudtrail.trail/us-east-1/t1"]
+    );
+}
+
+#[test]
+fn detection_and_recording_events_name_their_resource() {
+    assert_eq!(
+        ids(
+            "CreateDetector",
+            "eu-west-1",
+            json!({"enable": true}),
+            json!({"detectorId": "12abc"})
+        ),
+        ["guardduty.detector/eu-west-1/12abc"]
+    );
+    assert_eq!(
+        ids(
+            "StopConfigurationRecorder",
+            "us-east-1",
+            json!({"configurationRecorderName": "default"}),
+            Value::Null
+        ),
+        ["config.recorder/us-east-1/default"]
+    );
+    assert_eq!(
+        ids(
+            "PutConfigurationRecorder",
+            "us-east-1",
+            json!({"configurationRecorder": {"name": "default", "roleARN": "r"}}),
+            Value::Null
+        ),
+        ["config.recorder/us-east-1/default"]
+    );
+    assert_eq!(
+        ids(
+            "EnableRegion",
+            "us-east-1",
+            json!({"regionName": "af-south-1"}),
+            Value::Null
+        ),
+        ["account.region/global/af-south-1"]
+    );
+}
+
+#[test]
+fn flow_log_ids_come_from_the_response_on_create_and_the_request_on_delete() {
+    let created = json!({"CreateFlowLogsResponse": {
+        "flowLogIdSet": {"item": "fl-0a1"},
+        "unsuccessful": ""
+    }});
+    assert_eq!(
+        ids("CreateFlowLogs", "eu-west-1", json!({}), created),
+        ["ec2.flow_log/eu-west-1/fl-0a1"]
+    );
+    let two = json!({"CreateFlowLogsResponse": {"flowLogIdSet": {"item": ["fl-1", "fl-2"]}}});
+    assert_eq!(ids("CreateFlowLogs", "eu-west-1", json!({}), two).len(), 2);
+    let deleted = json!({"DeleteFlowLogsRequest": {"FlowLogId": {"content": "fl-9", "tag": 1}}});
+    assert_eq!(
+        ids("DeleteFlowLogs", "eu-west-1", deleted, Value::Null),
+        ["ec2.flow_log/eu-west-1/fl-9"]
+    );
+}
+
+#[test]
+fn bucket_settings_events_name_the_bucket() {
+    for e in [
+        "PutBucketLogging",
+        "PutBucketLifecycleConfiguration",
+        "PutBucketVersioning",
+    ] {
+        assert_eq!(
+            ids(
+                e,
+                "eu-west-1",
+                json!({"bucketName": "trail-logs"}),
+                Value::Null
+            ),
+            ["s3.bucket/global/trail-logs"],
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn describe_reads_the_new_kinds() {
+    let trail = crate::model::Resource::new(
+        CLOUDTRAIL_TRAIL,
+        "us-east-1",
+        "main",
+        None,
+        &json!({"multi_region": true, "s3_bucket": "logs", "status": {"is_logging": false}}),
+    );
+    assert_eq!(
+        describe(&trail).as_deref(),
+        Some("all regions, not logging, to s3://logs")
+    );
+}

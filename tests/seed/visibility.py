@@ -1,0 +1,78 @@
+"""Plants the logging and detection layer in us-east-1 and eu-west-1, with one
+instance of each visibility problem next to a look-alike that is fine. Prints
+the resources made and the exact visibility findings a check run over both
+regions must report, as [check, resource id] pairs."""
+import json
+
+from common import account_id, client, emit
+
+acct = account_id()
+E, W = "us-east-1", "eu-west-1"
+s3 = client("s3", E)
+good, short = f"trail-good-{acct}", f"trail-short-{acct}"
+for b in (good, short):
+    s3.create_bucket(Bucket=b)
+s3.put_bucket_versioning(Bucket=good, VersioningConfiguration={"Status": "Enabled"})
+
+
+def expire(bucket, days, prefix=""):
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": f"expire-{days}", "Status": "Enabled", "Filter": {"Prefix": prefix},
+         "Expiration": {"Days": days}}]})
+
+
+expire(good, 400)
+expire(short, 30)
+s3.put_bucket_acl(Bucket=good, ACL="log-delivery-write")
+s3.put_bucket_logging(Bucket=short, BucketLoggingStatus={
+    "LoggingEnabled": {"TargetBucket": good, "TargetPrefix": "access/"}})
+key = client("kms", E).create_key()["KeyMetadata"]["Arn"]
+
+ct = client("cloudtrail", E)
+ct.create_trail(Name="main", S3BucketName=good, EnableLogFileValidation=True, KmsKeyId=key)
+ct.start_logging(Name="main")
+# Stopped, unvalidated, unencrypted, to a bucket that expires logs after 30
+# days and keeps no versions: next to "main", which logs the region.
+ct.create_trail(Name="short", S3BucketName=short)
+ctw = client("cloudtrail", W)
+ctw.create_trail(Name="eu-trail", S3BucketName=good, EnableLogFileValidation=True, KmsKeyId=key)
+ctw.start_logging(Name="eu-trail")
+# Logging, but its selectors keep reads only: no record of writes in eu-west-1.
+ctw.put_event_selectors(TrailName="eu-trail", EventSelectors=[
+    {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}])
+
+detector = client("guardduty", E).create_detector(Enable=True)["DetectorId"]
+
+role = f"arn:aws:iam::{acct}:role/config-recorder"
+for region, start in ((E, True), (W, False)):
+    cfg = client("config", region)
+    cfg.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": role,
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": region == E}})
+    cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": good})
+    if start:
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+
+ec2 = client("ec2", E)
+default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+flow = ec2.create_flow_logs(ResourceIds=[default_vpc], ResourceType="VPC", TrafficType="ALL",
+                            LogDestinationType="s3", LogDestination=f"arn:aws:s3:::{good}")["FlowLogIds"][0]
+bare = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+ec2w = client("ec2", W)
+eu_vpcs = [v["VpcId"] for v in ec2w.describe_vpcs()["Vpcs"]]
+
+expect = [
+    ["TRAIL001", f"account.region/global/{W}"],
+    ["TRAIL002", f"cloudtrail.trail/{E}/short"],
+    ["TRAIL004", f"cloudtrail.trail/{E}/short"],
+    ["TRAIL005", f"cloudtrail.trail/{E}/short"],
+    ["TRAIL006", f"cloudtrail.trail/{E}/short"],
+    # No TRAIL007: moto 5.2 answers GetBucketVersioning with the wrong root
+    # element, so versioning reads as unknown, and an unknown value is never
+    # judged (the fixtures cover TRAIL007).
+    ["GD001", f"account.region/global/{W}"],
+    ["CFG001", f"account.region/global/{W}"],
+    ["VPC001", f"ec2.vpc/{E}/{bare}"],
+] + [["VPC001", f"ec2.vpc/{W}/{v}"] for v in eu_vpcs]
+emit({"account": acct, "good": good, "short": short, "key": key, "detector": detector,
+      "flow_log": flow, "default_vpc": default_vpc, "bare_vpc": bare, "expect": sorted(expect)})

@@ -1,0 +1,62 @@
+"""On an account seeded by visibility.py (argv[1]: its output), weakens the
+logging layer the way an intruder would: stops the main trail, turns off its
+log validation, deletes the GuardDuty detector and the default VPC's flow log,
+has the trail bucket expire logs after a week and stops the Config recorder. Writes
+the CloudTrail records AWS would have written into argv[2]/records.json."""
+import datetime
+import json
+import os
+import sys
+import uuid
+
+from common import client, emit
+
+made = json.loads(sys.argv[1])
+outdir = sys.argv[2]
+acct = made["account"]
+E = "us-east-1"
+who = {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": f"arn:aws:iam::{acct}:user/mallory",
+       "accountId": acct, "accessKeyId": "AKIAEXAMPLE", "userName": "mallory"}
+records = []
+
+
+def record(name, source, req, resp=None):
+    records.append({
+        "eventVersion": "1.09", "userIdentity": who,
+        "eventTime": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "eventSource": source, "eventName": name, "awsRegion": E, "sourceIPAddress": "198.51.100.7",
+        "userAgent": "aws-cli/2.15.0", "requestParameters": req, "responseElements": resp,
+        "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()), "readOnly": False,
+        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": acct,
+        "eventCategory": "Management"})
+
+
+ct = client("cloudtrail", E)
+arn = f"arn:aws:cloudtrail:{E}:{acct}:trail/main"
+ct.stop_logging(Name="main")  # moto takes only the name; AWS takes either
+record("StopLogging", "cloudtrail.amazonaws.com", {"name": arn})
+ct.update_trail(Name="main", EnableLogFileValidation=False)
+record("UpdateTrail", "cloudtrail.amazonaws.com", {"name": "main", "enableLogFileValidation": False},
+       {"name": "main", "trailARN": arn})
+client("guardduty", E).delete_detector(DetectorId=made["detector"])
+record("DeleteDetector", "guardduty.amazonaws.com", {"detectorId": made["detector"]})
+client("ec2", E).delete_flow_logs(FlowLogIds=[made["flow_log"]])
+record("DeleteFlowLogs", "ec2.amazonaws.com",
+       {"DeleteFlowLogsRequest": {"FlowLogId": {"content": made["flow_log"], "tag": 1}}},
+       {"DeleteFlowLogsResponse": {"unsuccessful": "", "requestId": str(uuid.uuid4())}})
+rules = {"Rules": [{"ID": "expire-7", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 7}}]}
+client("s3", E).put_bucket_lifecycle_configuration(Bucket=made["good"], LifecycleConfiguration=rules)
+record("PutBucketLifecycle", "s3.amazonaws.com", {"bucketName": made["good"], "LifecycleConfiguration": rules})
+client("config", E).stop_configuration_recorder(ConfigurationRecorderName="default")
+record("StopConfigurationRecorder", "config.amazonaws.com", {"configurationRecorderName": "default"})
+
+os.makedirs(outdir, exist_ok=True)
+with open(os.path.join(outdir, "records.json"), "w") as f:
+    json.dump({"Records": records}, f)
+emit({"changed": [
+    f"cloudtrail.trail/{E}/main",
+    f"guardduty.detector/{E}/{made['detector']}",
+    f"ec2.flow_log/{E}/{made['flow_log']}",
+    f"s3.bucket/global/{made['good']}",
+    f"config.recorder/{E}/default",
+]})
