@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::model::kinds::*;
+use crate::kinds::*;
 use crate::model::Snapshot;
 
 /// The `index` variable:
@@ -14,6 +14,7 @@ use crate::model::Snapshot;
 /// - `public_ips`: addresses held by the account's instances and Elastic IPs
 /// - `zone_names`: hosted zone names (lowercase, trailing dot)
 /// - `keys_by_user`: user name → `[{id, status, created}]`
+/// - the logging layer, see [`visibility`]
 pub fn build_index(s: &Snapshot) -> Value {
     let mut groups = Map::new();
     let mut buckets = BTreeSet::new();
@@ -55,12 +56,76 @@ pub fn build_index(s: &Snapshot) -> Value {
             _ => {}
         }
     }
-    json!({
+    let mut index = json!({
         "security_groups": groups,
         "bucket_names": buckets,
         "public_ips": ips,
         "zone_names": zones,
         "keys_by_user": keys,
+    });
+    if let (Value::Object(m), Value::Object(v)) = (&mut index, visibility(s)) {
+        m.extend(v);
+    }
+    index
+}
+
+/// What the visibility checks look up:
+/// - `scanned_regions`: regions this snapshot read
+/// - `unread`: `service/region` scopes that could not be listed
+/// - `trails`: every trail as `{name, home_region, multi_region, logging,
+///   writes, s3_bucket}` (`logging`/`writes` null when not read)
+/// - `buckets`: bucket name → attrs, for the trail bucket's settings
+/// - `guardduty_on`: regions with an enabled detector
+/// - `config_recording`: regions with a recorder that is recording
+/// - `flow_logged`: VPC, subnet and interface ids with an active flow log
+fn visibility(s: &Snapshot) -> Value {
+    let mut trails = Vec::new();
+    let mut buckets = Map::new();
+    let mut guardduty = BTreeSet::new();
+    let mut recording = BTreeSet::new();
+    let mut logged = BTreeSet::new();
+    for r in s.resources.values() {
+        let a = &r.attrs;
+        match r.kind.as_str() {
+            CLOUDTRAIL_TRAIL => trails.push(json!({
+                "name": r.native_id,
+                "home_region": r.region,
+                "multi_region": a["multi_region"],
+                "logging": a["status"].get("is_logging").cloned().unwrap_or(Value::Null),
+                "writes": a["captures"].get("management_write").cloned().unwrap_or(Value::Null),
+                "s3_bucket": a["s3_bucket"],
+            })),
+            S3_BUCKET => {
+                buckets.insert(r.native_id.clone(), a.clone());
+            }
+            GUARDDUTY_DETECTOR if a["status"] == "ENABLED" => {
+                guardduty.insert(r.region.clone());
+            }
+            CONFIG_RECORDER if a["recording"] == Value::Bool(true) => {
+                recording.insert(r.region.clone());
+            }
+            EC2_FLOW_LOG if a["status"].as_str().is_none_or(|s| s == "ACTIVE") => {
+                if let Some(id) = a["resource_id"].as_str() {
+                    logged.insert(id.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let unread: BTreeSet<&String> = s
+        .coverage
+        .iter()
+        .filter(|(_, c)| c.status != crate::model::CoverageStatus::Complete)
+        .map(|(k, _)| k)
+        .collect();
+    json!({
+        "scanned_regions": s.regions,
+        "unread": unread,
+        "trails": trails,
+        "buckets": buckets,
+        "guardduty_on": guardduty,
+        "config_recording": recording,
+        "flow_logged": logged,
     })
 }
 

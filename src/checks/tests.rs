@@ -65,6 +65,16 @@ fn snapshot_of(resources: &[FixtureResource]) -> Snapshot {
             &r.attrs,
         ));
     }
+    // Scanned: the regions of regional resources. An enabled region
+    // (`account.region`) alone is not scanned, so its checks stay quiet.
+    s.regions = s
+        .resources
+        .values()
+        .filter(|r| r.region != GLOBAL)
+        .map(|r| r.region.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     s
 }
 
@@ -74,7 +84,7 @@ fn registry_has_unique_ids_and_every_builtin_parses() {
     assert!(all.len() >= 25, "{} checks", all.len());
     let ids: BTreeSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), all.len());
-    for risk in ["asset", "dns", "data", "iam", "network"] {
+    for risk in ["asset", "dns", "data", "iam", "network", "visibility"] {
         assert!(
             all.iter().any(|c| c.risk.as_str() == risk),
             "no check for risk {risk}"

@@ -181,4 +181,11 @@ rr("db.corp.internal", "A", ["10.0.1.5"], zid=priv)
 expect.append(["DNS005", rr("dev.example.com", "NS", ["ns-1.awsdns-01.org"])])
 rr("team.example.com", "NS", ["ns-2.awsdns-02.com"])
 
+# The visibility layer is not set up in this account: no trail, detector or
+# recorder in the scanned region, and no VPC has flow logs.
+for check in ("TRAIL001", "GD001", "CFG001"):
+    expect.append([check, f"account.region/global/{R}"])
+for v in ec2.describe_vpcs()["Vpcs"]:
+    expect.append(["VPC001", f"ec2.vpc/{R}/{v['VpcId']}"])
+
 emit({"expect": sorted(expect), "good_ami": GOOD_AMI, "known": KNOWN})
