@@ -20,6 +20,10 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str, scanned: &[String]) 
             .region(Region::new(region.to_string()))
             .build(),
     );
+    read_region(ctx, &c, region, scanned).await
+}
+
+async fn read_region(ctx: &Ctx, c: &Client, region: &str, scanned: &[String]) -> Part {
     let listed = match ctx
         .call(c.describe_trails().include_shadow_trails(true).send())
         .await
@@ -37,7 +41,7 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str, scanned: &[String]) 
         let home = t.home_region().unwrap_or(region);
         t.name().is_some() && (home == region || (first && !scanned.iter().any(|s| s == home)))
     });
-    let resources = futures::future::join_all(kept.map(|t| trail(ctx, &c, t))).await;
+    let resources = futures::future::join_all(kept.map(|t| trail(ctx, c, t))).await;
     Part {
         resources,
         coverage: vec![Coverage::complete("cloudtrail", region)],
@@ -184,7 +188,82 @@ fn advanced_selector(s: &AdvancedEventSelector, c: &mut Captures) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_cloudtrail::types::{AdvancedFieldSelector, DataResource};
+    use aws_sdk_cloudtrail::operation::describe_trails::DescribeTrailsOutput;
+    use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+    use aws_sdk_cloudtrail::types::{AdvancedFieldSelector, DataResource, Trail as SdkTrail};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    use crate::model::CoverageStatus;
+
+    async fn ctx() -> Ctx {
+        Ctx::new(&crate::aws::AwsOptions {
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            regions: vec!["us-east-1".into()],
+            ..Default::default()
+        })
+        .await
+    }
+
+    fn denied() -> aws_smithy_runtime_api::http::Response {
+        aws_smithy_runtime_api::http::Response::new(
+            StatusCode::try_from(400).unwrap(),
+            SdkBody::from(r#"{"__type":"AccessDeniedException","message":"no"}"#),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_is_coverage_never_an_empty_region() {
+        let list = mock!(Client::describe_trails).then_http_response(denied);
+        let c = mock_client!(aws_sdk_cloudtrail, RuleMode::Sequential, &[&list]);
+        let part = read_region(&ctx().await, &c, "us-east-1", &["us-east-1".into()]).await;
+        assert!(part.resources.is_empty());
+        assert_eq!(part.coverage[0].status, CoverageStatus::Denied);
+        assert_eq!(part.coverage[0].service, "cloudtrail");
+    }
+
+    #[tokio::test]
+    async fn a_denied_status_is_an_unknown_value_of_a_listed_trail() {
+        let trail = |name: &str, home: &str| {
+            SdkTrail::builder()
+                .name(name)
+                .home_region(home)
+                .trail_arn(format!("arn:aws:cloudtrail:{home}:1:trail/{name}"))
+                .s3_bucket_name("logs")
+                .build()
+        };
+        let list = mock!(Client::describe_trails).then_output(move || {
+            DescribeTrailsOutput::builder()
+                .trail_list(trail("main", "us-east-1"))
+                // A shadow of a trail homed in a scanned region: read there.
+                .trail_list(trail("eu", "eu-west-1"))
+                .build()
+        });
+        let status = mock!(Client::get_trail_status).then_http_response(denied);
+        let sel = mock!(Client::get_event_selectors)
+            .then_output(|| GetEventSelectorsOutput::builder().build());
+        let insights = mock!(Client::get_insight_selectors).then_http_response(|| {
+            aws_smithy_runtime_api::http::Response::new(
+                StatusCode::try_from(400).unwrap(),
+                SdkBody::from(r#"{"__type":"InsightNotEnabledException","message":"off"}"#),
+            )
+        });
+        let c = mock_client!(
+            aws_sdk_cloudtrail,
+            RuleMode::MatchAny,
+            &[&list, &status, &sel, &insights]
+        );
+        let scanned = ["eu-west-1".to_string(), "us-east-1".to_string()];
+        let part = read_region(&ctx().await, &c, "us-east-1", &scanned).await;
+        assert_eq!(part.coverage[0].status, CoverageStatus::Complete);
+        assert_eq!(part.resources.len(), 1);
+        let a = &part.resources[0].attrs;
+        assert_eq!(part.resources[0].id(), "cloudtrail.trail/us-east-1/main");
+        assert_eq!(a["status"]["$unknown"], "AccessDeniedException");
+        assert_eq!(a["insights"], serde_json::json!([]));
+        assert_eq!(a["captures"]["management_write"], true);
+    }
 
     fn adv(fields: &[(&str, &[&str], &[&str])]) -> AdvancedEventSelector {
         let mut b = AdvancedEventSelector::builder();
