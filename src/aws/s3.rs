@@ -295,12 +295,7 @@ async fn bucket(
         website,
         ownership,
         tags,
-        logging: settings.logging,
-        lifecycle: settings.lifecycle,
-        versioning: settings.versioning,
-        encryption: settings.encryption,
-        object_lock: settings.object_lock,
-        replication: settings.replication,
+        settings,
     };
     let arn = Some(format!("arn:aws:s3:::{name}"));
     Resource::new(kinds::S3_BUCKET, GLOBAL, name, arn, &attrs)

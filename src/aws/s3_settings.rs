@@ -8,20 +8,12 @@ use aws_sdk_s3::Client;
 
 use super::s3::{fetched, map};
 use super::Ctx;
-use crate::kinds::{Encryption, LifecycleRule, Logging, ObjectLock, ReplicationRule, Versioning};
+use crate::kinds::{
+    BucketSettings, Encryption, LifecycleRule, Logging, ObjectLock, ReplicationRule, Versioning,
+};
 use crate::model::Fetched;
 
-/// The settings part of a bucket's attrs.
-pub(super) struct Settings {
-    pub logging: Fetched<Logging>,
-    pub lifecycle: Fetched<Vec<LifecycleRule>>,
-    pub versioning: Fetched<Versioning>,
-    pub encryption: Fetched<Encryption>,
-    pub object_lock: Fetched<ObjectLock>,
-    pub replication: Fetched<Vec<ReplicationRule>>,
-}
-
-pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> Settings {
+pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> BucketSettings {
     let (log, life, ver, enc, lock, rep) = tokio::join!(
         ctx.call(c.get_bucket_logging().bucket(name).send()),
         ctx.call(c.get_bucket_lifecycle_configuration().bucket(name).send()),
@@ -30,7 +22,7 @@ pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> Settings {
         ctx.call(c.get_object_lock_configuration().bucket(name).send()),
         ctx.call(c.get_bucket_replication().bucket(name).send()),
     );
-    Settings {
+    BucketSettings {
         logging: flatten(map(fetched(log), |o| {
             o.logging_enabled().map(|l| Logging {
                 target_bucket: l.target_bucket().to_string(),

@@ -86,6 +86,15 @@ pub struct Bucket {
     pub website: Fetched<Website>,
     pub ownership: Fetched<String>,
     pub tags: Fetched<Tags>,
+    /// How long data lives and where copies and logs go; flattened, so
+    /// these are plain fields of the bucket on disk.
+    #[serde(flatten)]
+    pub settings: BucketSettings,
+}
+
+/// The bucket settings read by their own calls after the policy ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BucketSettings {
     /// Server access logging: where the bucket's access logs go.
     pub logging: Fetched<Logging>,
     /// Lifecycle rules; absent when the bucket has none.
