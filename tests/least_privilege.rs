@@ -14,6 +14,7 @@ fn iam_action(op: &str) -> String {
     let prefix = match service.to_ascii_lowercase().as_str() {
         "s3control" => "s3".to_string(),
         "configservice" => "config".to_string(),
+        "elasticloadbalancingv2" => "elasticloadbalancing".to_string(),
         s => s.to_string(),
     };
     let name = match (prefix.as_str(), name) {

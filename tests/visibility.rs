@@ -1,6 +1,7 @@
 //! The logging and detection layer over moto: trails, GuardDuty detectors,
-//! Config recorders and delivery channels, VPCs and flow logs, and the
-//! bucket settings that keep logs, each collected with its fields; every
+//! Config recorders and delivery channels, VPCs and flow logs, Resolver
+//! query logging, Security Hub, CloudFront distributions, load balancers,
+//! and the bucket settings that keep logs, each collected with its fields; every
 //! visibility check fires on its planted problem and not on the look-alike;
 //! an intruder's weakening of the layer is diffed and attributed.
 mod common;
@@ -92,6 +93,38 @@ fn every_visibility_kind_is_collected_with_its_fields() {
     assert_eq!(short_bucket["logging"]["target_prefix"], "access/");
     assert_eq!(short_bucket["lifecycle"][0]["expiration_days"], 30);
     assert_eq!(short_bucket["replication"], Value::Null);
+    let qlc = format!(
+        "route53resolver.query_log_config/us-east-1/{}",
+        made["query_log_config"].as_str().unwrap()
+    );
+    assert_eq!(
+        resource(&snap, &qlc)["attrs"]["vpcs"],
+        serde_json::json!([made["default_vpc"]])
+    );
+    assert!(snap["resources"]
+        .get("securityhub.hub/us-east-1/default")
+        .is_some());
+    assert!(snap["resources"]
+        .get("securityhub.hub/eu-west-1/default")
+        .is_none());
+    let cf = format!(
+        "cloudfront.distribution/global/{}",
+        made["cf_logged"].as_str().unwrap()
+    );
+    let cf = &resource(&snap, &cf)["attrs"];
+    assert_eq!(cf["enabled"], true);
+    assert_eq!(
+        cf["viewer_protocol_policies"],
+        serde_json::json!(["redirect-to-https"])
+    );
+    assert_eq!(cf["logging"]["prefix"], "cf/");
+    let lb = &resource(&snap, "elbv2.load_balancer/us-east-1/web-logged")["attrs"];
+    assert_eq!(lb["scheme"], "internet-facing");
+    assert_eq!(lb["access_logs"]["bucket"], made["good"]);
+    assert_eq!(
+        resource(&snap, "elbv2.load_balancer/us-east-1/internal")["attrs"]["scheme"],
+        "internal"
+    );
     // Every enabled region, scanned or not, is an account.region.
     assert!(snap["resources"]
         .get("account.region/global/ap-southeast-2")
@@ -169,12 +202,14 @@ fn weakening_the_logging_layer_is_diffed_and_attributed() {
         .collect();
     assert!(paths.contains(&"status.is_logging"), "{paths:?}");
     assert!(paths.contains(&"log_file_validation"), "{paths:?}");
-    let events: Vec<&str> = trail["events"]
+    let mut events: Vec<&str> = trail["events"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["name"].as_str().unwrap())
         .collect();
+    // Both in the same second: their order is CloudTrail's, not asserted.
+    events.sort();
     assert_eq!(events, ["StopLogging", "UpdateTrail"]);
     let flow = format!(
         "ec2.flow_log/us-east-1/{}",

@@ -7,15 +7,20 @@
 //! (regions → buckets → per-bucket calls) cannot deadlock, and `--concurrency`
 //! is the true upper bound on requests in flight.
 
+mod cloudfront;
 pub mod cloudtrail;
 mod config;
 mod ec2;
 mod ec2_vpc;
+mod elbv2;
 mod guardduty;
 mod iam;
+mod pipeline;
 mod route53;
+mod route53resolver;
 mod s3;
 mod s3_settings;
+mod securityhub;
 mod trails;
 
 use std::collections::BTreeMap;
@@ -511,48 +516,43 @@ impl Session {
         Ok(regions)
     }
 
-    /// Reads every service: EC2, CloudTrail trails, GuardDuty and Config
-    /// per region; S3, IAM and Route53 globally. Every unit runs at once;
-    /// the shared semaphore bounds the calls in flight, so a slow service
-    /// holds back only its own unit.
+    /// Reads every service: EC2, CloudTrail trails, GuardDuty, Config, ELBv2,
+    /// Resolver query logging and Security Hub per region; S3, IAM, Route53
+    /// and CloudFront globally. Every unit runs at once; the shared
+    /// semaphore bounds the calls in flight, so a slow service holds back
+    /// only its own unit.
     pub async fn collect(self, regions: Vec<String>) -> (Snapshot, CollectStats) {
         let ctx = &self.ctx;
         let mut snap = Snapshot::new(self.account.clone(), self.taken_at.to_string());
         snap.regions = regions.clone();
-        let mut units: Vec<Pin<Box<dyn Future<Output = Part> + '_>>> = Vec::new();
+        let mut units: Vec<Unit<'_>> = Vec::new();
         for r in &regions {
-            units.push(Box::pin(unit(
-                ctx,
-                format!("ec2/{r}"),
-                ec2::collect_region(ctx, r),
-            )));
-            units.push(Box::pin(unit(
-                ctx,
-                format!("cloudtrail/{r}"),
-                trails::collect_region(ctx, r, &regions),
-            )));
-            units.push(Box::pin(unit(
-                ctx,
-                format!("guardduty/{r}"),
-                guardduty::collect_region(ctx, r),
-            )));
-            units.push(Box::pin(unit(
-                ctx,
-                format!("config/{r}"),
-                config::collect_region(ctx, r),
-            )));
+            units.extend([
+                boxed(ctx, "ec2", r, ec2::collect_region(ctx, r)),
+                boxed(
+                    ctx,
+                    "cloudtrail",
+                    r,
+                    trails::collect_region(ctx, r, &regions),
+                ),
+                boxed(ctx, "guardduty", r, guardduty::collect_region(ctx, r)),
+                boxed(ctx, "config", r, config::collect_region(ctx, r)),
+                boxed(ctx, "elbv2", r, elbv2::collect_region(ctx, r)),
+                boxed(
+                    ctx,
+                    "route53resolver",
+                    r,
+                    route53resolver::collect_region(ctx, r),
+                ),
+                boxed(ctx, "securityhub", r, securityhub::collect_region(ctx, r)),
+            ]);
         }
-        units.push(Box::pin(unit(
-            ctx,
-            "s3/global".into(),
-            s3::collect(ctx, &self.account),
-        )));
-        units.push(Box::pin(unit(ctx, "iam/global".into(), iam::collect(ctx))));
-        units.push(Box::pin(unit(
-            ctx,
-            "route53/global".into(),
-            route53::collect(ctx),
-        )));
+        units.extend([
+            boxed(ctx, "s3", GLOBAL, s3::collect(ctx, &self.account)),
+            boxed(ctx, "iam", GLOBAL, iam::collect(ctx)),
+            boxed(ctx, "route53", GLOBAL, route53::collect(ctx)),
+            boxed(ctx, "cloudfront", GLOBAL, cloudfront::collect(ctx)),
+        ]);
         ctx.progress.set_length(units.len() as u64);
         let mut parts = futures::future::join_all(units).await;
         parts.push(self.region_part());
@@ -614,6 +614,19 @@ impl Session {
 pub(crate) struct Part {
     pub resources: Vec<crate::model::Resource>,
     pub coverage: Vec<Coverage>,
+}
+
+/// One collection unit (a service in a region), boxed so units of every
+/// service can be joined as one list.
+type Unit<'a> = Pin<Box<dyn Future<Output = Part> + 'a>>;
+
+fn boxed<'a>(
+    ctx: &'a Ctx,
+    service: &str,
+    region: &str,
+    fut: impl Future<Output = Part> + 'a,
+) -> Unit<'a> {
+    Box::pin(unit(ctx, format!("{service}/{region}"), fut))
 }
 
 async fn unit(ctx: &Ctx, name: String, fut: impl Future<Output = Part>) -> Part {

@@ -59,6 +59,11 @@ pub fn is_public_ip(s: &str) -> bool {
     }
 }
 
+/// A DNS name as compared: lowercase, without the trailing dot.
+pub fn dns_name(s: &str) -> String {
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
 fn cidr_contains(cidr: &str, ip: &str) -> bool {
     match (
         cidr.trim().parse::<ipnet::IpNet>(),
@@ -167,6 +172,7 @@ fn evaluate_here(
     let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
         cidr_contains(&c, &ip)
     });
+    let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
     let idx = index::build_index(snap);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();

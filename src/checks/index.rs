@@ -78,15 +78,25 @@ pub fn build_index(s: &Snapshot) -> Value {
 /// - `guardduty_on`: regions with an enabled detector
 /// - `config_recording`: regions with a recorder that is recording
 /// - `flow_logged`: VPC, subnet and interface ids with an active flow log
+/// - `query_logged`: VPC ids whose DNS queries a Resolver config logs
+/// - `securityhub_on`: regions where Security Hub is enabled
+/// - `log_buckets`: buckets that receive logs (trails, access logs, flow
+///   logs, Config, CloudFront, load balancers, DNS query logs), which need
+///   no access logging of their own
+/// - `cloudfront`: distribution domain → its aliases, and `lb_dns_names`
 fn visibility(s: &Snapshot) -> Value {
     let mut trails = Vec::new();
     let mut buckets = Map::new();
     let mut guardduty = BTreeSet::new();
     let mut recording = BTreeSet::new();
     let mut logged = BTreeSet::new();
+    let mut hubs = BTreeSet::new();
     for r in s.resources.values() {
         let a = &r.attrs;
         match r.kind.as_str() {
+            SECURITYHUB_HUB => {
+                hubs.insert(r.region.clone());
+            }
             CLOUDTRAIL_TRAIL => trails.push(json!({
                 "name": r.native_id,
                 "home_region": r.region,
@@ -126,7 +136,68 @@ fn visibility(s: &Snapshot) -> Value {
         "guardduty_on": guardduty,
         "config_recording": recording,
         "flow_logged": logged,
+        "query_logged": query_logged(s),
+        "securityhub_on": hubs,
+        "log_buckets": log_buckets(s),
+        "cloudfront": cloudfront(s),
+        "lb_dns_names": lb_dns_names(s),
     })
+}
+
+fn strings(v: &Value) -> impl Iterator<Item = String> + '_ {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+}
+
+fn query_logged(s: &Snapshot) -> BTreeSet<String> {
+    s.of_kind(RESOLVER_QUERY_LOG_CONFIG)
+        .flat_map(|r| strings(&r.attrs["vpcs"]).collect::<Vec<_>>())
+        .collect()
+}
+
+/// A bucket named by an S3 ARN (`arn:aws:s3:::name/prefix`) or by name.
+fn bucket_of(v: &Value) -> Option<String> {
+    let t = v.as_str()?;
+    let t = t.strip_prefix("arn:aws:s3:::").unwrap_or(t);
+    let name = t.split('/').next()?.trim_end_matches(".s3.amazonaws.com");
+    (!name.is_empty() && !name.starts_with("arn:")).then(|| name.to_string())
+}
+
+fn log_buckets(s: &Snapshot) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for r in s.resources.values() {
+        let a = &r.attrs;
+        let named = match r.kind.as_str() {
+            CLOUDTRAIL_TRAIL => &a["s3_bucket"],
+            S3_BUCKET => &a["logging"]["target_bucket"],
+            CONFIG_DELIVERY_CHANNEL => &a["s3_bucket"],
+            EC2_FLOW_LOG if a["destination_type"] == "s3" => &a["destination"],
+            CLOUDFRONT_DISTRIBUTION => &a["logging"]["bucket"],
+            ELBV2_LOAD_BALANCER => &a["access_logs"]["bucket"],
+            RESOLVER_QUERY_LOG_CONFIG => &a["destination"],
+            _ => continue,
+        };
+        out.extend(bucket_of(named));
+    }
+    out
+}
+
+fn cloudfront(s: &Snapshot) -> Map<String, Value> {
+    s.of_kind(CLOUDFRONT_DISTRIBUTION)
+        .filter_map(|r| {
+            let domain = r.attrs["domain_name"].as_str()?.to_ascii_lowercase();
+            Some((domain, r.attrs["aliases"].clone()))
+        })
+        .collect()
+}
+
+fn lb_dns_names(s: &Snapshot) -> BTreeSet<String> {
+    s.of_kind(ELBV2_LOAD_BALANCER)
+        .filter_map(|r| r.attrs["dns_name"].as_str().map(str::to_ascii_lowercase))
+        .collect()
 }
 
 /// Policy documents of an IAM resource by name: inline policies, or the

@@ -10,14 +10,18 @@
 //! them (IAM's account authorization details, EC2's per-region lists).
 
 pub mod account;
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod elbv2;
 pub mod event;
 pub mod guardduty;
 pub mod iam;
 pub mod route53;
+pub mod route53resolver;
 pub mod s3;
+pub mod securityhub;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -25,14 +29,18 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub use account::*;
+pub use cloudfront::*;
 pub use cloudtrail::*;
 pub use config::*;
 pub use ec2::*;
+pub use elbv2::*;
 pub use event::Call;
 pub use guardduty::*;
 pub use iam::*;
 pub use route53::*;
+pub use route53resolver::*;
 pub use s3::*;
+pub use securityhub::*;
 
 use crate::model::{Resource, Risk};
 
@@ -74,6 +82,7 @@ impl Kind {
 /// Every kind, in the order the kinds document lists them.
 pub static ALL: &[&Kind] = &[
     &account::REGION_KIND,
+    &cloudfront::DISTRIBUTION_KIND,
     &cloudtrail::TRAIL_KIND,
     &config::RECORDER_KIND,
     &config::DELIVERY_CHANNEL_KIND,
@@ -82,6 +91,7 @@ pub static ALL: &[&Kind] = &[
     &ec2::SECURITY_GROUP_KIND,
     &ec2::VPC_KIND,
     &ec2::FLOW_LOG_KIND,
+    &elbv2::LOAD_BALANCER_KIND,
     &guardduty::DETECTOR_KIND,
     &iam::USER_KIND,
     &iam::ROLE_KIND,
@@ -91,8 +101,10 @@ pub static ALL: &[&Kind] = &[
     &iam::ACCOUNT_SUMMARY_KIND,
     &route53::ZONE_KIND,
     &route53::RECORD_KIND,
+    &route53resolver::QUERY_LOG_CONFIG_KIND,
     &s3::BUCKET_KIND,
     &s3::ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND,
+    &securityhub::HUB_KIND,
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Kind> {

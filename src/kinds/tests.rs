@@ -175,3 +175,71 @@ fn describe_reads_the_new_kinds() {
         Some("all regions, not logging, to s3://logs")
     );
 }
+
+#[test]
+fn load_balancers_are_named_from_arns_names_and_responses() {
+    let arn = "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/50dc6c495c0c9188";
+    assert_eq!(
+        ids(
+            "ModifyLoadBalancerAttributes",
+            "eu-west-1",
+            json!({"loadBalancerArn": arn}),
+            Value::Null
+        ),
+        ["elbv2.load_balancer/eu-west-1/web"]
+    );
+    let listener = "arn:aws:elasticloadbalancing:eu-west-1:1:listener/net/edge/50dc/f2f7";
+    assert_eq!(
+        ids(
+            "DeleteListener",
+            "eu-west-1",
+            json!({"listenerArn": listener}),
+            Value::Null
+        ),
+        ["elbv2.load_balancer/eu-west-1/edge"]
+    );
+    assert_eq!(
+        ids(
+            "CreateLoadBalancer",
+            "eu-west-1",
+            json!({"name": "web", "scheme": "internet-facing"}),
+            json!({"loadBalancers": [{"loadBalancerName": "web", "loadBalancerArn": arn}]})
+        ),
+        ["elbv2.load_balancer/eu-west-1/web"]
+    );
+}
+
+#[test]
+fn distributions_query_logs_and_hubs_name_their_resource() {
+    assert_eq!(
+        ids(
+            "UpdateDistribution",
+            "us-east-1",
+            json!({"id": "E2QWRUHAPOMQZL"}),
+            Value::Null
+        ),
+        ["cloudfront.distribution/global/E2QWRUHAPOMQZL"]
+    );
+    assert_eq!(
+        ids(
+            "CreateDistribution",
+            "us-east-1",
+            json!({"distributionConfig": {}}),
+            json!({"distribution": {"id": "EDFDVBD6EXAMPLE"}})
+        ),
+        ["cloudfront.distribution/global/EDFDVBD6EXAMPLE"]
+    );
+    assert_eq!(
+        ids(
+            "DisassociateResolverQueryLogConfig",
+            "eu-west-1",
+            json!({"resolverQueryLogConfigId": "rqlc-1", "resourceId": "vpc-1"}),
+            Value::Null
+        ),
+        ["route53resolver.query_log_config/eu-west-1/rqlc-1"]
+    );
+    assert_eq!(
+        ids("DisableSecurityHub", "eu-west-1", json!({}), Value::Null),
+        ["securityhub.hub/eu-west-1/default"]
+    );
+}

@@ -183,9 +183,13 @@ rr("team.example.com", "NS", ["ns-2.awsdns-02.com"])
 
 # The visibility layer is not set up in this account: no trail, detector or
 # recorder in the scanned region, and no VPC has flow logs.
-for check in ("TRAIL001", "GD001", "CFG001"):
+for check in ("TRAIL001", "GD001", "CFG001", "SH001"):
     expect.append([check, f"account.region/global/{R}"])
 for v in ec2.describe_vpcs()["Vpcs"]:
     expect.append(["VPC001", f"ec2.vpc/{R}/{v['VpcId']}"])
+    expect.append(["VPC002", f"ec2.vpc/{R}/{v['VpcId']}"])
+# Nor does any bucket write access logs.
+for b in client("s3").list_buckets()["Buckets"]:
+    expect.append(["S3009", f"s3.bucket/global/{b['Name']}"])
 
 emit({"expect": sorted(expect), "good_ami": GOOD_AMI, "known": KNOWN})

@@ -61,6 +61,43 @@ bare = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
 ec2w = client("ec2", W)
 eu_vpcs = [v["VpcId"] for v in ec2w.describe_vpcs()["Vpcs"]]
 
+# DNS queries of the default VPC are logged; the bare VPC's are not.
+r53r = client("route53resolver", E)
+qlc = r53r.create_resolver_query_log_config(Name="all", DestinationArn=f"arn:aws:s3:::{good}",
+                                            CreatorRequestId="seed")["ResolverQueryLogConfig"]["Id"]
+r53r.associate_resolver_query_log_config(ResolverQueryLogConfigId=qlc, ResourceId=default_vpc)
+
+client("securityhub", E).enable_security_hub()
+
+
+def distribution(ref, logging):
+    cfg = {"CallerReference": ref, "Comment": ref, "Enabled": True,
+           "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": f"{good}.s3.amazonaws.com",
+                                                 "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+           "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https",
+                                    "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}}}
+    if logging:
+        cfg["Logging"] = {"Enabled": True, "IncludeCookies": False, "Bucket": f"{good}.s3.amazonaws.com",
+                          "Prefix": "cf/"}
+    return client("cloudfront", E).create_distribution(DistributionConfig=cfg)["Distribution"]["Id"]
+
+
+cf_logged, cf_bare = distribution("logged", True), distribution("bare", False)
+
+subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [default_vpc]}])["Subnets"]][:2]
+elb = client("elbv2", E)
+
+
+def lb(name, scheme):
+    return elb.create_load_balancer(Name=name, Subnets=subnets, Scheme=scheme, Type="application")["LoadBalancers"][0]
+
+
+lb("web", "internet-facing")
+logged = lb("web-logged", "internet-facing")["LoadBalancerArn"]
+elb.modify_load_balancer_attributes(LoadBalancerArn=logged, Attributes=[
+    {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": good}])
+lb("internal", "internal")
+
 expect = [
     ["TRAIL001", f"account.region/global/{W}"],
     ["TRAIL002", f"cloudtrail.trail/{E}/short"],
@@ -73,6 +110,11 @@ expect = [
     ["GD001", f"account.region/global/{W}"],
     ["CFG001", f"account.region/global/{W}"],
     ["VPC001", f"ec2.vpc/{E}/{bare}"],
-] + [["VPC001", f"ec2.vpc/{W}/{v}"] for v in eu_vpcs]
+    ["VPC002", f"ec2.vpc/{E}/{bare}"],
+    ["SH001", f"account.region/global/{W}"],
+    ["CF001", f"cloudfront.distribution/global/{cf_bare}"],
+    ["ELB001", f"elbv2.load_balancer/{E}/web"],
+] + [[c, f"ec2.vpc/{W}/{v}"] for v in eu_vpcs for c in ("VPC001", "VPC002")]
 emit({"account": acct, "good": good, "short": short, "key": key, "detector": detector,
-      "flow_log": flow, "default_vpc": default_vpc, "bare_vpc": bare, "expect": sorted(expect)})
+      "flow_log": flow, "default_vpc": default_vpc, "bare_vpc": bare, "query_log_config": qlc, "cf_logged": cf_logged,
+      "cf_bare": cf_bare, "expect": sorted(expect)})
