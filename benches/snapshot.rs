@@ -1,91 +1,124 @@
 //! A snapshot of a large account in moto server: at least 500 instances, 300
-//! security groups, 200 buckets, 300 IAM roles and 2,000 DNS records. Prints
-//! wall time, API calls by operation and wall time by collection unit, at a
-//! few concurrency limits.
+//! security groups, 200 buckets, 300 IAM roles and 2,000 DNS records, plus
+//! the logging layer (trails, detectors, recorders, flow logs, load
+//! balancers, distributions). Prints wall time, API calls by operation and
+//! wall time by collection unit at a few concurrency limits, straight to
+//! moto; then through a proxy that holds every response 60 ms, against the
+//! scheduling model: the critical path times 60 ms plus every call's 60 ms
+//! shared among `--concurrency` slots.
 //!
 //! Run: `tests/with-moto.sh cargo bench --bench snapshot`. The figures are
 //! moto's as much as ours (moto answers one request at a time in Python), so
 //! they are upper bounds for what AWS itself would take.
 
-use std::process::Command;
-use std::time::Instant;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use driftwatch::aws::{AwsOptions, CollectStats};
+
+/// What the proxy adds to every response in the scheduling run.
+const LATENCY: Duration = Duration::from_millis(60);
 
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let Ok(endpoint) = std::env::var("DRIFTWATCH_MOTO_ENDPOINT") else {
+    if std::env::var_os("DRIFTWATCH_MOTO_ENDPOINT").is_none() {
         eprintln!(
             "snapshot bench: needs moto; run as `tests/with-moto.sh cargo bench --bench snapshot`"
         );
         std::process::exit(2);
-    };
-    let python = std::env::var("DRIFTWATCH_PYTHON").unwrap_or_else(|_| "python3".into());
-    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo bench sets CARGO_MANIFEST_DIR");
-    let creds = Command::new(&python)
-        .arg("-c")
-        .arg("import boto3,sys,json\nc=boto3.client('sts',endpoint_url=sys.argv[1],region_name='us-east-1',aws_access_key_id='b',aws_secret_access_key='b')\n\
-              r=c.assume_role(RoleArn='arn:aws:iam::333344445555:role/bench',RoleSessionName='bench')['Credentials']\n\
-              print(json.dumps([r['AccessKeyId'],r['SecretAccessKey'],r['SessionToken']]))")
-        .arg(&endpoint)
-        .output()
-        .unwrap();
-    let creds: Vec<String> = serde_json::from_slice(&creds.stdout).expect("AssumeRole in moto");
-    // SAFETY: single-threaded at this point; the SDK reads these later.
-    unsafe {
-        std::env::set_var("AWS_ACCESS_KEY_ID", &creds[0]);
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", &creds[1]);
-        std::env::set_var("AWS_SESSION_TOKEN", &creds[2]);
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::set_var("AWS_ENDPOINT_URL", &endpoint);
-        std::env::set_var("AWS_CONFIG_FILE", "/dev/null");
-        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     }
-    let t = Instant::now();
-    let seeded = Command::new(&python)
-        .arg(format!("{root}/tests/seed/large.py"))
-        .current_dir(format!("{root}/tests/seed"))
-        .output()
-        .unwrap();
-    assert!(
-        seeded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
-    eprintln!(
-        "seeded in {:.0}s: {}",
-        t.elapsed().as_secs_f64(),
-        String::from_utf8_lossy(&seeded.stdout).trim()
-    );
-
+    let acct = common::Account::new();
+    let t = std::time::Instant::now();
+    let large = acct.seed("large.py", &[]);
+    acct.seed("visibility.py", &[]);
+    eprintln!("seeded in {:.0}s: {large}", t.elapsed().as_secs_f64());
+    let mut env = std::process::Command::new("true");
+    acct.apply_env(&mut env);
+    for (k, v) in env.get_envs() {
+        // SAFETY: single-threaded here; the SDK reads these later.
+        unsafe {
+            match v {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    for concurrency in [1, 8, 32] {
-        let opts = driftwatch::aws::AwsOptions {
+    let run = |endpoint: &str, concurrency: usize| {
+        let opts = AwsOptions {
             regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            endpoint_url: Some(endpoint.to_string()),
             concurrency,
             ..Default::default()
         };
-        let (snap, stats) = rt.block_on(driftwatch::aws::collect(&opts)).unwrap();
-        let mut kinds = std::collections::BTreeMap::new();
-        for r in snap.resources.values() {
-            *kinds.entry(r.kind.clone()).or_insert(0) += 1;
-        }
+        rt.block_on(driftwatch::aws::collect(&opts)).unwrap()
+    };
+    // moto's own speed: it answers one request at a time, so this is the floor.
+    for concurrency in [1, 8, 32] {
+        let (snap, stats) = run(&acct.endpoint, concurrency);
         println!(
-            "concurrency {concurrency}: {} resources in {:.2}s, {} API calls",
+            "moto direct, concurrency {concurrency}: {} resources in {:.2}s, {} API calls",
             snap.resources.len(),
             stats.elapsed.as_secs_f64(),
             stats.api_calls
         );
         if concurrency == 32 {
-            println!("  resources by kind: {kinds:?}");
-            println!("  calls by operation:");
-            for (op, n) in &stats.by_operation {
-                println!("    {op:<45} {n}");
-            }
-            println!("  wall time by unit:");
-            for (unit, d) in &stats.by_unit {
-                println!("    {unit:<20} {:.2}s", d.as_secs_f64());
-            }
+            report(&snap, &stats);
         }
+    }
+    // Scheduling: every response 60 ms late, as from a distant region.
+    let proxy = common::latency_proxy(&acct.endpoint, LATENCY);
+    for concurrency in [32, 64] {
+        let (snap, stats) = run(&proxy, concurrency);
+        let zones = snap.of_kind(driftwatch::kinds::ROUTE53_ZONE).count() as u64;
+        let chain = critical_chain(&stats.by_operation, zones);
+        let d = LATENCY.as_secs_f64();
+        let bound = chain as f64 * d + stats.api_calls as f64 * d / concurrency as f64;
+        println!(
+            "60 ms proxy, concurrency {concurrency}: {:.2}s for {} calls; critical path {chain} calls = {:.2}s, \
+             + calls x 60 ms / concurrency = {:.2}s; model {:.2}s; ratio {:.2}",
+            stats.elapsed.as_secs_f64(),
+            stats.api_calls,
+            chain as f64 * d,
+            stats.api_calls as f64 * d / concurrency as f64,
+            bound,
+            stats.elapsed.as_secs_f64() / bound
+        );
+    }
+}
+
+/// The longest chain of calls that must follow one another: identity, then
+/// the region list, then the deepest unit. S3: the listing's pages, a
+/// bucket's location when the listing lacks it, its policy, then the
+/// policy's status. Route53: the zone pages, then one zone's record pages
+/// (zones are about the same size here). IAM: the authorization details
+/// pages, then a user's own calls.
+fn critical_chain(ops: &BTreeMap<String, u64>, zones: u64) -> u64 {
+    let n = |op: &str| ops.get(op).copied().unwrap_or(0);
+    let s3 = n("S3.ListBuckets") + u64::from(n("S3.GetBucketLocation") > 0) + 2;
+    let route53 =
+        n("Route 53.ListHostedZones") + n("Route 53.ListResourceRecordSets").div_ceil(zones.max(1));
+    let iam = n("IAM.GetAccountAuthorizationDetails") + 1;
+    2 + s3.max(route53).max(iam)
+}
+
+fn report(snap: &driftwatch::model::Snapshot, stats: &CollectStats) {
+    let mut kinds = BTreeMap::new();
+    for r in snap.resources.values() {
+        *kinds.entry(r.kind.clone()).or_insert(0) += 1;
+    }
+    println!("  resources by kind: {kinds:?}");
+    println!("  calls by operation:");
+    for (op, n) in &stats.by_operation {
+        println!("    {op:<50} {n}");
+    }
+    println!("  wall time by unit:");
+    for (unit, d) in &stats.by_unit {
+        println!("    {unit:<28} {:.2}s", d.as_secs_f64());
     }
 }

@@ -1,11 +1,13 @@
 //! Route53: every hosted zone (public and private, with the VPCs of private
-//! ones) and every record set, alias targets included. Zones are read
-//! concurrently; each zone's records are paginated.
+//! ones) and every record set, alias targets included. Each zone is read as
+//! its page of the zone list arrives; a zone's VPCs and its (paginated)
+//! records are read concurrently.
 
 use aws_sdk_route53::types::ResourceRecordSet;
 use aws_sdk_route53::Client;
 use serde_json::json;
 
+use super::pipeline::{as_listed, send_all};
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{self, AliasTarget, HostedZone, RecordSet};
 use crate::model::{Coverage, Fetched, Resource, GLOBAL};
@@ -20,26 +22,27 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             .interceptor(ctx.counter.clone())
             .build(),
     );
-    let mut zones = Vec::new();
-    let mut pages = c.list_hosted_zones().into_paginator().send();
-    loop {
-        let page = match ctx.call(pages.try_next()).await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                return Part {
-                    resources: vec![],
-                    coverage: vec![classify(&e).coverage("route53", GLOBAL)],
+    // Each zone is read as soon as its page of the zone list arrives.
+    let (listing, results) = as_listed(
+        |tx| {
+            let c = c.clone();
+            async move {
+                let mut pages = c.list_hosted_zones().into_paginator().send();
+                while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                    send_all(&tx, page.hosted_zones().to_vec());
                 }
+                Ok(())
             }
-        };
-        zones.extend(page.hosted_zones().iter().cloned());
-    }
-    let results = futures::future::join_all(zones.into_iter().map(|z| {
-        let c = c.clone();
-        async move { zone(ctx, &c, z).await }
-    }))
+        },
+        |z| zone(ctx, &c, z),
+    )
     .await;
+    if let Err(f) = listing {
+        return Part {
+            resources: vec![],
+            coverage: vec![f.coverage("route53", GLOBAL)],
+        };
+    }
     let mut part = Part::default();
     let mut failure: Option<Failure> = None;
     for (mut rs, f) in results {
@@ -85,11 +88,14 @@ async fn zone(
     let id = zone_id(z.id());
     let name = crate::model::unescape_dns_name(z.name());
     let private = z.config().is_some_and(|c| c.private_zone());
-    let vpcs = if private {
-        zone_vpcs(ctx, c, &id).await
-    } else {
-        Fetched::Absent
+    let vpcs = async {
+        if private {
+            zone_vpcs(ctx, c, &id).await
+        } else {
+            Fetched::Absent
+        }
     };
+    let (vpcs, records) = tokio::join!(vpcs, records(ctx, c, &id, &name, private));
     let mut out = vec![Resource::new(
         kinds::ROUTE53_ZONE,
         GLOBAL,
@@ -103,13 +109,33 @@ async fn zone(
             record_count: z.resource_record_set_count(),
         },
     )];
+    match records {
+        Ok(mut rs) => {
+            out.append(&mut rs);
+            (out, None)
+        }
+        // The zone's records are incomplete: none are reported rather than
+        // a partial list, and coverage says so.
+        Err(f) => (out, Some(f)),
+    }
+}
+
+/// Every record set of one zone.
+async fn records(
+    ctx: &Ctx,
+    c: &Client,
+    id: &str,
+    name: &str,
+    private: bool,
+) -> Result<Vec<Resource>, Failure> {
+    let mut out = Vec::new();
     // ListResourceRecordSets pages by (name, type, identifier), not by one
     // token, and the SDK has no paginator for it: this loop is its paginator.
     let mut start: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
     loop {
         let mut req = c
             .list_resource_record_sets()
-            .hosted_zone_id(&id)
+            .hosted_zone_id(id)
             .max_items(300);
         if let Some((n, t, i)) = &start {
             req = req
@@ -117,19 +143,13 @@ async fn zone(
                 .start_record_type(t.clone())
                 .set_start_record_identifier(i.clone());
         }
-        let page = match ctx.call(req.send()).await {
-            Ok(p) => p,
-            Err(e) => {
-                let mut f = classify(&e);
-                f.message = format!("ListResourceRecordSets for zone {id}: {}", f.message);
-                // The zone's records are incomplete: drop them rather than
-                // report a partial list, and let coverage say so.
-                out.truncate(1);
-                return (out, Some(f));
-            }
-        };
+        let page = ctx.call(req.send()).await.map_err(|e| {
+            let mut f = classify(&e);
+            f.message = format!("ListResourceRecordSets for zone {id}: {}", f.message);
+            f
+        })?;
         for rs in page.resource_record_sets() {
-            out.push(record(&id, &name, private, rs));
+            out.push(record(id, name, private, rs));
         }
         start = match (
             page.is_truncated(),
@@ -144,10 +164,9 @@ async fn zone(
             _ => None,
         };
         if start.is_none() {
-            break;
+            return Ok(out);
         }
     }
-    (out, None)
 }
 
 fn record(zone_id: &str, zone_name: &str, private: bool, rs: &ResourceRecordSet) -> Resource {

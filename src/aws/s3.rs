@@ -16,6 +16,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::config_bag::ConfigBag;
 
+use super::pipeline::{as_listed, send_all};
 use super::{classify, ts, Ctx, Part};
 use crate::kinds::{
     self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
@@ -100,42 +101,40 @@ pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
 
 async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
     let c = clients.default();
-    let mut listed = Vec::new();
-    // AWS includes each bucket's region only when the request has a
-    // parameter: asking for the largest page does both jobs.
-    let mut pages = c.list_buckets().max_buckets(10_000).into_paginator().send();
-    loop {
-        let page = match ctx.call(pages.try_next()).await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                // Never an empty list: a denied listing is recorded, and no
-                // bucket is reported, so nothing reads as deleted.
-                return Part {
-                    resources: vec![],
-                    coverage: vec![classify(&e).coverage("s3", GLOBAL)],
-                };
+    // Each bucket is read as soon as its page of the listing arrives.
+    let (listing, resources) = as_listed(
+        |tx| async move {
+            // AWS includes each bucket's region only when the request has a
+            // parameter: asking for the largest page does both jobs.
+            let mut pages = c.list_buckets().max_buckets(10_000).into_paginator().send();
+            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                send_all(
+                    &tx,
+                    page.buckets().iter().filter_map(|b| {
+                        Some((
+                            b.name()?.to_string(),
+                            b.creation_date().map(ts),
+                            b.bucket_region().map(str::to_string),
+                        ))
+                    }),
+                );
             }
-        };
-        for b in page.buckets() {
-            if let Some(name) = b.name() {
-                listed.push((
-                    name.to_string(),
-                    b.creation_date().map(ts),
-                    b.bucket_region().map(str::to_string),
-                ));
-            }
-        }
-    }
-    let resources = futures::future::join_all(
-        listed
-            .into_iter()
-            .map(|(name, created, region)| bucket(ctx, clients, name, created, region)),
+            Ok(())
+        },
+        |(name, created, region)| bucket(ctx, clients, name, created, region),
     )
     .await;
-    Part {
-        resources,
-        coverage: vec![Coverage::complete("s3", GLOBAL)],
+    match listing {
+        Ok(()) => Part {
+            resources,
+            coverage: vec![Coverage::complete("s3", GLOBAL)],
+        },
+        // Never an empty list: a denied listing is recorded, and no bucket
+        // is reported, so nothing reads as deleted.
+        Err(f) => Part {
+            resources: vec![],
+            coverage: vec![f.coverage("s3", GLOBAL)],
+        },
     }
 }
 

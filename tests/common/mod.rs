@@ -341,6 +341,16 @@ pub fn read_json(p: &Path) -> serde_json::Value {
 /// A loopback proxy to `upstream` that answers AccessDenied (S3's XML) to
 /// requests whose request line `deny` picks, and forwards everything else.
 pub fn denying_proxy(upstream: &str, deny: fn(&str) -> bool) -> String {
+    proxy(upstream, deny, Duration::ZERO)
+}
+
+/// A loopback proxy to `upstream` that holds every response for `delay`
+/// before passing it on, as a distant AWS endpoint would.
+pub fn latency_proxy(upstream: &str, delay: Duration) -> String {
+    proxy(upstream, |_| false, delay)
+}
+
+fn proxy(upstream: &str, deny: fn(&str) -> bool, delay: Duration) -> String {
     let up = upstream.trim_start_matches("http://").to_string();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -389,6 +399,7 @@ pub fn denying_proxy(upstream: &str, deny: fn(&str) -> bool) -> String {
                 let _ = server.write_all(&body);
                 let mut resp = Vec::new();
                 let _ = std::io::Read::read_to_end(&mut server, &mut resp);
+                std::thread::sleep(delay);
                 let _ = client.write_all(&resp);
             });
         }
