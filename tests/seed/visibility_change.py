@@ -1,8 +1,10 @@
 """On an account seeded by visibility.py (argv[1]: its output), weakens the
 logging layer the way an intruder would: stops the main trail, turns off its
 log validation, deletes the GuardDuty detector and the default VPC's flow log,
-has the trail bucket expire logs after a week and stops the Config recorder. Writes
-the CloudTrail records AWS would have written into argv[2]/records.json."""
+has the trail bucket expire logs after a week, stops the Config recorder and
+deletes its delivery channel, deletes a VPC, disables Security Hub and turns
+off a load balancer's and a distribution's access logs. Writes the CloudTrail
+records AWS would have written into argv[2]/records.json."""
 import datetime
 import json
 import os
@@ -50,6 +52,25 @@ record("PutBucketLifecycle", "s3.amazonaws.com", {"bucketName": made["good"], "L
 client("config", E).stop_configuration_recorder(ConfigurationRecorderName="default")
 record("StopConfigurationRecorder", "config.amazonaws.com", {"configurationRecorderName": "default"})
 
+client("config", E).delete_delivery_channel(DeliveryChannelName="default")
+record("DeleteDeliveryChannel", "config.amazonaws.com", {"deliveryChannelName": "default"})
+client("ec2", E).delete_vpc(VpcId=made["bare_vpc"])
+record("DeleteVpc", "ec2.amazonaws.com", {"vpcId": made["bare_vpc"]},
+       {"requestId": str(uuid.uuid4()), "_return": True})
+client("securityhub", E).disable_security_hub()
+record("DisableSecurityHub", "securityhub.amazonaws.com", {})
+elb = client("elbv2", E)
+lb = elb.describe_load_balancers(Names=["web-logged"])["LoadBalancers"][0]["LoadBalancerArn"]
+elb.modify_load_balancer_attributes(LoadBalancerArn=lb, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}])
+record("ModifyLoadBalancerAttributes", "elasticloadbalancing.amazonaws.com",
+       {"loadBalancerArn": lb, "attributes": [{"key": "access_logs.s3.enabled", "value": "false"}]})
+cf = client("cloudfront", E)
+got = cf.get_distribution_config(Id=made["cf_logged"])
+cfg = got["DistributionConfig"]
+cfg["Logging"] = {"Enabled": False, "IncludeCookies": False, "Bucket": "", "Prefix": ""}
+cf.update_distribution(Id=made["cf_logged"], IfMatch=got["ETag"], DistributionConfig=cfg)
+record("UpdateDistribution", "cloudfront.amazonaws.com", {"id": made["cf_logged"], "ifMatch": got["ETag"]})
+
 os.makedirs(outdir, exist_ok=True)
 with open(os.path.join(outdir, "records.json"), "w") as f:
     json.dump({"Records": records}, f)
@@ -59,4 +80,9 @@ emit({"changed": [
     f"ec2.flow_log/{E}/{made['flow_log']}",
     f"s3.bucket/global/{made['good']}",
     f"config.recorder/{E}/default",
+    f"config.delivery_channel/{E}/default",
+    f"ec2.vpc/{E}/{made['bare_vpc']}",
+    f"securityhub.hub/{E}/default",
+    f"elbv2.load_balancer/{E}/web-logged",
+    f"cloudfront.distribution/global/{made['cf_logged']}",
 ]})
