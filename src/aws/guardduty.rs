@@ -1,9 +1,10 @@
 //! GuardDuty, per region: every detector (ListDetectors, paginated) and
-//! its settings (GetDetector, one call each, concurrently).
+//! its settings (GetDetector, one call each, started as its page arrives).
 
 use aws_config::Region;
 use aws_sdk_guardduty::Client;
 
+use super::pipeline::{as_listed, send_all, Items};
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
 use crate::model::{Coverage, Resource};
@@ -28,16 +29,18 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 }
 
 async fn detectors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
-    let mut ids = Vec::new();
-    let mut pages = c.list_detectors().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
-        ids.extend(page.detector_ids().iter().cloned());
-    }
+    let listing = |tx: Items<String>| async move {
+        let mut pages = c.list_detectors().into_paginator().send();
+        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            send_all(&tx, page.detector_ids().iter().cloned());
+        }
+        Ok(())
+    };
     // A detector listed but not readable is a failure of the region, not
     // a detector with unknown fields: its status is the whole point.
-    let read = futures::future::join_all(ids.iter().map(|id| async move {
+    let (listed, read) = as_listed(listing, |id| async move {
         let o = ctx
-            .call(c.get_detector().detector_id(id).send())
+            .call(c.get_detector().detector_id(&id).send())
             .await
             .map_err(|e| classify(&e))?;
         let mut features: Vec<String> = o
@@ -61,7 +64,8 @@ async fn detectors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>,
                 .unwrap_or_default(),
         };
         Ok::<_, Failure>(Resource::new(GUARDDUTY_DETECTOR, region, id, None, &attrs))
-    }))
+    })
     .await;
+    listed?;
     read.into_iter().collect()
 }

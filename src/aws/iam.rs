@@ -1,6 +1,6 @@
 //! IAM: one paginated GetAccountAuthorizationDetails gives users, groups,
 //! roles, policies and their documents; access keys, MFA devices and login
-//! profiles need per-user calls, which run concurrently.
+//! profiles need per-user calls, which start as each page arrives.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +8,7 @@ use aws_sdk_iam::types::{AttachedPolicy, EntityType, PolicyDetail, Tag};
 use aws_sdk_iam::Client;
 use serde_json::Value;
 
+use super::pipeline::{as_listed, send_all, Items};
 use super::{classify, ts, Ctx, Failure, Part};
 use crate::kinds::{self, AccessKey, AccountSummary, Group, ManagedPolicy, Role, User};
 use crate::model::{policy, Coverage, Fetched, Resource, Tags, GLOBAL};
@@ -49,42 +50,43 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             .interceptor(ctx.counter.clone())
             .build(),
     );
-    let mut part = Part::default();
-    let mut users = Vec::new();
-    let mut pages = c
-        .get_account_authorization_details()
-        .filter(EntityType::User)
-        .filter(EntityType::Role)
-        .filter(EntityType::Group)
-        .filter(EntityType::LocalManagedPolicy)
-        .filter(EntityType::AwsManagedPolicy)
-        .max_items(1000)
-        .into_paginator()
-        .send();
-    loop {
-        let page = match ctx.call(pages.try_next()).await {
-            Ok(Some(p)) => p,
-            Ok(None) => break,
-            Err(e) => {
-                part.resources.clear();
-                part.coverage.push(classify(&e).coverage("iam", GLOBAL));
-                return part;
-            }
-        };
-        users.extend(page.user_detail_list().iter().filter_map(user));
-        part.resources
-            .extend(page.role_detail_list().iter().filter_map(role));
-        part.resources
-            .extend(page.group_detail_list().iter().filter_map(group));
-        part.resources
-            .extend(page.policies().iter().filter_map(policy));
-    }
-
-    let per_user = futures::future::join_all(users.into_iter().map(|(name, arn, user)| {
+    // Each user's own calls start as soon as the page naming the user
+    // arrives; roles, groups and policies come whole in the pages.
+    let listing = |tx: Items<(String, Option<String>, User)>| {
         let c = c.clone();
-        async move { user_details(ctx, &c, name, arn, user).await }
-    }));
-    let (per_user, summary) = tokio::join!(per_user, account_summary(ctx, &c));
+        async move {
+            let mut found = Vec::new();
+            let mut pages = c
+                .get_account_authorization_details()
+                .filter(EntityType::User)
+                .filter(EntityType::Role)
+                .filter(EntityType::Group)
+                .filter(EntityType::LocalManagedPolicy)
+                .filter(EntityType::AwsManagedPolicy)
+                .max_items(1000)
+                .into_paginator()
+                .send();
+            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                send_all(&tx, page.user_detail_list().iter().filter_map(user));
+                found.extend(page.role_detail_list().iter().filter_map(role));
+                found.extend(page.group_detail_list().iter().filter_map(group));
+                found.extend(page.policies().iter().filter_map(policy));
+            }
+            Ok(found)
+        }
+    };
+    let per_user = as_listed(listing, |(name, arn, u)| {
+        user_details(ctx, &c, name, arn, u)
+    });
+    let ((listed, per_user), summary) = tokio::join!(per_user, account_summary(ctx, &c));
+    let mut part = Part::default();
+    match listed {
+        Ok(found) => part.resources = found,
+        Err(f) => {
+            part.coverage.push(f.coverage("iam", GLOBAL));
+            return part;
+        }
+    }
     part.resources.push(summary);
     let mut failure: Option<Failure> = None;
     for (mut resources, f) in per_user {

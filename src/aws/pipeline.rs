@@ -15,14 +15,15 @@ use super::Failure;
 pub(crate) type Items<I> = UnboundedSender<I>;
 
 /// Runs `list` (which sends items to its sender and returns how the listing
-/// went) and `each` on every item, overlapped. The results come in
-/// completion order; callers put them in sorted maps.
-pub(crate) async fn as_listed<I, R, L, F, Fut>(
+/// went, with whatever else it gathered) and `each` on every item,
+/// overlapped. The results come in completion order; callers put them in
+/// sorted maps.
+pub(crate) async fn as_listed<I, R, T, L, F, Fut>(
     list: impl FnOnce(Items<I>) -> L,
     each: F,
-) -> (Result<(), Failure>, Vec<R>)
+) -> (Result<T, Failure>, Vec<R>)
 where
-    L: Future<Output = Result<(), Failure>>,
+    L: Future<Output = Result<T, Failure>>,
     F: FnMut(I) -> Fut,
     Fut: Future<Output = R>,
 {
