@@ -352,55 +352,159 @@ pub fn latency_proxy(upstream: &str, delay: Duration) -> String {
 
 fn proxy(upstream: &str, deny: fn(&str) -> bool, delay: Duration) -> String {
     let up = upstream.trim_start_matches("http://").to_string();
+    serve(move |req| {
+        if deny(&req.head[0]) {
+            let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+            return format!(
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+                xml.len()
+            )
+            .into_bytes();
+        }
+        let resp = forward(&up, &req);
+        std::thread::sleep(delay);
+        resp
+    })
+}
+
+/// Responses recorded by [`taping_proxy`], by request (see [`Request::key`]).
+pub type Tape = std::sync::Arc<Mutex<std::collections::HashMap<Vec<u8>, Vec<u8>>>>;
+
+/// A loopback proxy to `upstream` that records every response on `tape`.
+pub fn taping_proxy(upstream: &str, tape: Tape) -> String {
+    let up = upstream.trim_start_matches("http://").to_string();
+    serve(move |req| {
+        let resp = forward(&up, &req);
+        tape.lock().unwrap().insert(req.key(), resp.clone());
+        resp
+    })
+}
+
+/// A loopback server that answers each request from `tape`, `delay` late,
+/// any number at once: AWS as the scheduling model sees it, with no server
+/// time of its own (moto answers one request at a time). A request not on
+/// the tape gets a 500.
+pub fn replay_server(tape: Tape, delay: Duration) -> String {
+    serve_keep_alive(move |req| {
+        let found = tape.lock().unwrap().get(&req.key()).map(|r| keep_alive(r));
+        std::thread::sleep(delay);
+        found.unwrap_or_else(|| b"HTTP/1.1 500 Not On Tape\r\nContent-Length: 0\r\n\r\n".to_vec())
+    })
+}
+
+/// A recorded response without its `Connection: close`, so the client keeps
+/// the connection as it would with AWS (the response has a Content-Length).
+fn keep_alive(resp: &[u8]) -> Vec<u8> {
+    let end = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(resp.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&resp[..end]);
+    let mut out: Vec<u8> = head
+        .split_inclusive("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect::<String>()
+        .into_bytes();
+    out.extend_from_slice(&resp[end..]);
+    out
+}
+
+/// One HTTP/1.1 request: its head lines (Connection: close forced) and body.
+pub struct Request {
+    pub head: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// What identifies a request across runs: the request line, the JSON
+    /// protocols' target header, the region and service the request is
+    /// signed for (behind one endpoint that is all that tells regions
+    /// apart) and the body; signatures, dates and ids vary.
+    fn key(&self) -> Vec<u8> {
+        let mut k = self.head[0].clone().into_bytes();
+        for h in &self.head {
+            let lower = h.to_ascii_lowercase();
+            if lower.starts_with("x-amz-target:") {
+                k.extend_from_slice(h.as_bytes());
+            }
+            if let Some(scope) = lower
+                .strip_prefix("authorization:")
+                .and_then(|a| a.split("credential=").nth(1))
+                .and_then(|c| c.split(',').next())
+            {
+                // AKID/date/region/service/aws4_request: keep region/service.
+                let parts: Vec<&str> = scope.split('/').collect();
+                k.extend_from_slice(parts.get(2..4).unwrap_or_default().join("/").as_bytes());
+            }
+        }
+        k.extend_from_slice(&self.body);
+        k
+    }
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut head = Vec::new();
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return None;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("connection:") {
+            continue;
+        }
+        if line == "\r\n" {
+            head.push("Connection: close\r\n".to_string());
+            head.push(line);
+            break;
+        }
+        head.push(line);
+    }
+    let mut body = vec![0u8; len];
+    std::io::Read::read_exact(reader, &mut body).ok()?;
+    Some(Request { head, body })
+}
+
+fn forward(up: &str, req: &Request) -> Vec<u8> {
+    let mut resp = Vec::new();
+    if let Ok(mut server) = TcpStream::connect(up) {
+        let _ = server.write_all(req.head.concat().as_bytes());
+        let _ = server.write_all(&req.body);
+        let _ = std::io::Read::read_to_end(&mut server, &mut resp);
+    }
+    resp
+}
+
+/// Accepts connections on a loopback port, one thread each, one request per
+/// connection, and writes back what `answer` returns.
+fn serve(answer: impl Fn(Request) -> Vec<u8> + Send + Sync + 'static) -> String {
+    serve_with(answer, false)
+}
+
+/// Like [`serve`], answering every request a connection sends.
+fn serve_keep_alive(answer: impl Fn(Request) -> Vec<u8> + Send + Sync + 'static) -> String {
+    serve_with(answer, true)
+}
+
+fn serve_with(answer: impl Fn(Request) -> Vec<u8> + Send + Sync + 'static, again: bool) -> String {
+    let answer = std::sync::Arc::new(answer);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut client) = stream else { continue };
-            let up = up.clone();
+            let answer = answer.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(client.try_clone().unwrap());
-                let mut head = Vec::new();
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let lower = line.to_ascii_lowercase();
-                    if let Some(v) = lower.strip_prefix("content-length:") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                    if lower.starts_with("connection:") {
-                        continue;
-                    }
-                    if line == "\r\n" {
-                        head.push("Connection: close\r\n".to_string());
-                        head.push(line);
+                while let Some(req) = read_request(&mut reader) {
+                    if client.write_all(&answer(req)).is_err() || !again {
                         break;
                     }
-                    head.push(line);
                 }
-                let mut body = vec![0u8; len];
-                let _ = std::io::Read::read_exact(&mut reader, &mut body);
-                if deny(&head[0]) {
-                    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
-                    let _ = write!(
-                        client,
-                        "HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
-                        xml.len()
-                    );
-                    return;
-                }
-                let Ok(mut server) = TcpStream::connect(&up) else {
-                    return;
-                };
-                let _ = server.write_all(head.concat().as_bytes());
-                let _ = server.write_all(&body);
-                let mut resp = Vec::new();
-                let _ = std::io::Read::read_to_end(&mut server, &mut resp);
-                std::thread::sleep(delay);
-                let _ = client.write_all(&resp);
             });
         }
     });
