@@ -116,10 +116,12 @@ pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|k| k.name).collect()
 }
 
-/// The kind an event name changes. Called once per CloudTrail record, so
-/// it is a hash lookup.
+/// The kind an event name changes. Called for every CloudTrail record, so
+/// it is a hash lookup with a fast non-cryptographic hasher (the names are
+/// ours, not an attacker's choice of keys to collide).
 pub fn for_event(name: &str) -> Option<&'static Kind> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static Kind>> = OnceLock::new();
+    type Table = HashMap<&'static str, &'static Kind, foldhash::fast::FixedState>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE
         .get_or_init(|| {
             ALL.iter()
