@@ -59,6 +59,27 @@ pub fn is_public_ip(s: &str) -> bool {
     }
 }
 
+/// Security-group rules from CEL values (the `ingress`/`egress` lists).
+fn to_rules(list: &[cel::Value]) -> Result<Vec<crate::kinds::Rule>, cel::ExecutionError> {
+    list.iter()
+        .map(|v| {
+            let j = v
+                .json()
+                .map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))?;
+            serde_json::from_value(j)
+                .map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))
+        })
+        .collect()
+}
+
+fn from_rules(rules: Vec<&crate::kinds::Rule>) -> Result<cel::Value, cel::ExecutionError> {
+    cel::to_value(rules).map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))
+}
+
+fn clamp_prefix(p: i64) -> u8 {
+    u8::try_from(p.clamp(0, 128)).unwrap_or(128)
+}
+
 /// A DNS name as compared: lowercase, without the trailing dot.
 pub fn dns_name(s: &str) -> String {
     s.trim_end_matches('.').to_ascii_lowercase()
@@ -173,6 +194,37 @@ fn evaluate_here(
         cidr_contains(&c, &ip)
     });
     let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
+    let _ = root.add_function(
+        "world_open_ports",
+        |rules: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
+            let rules = to_rules(&rules)?;
+            let ports: Vec<i64> = ports
+                .iter()
+                .filter_map(|p| match p {
+                    cel::Value::Int(i) => Some(*i),
+                    cel::Value::UInt(u) => i64::try_from(*u).ok(),
+                    _ => None,
+                })
+                .collect();
+            from_rules(super::network::world_open_ports(&rules, &ports))
+        },
+    );
+    let _ = root.add_function("world_open_all_ports", |rules: Arc<Vec<cel::Value>>| {
+        let rules = to_rules(&rules)?;
+        from_rules(super::network::world_open(
+            rules.iter().filter(|r| super::network::all_ports(r)),
+        ))
+    });
+    let _ = root.add_function(
+        "world_open_ranges",
+        |rules: Arc<Vec<cel::Value>>, min_width: i64| {
+            let rules = to_rules(&rules)?;
+            from_rules(super::network::world_open_ranges(&rules, min_width))
+        },
+    );
+    let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
+        super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
+    });
     let idx = index::build_index(snap);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();

@@ -16,6 +16,7 @@
 
 mod eval;
 mod index;
+mod network;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
@@ -398,6 +399,17 @@ pub struct ChecksConfig {
     /// Days after which an access key is old.
     #[serde(default = "default_key_age")]
     pub max_key_age_days: i64,
+    /// Ports a world-open rule must not reach: databases, caches, search,
+    /// queues, file sharing, directory, remote access, container and cluster
+    /// control planes (SG004, SG007).
+    #[serde(default = "default_sensitive_ports")]
+    pub sensitive_ports: Vec<i64>,
+    /// A public source wider than this IPv4 prefix is reported (SG008).
+    #[serde(default = "default_prefix_v4")]
+    pub max_public_prefix_v4: i64,
+    /// A public source wider than this IPv6 prefix is reported (SG008).
+    #[serde(default = "default_prefix_v6")]
+    pub max_public_prefix_v6: i64,
     /// Days CloudTrail logs must be kept before a lifecycle rule may
     /// expire them.
     #[serde(default = "default_log_retention")]
@@ -437,6 +449,22 @@ fn default_restricting() -> Vec<String> {
 
 fn default_key_age() -> i64 {
     90
+}
+
+fn default_sensitive_ports() -> Vec<i64> {
+    vec![
+        20, 21, 23, 88, 135, 137, 138, 139, 389, 445, 636, 1433, 1434, 1521, 2375, 2376, 2379,
+        2380, 2483, 2484, 3306, 5432, 5601, 5900, 6379, 6443, 7199, 8888, 9092, 9160, 9200, 9300,
+        10250, 11211, 27017, 27018,
+    ]
+}
+
+fn default_prefix_v4() -> i64 {
+    16
+}
+
+fn default_prefix_v6() -> i64 {
+    32
 }
 
 fn default_log_retention() -> i64 {

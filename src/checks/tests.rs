@@ -105,10 +105,7 @@ fn duplicate_ids_across_directories_are_refused() {
 #[test]
 fn malformed_check_files_name_file_and_line() {
     let good = BUILTIN.iter().find(|(n, _)| *n == "SG002.toml").unwrap().1;
-    let broken_expr = good.replace(
-        "resource.attrs.ingress.filter(",
-        "resource.attrs.ingress.filter((",
-    );
+    let broken_expr = good.replace("world_open_ports(", "world_open_ports((");
     let e = parse_check("x.toml", &broken_expr).unwrap_err().to_string();
     assert!(
         e.starts_with("x.toml: line 8: expression does not compile"),

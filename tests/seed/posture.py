@@ -42,7 +42,9 @@ sg("db-app", [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGro
 wide = sgid(sg("wide-world", [world("tcp", 1024, 65535)]))
 # The range is a problem of its own, and it also opens RDP and database ports.
 expect.extend([["SG005", wide], ["SG003", wide], ["SG004", wide]])
-sg("thousand-world", [world("tcp", 8000, 8999)])
+# 1,000 ports exactly: not SG005's, but it reaches 8888 (Cassandra's and
+# Jupyter's), one of the sensitive ports.
+expect.append(["SG004", sgid(sg("thousand-world", [world("tcp", 8000, 8999)]))])
 
 GOOD_AMI = "ami-12c6146b"
 other_ami = next(i["ImageId"] for i in ec2.describe_images()["Images"] if i["ImageId"] != GOOD_AMI)
@@ -69,8 +71,18 @@ s3 = client("s3")
 ON = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 
 
-def bucket(name, policy=None, pab=False, acl=None, website=False):
+def bucket(name, policy=None, pab=False, acl=None, website=False, hardened=False):
     s3.create_bucket(Bucket=name)
+    if hardened:
+        # Plain HTTP denied and ACLs off: the look-alike for S3010 and S3011.
+        policy = (policy or []) + [{"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                                    "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+                                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+        s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls={
+            "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    else:
+        expect.append(["S3010", f"s3.bucket/global/{name}"])
+        expect.append(["S3011", f"s3.bucket/global/{name}"])
     if policy:
         s3.put_bucket_policy(Bucket=name, Policy=doc({"Version": "2012-10-17", "Statement": policy}))
     if acl:
@@ -101,7 +113,7 @@ expect.append(["S3007", bucket(f"{p}-xacct", [stmt("s3:GetObject", f"{p}-xacct",
 expect.append(["S3008", bucket(f"{p}-site", website=True)])
 bucket(f"{p}-vpce", [stmt("s3:GetObject", f"{p}-vpce", cond={"StringEquals": {"aws:SourceVpce": "vpce-0abc"}})], pab=True)
 bucket(f"{p}-partner", [stmt("s3:GetObject", f"{p}-partner", {"AWS": f"arn:aws:iam::{KNOWN}:root"})], pab=True)
-bucket(f"{p}-private", pab=True)
+bucket(f"{p}-private", pab=True, hardened=True)
 bucket("site-ok.example.com", pab=True, website=True)
 expect.append(["S3008", "s3.bucket/global/site-ok.example.com"])
 expect.append(["S3006", "s3.account_public_access_block/global/account"])
@@ -183,6 +195,8 @@ rr("team.example.com", "NS", ["ns-2.awsdns-02.com"])
 
 # The visibility layer is not set up in this account: no trail, detector or
 # recorder in the scanned region, and no VPC has flow logs.
+# moto's account summary says the root user has no MFA.
+expect.append(["IAM010", "iam.account_summary/global/account"])
 for check in ("TRAIL001", "GD001", "CFG001", "SH001"):
     expect.append([check, f"account.region/global/{R}"])
 for v in ec2.describe_vpcs()["Vpcs"]:
