@@ -12,7 +12,7 @@ use aws_sdk_cloudfront::Client;
 use super::pipeline::{as_listed, send_all};
 use super::{classify, Ctx, Part};
 use crate::kinds::{AccessLog, Distribution, CLOUDFRONT_DISTRIBUTION};
-use crate::model::{Coverage, Fetched, Resource, GLOBAL};
+use crate::model::{Fetched, Resource, GLOBAL};
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
     // CloudFront's endpoint is global and signs for us-east-1.
@@ -40,16 +40,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
         |d| distribution(ctx, &c, d),
     )
     .await;
-    match listing {
-        Ok(()) => Part {
-            resources,
-            coverage: vec![Coverage::complete("cloudfront", GLOBAL)],
-        },
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("cloudfront", GLOBAL)],
-        },
-    }
+    Part::of("cloudfront", GLOBAL, listing.map(|()| resources))
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {

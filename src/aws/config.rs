@@ -6,7 +6,7 @@ use aws_sdk_config::Client;
 
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{DeliveryChannel, Recorder, CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER};
-use crate::model::{Coverage, Fetched, Resource};
+use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = Client::from_conf(
@@ -46,16 +46,7 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
             }));
             Ok(rs)
         });
-    match result {
-        Ok(resources) => Part {
-            resources,
-            coverage: vec![Coverage::complete("config", region)],
-        },
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("config", region)],
-        },
-    }
+    Part::of("config", region, result)
 }
 
 fn recorder_resources(

@@ -9,7 +9,7 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use super::pipeline::{as_listed, send_all};
 use super::{classify, Ctx, Part};
 use crate::kinds::{AccessLog, LoadBalancer, ELBV2_LOAD_BALANCER};
-use crate::model::{Coverage, Fetched, Resource};
+use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = Client::from_conf(
@@ -36,16 +36,8 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
         |lb| load_balancer(ctx, &c, region, lb),
     )
     .await;
-    match listing {
-        Ok(()) => Part {
-            resources: resources.into_iter().flatten().collect(),
-            coverage: vec![Coverage::complete("elbv2", region)],
-        },
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("elbv2", region)],
-        },
-    }
+    let found = resources.into_iter().flatten().collect();
+    Part::of("elbv2", region, listing.map(|()| found))
 }
 
 async fn load_balancer(ctx: &Ctx, c: &Client, region: &str, lb: SdkLb) -> Option<Resource> {

@@ -7,7 +7,7 @@ use aws_sdk_guardduty::Client;
 use super::pipeline::{as_listed, send_all, Items};
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
-use crate::model::{Coverage, Resource};
+use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = Client::from_conf(
@@ -16,16 +16,7 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
             .region(Region::new(region.to_string()))
             .build(),
     );
-    match detectors(ctx, &c, region).await {
-        Ok(resources) => Part {
-            resources,
-            coverage: vec![Coverage::complete("guardduty", region)],
-        },
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("guardduty", region)],
-        },
-    }
+    Part::of("guardduty", region, detectors(ctx, &c, region).await)
 }
 
 async fn detectors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {

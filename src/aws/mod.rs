@@ -616,6 +616,28 @@ pub(crate) struct Part {
     pub coverage: Vec<Coverage>,
 }
 
+impl Part {
+    /// A unit that either read its service in a region completely, or
+    /// failed and reports no resources (never an empty list that would
+    /// read as "everything was deleted").
+    pub(crate) fn of(
+        service: &str,
+        region: &str,
+        read: Result<Vec<crate::model::Resource>, Failure>,
+    ) -> Part {
+        match read {
+            Ok(resources) => Part {
+                resources,
+                coverage: vec![Coverage::complete(service, region)],
+            },
+            Err(f) => Part {
+                resources: vec![],
+                coverage: vec![f.coverage(service, region)],
+            },
+        }
+    }
+}
+
 /// One collection unit (a service in a region), boxed so units of every
 /// service can be joined as one list.
 type Unit<'a> = Pin<Box<dyn Future<Output = Part> + 'a>>;

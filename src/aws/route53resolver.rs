@@ -9,7 +9,7 @@ use aws_sdk_route53resolver::Client;
 
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{QueryLogConfig, RESOLVER_QUERY_LOG_CONFIG};
-use crate::model::{Coverage, Resource};
+use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = Client::from_conf(
@@ -18,16 +18,7 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
             .region(Region::new(region.to_string()))
             .build(),
     );
-    match read(ctx, &c, region).await {
-        Ok(resources) => Part {
-            resources,
-            coverage: vec![Coverage::complete("route53resolver", region)],
-        },
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("route53resolver", region)],
-        },
-    }
+    Part::of("route53resolver", region, read(ctx, &c, region).await)
 }
 
 pub(crate) async fn read(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {

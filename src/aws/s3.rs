@@ -21,7 +21,7 @@ use super::{classify, ts, Ctx, Part};
 use crate::kinds::{
     self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
 };
-use crate::model::{policy, Coverage, Fetched, Resource, GLOBAL};
+use crate::model::{policy, Fetched, Resource, GLOBAL};
 
 /// Error codes that mean "this bucket has none of that", not a failure.
 const ABSENT_CODES: &[&str] = &[
@@ -124,18 +124,7 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
         |(name, created, region)| bucket(ctx, clients, name, created, region),
     )
     .await;
-    match listing {
-        Ok(()) => Part {
-            resources,
-            coverage: vec![Coverage::complete("s3", GLOBAL)],
-        },
-        // Never an empty list: a denied listing is recorded, and no bucket
-        // is reported, so nothing reads as deleted.
-        Err(f) => Part {
-            resources: vec![],
-            coverage: vec![f.coverage("s3", GLOBAL)],
-        },
-    }
+    Part::of("s3", GLOBAL, listing.map(|()| resources))
 }
 
 /// A bucket's region when ListBuckets did not report it (this costs a call
