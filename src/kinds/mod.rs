@@ -73,12 +73,6 @@ pub struct Kind {
     pub describe: fn(&Value) -> String,
 }
 
-impl Kind {
-    pub fn service(&self) -> &'static str {
-        self.name.split('.').next().unwrap_or(self.name)
-    }
-}
-
 /// Every kind, in the order the kinds document lists them.
 pub static ALL: &[&Kind] = &[
     &account::REGION_KIND,
