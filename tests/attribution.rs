@@ -109,15 +109,8 @@ fn trail_logs_attribute_every_change_and_policy_decides() {
     let acct = Account::new();
     let made = acct.seed("account.py", &[]);
     let dir = tempdir();
-    let base = dir.path().join("baseline.json");
-    acct.save_baseline(&base, &REGIONS);
-    // CloudTrail times are whole seconds: keep every event strictly after the baseline.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let logs = dir.path().join("ct");
-    let did = acct.seed(
-        "cloudtrail.py",
-        &[&made.to_string(), logs.to_str().unwrap()],
-    );
+    let (base, logs, did) =
+        acct.change_after_baseline(dir.path(), &REGIONS, "cloudtrail.py", &made);
     let cfg = dir.path().join("driftwatch.toml");
     std::fs::write(
         &cfg,

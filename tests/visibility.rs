@@ -160,14 +160,8 @@ fn weakening_the_logging_layer_is_diffed_and_attributed() {
     let acct = Account::new();
     let made = acct.seed("visibility.py", &[]);
     let dir = tempdir();
-    let base = dir.path().join("baseline.json");
-    acct.save_baseline(&base, &REGIONS);
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let logs = dir.path().join("ct");
-    let did = acct.seed(
-        "visibility_change.py",
-        &[&made.to_string(), logs.to_str().unwrap()],
-    );
+    let (base, logs, did) =
+        acct.change_after_baseline(dir.path(), &REGIONS, "visibility_change.py", &made);
     let out = run(acct
         .driftwatch()
         .args([

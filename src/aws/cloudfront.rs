@@ -2,7 +2,6 @@
 //! as each page arrives, each one's configuration for its logging settings
 //! (GetDistributionConfig).
 
-use aws_config::Region;
 use aws_sdk_cloudfront::types::{
     Aliases, CacheBehaviors, DefaultCacheBehavior, DistributionConfig, DistributionSummary,
     Origins, ViewerProtocolPolicy,
@@ -16,12 +15,7 @@ use crate::model::{Fetched, Resource, GLOBAL};
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
     // CloudFront's endpoint is global and signs for us-east-1.
-    let c = Client::from_conf(
-        aws_sdk_cloudfront::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::from_static("us-east-1"))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_cloudfront, ctx, "us-east-1");
     let (listing, resources) = as_listed(
         |tx| {
             let c = c.clone();

@@ -1,20 +1,12 @@
 //! AWS Config, per region: configuration recorders with their recording
 //! status, and delivery channels. Three independent calls, concurrently.
 
-use aws_config::Region;
-use aws_sdk_config::Client;
-
 use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{DeliveryChannel, Recorder, CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_config::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_config, ctx, region);
     let (recorders, status, channels) = tokio::join!(
         ctx.call(c.describe_configuration_recorders().send()),
         ctx.call(c.describe_configuration_recorder_status().send()),

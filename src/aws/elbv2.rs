@@ -2,7 +2,6 @@
 //! as each page arrives, each one's attributes (access logs, deletion
 //! protection) and listeners, concurrently.
 
-use aws_config::Region;
 use aws_sdk_elasticloadbalancingv2::types::LoadBalancer as SdkLb;
 use aws_sdk_elasticloadbalancingv2::Client;
 
@@ -12,12 +11,7 @@ use crate::kinds::{AccessLog, LoadBalancer, ELBV2_LOAD_BALANCER};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_elasticloadbalancingv2::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_elasticloadbalancingv2, ctx, region);
     let (listing, resources) = as_listed(
         |tx| {
             let c = c.clone();

@@ -1,7 +1,6 @@
 //! GuardDuty, per region: every detector (ListDetectors, paginated) and
 //! its settings (GetDetector, one call each, started as its page arrives).
 
-use aws_config::Region;
 use aws_sdk_guardduty::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
@@ -10,12 +9,7 @@ use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
 use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_guardduty::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_guardduty, ctx, region);
     Part::of("guardduty", region, detectors(ctx, &c, region).await)
 }
 

@@ -7,6 +7,20 @@
 //! (regions → buckets → per-bucket calls) cannot deadlock, and `--concurrency`
 //! is the true upper bound on requests in flight.
 
+/// A service's client for one region, from the run's shared configuration,
+/// with the call counter on it. Each SDK crate has its own types, hence a
+/// macro rather than a function.
+macro_rules! regional_client {
+    ($sdk:ident, $ctx:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from(&$ctx.sdk)
+                .interceptor($ctx.counter.clone())
+                .region(aws_config::Region::new($region.to_string()))
+                .build(),
+        )
+    };
+}
+
 mod cloudfront;
 pub mod cloudtrail;
 mod config;

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use aws_config::Region;
 use aws_sdk_route53resolver::Client;
 
 use super::{classify, Ctx, Failure, Part};
@@ -12,12 +11,7 @@ use crate::kinds::{QueryLogConfig, RESOLVER_QUERY_LOG_CONFIG};
 use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_route53resolver::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_route53resolver, ctx, region);
     Part::of("route53resolver", region, read(ctx, &c, region).await)
 }
 

@@ -2,21 +2,14 @@
 //! in the region gets InvalidAccessException "not subscribed": that is
 //! "off" (no resource, the region read completely), not a failure.
 
-use aws_config::Region;
 use aws_sdk_securityhub::error::ProvideErrorMetadata;
-use aws_sdk_securityhub::Client;
 
 use super::{classify, Ctx, Part};
 use crate::kinds::{Hub, SECURITYHUB_HUB};
 use crate::model::{Coverage, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_securityhub::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_securityhub, ctx, region);
     match ctx.call(c.describe_hub().send()).await {
         Ok(o) => {
             let attrs = Hub {

@@ -5,7 +5,6 @@
 //! kept by the first scanned region (it still logs the scanned ones). Per trail, its status, event selectors and insight
 //! selectors are read concurrently.
 
-use aws_config::Region;
 use aws_sdk_cloudtrail::types::{AdvancedEventSelector, EventSelector, ReadWriteType};
 use aws_sdk_cloudtrail::Client;
 
@@ -14,12 +13,7 @@ use crate::kinds::{Captures, Trail, TrailStatus, CLOUDTRAIL_TRAIL};
 use crate::model::{Coverage, Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, scanned: &[String]) -> Part {
-    let c = Client::from_conf(
-        aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
-            .interceptor(ctx.counter.clone())
-            .region(Region::new(region.to_string()))
-            .build(),
-    );
+    let c = regional_client!(aws_sdk_cloudtrail, ctx, region);
     read_region(ctx, &c, region, scanned).await
 }
 

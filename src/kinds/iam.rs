@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::event::{arn_name, id, text, Call};
+use super::event::{arn_name, id, ids_at, text, Call};
 use super::{Kind, Scope};
 use crate::model::{Fetched, Risk, Tags, GLOBAL};
 
@@ -25,12 +25,9 @@ fn policy_count(a: &Value) -> String {
     format!("{n} policies")
 }
 
-fn named(c: &Call<'_>, kind: &str, req: &str, resp: &[&str]) -> Vec<String> {
-    text(c.req, &[req])
-        .or_else(|| text(c.resp, resp))
-        .map(|n| id(kind, GLOBAL, &n))
-        .into_iter()
-        .collect()
+/// The principal a user/role/group event names, by request or response.
+fn named(c: &Call<'_>, kind: &str, field: &str, noun: &str) -> Vec<String> {
+    ids_at(c, kind, GLOBAL, &[&[field], &[noun, field]])
 }
 
 pub static USER_KIND: Kind = Kind {
@@ -63,7 +60,7 @@ pub static USER_KIND: Kind = Kind {
 };
 
 fn user_ids(c: &Call<'_>) -> Vec<String> {
-    let mut out = named(c, IAM_USER, "userName", &["user", "userName"]);
+    let mut out = named(c, IAM_USER, "userName", "user");
     if out.is_empty() {
         // Acting on oneself leaves userName out.
         out.extend(c.self_user.map(|u| id(IAM_USER, GLOBAL, u)));
@@ -95,7 +92,7 @@ pub static ROLE_KIND: Kind = Kind {
         "AddRoleToInstanceProfile",
         "RemoveRoleFromInstanceProfile",
     ],
-    ids: |c| named(c, IAM_ROLE, "roleName", &["role", "roleName"]),
+    ids: |c| named(c, IAM_ROLE, "roleName", "role"),
     describe: policy_count,
 };
 
@@ -112,7 +109,7 @@ pub static GROUP_KIND: Kind = Kind {
         "PutGroupPolicy",
         "DeleteGroupPolicy",
     ],
-    ids: |c| named(c, IAM_GROUP, "groupName", &["group", "groupName"]),
+    ids: |c| named(c, IAM_GROUP, "groupName", "group"),
     describe: policy_count,
 };
 
@@ -147,7 +144,7 @@ pub static ACCESS_KEY_KIND: Kind = Kind {
     about: "A user's access key and its status (ListAccessKeys per user).",
     events: &["CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey"],
     ids: |c| {
-        super::event::ids_at(
+        ids_at(
             c,
             IAM_ACCESS_KEY,
             GLOBAL,

@@ -190,6 +190,26 @@ impl Account {
         assert_eq!(code(&out), 0, "baseline save: {}", stderr(&out));
     }
 
+    /// Saves a baseline in `dir`, then (a second later, since CloudTrail
+    /// times are whole seconds) runs the seed script that changes the
+    /// account given what `planted` made and writes its CloudTrail records
+    /// under `dir/ct`. Returns the baseline, the records' folder and what the
+    /// script printed.
+    pub fn change_after_baseline(
+        &self,
+        dir: &Path,
+        regions: &[&str],
+        script: &str,
+        planted: &serde_json::Value,
+    ) -> (PathBuf, PathBuf, serde_json::Value) {
+        let base = dir.join("baseline.json");
+        self.save_baseline(&base, regions);
+        std::thread::sleep(Duration::from_millis(1100));
+        let logs = dir.join("ct");
+        let did = self.seed(script, &[&planted.to_string(), logs.to_str().unwrap()]);
+        (base, logs, did)
+    }
+
     /// `driftwatch snapshot -o path` for these regions; asserts success.
     pub fn snapshot_to(&self, path: &Path, regions: &[&str]) {
         let out = run(self
