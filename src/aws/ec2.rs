@@ -1,6 +1,7 @@
 //! EC2: enabled regions, and per region the instances, Elastic IPs,
 //! security groups (rules flattened into a sorted set), VPCs and flow logs
-//! (`ec2_vpc.rs`).
+//! (`ec2_vpc.rs`), snapshots, AMIs and the region's settings
+//! (`ec2_sharing.rs`).
 
 use aws_config::Region;
 use aws_sdk_ec2::types::{Instance as SdkInstance, IpPermission, Tag};
@@ -57,18 +58,23 @@ pub(super) fn tags(t: &[Tag]) -> Tags {
 
 /// Collects one region. The lists are independent, so they run
 /// concurrently; each records its own failure without hiding the others.
-pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Part {
+    use super::{ec2_sharing, ec2_vpc};
     let c = client(ctx, Some(region));
-    let (inst, eips, sgs, vpcs, flows) = tokio::join!(
+    let (inst, eips, sgs, vpcs, flows, snaps, images, settings) = tokio::join!(
         instances(ctx, &c, region),
         addresses(ctx, &c, region),
         security_groups(ctx, &c, region),
-        super::ec2_vpc::vpcs(ctx, &c, region),
-        super::ec2_vpc::flow_logs(ctx, &c, region),
+        ec2_vpc::vpcs(ctx, &c, region),
+        ec2_vpc::flow_logs(ctx, &c, region),
+        ec2_sharing::snapshots(ctx, &c, region, account),
+        ec2_sharing::images(ctx, &c, region),
+        ec2_sharing::region_settings(ctx, &c, region),
     );
     let mut part = Part::default();
+    part.resources.push(settings);
     let mut failure: Option<Failure> = None;
-    for r in [inst, eips, sgs, vpcs, flows] {
+    for r in [inst, eips, sgs, vpcs, flows, snaps, images] {
         match r {
             Ok(mut rs) => part.resources.append(&mut rs),
             Err(f) => {

@@ -25,6 +25,7 @@ mod cloudfront;
 pub mod cloudtrail;
 mod config;
 mod ec2;
+mod ec2_sharing;
 mod ec2_vpc;
 mod elbv2;
 mod guardduty;
@@ -539,10 +540,16 @@ impl Session {
         let ctx = &self.ctx;
         let mut snap = Snapshot::new(self.account.clone(), self.taken_at.to_string());
         snap.regions = regions.clone();
+        snap.kinds_read = Some(
+            crate::kinds::names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        );
         let mut units: Vec<Unit<'_>> = Vec::new();
         for r in &regions {
             units.extend([
-                boxed(ctx, "ec2", r, ec2::collect_region(ctx, r)),
+                boxed(ctx, "ec2", r, ec2::collect_region(ctx, r, &self.account)),
                 boxed(
                     ctx,
                     "cloudtrail",

@@ -225,6 +225,19 @@ fn evaluate_here(
     let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
         super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
     });
+    let (own, known) = (snap.account.clone(), cfg.known_accounts.clone());
+    let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
+        let ids = ids.iter().filter_map(|v| match v {
+            cel::Value::String(s) => Some(s.as_str()),
+            _ => None,
+        });
+        cel::Value::List(Arc::new(
+            super::accounts::foreign(ids, &own, &known)
+                .into_iter()
+                .map(|a| cel::Value::String(Arc::new(a)))
+                .collect(),
+        ))
+    });
     let idx = index::build_index(snap);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();

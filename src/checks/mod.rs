@@ -14,6 +14,7 @@
 //!
 //! Functions: `is_private_ip(s)`, `is_public_ip(s)`, `cidr_contains(cidr, ip)`.
 
+mod accounts;
 mod eval;
 mod index;
 mod network;

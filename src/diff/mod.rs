@@ -233,10 +233,23 @@ fn covered(s: &Snapshot, r: &Resource) -> bool {
 pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
     let mut out = DiffResult::default();
     let mut skipped_scopes = BTreeSet::new();
+    // Kinds one side's collector did not read: their resources are new to
+    // the comparison, not new to the account.
+    let mut unread_kinds = BTreeSet::new();
+    let mut read_by_both = |kind: &str| {
+        let both = old.reads_kind(kind) && new.reads_kind(kind);
+        if !both {
+            unread_kinds.insert(kind.to_string());
+        }
+        both
+    };
     for (id, o) in &old.resources {
         match new.resources.get(id) {
             Some(n) => modified(id, o, n, &new.account, opts, &mut out),
             None => {
+                if !read_by_both(&o.kind) {
+                    continue;
+                }
                 if covered(old, o) && covered(new, o) {
                     out.changes
                         .push(change(&new.account, o, ChangeKind::Removed, vec![]));
@@ -247,7 +260,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
         }
     }
     for (id, n) in &new.resources {
-        if old.resources.contains_key(id) {
+        if old.resources.contains_key(id) || !read_by_both(&n.kind) {
             continue;
         }
         if covered(old, n) && covered(new, n) {
@@ -260,6 +273,12 @@ pub fn diff(old: &Snapshot, new: &Snapshot, opts: &DiffOptions) -> DiffResult {
     for (service, region) in skipped_scopes {
         out.not_compared
             .push(scope_not_compared(old, new, &service, &region));
+    }
+    for kind in unread_kinds {
+        out.not_compared.push(NotCompared {
+            scope: kind,
+            reason: NEW_KIND.into(),
+        });
     }
     out.changes
         .sort_by(|a, b| a.resource.id.cmp(&b.resource.id));
@@ -311,6 +330,8 @@ fn modified(
 const UNREAD: &str = "value could not be read in one or both states";
 const NEW_FIELD: &str =
     "field recorded by only one of the two states (saved by another driftwatch version): save the baseline again";
+
+const NEW_KIND: &str = "resources added or removed were not compared: this kind is read by only one of the two states' driftwatch versions (save the baseline again)";
 
 /// Why additions and removals in a service/region were not compared.
 fn scope_not_compared(old: &Snapshot, new: &Snapshot, service: &str, region: &str) -> NotCompared {

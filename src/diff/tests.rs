@@ -5,6 +5,12 @@ use crate::model::{Coverage, Resource, Snapshot, GLOBAL};
 
 fn snap(resources: Vec<Resource>) -> Snapshot {
     let mut s = Snapshot::new("111122223333", "2026-01-01T00:00:00Z");
+    s.kinds_read = Some(
+        crate::kinds::names()
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    );
     for svc in ["ec2", "s3", "iam", "route53"] {
         for region in [GLOBAL, "us-east-1"] {
             s.coverage.insert(
@@ -237,4 +243,50 @@ fn a_field_the_baseline_predates_is_not_compared_not_changed() {
             "s3.bucket/global/b1:versioning"
         ]
     );
+}
+
+fn snapshot_res(id: &str) -> Resource {
+    Resource::new(
+        "ec2.snapshot",
+        "us-east-1",
+        id,
+        None,
+        &json!({"encrypted": false}),
+    )
+}
+
+#[test]
+fn a_kind_the_baseline_did_not_read_is_not_added_wholesale() {
+    let all: Vec<String> = crate::kinds::names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut old = snap(vec![sg("sg-1", json!([]))]);
+    old.kinds_read = Some(
+        all.iter()
+            .filter(|k| *k != "ec2.snapshot")
+            .cloned()
+            .collect(),
+    );
+    let mut new = snap(vec![sg("sg-1", json!([])), snapshot_res("snap-1")]);
+    new.kinds_read = Some(all.clone());
+    let d = diff(&old, &new, &DiffOptions::default());
+    assert!(d.changes.is_empty(), "{:?}", d.changes);
+    assert_eq!(d.not_compared.len(), 1);
+    assert_eq!(d.not_compared[0].scope, "ec2.snapshot");
+    assert!(d.not_compared[0].reason.contains("save the baseline again"));
+
+    // A baseline that does not say which kinds it read (an older version)
+    // and holds none of this kind: not compared either.
+    old.kinds_read = None;
+    let d = diff(&old, &new, &DiffOptions::default());
+    assert!(d.changes.is_empty(), "{:?}", d.changes);
+    assert_eq!(d.not_compared[0].scope, "ec2.snapshot");
+
+    // Both read it: the new snapshot is an addition.
+    old.kinds_read = Some(all);
+    let d = diff(&old, &new, &DiffOptions::default());
+    assert_eq!(d.changes.len(), 1);
+    assert_eq!(d.changes[0].change, ChangeKind::Added);
+    assert!(d.not_compared.is_empty());
 }

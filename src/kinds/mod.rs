@@ -14,6 +14,7 @@ pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod ec2_sharing;
 pub mod elbv2;
 pub mod event;
 pub mod guardduty;
@@ -33,6 +34,7 @@ pub use cloudfront::*;
 pub use cloudtrail::*;
 pub use config::*;
 pub use ec2::*;
+pub use ec2_sharing::*;
 pub use elbv2::*;
 pub use event::Call;
 pub use guardduty::*;
@@ -85,6 +87,9 @@ pub static ALL: &[&Kind] = &[
     &ec2::SECURITY_GROUP_KIND,
     &ec2::VPC_KIND,
     &ec2::FLOW_LOG_KIND,
+    &ec2_sharing::SNAPSHOT_KIND,
+    &ec2_sharing::IMAGE_KIND,
+    &ec2_sharing::REGION_SETTINGS_KIND,
     &elbv2::LOAD_BALANCER_KIND,
     &guardduty::DETECTOR_KIND,
     &iam::USER_KIND,

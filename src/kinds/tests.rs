@@ -243,3 +243,44 @@ fn distributions_query_logs_and_hubs_name_their_resource() {
         ["securityhub.hub/eu-west-1/default"]
     );
 }
+
+#[test]
+fn snapshots_images_and_region_settings_are_named_by_their_events() {
+    let share = json!({"snapshotId": "snap-0abc", "attributeType": "CREATE_VOLUME_PERMISSION",
+        "createVolumePermission": {"add": {"items": [{"userId": "999988887777"}]}}});
+    assert_eq!(
+        ids("ModifySnapshotAttribute", "eu-west-1", share, Value::Null),
+        ["ec2.snapshot/eu-west-1/snap-0abc"]
+    );
+    // CreateSnapshots names its snapshots only in the response.
+    assert_eq!(
+        ids(
+            "CreateSnapshots",
+            "us-east-1",
+            json!({"instanceSpecification": {"instanceId": "i-1"}}),
+            json!({"snapshotSet": {"items": [{"snapshotId": "snap-1"}, {"snapshotId": "snap-2"}]}})
+        ),
+        [
+            "ec2.snapshot/us-east-1/snap-1",
+            "ec2.snapshot/us-east-1/snap-2"
+        ]
+    );
+    assert_eq!(
+        ids(
+            "CreateImage",
+            "us-east-1",
+            json!({"instanceId": "i-1", "name": "web"}),
+            json!({"imageId": "ami-0123"})
+        ),
+        ["ec2.image/us-east-1/ami-0123"]
+    );
+    assert_eq!(
+        ids(
+            "DisableSnapshotBlockPublicAccess",
+            "ap-south-1",
+            json!({"DisableSnapshotBlockPublicAccessRequest": ""}),
+            Value::Null
+        ),
+        ["ec2.region_settings/ap-south-1/ap-south-1"]
+    );
+}

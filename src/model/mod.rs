@@ -29,6 +29,11 @@ pub struct Snapshot {
     pub driftwatch_version: String,
     /// Regions that were scanned for regional services.
     pub regions: Vec<String>,
+    /// The resource kinds the collector that took this snapshot reads.
+    /// Absent from snapshots saved before it was recorded: a kind added
+    /// since must not make every existing resource of it read as "added".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds_read: Option<Vec<String>>,
     /// What could and could not be read, keyed by `service/region`.
     pub coverage: BTreeMap<String, Coverage>,
     /// Every resource, keyed by its stable id.
@@ -43,6 +48,7 @@ impl Snapshot {
             taken_at: taken_at.into(),
             driftwatch_version: env!("CARGO_PKG_VERSION").to_string(),
             regions: Vec::new(),
+            kinds_read: None,
             coverage: BTreeMap::new(),
             resources: BTreeMap::new(),
         }
@@ -84,6 +90,16 @@ impl Snapshot {
     }
 
     /// The coverage entry that governs a resource: its service in its region.
+    /// Whether this snapshot's collector reads `kind`. For a snapshot that
+    /// does not say (saved by an older driftwatch), a kind it holds
+    /// resources of was read; one it holds none of may not have been.
+    pub fn reads_kind(&self, kind: &str) -> bool {
+        match &self.kinds_read {
+            Some(k) => k.iter().any(|x| x == kind),
+            None => self.of_kind(kind).next().is_some(),
+        }
+    }
+
     pub fn coverage_for(&self, kind: &str, region: &str) -> Option<&Coverage> {
         let service = kind.split('.').next().unwrap_or(kind);
         self.coverage.get(&coverage_key(service, region))

@@ -160,16 +160,10 @@ pub struct Summary {
     pub coverage_complete: bool,
 }
 
-/// The risk area a resource kind belongs to.
+/// The risk area a resource kind belongs to, as its kind file declares
+/// (asset for a kind this build does not know, e.g. from a newer baseline).
 pub fn risk_of_kind(kind: &str) -> Risk {
-    match kind {
-        "ec2.security_group" => Risk::Network,
-        k if k.starts_with("ec2.") => Risk::Asset,
-        k if k.starts_with("s3.") => Risk::Data,
-        k if k.starts_with("iam.") => Risk::Iam,
-        k if k.starts_with("route53.") => Risk::Dns,
-        _ => Risk::Asset,
-    }
+    crate::kinds::by_name(kind).map_or(Risk::Asset, |k| k.risk)
 }
 
 /// The most characters a table or Markdown cell shows. Wrapping a cell costs

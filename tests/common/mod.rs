@@ -65,9 +65,11 @@ pub fn moto_endpoint() -> &'static str {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
+        // moto plus the EC2 account settings it lacks (see the script).
         let script = format!(
-            "'{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & p=$!; read _; kill $p",
-            server.display()
+            "'{}' '{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & p=$!; read _; kill $p",
+            python().display(),
+            repo_root().join("tests/moto_plus.py").display()
         );
         let child = Command::new("sh")
             .arg("-c")

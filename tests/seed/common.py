@@ -31,3 +31,33 @@ def doc(obj):
 def first_subnet_vpc(ec2):
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
     return vpcs[0]["VpcId"]
+
+
+class Trail:
+    """CloudTrail records as AWS would write them for calls a script makes
+    (moto writes none): one actor, one source IP, the time of the call."""
+
+    def __init__(self, acct, user="mallory"):
+        self.acct = acct
+        self.who = {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
+                    "arn": f"arn:aws:iam::{acct}:user/{user}", "accountId": acct,
+                    "accessKeyId": "AKIAEXAMPLE", "userName": user}
+        self.records = []
+
+    def record(self, name, source, req, resp=None, region="us-east-1"):
+        import datetime
+        import uuid
+        self.records.append({
+            "eventVersion": "1.09", "userIdentity": self.who,
+            "eventTime": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": source, "eventName": name, "awsRegion": region,
+            "sourceIPAddress": "198.51.100.7", "userAgent": "aws-cli/2.15.0",
+            "requestParameters": req, "responseElements": resp,
+            "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()), "readOnly": False,
+            "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": self.acct,
+            "eventCategory": "Management"})
+
+    def write(self, outdir):
+        os.makedirs(outdir, exist_ok=True)
+        with open(os.path.join(outdir, "records.json"), "w") as f:
+            json.dump({"Records": self.records}, f)

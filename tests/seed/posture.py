@@ -199,6 +199,11 @@ rr("team.example.com", "NS", ["ns-2.awsdns-02.com"])
 expect.append(["IAM010", "iam.account_summary/global/account"])
 for check in ("TRAIL001", "GD001", "CFG001", "SH001"):
     expect.append([check, f"account.region/global/{R}"])
+# Nor are the region's EC2 guards on (moto_plus.py's defaults of an older
+# account): snapshot and image block public access, EBS encryption by
+# default, IMDSv2 as the metadata default.
+for check in ("EBS003", "AMI003", "EBS004", "EC2004"):
+    expect.append([check, f"ec2.region_settings/{R}/{R}"])
 for v in ec2.describe_vpcs()["Vpcs"]:
     expect.append(["VPC001", f"ec2.vpc/{R}/{v['VpcId']}"])
     expect.append(["VPC002", f"ec2.vpc/{R}/{v['VpcId']}"])

@@ -5,33 +5,18 @@ has the trail bucket expire logs after a week, stops the Config recorder and
 deletes its delivery channel, deletes a VPC, disables Security Hub and turns
 off a load balancer's and a distribution's access logs. Writes the CloudTrail
 records AWS would have written into argv[2]/records.json."""
-import datetime
 import json
-import os
 import sys
 import uuid
 
-from common import client, emit
+from common import Trail, client, emit
 
 made = json.loads(sys.argv[1])
 outdir = sys.argv[2]
 acct = made["account"]
 E = "us-east-1"
-who = {"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": f"arn:aws:iam::{acct}:user/mallory",
-       "accountId": acct, "accessKeyId": "AKIAEXAMPLE", "userName": "mallory"}
-records = []
-
-
-def record(name, source, req, resp=None):
-    records.append({
-        "eventVersion": "1.09", "userIdentity": who,
-        "eventTime": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "eventSource": source, "eventName": name, "awsRegion": E, "sourceIPAddress": "198.51.100.7",
-        "userAgent": "aws-cli/2.15.0", "requestParameters": req, "responseElements": resp,
-        "requestID": str(uuid.uuid4()), "eventID": str(uuid.uuid4()), "readOnly": False,
-        "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": acct,
-        "eventCategory": "Management"})
-
+trail = Trail(acct)
+record = trail.record
 
 ct = client("cloudtrail", E)
 arn = f"arn:aws:cloudtrail:{E}:{acct}:trail/main"
@@ -71,9 +56,7 @@ cfg["Logging"] = {"Enabled": False, "IncludeCookies": False, "Bucket": "", "Pref
 cf.update_distribution(Id=made["cf_logged"], IfMatch=got["ETag"], DistributionConfig=cfg)
 record("UpdateDistribution", "cloudfront.amazonaws.com", {"id": made["cf_logged"], "ifMatch": got["ETag"]})
 
-os.makedirs(outdir, exist_ok=True)
-with open(os.path.join(outdir, "records.json"), "w") as f:
-    json.dump({"Records": records}, f)
+trail.write(outdir)
 emit({"changed": [
     f"cloudtrail.trail/{E}/main",
     f"guardduty.detector/{E}/{made['detector']}",
