@@ -1,6 +1,7 @@
 //! IAM: one paginated GetAccountAuthorizationDetails gives users, groups,
 //! roles, policies and their documents; access keys, MFA devices and login
-//! profiles need per-user calls, which start as each page arrives.
+//! profiles need per-user calls, which start as each page arrives; the
+//! credential report (`iam_report.rs`) is read alongside.
 
 use std::collections::BTreeMap;
 
@@ -78,7 +79,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
     let per_user = as_listed(listing, |(name, arn, u)| {
         user_details(ctx, &c, name, arn, u)
     });
-    let ((listed, per_user), summary) = tokio::join!(per_user, account_summary(ctx, &c));
+    let ((listed, per_user), mut summary, report) = tokio::join!(
+        per_user,
+        account_summary(ctx, &c),
+        super::iam_report::read(ctx, &c)
+    );
     let mut part = Part::default();
     match listed {
         Ok(found) => part.resources = found,
@@ -87,7 +92,6 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             return part;
         }
     }
-    part.resources.push(summary);
     let mut failure: Option<Failure> = None;
     for (mut resources, f) in per_user {
         part.resources.append(&mut resources);
@@ -95,6 +99,8 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
             failure.get_or_insert(f);
         }
     }
+    set_credentials(&mut part.resources, &mut summary, report);
+    part.resources.push(summary);
     part.coverage.push(match failure {
         None => Coverage::complete("iam", GLOBAL),
         Some(f) => f.coverage("iam", GLOBAL),
@@ -123,6 +129,7 @@ fn user(u: &aws_sdk_iam::types::UserDetail) -> Option<(String, Option<String>, U
                 .map(str::to_string),
             mfa_devices: Fetched::Absent,
             login_profile: Fetched::Absent,
+            credentials: Fetched::Absent,
             tags: tags(u.tags()),
         },
     ))
@@ -218,6 +225,29 @@ fn policy(p: &aws_sdk_iam::types::ManagedPolicyDetail) -> Option<Resource> {
     ))
 }
 
+/// Puts each user's credential-report row on the user, and root's on the
+/// account summary. A user the report does not list (created since AWS
+/// generated it) has unknown credentials, as has everyone when the report
+/// could not be read.
+fn set_credentials(
+    resources: &mut [Resource],
+    summary: &mut Resource,
+    report: Result<std::collections::HashMap<String, kinds::Credentials>, Failure>,
+) {
+    let row = |name: &str| match &report {
+        Ok(rows) => rows.get(name).cloned().map_or(
+            Fetched::Unknown("NotInCredentialReport".into()),
+            Fetched::Present,
+        ),
+        Err(f) => Fetched::Unknown(f.code.clone()),
+    };
+    let json = |f: Fetched<kinds::Credentials>| serde_json::to_value(f).unwrap_or(Value::Null);
+    for r in resources.iter_mut().filter(|r| r.kind == kinds::IAM_USER) {
+        r.attrs["credentials"] = json(row(&r.native_id));
+    }
+    summary.attrs["root_credentials"] = json(row(super::iam_report::ROOT));
+}
+
 /// The root user's keys and MFA, from GetAccountSummary.
 async fn account_summary(ctx: &Ctx, c: &Client) -> Resource {
     let (keys, mfa) = match ctx.call(c.get_account_summary().send()).await {
@@ -243,6 +273,7 @@ async fn account_summary(ctx: &Ctx, c: &Client) -> Resource {
         &AccountSummary {
             root_access_keys_present: keys,
             root_mfa_enabled: mfa,
+            root_credentials: Fetched::Absent,
         },
     )
 }

@@ -1,6 +1,8 @@
 //! The only module that talks to AWS: SDK configuration, one client per
 //! service (per region where the service is regional), the collectors, and
-//! error classification. Every call here is a Describe/List/Get/Lookup.
+//! error classification. Every call here is a Describe/List/Get/Lookup,
+//! or IAM's GenerateCredentialReport, which renders a report and changes no
+//! identity (IAM classes it as Read).
 //!
 //! Concurrency is bounded by one semaphore shared by all collectors: a permit
 //! is held only for the duration of a single API call, so nested fan-out
@@ -30,6 +32,7 @@ mod ec2_vpc;
 mod elbv2;
 mod guardduty;
 mod iam;
+mod iam_report;
 mod pipeline;
 mod route53;
 mod route53resolver;

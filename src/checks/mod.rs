@@ -415,6 +415,13 @@ pub struct ChecksConfig {
     /// expire them.
     #[serde(default = "default_log_retention")]
     pub min_log_retention_days: i64,
+    /// A password or access key unused this many days is reported while
+    /// still enabled (IAM012, IAM013).
+    #[serde(default = "default_key_age")]
+    pub max_unused_days: i64,
+    /// Root user use within this many days is reported (IAM011).
+    #[serde(default = "default_key_age")]
+    pub root_recent_days: i64,
     /// More check directories.
     #[serde(default)]
     pub dirs: Vec<PathBuf>,

@@ -183,6 +183,9 @@ pub const DEFAULT_IGNORE: &[&str] = &[
     "iam.policy:attachment_count",
     // Restarting an instance moves its launch time; the state change is the signal.
     "ec2.instance:launch_time",
+    // Every sign-in and key use moves these (checks still read them).
+    "iam.user:credentials.*last_used*",
+    "iam.account_summary:root_credentials.*last_used*",
 ];
 
 impl Default for DiffOptions {

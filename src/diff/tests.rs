@@ -290,3 +290,30 @@ fn a_kind_the_baseline_did_not_read_is_not_added_wholesale() {
     assert_eq!(d.changes[0].change, ChangeKind::Added);
     assert!(d.not_compared.is_empty());
 }
+
+#[test]
+fn a_password_change_is_a_change_and_a_sign_in_is_not() {
+    let user = |changed: &str, used: &str| {
+        Resource::new(
+            "iam.user",
+            GLOBAL,
+            "alice",
+            None,
+            &json!({"credentials": {"password_enabled": true, "password_last_changed": changed,
+                "password_last_used": used, "access_key_1": {"active": true, "last_used": used}}}),
+        )
+    };
+    let a = snap(vec![user("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")]);
+    let signed_in = snap(vec![user("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z")]);
+    assert!(diff(&a, &signed_in, &DiffOptions::default())
+        .changes
+        .is_empty());
+    let reset = snap(vec![user("2026-03-01T00:00:00Z", "2026-03-01T00:00:00Z")]);
+    let d = diff(&a, &reset, &DiffOptions::default());
+    let paths: Vec<&str> = d.changes[0]
+        .fields
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(paths, ["credentials.password_last_changed"]);
+}

@@ -34,7 +34,7 @@ pub static USER_KIND: Kind = Kind {
     name: IAM_USER,
     scope: Scope::Global,
     risk: Risk::Iam,
-    about: "A user: groups, inline and attached policies, boundary, MFA devices, console login.",
+    about: "A user: groups, inline and attached policies, boundary, MFA devices, console login, its credential-report row.",
     events: &[
         "CreateUser",
         "DeleteUser",
@@ -161,7 +161,7 @@ pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
     name: IAM_ACCOUNT_SUMMARY,
     scope: Scope::Global,
     risk: Risk::Iam,
-    about: "Root user facts with no resource of their own: access keys present, MFA on (GetAccountSummary); native id `account`.",
+    about: "Root user facts with no resource of their own: access keys present, MFA on (GetAccountSummary), its credential-report row; native id `account`.",
     // Root's own MFA and keys change through the console's root sign-in,
     // which CloudTrail records under the same names as for users.
     events: &[],
@@ -183,7 +183,39 @@ pub struct User {
     pub mfa_devices: Fetched<Vec<String>>,
     /// Whether the user can sign in to the console (has a login profile).
     pub login_profile: Fetched<bool>,
+    /// The user's row of the IAM credential report.
+    #[serde(default)]
+    pub credentials: Fetched<Credentials>,
     pub tags: Tags,
+}
+
+/// One row of the IAM credential report (GenerateCredentialReport,
+/// GetCredentialReport). AWS regenerates the report at most every four
+/// hours, so these values may be that old; the `last_used` ones move with
+/// every use and are not diffed (`[diff] ignore` defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Credentials {
+    /// `None` for the root user, whose password the report does not describe.
+    pub password_enabled: Option<bool>,
+    pub password_last_changed: Option<String>,
+    pub password_last_used: Option<String>,
+    pub mfa_active: bool,
+    pub access_key_1: Option<KeyUse>,
+    pub access_key_2: Option<KeyUse>,
+    /// An X.509 signing certificate is active.
+    pub signing_certificate_active: bool,
+}
+
+/// One access-key slot of a credential-report row; `None` when the slot is
+/// empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct KeyUse {
+    pub active: bool,
+    /// When the key was created (AWS calls it rotated).
+    pub last_rotated: Option<String>,
+    pub last_used: Option<String>,
+    pub last_used_service: Option<String>,
+    pub last_used_region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -230,4 +262,7 @@ pub struct AccessKey {
 pub struct AccountSummary {
     pub root_access_keys_present: Fetched<bool>,
     pub root_mfa_enabled: Fetched<bool>,
+    /// The root user's row of the credential report (`<root_account>`).
+    #[serde(default)]
+    pub root_credentials: Fetched<Credentials>,
 }
