@@ -165,3 +165,77 @@ fn sharing_data_out_is_diffed_and_attributed() {
     );
     assert_eq!(ami["risk"], "data", "{ami:#}");
 }
+
+const RDS_CHECKS: [&str; 5] = ["RDS001", "RDS002", "RDS003", "RDS004", "RDS005"];
+
+#[test]
+fn rds_is_collected_checked_and_its_sharing_attributed() {
+    let acct = Account::new();
+    let made = acct.seed("rds.py", &[]);
+    let dir = tempdir();
+    let cfg = dir.path().join("driftwatch.toml");
+    std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
+    let east = ["--region", "us-east-1"];
+    let path = dir.path().join("snap.json");
+    acct.snapshot_to(&path, &east);
+    let snap = read_json(&path);
+    let e = "us-east-1";
+    let open = attrs(&snap, "rds.instance", e, &made["open_db"]);
+    assert_eq!(open["publicly_accessible"], true);
+    assert_eq!(open["engine"], "postgres");
+    assert_eq!(open["port"], 5432);
+    assert_eq!(open["security_groups"], json!([made["open_sg"]]));
+    assert_eq!(
+        attrs(&snap, "rds.instance", e, &made["private_db"])["storage_encrypted"],
+        true
+    );
+    let foreign = attrs(&snap, "rds.snapshot", e, &made["snap_foreign"]);
+    assert_eq!(foreign["snapshot_type"], "manual");
+    assert_eq!(foreign["source"], "private-db");
+    assert_eq!(
+        foreign["shared_with"]["accounts"],
+        json!(["444455556666", "999988887777"])
+    );
+    assert_eq!(
+        attrs(&snap, "rds.snapshot", e, &made["snap_public"])["shared_with"]["public"],
+        true
+    );
+    assert_eq!(snap["coverage"]["rds/us-east-1"]["status"], "complete");
+
+    let out = run(acct
+        .driftwatch()
+        .args(["check", "--quiet", "--format", "json", "--config"])
+        .arg(&cfg)
+        .args(east));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| RDS_CHECKS.contains(&f["check"].as_str().unwrap()))
+        .map(|f| json!([f["check"], f["resource"]["id"]]))
+        .collect();
+    got.sort_by_key(|v| v.to_string());
+    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
+    want.sort_by_key(|v| v.to_string());
+    assert_eq!(got, want);
+
+    let (base, logs, did) = acct.change_after_baseline(dir.path(), &east, "rds_change.py", &made);
+    let out = run(acct
+        .driftwatch()
+        .args(["scan", "--no-checks", "--quiet", "--format", "json"])
+        .arg("--cloudtrail")
+        .arg(&logs)
+        .arg("--baseline")
+        .arg(&base)
+        .args(east));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for id in did["changed"].as_array().unwrap() {
+        let c = change_for(&r, id.as_str().unwrap());
+        assert_eq!(c["attribution"], "attributed", "{c:#}");
+        assert_eq!(c["verdict"], "unauthorized", "{c:#}");
+        assert_eq!(c["risk"], "data", "{c:#}");
+    }
+}

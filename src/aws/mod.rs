@@ -34,6 +34,7 @@ mod guardduty;
 mod iam;
 mod iam_report;
 mod pipeline;
+mod rds;
 mod route53;
 mod route53resolver;
 mod s3;
@@ -535,7 +536,7 @@ impl Session {
     }
 
     /// Reads every service: EC2, CloudTrail trails, GuardDuty, Config, ELBv2,
-    /// Resolver query logging and Security Hub per region; S3, IAM, Route53
+    /// Resolver query logging, Security Hub and RDS per region; S3, IAM, Route53
     /// and CloudFront globally. Every unit runs at once; the shared
     /// semaphore bounds the calls in flight, so a slow service holds back
     /// only its own unit.
@@ -569,6 +570,7 @@ impl Session {
                     route53resolver::collect_region(ctx, r),
                 ),
                 boxed(ctx, "securityhub", r, securityhub::collect_region(ctx, r)),
+                boxed(ctx, "rds", r, rds::collect_region(ctx, r)),
             ]);
         }
         units.extend([

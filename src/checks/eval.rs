@@ -76,6 +76,17 @@ fn from_rules(rules: Vec<&crate::kinds::Rule>) -> Result<cel::Value, cel::Execut
     cel::to_value(rules).map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))
 }
 
+/// The integers of a CEL list (port numbers).
+fn ints(list: &[cel::Value]) -> Vec<i64> {
+    list.iter()
+        .filter_map(|p| match p {
+            cel::Value::Int(i) => Some(*i),
+            cel::Value::UInt(u) => i64::try_from(*u).ok(),
+            _ => None,
+        })
+        .collect()
+}
+
 fn clamp_prefix(p: i64) -> u8 {
     u8::try_from(p.clamp(0, 128)).unwrap_or(128)
 }
@@ -198,15 +209,7 @@ fn evaluate_here(
         "world_open_ports",
         |rules: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
             let rules = to_rules(&rules)?;
-            let ports: Vec<i64> = ports
-                .iter()
-                .filter_map(|p| match p {
-                    cel::Value::Int(i) => Some(*i),
-                    cel::Value::UInt(u) => i64::try_from(*u).ok(),
-                    _ => None,
-                })
-                .collect();
-            from_rules(super::network::world_open_ports(&rules, &ports))
+            from_rules(super::network::world_open_ports(&rules, &ints(&ports)))
         },
     );
     let _ = root.add_function("world_open_all_ports", |rules: Arc<Vec<cel::Value>>| {
@@ -239,6 +242,26 @@ fn evaluate_here(
         ))
     });
     let idx = index::build_index(snap);
+    let groups = idx["security_groups"].clone();
+    let _ = root.add_function(
+        "world_open_groups",
+        move |region: Arc<String>, ids: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
+            let ids: Vec<String> = ids
+                .iter()
+                .filter_map(|v| match v {
+                    cel::Value::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let found = super::network::world_open_groups(&groups, &region, &ids, &ints(&ports));
+            cel::Value::List(Arc::new(
+                found
+                    .into_iter()
+                    .map(|g| cel::Value::String(Arc::new(g)))
+                    .collect(),
+            ))
+        },
+    );
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();
     for (name, v) in [

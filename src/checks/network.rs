@@ -162,6 +162,40 @@ pub fn wide_public(cidr: &str, max_v4: u8, max_v6: u8) -> bool {
     n.prefix_len() < max && !inside_not_public(&n)
 }
 
+/// The groups among `ids` (in `region`) whose ingress rules, taken together
+/// as AWS takes every group of an interface together, leave any of `ports`
+/// world-open, or every port: what a public IP or a publicly accessible
+/// database behind them is reachable on. Two groups that each admit half
+/// the internet are both named. `groups` is the check index's
+/// `region/sg-id` → attrs map; a group not in it is skipped.
+pub fn world_open_groups(
+    groups: &serde_json::Value,
+    region: &str,
+    ids: &[String],
+    ports: &[i64],
+) -> Vec<String> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut owner: Vec<&String> = Vec::new();
+    for g in ids {
+        let Some(attrs) = groups.get(format!("{region}/{g}")) else {
+            continue;
+        };
+        let mine: Vec<Rule> = serde_json::from_value(attrs["ingress"].clone()).unwrap_or_default();
+        owner.extend(std::iter::repeat_n(g, mine.len()));
+        rules.extend(mine);
+    }
+    let mut open = world_open(rules.iter().filter(|r| all_ports(r)));
+    open.extend(world_open_ports(&rules, ports));
+    let mut out: Vec<String> = open
+        .iter()
+        .filter_map(|hit| rules.iter().position(|r| std::ptr::eq(r, *hit)))
+        .map(|i| owner[i].clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

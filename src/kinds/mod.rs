@@ -19,6 +19,7 @@ pub mod elbv2;
 pub mod event;
 pub mod guardduty;
 pub mod iam;
+pub mod rds;
 pub mod route53;
 pub mod route53resolver;
 pub mod s3;
@@ -39,6 +40,7 @@ pub use elbv2::*;
 pub use event::Call;
 pub use guardduty::*;
 pub use iam::*;
+pub use rds::*;
 pub use route53::*;
 pub use route53resolver::*;
 pub use s3::*;
@@ -98,6 +100,10 @@ pub static ALL: &[&Kind] = &[
     &iam::POLICY_KIND,
     &iam::ACCESS_KEY_KIND,
     &iam::ACCOUNT_SUMMARY_KIND,
+    &rds::DB_INSTANCE_KIND,
+    &rds::DB_CLUSTER_KIND,
+    &rds::DB_SNAPSHOT_KIND,
+    &rds::DB_CLUSTER_SNAPSHOT_KIND,
     &route53::ZONE_KIND,
     &route53::RECORD_KIND,
     &route53resolver::QUERY_LOG_CONFIG_KIND,

@@ -284,3 +284,34 @@ fn snapshots_images_and_region_settings_are_named_by_their_events() {
         ["ec2.region_settings/ap-south-1/ap-south-1"]
     );
 }
+
+#[test]
+fn rds_events_name_lowercased_ids_and_tags_only_rds_arns() {
+    assert_eq!(
+        ids(
+            "ModifyDBSnapshotAttribute",
+            "us-east-1",
+            json!({"dBSnapshotIdentifier": "Nightly-1", "attributeName": "restore",
+                "valuesToAdd": ["999988887777"]}),
+            Value::Null
+        ),
+        ["rds.snapshot/us-east-1/nightly-1"]
+    );
+    assert_eq!(
+        ids(
+            "AddTagsToResource",
+            "us-east-1",
+            json!({"resourceName": "arn:aws:rds:eu-west-1:111122223333:cluster:Orders"}),
+            Value::Null
+        ),
+        ["rds.cluster/eu-west-1/orders"]
+    );
+    // ElastiCache's event of the same name names no RDS resource.
+    assert!(ids(
+        "AddTagsToResource",
+        "us-east-1",
+        json!({"resourceName": "arn:aws:elasticache:us-east-1:111122223333:cluster:c1"}),
+        Value::Null
+    )
+    .is_empty());
+}
