@@ -22,6 +22,7 @@ pub mod model;
 pub mod notify;
 pub mod report;
 pub mod resolve;
+pub mod secrets;
 pub mod tomlerr;
 pub mod trail;
 pub mod warning;

@@ -4,12 +4,15 @@
 //! (`ec2_sharing.rs`).
 
 use aws_config::Region;
-use aws_sdk_ec2::types::{Instance as SdkInstance, IpPermission, Tag};
+use aws_sdk_ec2::types::{Instance as SdkInstance, InstanceAttributeName, IpPermission, Tag};
 use aws_sdk_ec2::Client;
 
+use super::pipeline::{as_listed, send_all, Items};
 use super::{classify, ts, Ctx, Failure, Part};
-use crate::kinds::{self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source};
-use crate::model::{Coverage, Resource, Tags};
+use crate::kinds::{
+    self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source, UserData,
+};
+use crate::model::{Coverage, Fetched, Resource, Tags};
 
 fn client(ctx: &Ctx, region: Option<&str>) -> Client {
     let mut conf = aws_sdk_ec2::config::Builder::from(&ctx.sdk).interceptor(ctx.counter.clone());
@@ -92,24 +95,82 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Pa
     part
 }
 
+/// Instances, each with its user data read as its page arrives.
 async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
-    let mut out = Vec::new();
-    let mut pages = c
-        .describe_instances()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    // One permit per page: the paginator sends a request in each try_next.
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
-        for res in page.reservations() {
-            for i in res.instances() {
-                if let Some(r) = instance(i, region, res.owner_id()) {
-                    out.push(r);
-                }
+    let listing = |tx: Items<(SdkInstance, Option<String>)>| async move {
+        let mut pages = c
+            .describe_instances()
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        // One permit per page: the paginator sends a request in each try_next.
+        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            for res in page.reservations() {
+                let owner = res.owner_id().map(str::to_string);
+                send_all(
+                    &tx,
+                    res.instances().iter().map(|i| (i.clone(), owner.clone())),
+                );
             }
         }
+        Ok(())
+    };
+    let (listed, read) = as_listed(listing, |(i, owner)| async move {
+        let mut r = instance(&i, region, owner.as_deref())?;
+        // Terminated instances were dropped above: no call for them.
+        let data = user_data(ctx, c, &r.native_id).await;
+        r.attrs["user_data"] = serde_json::to_value(data).unwrap_or_default();
+        Some(r)
+    })
+    .await;
+    listed?;
+    Ok(read.into_iter().flatten().collect())
+}
+
+/// An instance's user data as driftwatch keeps it: digest, size and
+/// secret hints. The text itself is dropped here.
+async fn user_data(ctx: &Ctx, c: &Client, id: &str) -> Fetched<UserData> {
+    let call = c
+        .describe_instance_attribute()
+        .instance_id(id)
+        .attribute(InstanceAttributeName::UserData);
+    let out = match ctx.call(call.send()).await {
+        Ok(o) => o,
+        Err(e) => return Fetched::Unknown(classify(&e).code),
+    };
+    let Some(b64) = out
+        .user_data()
+        .and_then(|v| v.value())
+        .filter(|v| !v.is_empty())
+    else {
+        return Fetched::Absent;
+    };
+    match aws_smithy_types::base64::decode(b64) {
+        Ok(raw) => Fetched::Present(digest(&raw)),
+        Err(_) => Fetched::Unknown("UnreadableUserData".into()),
     }
-    Ok(out)
+}
+
+pub(crate) fn digest(raw: &[u8]) -> UserData {
+    use sha2::Digest;
+    let gzip = raw.starts_with(&[0x1f, 0x8b]);
+    let text = if gzip {
+        let mut s = String::new();
+        // User data is at most 16 KB; a stream that inflates past 1 MiB is
+        // scanned that far (a bomb must not hold the run). A corrupt one is
+        // scanned as far as it reads.
+        let mut d = std::io::Read::take(flate2::read::GzDecoder::new(raw), 1 << 20);
+        let _ = std::io::Read::read_to_string(&mut d, &mut s);
+        s
+    } else {
+        String::from_utf8_lossy(raw).into_owned()
+    };
+    UserData {
+        sha256: format!("{:x}", sha2::Sha256::digest(raw)),
+        bytes: raw.len(),
+        gzip,
+        secrets: crate::secrets::scan(&text),
+    }
 }
 
 fn instance(i: &SdkInstance, region: &str, owner: Option<&str>) -> Option<Resource> {
@@ -153,6 +214,7 @@ fn instance(i: &SdkInstance, region: &str, owner: Option<&str>) -> Option<Resour
             http_endpoint: m.http_endpoint().map(|t| t.as_str().to_string()),
             http_put_response_hop_limit: m.http_put_response_hop_limit(),
         }),
+        user_data: Fetched::Absent,
         tags: tags(i.tags()),
     };
     let arn = owner.map(|o| format!("arn:aws:ec2:{region}:{o}:instance/{id}"));

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::event::{id, items, text, Call};
 use super::{Kind, Scope};
-use crate::model::{Risk, Tags};
+use crate::model::{Fetched, Risk, Tags};
 
 pub const EC2_INSTANCE: &str = "ec2.instance";
 pub const EC2_ELASTIC_IP: &str = "ec2.elastic_ip";
@@ -26,7 +26,7 @@ pub static INSTANCE_KIND: Kind = Kind {
     name: EC2_INSTANCE,
     scope: Scope::Regional,
     risk: Risk::Asset,
-    about: "An instance that is not terminated (DescribeInstances).",
+    about: "An instance that is not terminated (DescribeInstances), with a digest of its user data (DescribeInstanceAttribute userData: one call per instance).",
     events: &[
         "RunInstances",
         "TerminateInstances",
@@ -221,7 +221,23 @@ pub struct Instance {
     pub security_groups: Vec<String>,
     pub iam_instance_profile: Option<String>,
     pub metadata_options: Option<MetadataOptions>,
+    /// Absent when the instance has none.
+    #[serde(default)]
+    pub user_data: Fetched<UserData>,
     pub tags: Tags,
+}
+
+/// What driftwatch keeps of an instance's user data: never the text, only
+/// its digest, size and what in it looks like a secret (kind and line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct UserData {
+    /// SHA-256 of the bytes as stored (after base64), hex.
+    pub sha256: String,
+    pub bytes: usize,
+    /// Gzip-compressed user data (cloud-init accepts it) is scanned
+    /// decompressed.
+    pub gzip: bool,
+    pub secrets: Vec<crate::secrets::Hint>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

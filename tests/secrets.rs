@@ -1,0 +1,79 @@
+//! Nothing secret is ever written: user data holding an access key pair, a
+//! password in a URL and (gzip-compressed) a private key is reported by
+//! kind and line, and not one of the secret strings appears in the
+//! snapshot, the baseline, or any report format.
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+const EAST: [&str; 2] = ["--region", "us-east-1"];
+
+#[test]
+fn user_data_secrets_are_reported_by_kind_and_line_and_never_written() {
+    let acct = Account::new();
+    let made = acct.seed("user_data.py", &[]);
+    let dir = tempdir();
+    let snap_path = dir.path().join("snap.json");
+    acct.snapshot_to(&snap_path, &EAST);
+    let snap = read_json(&snap_path);
+    let ud = |id: &Value| {
+        let key = format!("ec2.instance/us-east-1/{}", id.as_str().unwrap());
+        snap["resources"][&key]["attrs"]["user_data"].clone()
+    };
+    let leaky = ud(&made["leaky"]);
+    assert_eq!(
+        leaky["secrets"],
+        json!([
+            {"kind": "aws_access_key_id", "line": 2},
+            {"kind": "aws_secret_access_key", "line": 3},
+            {"kind": "password_in_url", "line": 4},
+        ]),
+        "{leaky:#}"
+    );
+    assert_eq!(leaky["sha256"].as_str().unwrap().len(), 64);
+    let zipped = ud(&made["zipped"]);
+    assert_eq!(zipped["gzip"], true);
+    assert_eq!(
+        zipped["secrets"],
+        json!([{"kind": "private_key", "line": 4}])
+    );
+    assert_eq!(ud(&made["clean"])["secrets"], json!([]));
+
+    let mut written = vec![std::fs::read_to_string(&snap_path).unwrap()];
+    let base = dir.path().join("baseline.json");
+    acct.save_baseline(&base, &EAST);
+    written.push(std::fs::read_to_string(&base).unwrap());
+    for format in ["table", "json", "markdown", "junit", "sarif"] {
+        let out = run(acct
+            .driftwatch()
+            .args(["scan", "--quiet", "--format", format, "--baseline"])
+            .arg(&base)
+            .arg("--snapshot")
+            .arg(&snap_path));
+        assert_eq!(code(&out), 1, "{format}: {}", stderr(&out));
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        if format == "json" {
+            let r: Value = serde_json::from_str(&stdout(&out)).unwrap();
+            let hit = r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["check"] == "EC2005" && f["resource"]["native_id"] == made["leaky"])
+                .unwrap_or_else(|| panic!("no EC2005 on the leaky instance"));
+            assert!(
+                hit["evidence"]
+                    .to_string()
+                    .contains("password_in_url on line 4"),
+                "{hit:#}"
+            );
+        }
+        written.push(text);
+    }
+    for secret in made["secrets"].as_array().unwrap() {
+        let secret = secret.as_str().unwrap();
+        for (i, w) in written.iter().enumerate() {
+            assert!(!w.contains(secret), "output {i} contains a planted secret");
+        }
+    }
+}
