@@ -241,6 +241,12 @@ fn evaluate_here(
                 .collect(),
         ))
     });
+    let restricting = cfg.restricting_condition_keys.clone();
+    let _ = root.add_function("public_statements", move |policy: cel::Value| {
+        let policy = policy.json().unwrap_or(Value::Null);
+        cel::to_value(super::policy::public_statements(&policy, &restricting))
+            .map_err(|e| cel::ExecutionError::function_error("public_statements", e.to_string()))
+    });
     let idx = index::build_index(snap);
     let groups = idx["security_groups"].clone();
     let _ = root.add_function(

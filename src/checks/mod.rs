@@ -18,6 +18,7 @@ mod accounts;
 mod eval;
 mod index;
 mod network;
+mod policy;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
