@@ -1,4 +1,5 @@
-"""moto server plus the EC2 account settings moto 5.2 lacks.
+"""moto server plus the EC2 account settings and the Lambda URL listing
+moto 5.2 lacks.
 
 moto answers GetSnapshotBlockPublicAccessState, GetImageBlockPublicAccessState,
 GetSerialConsoleAccessStatus, GetInstanceMetadataDefaults and
@@ -6,15 +7,22 @@ GetEbsDefaultKmsKeyId (and their Enable/Disable/Modify/Reset writes) with a 500,
 the SDK retries for seconds in every scan. This adds them to moto's EC2
 responses, keeping state per account and region on moto's own EC2 backend; the
 XML comes from moto's serializer, i.e. from the botocore service model, as for
-every other EC2 answer. Starts exactly like `moto_server` (same arguments).
+every other EC2 answer. ListFunctionUrlConfigs (one call per function for
+every URL, aliases included) is answered from the one URL config moto keeps
+per function. Starts exactly like `moto_server` (same arguments).
 
 The defaults are those of an account created before AWS turned image block
 public access on for new accounts: everything unblocked, serial console off,
 no instance metadata defaults, the AWS-managed EBS key.
 """
 
+import json
 import re
 import sys
+from urllib.parse import unquote
+
+import moto.awslambda.urls as lambda_urls
+from moto.awslambda.responses import LambdaResponse
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses.settings import Settings
@@ -114,8 +122,21 @@ def reset_ebs_default_kms_key_id(self):
     return get_ebs_default_kms_key_id(self)
 
 
+def list_function_url_configs(self):
+    name = unquote(self.path.split("/")[-2])
+    fn = self.backend.get_function(name, None)
+    configs = [fn.url_config.to_dict()] if fn.url_config else []
+    return 200, {"status": 200}, json.dumps({"FunctionUrlConfigs": configs})
+
+
+LambdaResponse.list_function_url_configs = list_function_url_configs
+lambda_urls.url_paths[
+    r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/urls/?$"
+] = LambdaResponse.dispatch
+
 for _f in list(globals().values()):
-    if callable(_f) and getattr(_f, "__module__", None) == __name__ and not _f.__name__.startswith("_"):
+    if (callable(_f) and getattr(_f, "__module__", None) == __name__
+            and not _f.__name__.startswith(("_", "list_function_url"))):
         setattr(Settings, _f.__name__, _f)
 
 if __name__ == "__main__":

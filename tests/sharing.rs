@@ -239,3 +239,87 @@ fn rds_is_collected_checked_and_its_sharing_attributed() {
         assert_eq!(c["risk"], "data", "{c:#}");
     }
 }
+
+const LAMBDA_CHECKS: [&str; 3] = ["LAMBDA001", "LAMBDA002", "LAMBDA003"];
+
+#[test]
+fn lambda_functions_are_collected_checked_and_a_backdoor_attributed() {
+    let acct = Account::new();
+    let made = acct.seed("lambda.py", &[]);
+    let dir = tempdir();
+    let cfg = dir.path().join("driftwatch.toml");
+    std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
+    let east = ["--region", "us-east-1"];
+    let path = dir.path().join("snap.json");
+    acct.snapshot_to(&path, &east);
+    let snap = read_json(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !text.contains(made["secret"].as_str().unwrap()),
+        "an env value was written"
+    );
+    let e = "us-east-1";
+    let clean = attrs(&snap, "lambda.function", e, &made["clean"]);
+    assert_eq!(
+        clean["environment_variables"],
+        json!(["DB_HOST", "DB_PASSWORD"])
+    );
+    assert_eq!(clean["runtime"], "python3.12");
+    assert!(clean["code_sha256"].is_string());
+    assert_eq!(clean["policy"], Value::Null);
+    assert_eq!(clean["urls"], json!([]));
+    let public = attrs(&snap, "lambda.function", e, &made["public-fn"]);
+    assert_eq!(public["policy"]["Statement"][0]["Principal"], "*");
+    let url = &attrs(&snap, "lambda.function", e, &made["open-url-fn"])["urls"][0];
+    assert_eq!(url["auth_type"], "NONE");
+    assert_eq!(snap["coverage"]["lambda/us-east-1"]["status"], "complete");
+
+    let out = run(acct
+        .driftwatch()
+        .args(["check", "--quiet", "--format", "json", "--config"])
+        .arg(&cfg)
+        .args(east));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| LAMBDA_CHECKS.contains(&f["check"].as_str().unwrap()))
+        .map(|f| json!([f["check"], f["resource"]["id"]]))
+        .collect();
+    got.sort_by_key(|v| v.to_string());
+    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
+    want.sort_by_key(|v| v.to_string());
+    assert_eq!(got, want);
+
+    let (base, logs, did) =
+        acct.change_after_baseline(dir.path(), &east, "lambda_change.py", &made);
+    let out = run(acct
+        .driftwatch()
+        .args(["scan", "--quiet", "--format", "json", "--config"])
+        .arg(&cfg)
+        .arg("--cloudtrail")
+        .arg(&logs)
+        .arg("--baseline")
+        .arg(&base)
+        .args(east));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(!stdout(&out).contains(made["secret"].as_str().unwrap()));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = change_for(&r, did["changed"][0].as_str().unwrap());
+    assert_eq!(c["attribution"], "attributed", "{c:#}");
+    assert_eq!(c["verdict"], "unauthorized", "{c:#}");
+    let mut events: Vec<&str> = c["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap_or_default())
+        .collect();
+    events.sort();
+    assert_eq!(
+        events,
+        ["AddPermission20150331v2", "CreateFunctionUrlConfig20211031"],
+        "{c:#}"
+    );
+}

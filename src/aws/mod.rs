@@ -33,6 +33,7 @@ mod elbv2;
 mod guardduty;
 mod iam;
 mod iam_report;
+mod lambda;
 mod pipeline;
 mod rds;
 mod route53;
@@ -536,7 +537,7 @@ impl Session {
     }
 
     /// Reads every service: EC2, CloudTrail trails, GuardDuty, Config, ELBv2,
-    /// Resolver query logging, Security Hub and RDS per region; S3, IAM, Route53
+    /// Resolver query logging, Security Hub, RDS and Lambda per region; S3, IAM, Route53
     /// and CloudFront globally. Every unit runs at once; the shared
     /// semaphore bounds the calls in flight, so a slow service holds back
     /// only its own unit.
@@ -571,6 +572,7 @@ impl Session {
                 ),
                 boxed(ctx, "securityhub", r, securityhub::collect_region(ctx, r)),
                 boxed(ctx, "rds", r, rds::collect_region(ctx, r)),
+                boxed(ctx, "lambda", r, lambda::collect_region(ctx, r)),
             ]);
         }
         units.extend([

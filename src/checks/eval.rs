@@ -247,6 +247,15 @@ fn evaluate_here(
         cel::to_value(super::policy::public_statements(&policy, &restricting))
             .map_err(|e| cel::ExecutionError::function_error("public_statements", e.to_string()))
     });
+    let _ = root.add_function("aws_principals", |policy: cel::Value| {
+        let policy = policy.json().unwrap_or(Value::Null);
+        cel::Value::List(Arc::new(
+            super::policy::aws_principals(&policy)
+                .into_iter()
+                .map(|p| cel::Value::String(Arc::new(p)))
+                .collect(),
+        ))
+    });
     let idx = index::build_index(snap);
     let groups = idx["security_groups"].clone();
     let _ = root.add_function(

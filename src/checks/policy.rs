@@ -24,6 +24,37 @@ pub fn public_statements(policy: &Value, restricting: &[String]) -> Vec<Value> {
         .collect()
 }
 
+/// The AWS principals (account ids, ARNs) that `policy`'s Allow statements
+/// name, `*` left out: who besides everyone is let in.
+pub fn aws_principals(policy: &Value) -> Vec<String> {
+    let statements = match policy.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect::<Vec<_>>(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => return vec![],
+    };
+    let mut out: Vec<String> = statements
+        .into_iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .flat_map(|s| {
+            // A bare string is AWS's `*`; emulators (moto's Lambda) also
+            // write a bare account id there, which means the same account.
+            let p = &s["Principal"];
+            match p.get("AWS").unwrap_or(p) {
+                Value::String(p) => vec![p.clone()],
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|p| p.as_str().map(String::from))
+                    .collect(),
+                _ => vec![],
+            }
+        })
+        .filter(|p| p != "*")
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// `*`, or `*` among the AWS principals.
 fn everyone(p: &Value) -> bool {
     let star = |v: &Value| match v {
@@ -74,6 +105,22 @@ mod tests {
             .map(|s| s["Sid"].clone())
             .collect();
         assert_eq!(sids, [json!("open"), json!("aws-star"), json!("tagged")]);
+    }
+
+    #[test]
+    fn aws_principals_of_allow_statements_only() {
+        let p = json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}},
+            {"Effect": "Allow", "Principal": {"AWS": "222233334444", "Service": "s3.amazonaws.com"}},
+            {"Effect": "Deny", "Principal": {"AWS": "999988887777"}},
+            {"Effect": "Allow", "Principal": "*"},
+            {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}},
+            {"Effect": "Allow", "Principal": "555566667777"}
+        ]});
+        assert_eq!(
+            aws_principals(&p),
+            ["222233334444", "555566667777", "arn:aws:iam::1:root"]
+        );
     }
 
     #[test]

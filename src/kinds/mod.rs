@@ -19,6 +19,7 @@ pub mod elbv2;
 pub mod event;
 pub mod guardduty;
 pub mod iam;
+pub mod lambda;
 pub mod rds;
 pub mod route53;
 pub mod route53resolver;
@@ -40,6 +41,7 @@ pub use elbv2::*;
 pub use event::Call;
 pub use guardduty::*;
 pub use iam::*;
+pub use lambda::*;
 pub use rds::*;
 pub use route53::*;
 pub use route53resolver::*;
@@ -100,6 +102,7 @@ pub static ALL: &[&Kind] = &[
     &iam::POLICY_KIND,
     &iam::ACCESS_KEY_KIND,
     &iam::ACCOUNT_SUMMARY_KIND,
+    &lambda::FUNCTION_KIND,
     &rds::DB_INSTANCE_KIND,
     &rds::DB_CLUSTER_KIND,
     &rds::DB_SNAPSHOT_KIND,
