@@ -1,7 +1,8 @@
 //! A snapshot of a large account in moto server: at least 500 instances, 300
 //! security groups, 200 buckets, 300 IAM roles and 2,000 DNS records, plus
 //! the logging layer (trails, detectors, recorders, flow logs, load
-//! balancers, distributions). Prints wall time, API calls by operation and
+//! balancers, distributions) and the data-sharing surface (snapshots, AMIs,
+//! RDS, Lambda). Prints wall time, API calls by operation and
 //! wall time by collection unit at a few concurrency limits, straight to
 //! moto; then through a proxy that holds every response 60 ms, against the
 //! scheduling model: the critical path times 60 ms plus every call's 60 ms
@@ -36,6 +37,12 @@ fn main() {
     let t = std::time::Instant::now();
     let large = acct.seed("large.py", &[]);
     acct.seed("visibility.py", &[]);
+    // The data-sharing surface: snapshots, AMIs, region settings, RDS,
+    // Lambda (a handful each; the per-instance user-data call is the one
+    // that scales with the large seed).
+    for seed in ["sharing.py", "rds.py", "lambda.py"] {
+        acct.seed(seed, &[]);
+    }
     eprintln!("seeded in {:.0}s: {large}", t.elapsed().as_secs_f64());
     let mut env = std::process::Command::new("true");
     acct.apply_env(&mut env);

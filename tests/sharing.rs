@@ -89,33 +89,8 @@ fn sharing_checks_fire_on_planted_problems_only() {
     let acct = Account::new();
     let made = acct.seed("sharing.py", &[]);
     let dir = tempdir();
-    let cfg = dir.path().join("driftwatch.toml");
-    std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
-    let out = run(acct
-        .driftwatch()
-        .args(["check", "--quiet", "--format", "json", "--config"])
-        .arg(&cfg)
-        .args(REGIONS));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut got: Vec<Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| CHECKS.contains(&f["check"].as_str().unwrap()))
-        .map(|f| json!([f["check"], f["resource"]["id"]]))
-        .collect();
-    got.sort_by_key(|v| v.to_string());
-    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
-    want.sort_by_key(|v| v.to_string());
-    assert_eq!(got, want);
-    let foreign = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "EBS002")
-        .unwrap();
-    assert_eq!(foreign["evidence"], json!(["999988887777"]), "{foreign:#}");
+    let picked = |f: &Value| CHECKS.contains(&f["check"].as_str().unwrap());
+    assert_eq!(acct.findings(dir.path(), &REGIONS, picked), expected(&made));
 }
 
 #[test]
@@ -125,25 +100,8 @@ fn sharing_data_out_is_diffed_and_attributed() {
     let dir = tempdir();
     let (base, logs, did) =
         acct.change_after_baseline(dir.path(), &REGIONS, "sharing_change.py", &made);
-    let out = run(acct
-        .driftwatch()
-        .args(["scan", "--no-checks", "--quiet", "--format", "json"])
-        .arg("--cloudtrail")
-        .arg(&logs)
-        .arg("--baseline")
-        .arg(&base)
-        .args(REGIONS));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for id in did["changed"].as_array().unwrap() {
-        let c = change_for(&r, id.as_str().unwrap());
-        assert_eq!(c["attribution"], "attributed", "{c:#}");
-        assert_eq!(c["verdict"], "unauthorized", "{c:#}");
-        assert_eq!(
-            c["actor"]["arn"],
-            format!("arn:aws:iam::{}:user/mallory", acct.id)
-        );
-    }
+    let r = acct.scan_with_trail(&base, &logs, &REGIONS);
+    acct.assert_mallory_did(&r, &did);
     let settings = change_for(&r, "ec2.region_settings/eu-west-1/eu-west-1");
     let mut paths: Vec<&str> = settings["fields"]
         .as_array()
@@ -173,8 +131,6 @@ fn rds_is_collected_checked_and_its_sharing_attributed() {
     let acct = Account::new();
     let made = acct.seed("rds.py", &[]);
     let dir = tempdir();
-    let cfg = dir.path().join("driftwatch.toml");
-    std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
     let east = ["--region", "us-east-1"];
     let path = dir.path().join("snap.json");
     acct.snapshot_to(&path, &east);
@@ -202,41 +158,14 @@ fn rds_is_collected_checked_and_its_sharing_attributed() {
     );
     assert_eq!(snap["coverage"]["rds/us-east-1"]["status"], "complete");
 
-    let out = run(acct
-        .driftwatch()
-        .args(["check", "--quiet", "--format", "json", "--config"])
-        .arg(&cfg)
-        .args(east));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut got: Vec<Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| RDS_CHECKS.contains(&f["check"].as_str().unwrap()))
-        .map(|f| json!([f["check"], f["resource"]["id"]]))
-        .collect();
-    got.sort_by_key(|v| v.to_string());
-    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
-    want.sort_by_key(|v| v.to_string());
-    assert_eq!(got, want);
+    let picked = |f: &Value| RDS_CHECKS.contains(&f["check"].as_str().unwrap());
+    assert_eq!(acct.findings(dir.path(), &east, picked), expected(&made));
 
     let (base, logs, did) = acct.change_after_baseline(dir.path(), &east, "rds_change.py", &made);
-    let out = run(acct
-        .driftwatch()
-        .args(["scan", "--no-checks", "--quiet", "--format", "json"])
-        .arg("--cloudtrail")
-        .arg(&logs)
-        .arg("--baseline")
-        .arg(&base)
-        .args(east));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = acct.scan_with_trail(&base, &logs, &east);
+    acct.assert_mallory_did(&r, &did);
     for id in did["changed"].as_array().unwrap() {
-        let c = change_for(&r, id.as_str().unwrap());
-        assert_eq!(c["attribution"], "attributed", "{c:#}");
-        assert_eq!(c["verdict"], "unauthorized", "{c:#}");
-        assert_eq!(c["risk"], "data", "{c:#}");
+        assert_eq!(change_for(&r, id.as_str().unwrap())["risk"], "data");
     }
 }
 
@@ -247,8 +176,6 @@ fn lambda_functions_are_collected_checked_and_a_backdoor_attributed() {
     let acct = Account::new();
     let made = acct.seed("lambda.py", &[]);
     let dir = tempdir();
-    let cfg = dir.path().join("driftwatch.toml");
-    std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
     let east = ["--region", "us-east-1"];
     let path = dir.path().join("snap.json");
     acct.snapshot_to(&path, &east);
@@ -274,42 +201,15 @@ fn lambda_functions_are_collected_checked_and_a_backdoor_attributed() {
     assert_eq!(url["auth_type"], "NONE");
     assert_eq!(snap["coverage"]["lambda/us-east-1"]["status"], "complete");
 
-    let out = run(acct
-        .driftwatch()
-        .args(["check", "--quiet", "--format", "json", "--config"])
-        .arg(&cfg)
-        .args(east));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut got: Vec<Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| LAMBDA_CHECKS.contains(&f["check"].as_str().unwrap()))
-        .map(|f| json!([f["check"], f["resource"]["id"]]))
-        .collect();
-    got.sort_by_key(|v| v.to_string());
-    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
-    want.sort_by_key(|v| v.to_string());
-    assert_eq!(got, want);
+    let picked = |f: &Value| LAMBDA_CHECKS.contains(&f["check"].as_str().unwrap());
+    assert_eq!(acct.findings(dir.path(), &east, picked), expected(&made));
 
     let (base, logs, did) =
         acct.change_after_baseline(dir.path(), &east, "lambda_change.py", &made);
-    let out = run(acct
-        .driftwatch()
-        .args(["scan", "--quiet", "--format", "json", "--config"])
-        .arg(&cfg)
-        .arg("--cloudtrail")
-        .arg(&logs)
-        .arg("--baseline")
-        .arg(&base)
-        .args(east));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert!(!stdout(&out).contains(made["secret"].as_str().unwrap()));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = acct.scan_with_trail(&base, &logs, &east);
+    assert!(!r.to_string().contains(made["secret"].as_str().unwrap()));
+    acct.assert_mallory_did(&r, &did);
     let c = change_for(&r, did["changed"][0].as_str().unwrap());
-    assert_eq!(c["attribution"], "attributed", "{c:#}");
-    assert_eq!(c["verdict"], "unauthorized", "{c:#}");
     let mut events: Vec<&str> = c["events"]
         .as_array()
         .unwrap()

@@ -135,24 +135,12 @@ fn every_visibility_kind_is_collected_with_its_fields() {
 fn visibility_checks_fire_on_planted_problems_only() {
     let acct = Account::new();
     let made = acct.seed("visibility.py", &[]);
-    let out = run(acct
-        .driftwatch()
-        .args(["check", "--quiet", "--format", "json"])
-        .args(REGIONS));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["warnings"], serde_json::json!([]));
-    let mut got: Vec<Value> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["risk"] == "visibility")
-        .map(|f| serde_json::json!([f["check"], f["resource"]["id"]]))
-        .collect();
-    got.sort_by_key(|v| v.to_string());
-    let mut want: Vec<Value> = made["expect"].as_array().unwrap().clone();
-    want.sort_by_key(|v| v.to_string());
-    assert_eq!(got, want);
+    let dir = tempdir();
+    let visibility = |f: &Value| f["risk"] == "visibility";
+    assert_eq!(
+        acct.findings(dir.path(), &REGIONS, visibility),
+        expected(&made)
+    );
 }
 
 #[test]
@@ -162,31 +150,8 @@ fn weakening_the_logging_layer_is_diffed_and_attributed() {
     let dir = tempdir();
     let (base, logs, did) =
         acct.change_after_baseline(dir.path(), &REGIONS, "visibility_change.py", &made);
-    let out = run(acct
-        .driftwatch()
-        .args([
-            "scan",
-            "--no-checks",
-            "--quiet",
-            "--format",
-            "json",
-            "--cloudtrail",
-        ])
-        .arg(&logs)
-        .arg("--baseline")
-        .arg(&base)
-        .args(REGIONS));
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    for id in did["changed"].as_array().unwrap() {
-        let c = change_for(&r, id.as_str().unwrap());
-        assert_eq!(c["attribution"], "attributed", "{c:#}");
-        assert_eq!(c["verdict"], "unauthorized", "{c:#}");
-        assert_eq!(
-            c["actor"]["arn"],
-            format!("arn:aws:iam::{}:user/mallory", acct.id)
-        );
-    }
+    let r = acct.scan_with_trail(&base, &logs, &REGIONS);
+    acct.assert_mallory_did(&r, &did);
     let trail = change_for(&r, "cloudtrail.trail/us-east-1/main");
     let paths: Vec<&str> = trail["fields"]
         .as_array()

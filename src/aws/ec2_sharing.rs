@@ -222,6 +222,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::mock_ctx;
     use aws_sdk_ec2::operation::describe_snapshot_attribute::DescribeSnapshotAttributeOutput;
     use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
     use aws_sdk_ec2::operation::get_ebs_default_kms_key_id::GetEbsDefaultKmsKeyIdOutput;
@@ -235,15 +236,6 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
 
     use crate::model::CoverageStatus;
-
-    async fn ctx() -> Ctx {
-        Ctx::new(&crate::aws::AwsOptions {
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            regions: vec!["us-east-1".into()],
-            ..Default::default()
-        })
-        .await
-    }
 
     /// EC2's query-protocol error for a call the role may not make.
     fn denied() -> aws_smithy_runtime_api::http::Response {
@@ -293,7 +285,7 @@ mod tests {
             RuleMode::MatchAny,
             &[&enc, &key, &snap, &img, &serial, &imds]
         );
-        let r = region_settings(&ctx().await, &c, "us-east-1").await;
+        let r = region_settings(&mock_ctx().await, &c, "us-east-1").await;
         assert_eq!(r.id(), "ec2.region_settings/us-east-1/us-east-1");
         let a: RegionSettings = serde_json::from_value(r.attrs).unwrap();
         assert_eq!(
@@ -348,7 +340,7 @@ mod tests {
             .match_requests(|r| r.snapshot_id() == Some("snap-denied"))
             .then_http_response(denied);
         let c = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, &[&list, &shared, &refused]);
-        let mut got = snapshots(&ctx().await, &c, "us-east-1", "111122223333")
+        let mut got = snapshots(&mock_ctx().await, &c, "us-east-1", "111122223333")
             .await
             .unwrap();
         got.sort_by_key(|r| r.native_id.clone());
@@ -366,7 +358,7 @@ mod tests {
     async fn a_denied_snapshot_listing_fails_the_region_never_empties_it() {
         let list = mock!(Client::describe_snapshots).then_http_response(denied);
         let c = mock_client!(aws_sdk_ec2, RuleMode::Sequential, &[&list]);
-        let f = snapshots(&ctx().await, &c, "us-east-1", "111122223333")
+        let f = snapshots(&mock_ctx().await, &c, "us-east-1", "111122223333")
             .await
             .unwrap_err();
         assert_eq!(f.status, CoverageStatus::Denied);

@@ -138,6 +138,7 @@ fn time(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::mock_ctx;
     use aws_sdk_iam::operation::generate_credential_report::GenerateCredentialReportOutput;
     use aws_sdk_iam::operation::get_credential_report::GetCredentialReportOutput;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
@@ -183,14 +184,6 @@ alice,arn:aws:iam::111122223333:user/alice,2024-05-01T12:00:00+00:00,true,no_inf
         );
     }
 
-    async fn ctx() -> Ctx {
-        Ctx::new(&crate::aws::AwsOptions {
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            ..Default::default()
-        })
-        .await
-    }
-
     fn state(s: ReportStateType) -> GenerateCredentialReportOutput {
         GenerateCredentialReportOutput::builder().state(s).build()
     }
@@ -210,7 +203,7 @@ alice,arn:aws:iam::111122223333:user/alice,2024-05-01T12:00:00+00:00,true,no_inf
                 .build()
         });
         let c = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate, &get]);
-        let rows = read(&ctx().await, &c).await.unwrap();
+        let rows = read(&mock_ctx().await, &c).await.unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(generate.num_calls(), 3);
     }
@@ -222,7 +215,7 @@ alice,arn:aws:iam::111122223333:user/alice,2024-05-01T12:00:00+00:00,true,no_inf
         let generate = mock!(Client::generate_credential_report)
             .then_output(|| state(ReportStateType::Inprogress));
         let c = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&generate]);
-        let f = read(&ctx().await, &c).await.unwrap_err();
+        let f = read(&mock_ctx().await, &c).await.unwrap_err();
         assert_eq!(f.code, "ReportNotReady");
         assert_eq!(generate.num_calls(), WAITS.len() + 1);
     }

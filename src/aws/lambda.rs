@@ -126,37 +126,21 @@ async fn urls_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<Vec<FunctionUrl>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::mock_ctx;
     use aws_sdk_lambda::operation::list_function_url_configs::ListFunctionUrlConfigsOutput;
     use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
 
-    async fn ctx() -> Ctx {
-        Ctx::new(&crate::aws::AwsOptions {
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            ..Default::default()
-        })
-        .await
-    }
-
+    /// Lambda's REST-JSON error: the code travels in a header.
     fn error(status: u16, code: &str) -> aws_smithy_runtime_api::http::Response {
-        aws_smithy_runtime_api::http::Response::new(
+        let mut r = aws_smithy_runtime_api::http::Response::new(
             StatusCode::try_from(status).unwrap(),
             SdkBody::from(r#"{"Type":"User","Message":"no"}"#),
-        )
-        .tap_header(code)
-    }
-
-    trait TapHeader {
-        fn tap_header(self, code: &str) -> Self;
-    }
-    impl TapHeader for aws_smithy_runtime_api::http::Response {
-        fn tap_header(mut self, code: &str) -> Self {
-            self.headers_mut()
-                .insert("x-amzn-errortype", code.to_string());
-            self
-        }
+        );
+        r.headers_mut().insert("x-amzn-errortype", code.to_string());
+        r
     }
 
     /// No policy is "none"; a denied policy read is unknown. Neither hides
@@ -199,7 +183,7 @@ mod tests {
             RuleMode::MatchAny,
             &[&list, &none, &denied, &urls]
         );
-        let mut got = functions(&ctx().await, &c, "us-east-1").await.unwrap();
+        let mut got = functions(&mock_ctx().await, &c, "us-east-1").await.unwrap();
         got.sort_by_key(|r| r.native_id.clone());
         assert_eq!(got[0].native_id, "locked");
         assert_eq!(got[0].attrs["policy"]["$unknown"], "AccessDeniedException");

@@ -686,6 +686,19 @@ async fn unit(ctx: &Ctx, name: String, fut: impl Future<Output = Part>) -> Part 
     part
 }
 
+/// The run context for collector tests with mocked clients: the endpoint
+/// is never reached (the mocks answer), and nothing is read from the
+/// developer's AWS setup that matters to the mocks.
+#[cfg(test)]
+pub(crate) async fn mock_ctx() -> Ctx {
+    Ctx::new(&AwsOptions {
+        endpoint_url: Some("http://127.0.0.1:9".into()),
+        regions: vec!["us-east-1".into()],
+        ..Default::default()
+    })
+    .await
+}
+
 /// Converts an SDK timestamp to RFC 3339 UTC.
 pub(crate) fn ts(t: &aws_smithy_types::DateTime) -> String {
     t.fmt(aws_smithy_types::date_time::Format::DateTime)

@@ -245,18 +245,11 @@ async fn cluster_snapshots(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::mock_ctx;
     use aws_sdk_rds::operation::describe_db_snapshots::DescribeDbSnapshotsOutput;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
-
-    async fn ctx() -> Ctx {
-        Ctx::new(&crate::aws::AwsOptions {
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            ..Default::default()
-        })
-        .await
-    }
 
     fn snapshot(id: &str, kind: &str) -> SdkSnapshot {
         SdkSnapshot::builder()
@@ -286,7 +279,7 @@ mod tests {
             )
         });
         let c = mock_client!(aws_sdk_rds, RuleMode::MatchAny, &[&list, &attr]);
-        let mut got = snapshots(&ctx().await, &c, "us-east-1").await.unwrap();
+        let mut got = snapshots(&mock_ctx().await, &c, "us-east-1").await.unwrap();
         got.sort_by_key(|r| r.native_id.clone());
         assert_eq!(got[0].native_id, "manual-1");
         assert_eq!(got[0].attrs["shared_with"]["$unknown"], "AccessDenied");

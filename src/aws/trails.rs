@@ -182,6 +182,7 @@ fn advanced_selector(s: &AdvancedEventSelector, c: &mut Captures) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::mock_ctx;
     use aws_sdk_cloudtrail::operation::describe_trails::DescribeTrailsOutput;
     use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
     use aws_sdk_cloudtrail::types::{AdvancedFieldSelector, DataResource, Trail as SdkTrail};
@@ -190,15 +191,6 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
 
     use crate::model::CoverageStatus;
-
-    async fn ctx() -> Ctx {
-        Ctx::new(&crate::aws::AwsOptions {
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            regions: vec!["us-east-1".into()],
-            ..Default::default()
-        })
-        .await
-    }
 
     fn denied() -> aws_smithy_runtime_api::http::Response {
         aws_smithy_runtime_api::http::Response::new(
@@ -211,7 +203,7 @@ mod tests {
     async fn a_denied_listing_is_coverage_never_an_empty_region() {
         let list = mock!(Client::describe_trails).then_http_response(denied);
         let c = mock_client!(aws_sdk_cloudtrail, RuleMode::Sequential, &[&list]);
-        let part = read_region(&ctx().await, &c, "us-east-1", &["us-east-1".into()]).await;
+        let part = read_region(&mock_ctx().await, &c, "us-east-1", &["us-east-1".into()]).await;
         assert!(part.resources.is_empty());
         assert_eq!(part.coverage[0].status, CoverageStatus::Denied);
         assert_eq!(part.coverage[0].service, "cloudtrail");
@@ -249,7 +241,7 @@ mod tests {
             &[&list, &status, &sel, &insights]
         );
         let scanned = ["eu-west-1".to_string(), "us-east-1".to_string()];
-        let part = read_region(&ctx().await, &c, "us-east-1", &scanned).await;
+        let part = read_region(&mock_ctx().await, &c, "us-east-1", &scanned).await;
         assert_eq!(part.coverage[0].status, CoverageStatus::Complete);
         assert_eq!(part.resources.len(), 1);
         let a = &part.resources[0].attrs;

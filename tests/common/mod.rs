@@ -212,6 +212,73 @@ impl Account {
         (base, logs, did)
     }
 
+    /// `driftwatch scan --no-checks` of these regions against `base`, with
+    /// the CloudTrail records in `logs`; asserts it found changes (exit 1)
+    /// and returns the JSON report.
+    pub fn scan_with_trail(&self, base: &Path, logs: &Path, regions: &[&str]) -> serde_json::Value {
+        let out = run(self
+            .driftwatch()
+            .args([
+                "scan",
+                "--no-checks",
+                "--quiet",
+                "--format",
+                "json",
+                "--cloudtrail",
+            ])
+            .arg(logs)
+            .arg("--baseline")
+            .arg(base)
+            .args(regions));
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// `driftwatch check` of these regions with `[checks] known_accounts =
+    /// ["444455556666"]` (the seeds' known account): the sorted `[check,
+    /// resource id]` pairs of the findings `keep` picks; asserts exit 1 and
+    /// no warnings.
+    pub fn findings(
+        &self,
+        dir: &Path,
+        regions: &[&str],
+        keep: impl Fn(&serde_json::Value) -> bool,
+    ) -> Vec<serde_json::Value> {
+        let cfg = dir.join("known-accounts.toml");
+        std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
+        let out = run(self
+            .driftwatch()
+            .args(["check", "--quiet", "--format", "json", "--config"])
+            .arg(&cfg)
+            .args(regions));
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["warnings"], serde_json::json!([]));
+        let mut got: Vec<serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| serde_json::json!([f["check"], f["resource"]["id"]]))
+            .collect();
+        got.sort_by_key(|v| v.to_string());
+        got
+    }
+
+    /// Asserts every change a change script lists is attributed to its
+    /// actor, mallory, and unauthorized.
+    pub fn assert_mallory_did(&self, report: &serde_json::Value, did: &serde_json::Value) {
+        for id in did["changed"].as_array().unwrap() {
+            let c = change_for(report, id.as_str().unwrap());
+            assert_eq!(c["attribution"], "attributed", "{c:#}");
+            assert_eq!(c["verdict"], "unauthorized", "{c:#}");
+            assert_eq!(
+                c["actor"]["arn"],
+                format!("arn:aws:iam::{}:user/mallory", self.id)
+            );
+        }
+    }
+
     /// `driftwatch snapshot -o path` for these regions; asserts success.
     pub fn snapshot_to(&self, path: &Path, regions: &[&str]) {
         let out = run(self
@@ -300,6 +367,14 @@ pub fn fixed_http_server(status: u16, content_type: &str, body: &str) -> String 
 }
 
 /// The change to `resource_id` in a JSON report; panics with the report if none.
+/// What a seed script says the checks must find, sorted as
+/// [`Account::findings`] returns them.
+pub fn expected(made: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut want = made["expect"].as_array().unwrap().clone();
+    want.sort_by_key(|v| v.to_string());
+    want
+}
+
 pub fn change_for<'a>(report: &'a serde_json::Value, resource_id: &str) -> &'a serde_json::Value {
     report["changes"]
         .as_array()
