@@ -2,7 +2,8 @@
 //! snapshots the account owns (the listings leave out snapshots shared
 //! with it unless asked), with the `restore` attribute of each manual
 //! snapshot (one call each, started as its page arrives; automated
-//! snapshots cannot be shared, so they cost no call).
+//! snapshots cannot be shared, so they cost no call). Both snapshot kinds
+//! become one neutral listing, so their reading is written once.
 
 use aws_sdk_rds::types::{
     DbCluster as SdkCluster, DbClusterSnapshot as SdkClusterSnapshot, DbInstance as SdkInstance,
@@ -20,13 +21,12 @@ use crate::model::{Fetched, Resource, Tags};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = regional_client!(aws_sdk_rds, ctx, region);
-    let (inst, clusters, snaps, csnaps) = tokio::join!(
+    let (inst, clusters, snaps) = tokio::join!(
         instances(ctx, &c, region),
         clusters(ctx, &c, region),
         snapshots(ctx, &c, region),
-        cluster_snapshots(ctx, &c, region),
     );
-    let all = [inst, clusters, snaps, csnaps]
+    let all = [inst, clusters, snaps]
         .into_iter()
         .try_fold(Vec::new(), |mut acc, r| {
             acc.extend(r?);
@@ -150,102 +150,120 @@ fn manual(kind: Option<&str>) -> bool {
     kind == Some("manual")
 }
 
-async fn snapshots(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
-    let listing = |tx: Items<SdkSnapshot>| async move {
-        let mut pages = c.describe_db_snapshots().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
-            send_all(&tx, page.db_snapshots().iter().cloned());
-        }
-        Ok(())
-    };
-    let (listed, read) = as_listed(listing, |s| async move {
-        let id = s.db_snapshot_identifier()?.to_ascii_lowercase();
-        let shared_with = if manual(s.snapshot_type()) {
-            let call = c
-                .describe_db_snapshot_attributes()
-                .db_snapshot_identifier(&id);
-            match ctx.call(call.send()).await {
-                Ok(o) => {
-                    Fetched::Present(restore(o.db_snapshot_attributes_result().and_then(|r| {
-                        r.db_snapshot_attributes()
-                            .iter()
-                            .find(|a| a.attribute_name() == Some("restore"))
-                            .map(|a| a.attribute_values())
-                    })))
-                }
-                Err(e) => Fetched::Unknown(classify(&e).code),
-            }
-        } else {
-            Fetched::Absent
-        };
-        let attrs = DbSnapshot {
+/// A listed DB or cluster snapshot, before its restore attribute is read.
+struct Listed {
+    kind: &'static str,
+    id: String,
+    arn: Option<String>,
+    attrs: DbSnapshot,
+}
+
+fn from_db(s: &SdkSnapshot) -> Option<Listed> {
+    Some(Listed {
+        kind: RDS_SNAPSHOT,
+        id: s.db_snapshot_identifier()?.to_ascii_lowercase(),
+        arn: s.db_snapshot_arn().map(str::to_string),
+        attrs: DbSnapshot {
             source: lower(s.db_instance_identifier()),
             snapshot_type: s.snapshot_type().map(str::to_string),
             engine: s.engine().map(str::to_string),
             status: s.status().map(str::to_string),
             encrypted: s.encrypted().unwrap_or(false),
             kms_key_id: s.kms_key_id().map(str::to_string),
-            shared_with,
+            shared_with: Fetched::Absent,
             tags: tags(s.tag_list()),
-        };
-        let arn = s.db_snapshot_arn().map(str::to_string);
-        Some(Resource::new(RDS_SNAPSHOT, region, id, arn, &attrs))
+        },
     })
-    .await;
-    listed?;
-    Ok(read.into_iter().flatten().collect())
 }
 
-async fn cluster_snapshots(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
-    let listing = |tx: Items<SdkClusterSnapshot>| async move {
-        let mut pages = c.describe_db_cluster_snapshots().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
-            send_all(&tx, page.db_cluster_snapshots().iter().cloned());
-        }
-        Ok(())
-    };
-    let (listed, read) = as_listed(listing, |s| async move {
-        let id = s.db_cluster_snapshot_identifier()?.to_ascii_lowercase();
-        let shared_with = if manual(s.snapshot_type()) {
-            let call = c
-                .describe_db_cluster_snapshot_attributes()
-                .db_cluster_snapshot_identifier(&id);
-            match ctx.call(call.send()).await {
-                Ok(o) => Fetched::Present(restore(
-                    o.db_cluster_snapshot_attributes_result().and_then(|r| {
-                        r.db_cluster_snapshot_attributes()
-                            .iter()
-                            .find(|a| a.attribute_name() == Some("restore"))
-                            .map(|a| a.attribute_values())
-                    }),
-                )),
-                Err(e) => Fetched::Unknown(classify(&e).code),
-            }
-        } else {
-            Fetched::Absent
-        };
-        let attrs = DbSnapshot {
+fn from_cluster(s: &SdkClusterSnapshot) -> Option<Listed> {
+    Some(Listed {
+        kind: RDS_CLUSTER_SNAPSHOT,
+        id: s.db_cluster_snapshot_identifier()?.to_ascii_lowercase(),
+        arn: s.db_cluster_snapshot_arn().map(str::to_string),
+        attrs: DbSnapshot {
             source: lower(s.db_cluster_identifier()),
             snapshot_type: s.snapshot_type().map(str::to_string),
             engine: s.engine().map(str::to_string),
             status: s.status().map(str::to_string),
             encrypted: s.storage_encrypted().unwrap_or(false),
             kms_key_id: s.kms_key_id().map(str::to_string),
-            shared_with,
+            shared_with: Fetched::Absent,
             tags: tags(s.tag_list()),
+        },
+    })
+}
+
+/// DB and cluster snapshots, both listings at once, each manual snapshot's
+/// restore attribute read as it is listed.
+async fn snapshots(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    let listing = |tx: Items<Listed>| async move {
+        let db = async {
+            let mut pages = c.describe_db_snapshots().into_paginator().send();
+            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                send_all(&tx, page.db_snapshots().iter().filter_map(from_db));
+            }
+            Ok::<_, Failure>(())
         };
-        let arn = s.db_cluster_snapshot_arn().map(str::to_string);
-        Some(Resource::new(RDS_CLUSTER_SNAPSHOT, region, id, arn, &attrs))
+        let cluster = async {
+            let mut pages = c.describe_db_cluster_snapshots().into_paginator().send();
+            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                send_all(
+                    &tx,
+                    page.db_cluster_snapshots().iter().filter_map(from_cluster),
+                );
+            }
+            Ok::<_, Failure>(())
+        };
+        let (db, cluster) = tokio::join!(db, cluster);
+        db.and(cluster)
+    };
+    let (listed, read) = as_listed(listing, |mut l| async move {
+        if manual(l.attrs.snapshot_type.as_deref()) {
+            l.attrs.shared_with = match restore_values(ctx, c, &l).await {
+                Ok(values) => Fetched::Present(restore(values.as_deref())),
+                Err(f) => Fetched::Unknown(f.code),
+            };
+        }
+        Resource::new(l.kind, region, l.id, l.arn, &l.attrs)
     })
     .await;
     listed?;
-    Ok(read.into_iter().flatten().collect())
+    Ok(read)
+}
+
+/// The values of a snapshot's `restore` attribute.
+async fn restore_values(ctx: &Ctx, c: &Client, l: &Listed) -> Result<Option<Vec<String>>, Failure> {
+    if l.kind == RDS_SNAPSHOT {
+        let call = c
+            .describe_db_snapshot_attributes()
+            .db_snapshot_identifier(&l.id);
+        let o = ctx.call(call.send()).await.map_err(|e| classify(&e))?;
+        Ok(o.db_snapshot_attributes_result().and_then(|r| {
+            r.db_snapshot_attributes()
+                .iter()
+                .find(|a| a.attribute_name() == Some("restore"))
+                .map(|a| a.attribute_values().to_vec())
+        }))
+    } else {
+        let call = c
+            .describe_db_cluster_snapshot_attributes()
+            .db_cluster_snapshot_identifier(&l.id);
+        let o = ctx.call(call.send()).await.map_err(|e| classify(&e))?;
+        Ok(o.db_cluster_snapshot_attributes_result().and_then(|r| {
+            r.db_cluster_snapshot_attributes()
+                .iter()
+                .find(|a| a.attribute_name() == Some("restore"))
+                .map(|a| a.attribute_values().to_vec())
+        }))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::aws::mock_ctx;
+    use aws_sdk_rds::operation::describe_db_cluster_snapshots::DescribeDbClusterSnapshotsOutput;
     use aws_sdk_rds::operation::describe_db_snapshots::DescribeDbSnapshotsOutput;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::http::StatusCode;
@@ -278,7 +296,9 @@ mod tests {
                 ),
             )
         });
-        let c = mock_client!(aws_sdk_rds, RuleMode::MatchAny, &[&list, &attr]);
+        let clusters = mock!(Client::describe_db_cluster_snapshots)
+            .then_output(|| DescribeDbClusterSnapshotsOutput::builder().build());
+        let c = mock_client!(aws_sdk_rds, RuleMode::MatchAny, &[&list, &clusters, &attr]);
         let mut got = snapshots(&mock_ctx().await, &c, "us-east-1").await.unwrap();
         got.sort_by_key(|r| r.native_id.clone());
         assert_eq!(got[0].native_id, "manual-1");
