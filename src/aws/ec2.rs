@@ -12,7 +12,7 @@ use super::{classify, ts, Ctx, Failure, Part};
 use crate::kinds::{
     self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source, UserData,
 };
-use crate::model::{Coverage, Fetched, Resource, Tags};
+use crate::model::{Fetched, Resource, Tags};
 
 fn client(ctx: &Ctx, region: Option<&str>) -> Client {
     let mut conf = aws_sdk_ec2::config::Builder::from(&ctx.sdk).interceptor(ctx.counter.clone());
@@ -74,24 +74,8 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Pa
         ec2_sharing::images(ctx, &c, region),
         ec2_sharing::region_settings(ctx, &c, region),
     );
-    let mut part = Part::default();
+    let mut part = Part::of_lists("ec2", region, [inst, eips, sgs, vpcs, flows, snaps, images]);
     part.resources.push(settings);
-    let mut failure: Option<Failure> = None;
-    for r in [inst, eips, sgs, vpcs, flows, snaps, images] {
-        match r {
-            Ok(mut rs) => part.resources.append(&mut rs),
-            Err(f) => {
-                // Denied outranks error: it is the more actionable message.
-                if failure.as_ref().is_none_or(|old| f.status < old.status) {
-                    failure = Some(f);
-                }
-            }
-        }
-    }
-    part.coverage.push(match failure {
-        None => Coverage::complete("ec2", region),
-        Some(f) => f.coverage("ec2", region),
-    });
     part
 }
 

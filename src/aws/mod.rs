@@ -666,6 +666,37 @@ impl Part {
     }
 }
 
+impl Part {
+    /// A unit of several independent lists: the resources of every list
+    /// that was read, and the unit's coverage from the worst failure
+    /// (denied outranks error: it is the more actionable message). The
+    /// incomplete coverage keeps diff from reading the missing list's
+    /// resources as deleted.
+    pub(crate) fn of_lists(
+        service: &str,
+        region: &str,
+        lists: impl IntoIterator<Item = Result<Vec<crate::model::Resource>, Failure>>,
+    ) -> Part {
+        let mut part = Part::default();
+        let mut failure: Option<Failure> = None;
+        for r in lists {
+            match r {
+                Ok(mut rs) => part.resources.append(&mut rs),
+                Err(f) => {
+                    if failure.as_ref().is_none_or(|old| f.status < old.status) {
+                        failure = Some(f);
+                    }
+                }
+            }
+        }
+        part.coverage.push(match failure {
+            None => Coverage::complete(service, region),
+            Some(f) => f.coverage(service, region),
+        });
+        part
+    }
+}
+
 /// One collection unit (a service in a region), boxed so units of every
 /// service can be joined as one list.
 type Unit<'a> = Pin<Box<dyn Future<Output = Part> + 'a>>;

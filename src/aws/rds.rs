@@ -26,13 +26,7 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
         clusters(ctx, &c, region),
         snapshots(ctx, &c, region),
     );
-    let all = [inst, clusters, snaps]
-        .into_iter()
-        .try_fold(Vec::new(), |mut acc, r| {
-            acc.extend(r?);
-            Ok::<_, Failure>(acc)
-        });
-    Part::of("rds", region, all)
+    Part::of_lists("rds", region, [inst, clusters, snaps])
 }
 
 fn tags(t: &[Tag]) -> Tags {
