@@ -135,7 +135,7 @@ async fn user_data(ctx: &Ctx, c: &Client, id: &str) -> Fetched<UserData> {
     }
 }
 
-pub(crate) fn digest(raw: &[u8]) -> UserData {
+fn digest(raw: &[u8]) -> UserData {
     use sha2::Digest;
     let gzip = raw.starts_with(&[0x1f, 0x8b]);
     let text = if gzip {

@@ -191,14 +191,15 @@ pub fn evaluate(
     super::on_big_stack(|| evaluate_here(checks, snap, cfg, now))
 }
 
-fn evaluate_here(
-    checks: &[Check],
+/// The driftwatch functions check expressions may call. Names are chosen
+/// not to collide with CEL's standard overloads. Functions that need the
+/// snapshot or the config capture what they need here.
+fn add_functions(
+    root: &mut cel::Context<'_, '_>,
     snap: &Snapshot,
     cfg: &ChecksConfig,
-    now: jiff::Timestamp,
-) -> (Vec<Finding>, Vec<CheckError>) {
-    let mut root = cel::Context::with_env(super::cel_env());
-    // Names chosen not to collide with CEL's standard overloads.
+    idx: &Value,
+) {
     let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
     let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
     let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
@@ -230,15 +231,11 @@ fn evaluate_here(
     });
     let (own, known) = (snap.account.clone(), cfg.known_accounts.clone());
     let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
-        let ids = ids.iter().filter_map(|v| match v {
-            cel::Value::String(s) => Some(s.as_str()),
-            _ => None,
-        });
-        cel::Value::List(Arc::new(
-            super::accounts::foreign(ids, &own, &known)
-                .into_iter()
-                .map(|a| cel::Value::String(Arc::new(a)))
-                .collect(),
+        let ids = strings(&ids);
+        string_list(super::accounts::foreign(
+            ids.iter().map(String::as_str),
+            &own,
+            &known,
         ))
     });
     let restricting = cfg.restricting_condition_keys.clone();
@@ -249,34 +246,52 @@ fn evaluate_here(
     });
     let _ = root.add_function("aws_principals", |policy: cel::Value| {
         let policy = policy.json().unwrap_or(Value::Null);
-        cel::Value::List(Arc::new(
-            super::policy::aws_principals(&policy)
-                .into_iter()
-                .map(|p| cel::Value::String(Arc::new(p)))
-                .collect(),
-        ))
+        string_list(super::policy::aws_principals(&policy))
     });
-    let idx = index::build_index(snap);
     let groups = idx["security_groups"].clone();
     let _ = root.add_function(
         "world_open_groups",
         move |region: Arc<String>, ids: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
-            let ids: Vec<String> = ids
-                .iter()
-                .filter_map(|v| match v {
-                    cel::Value::String(s) => Some(s.to_string()),
-                    _ => None,
-                })
-                .collect();
-            let found = super::network::world_open_groups(&groups, &region, &ids, &ints(&ports));
-            cel::Value::List(Arc::new(
-                found
-                    .into_iter()
-                    .map(|g| cel::Value::String(Arc::new(g)))
-                    .collect(),
+            let ids = strings(&ids);
+            string_list(super::network::world_open_groups(
+                &groups,
+                &region,
+                &ids,
+                &ints(&ports),
             ))
         },
     );
+}
+
+/// The strings of a CEL list (ids, names); anything else is skipped.
+fn strings(list: &[cel::Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(|v| match v {
+            cel::Value::String(s) => Some(s.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A CEL list of strings.
+fn string_list(items: Vec<String>) -> cel::Value {
+    cel::Value::List(Arc::new(
+        items
+            .into_iter()
+            .map(|s| cel::Value::String(Arc::new(s)))
+            .collect(),
+    ))
+}
+
+fn evaluate_here(
+    checks: &[Check],
+    snap: &Snapshot,
+    cfg: &ChecksConfig,
+    now: jiff::Timestamp,
+) -> (Vec<Finding>, Vec<CheckError>) {
+    let mut root = cel::Context::with_env(super::cel_env());
+    let idx = index::build_index(snap);
+    add_functions(&mut root, snap, cfg, &idx);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();
     for (name, v) in [
