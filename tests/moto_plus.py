@@ -9,16 +9,22 @@ responses, keeping state per account and region on moto's own EC2 backend; the
 XML comes from moto's serializer, i.e. from the botocore service model, as for
 every other EC2 answer. ListFunctionUrlConfigs (one call per function for
 every URL, aliases included) is answered from the one URL config moto keeps
-per function. Starts exactly like `moto_server` (same arguments).
+per function. IAM Roles Anywhere, which moto lacks entirely, is answered
+by a small in-memory service (trust anchors and profiles: create, list,
+update, enable, disable, delete) in front of moto, chosen by the SigV4
+credential scope as moto itself chooses. Starts exactly like `moto_server`
+(same arguments).
 
 The defaults are those of an account created before AWS turned image block
 public access on for new accounts: everything unblocked, serial console off,
 no instance metadata defaults, the AWS-managed EBS key.
 """
 
+import datetime
 import json
 import re
 import sys
+import uuid
 from urllib.parse import unquote
 
 import moto.awslambda.urls as lambda_urls
@@ -26,6 +32,8 @@ from moto.awslambda.responses import LambdaResponse
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses.settings import Settings
+from moto.iam.models import get_account_id_from
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
 DEFAULTS = {
@@ -134,9 +142,74 @@ lambda_urls.url_paths[
     r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/urls/?$"
 ] = LambdaResponse.dispatch
 
+
+# IAM Roles Anywhere (REST-JSON): {(account, region, kind): {id: detail}}.
+_RA = {}
+_RA_KINDS = {"trustanchor": ("trustAnchor", "trust-anchor"), "profile": ("profile", "profile")}
+
+
+def _ra_reply(start_response, status, body):
+    data = json.dumps(body).encode()
+    start_response(f"{status} X", [("Content-Type", "application/json"),
+                                   ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _ra_create(account, region, kind, body):
+    key, arn_kind = _RA_KINDS[kind]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rid = str(uuid.uuid4())
+    item = dict(body, enabled=body.get("enabled", False), createdAt=now, updatedAt=now)
+    item[key + "Id"] = rid
+    item[key + "Arn"] = f"arn:aws:rolesanywhere:{region}:{account}:{arn_kind}/{rid}"
+    item.pop("tags", None)
+    _RA.setdefault((account, region, kind), {})[rid] = item
+    return item
+
+
+def rolesanywhere(environ, start_response):
+    key_id, _, region = environ["HTTP_AUTHORIZATION"].split("Credential=")[1].split("/")[:3]
+    account = get_account_id_from(key_id)
+    method = environ["REQUEST_METHOD"]
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    body = json.loads(environ["wsgi.input"].read(size) or b"{}")
+    parts = [p for p in environ["PATH_INFO"].split("/") if p]
+    kind = parts[0].rstrip("s") if parts else ""
+    if kind not in _RA_KINDS:
+        return _ra_reply(start_response, 404, {"message": "not emulated"})
+    key = _RA_KINDS[kind][0]
+    items = _RA.setdefault((account, region, kind), {})
+    if len(parts) == 1 and method == "GET":
+        return _ra_reply(start_response, 200, {key + "s": list(items.values())})
+    if len(parts) == 1 and method == "POST":
+        return _ra_reply(start_response, 201, {key: _ra_create(account, region, kind, body)})
+    item = items.get(parts[1])
+    if item is None:
+        return _ra_reply(start_response, 404, {"message": "ResourceNotFoundException"})
+    action = parts[2] if len(parts) > 2 else method
+    if action == "DELETE":
+        del items[parts[1]]
+    elif action in ("enable", "disable"):
+        item["enabled"] = action == "enable"
+    elif action == "PATCH":
+        item.update(body)
+    return _ra_reply(start_response, 200, {key: item})
+
+
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _call(self, environ, start_response):
+    if "/rolesanywhere/aws4_request" in environ.get("HTTP_AUTHORIZATION", ""):
+        return rolesanywhere(environ, start_response)
+    return _dispatch(self, environ, start_response)
+
+
+DomainDispatcherApplication.__call__ = _call
+
 for _f in list(globals().values()):
     if (callable(_f) and getattr(_f, "__module__", None) == __name__
-            and not _f.__name__.startswith(("_", "list_function_url"))):
+            and not _f.__name__.startswith(("_", "list_function_url", "rolesanywhere"))):
         setattr(Settings, _f.__name__, _f)
 
 if __name__ == "__main__":

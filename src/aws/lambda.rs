@@ -7,9 +7,9 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use aws_sdk_lambda::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, Ctx, Failure, Part};
+use super::{classify, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{Function, FunctionUrl, LAMBDA_FUNCTION};
-use crate::model::{policy, Fetched, Resource};
+use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = regional_client!(aws_sdk_lambda, ctx, region);
@@ -76,13 +76,7 @@ fn function(f: &FunctionConfiguration) -> Option<(String, Option<String>, Functi
 /// ResourceNotFoundException, which is "none", not a failure.
 async fn policy_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<serde_json::Value> {
     match ctx.call(c.get_policy().function_name(name).send()).await {
-        Ok(o) => match o.policy() {
-            Some(text) => policy::parse_document(text).map_or_else(
-                |_| Fetched::Unknown("UnparseablePolicy".into()),
-                Fetched::Present,
-            ),
-            None => Fetched::Absent,
-        },
+        Ok(o) => fetched_policy(o.policy()),
         Err(e) => {
             let f = classify(&e);
             if f.code == "ResourceNotFoundException" {

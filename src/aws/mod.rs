@@ -33,14 +33,20 @@ mod elbv2;
 mod guardduty;
 mod iam;
 mod iam_report;
+mod kms;
 mod lambda;
+mod organizations;
 mod pipeline;
 mod rds;
+mod rolesanywhere;
 mod route53;
 mod route53resolver;
 mod s3;
 mod s3_settings;
+mod secretsmanager;
 mod securityhub;
+mod sns;
+mod sqs;
 mod trails;
 
 use std::collections::BTreeMap;
@@ -537,8 +543,9 @@ impl Session {
     }
 
     /// Reads every service: EC2, CloudTrail trails, GuardDuty, Config, ELBv2,
-    /// Resolver query logging, Security Hub, RDS and Lambda per region; S3, IAM, Route53
-    /// and CloudFront globally. Every unit runs at once; the shared
+    /// Resolver query logging, Security Hub, RDS, Lambda, KMS, SQS, SNS,
+    /// Secrets Manager and Roles Anywhere per region; S3, IAM, Route53,
+    /// CloudFront and Organizations globally. Every unit runs at once; the shared
     /// semaphore bounds the calls in flight, so a slow service holds back
     /// only its own unit.
     pub async fn collect(self, regions: Vec<String>) -> (Snapshot, CollectStats) {
@@ -573,6 +580,21 @@ impl Session {
                 boxed(ctx, "securityhub", r, securityhub::collect_region(ctx, r)),
                 boxed(ctx, "rds", r, rds::collect_region(ctx, r)),
                 boxed(ctx, "lambda", r, lambda::collect_region(ctx, r)),
+                boxed(ctx, "kms", r, kms::collect_region(ctx, r)),
+                boxed(ctx, "sqs", r, sqs::collect_region(ctx, r)),
+                boxed(ctx, "sns", r, sns::collect_region(ctx, r)),
+                boxed(
+                    ctx,
+                    "secretsmanager",
+                    r,
+                    secretsmanager::collect_region(ctx, r),
+                ),
+                boxed(
+                    ctx,
+                    "rolesanywhere",
+                    r,
+                    rolesanywhere::collect_region(ctx, r),
+                ),
             ]);
         }
         units.extend([
@@ -580,6 +602,7 @@ impl Session {
             boxed(ctx, "iam", GLOBAL, iam::collect(ctx)),
             boxed(ctx, "route53", GLOBAL, route53::collect(ctx)),
             boxed(ctx, "cloudfront", GLOBAL, cloudfront::collect(ctx)),
+            boxed(ctx, "organizations", GLOBAL, organizations::collect(ctx)),
         ]);
         ctx.progress.set_length(units.len() as u64);
         let mut parts = futures::future::join_all(units).await;
@@ -734,4 +757,17 @@ pub(crate) async fn mock_ctx() -> Ctx {
 pub(crate) fn ts(t: &aws_smithy_types::DateTime) -> String {
     t.fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_else(|_| t.secs().to_string())
+}
+
+/// A resource policy as a service returned it: absent, normalized, or
+/// unknown when it is not a policy document we can read.
+pub(crate) fn fetched_policy(text: Option<&str>) -> crate::model::Fetched<serde_json::Value> {
+    use crate::model::Fetched;
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Fetched::Absent,
+        Some(t) => crate::model::policy::parse_document(t).map_or_else(
+            |_| Fetched::Unknown("UnparseablePolicy".into()),
+            Fetched::Present,
+        ),
+    }
 }

@@ -92,6 +92,11 @@ pub fn listed_ids(kind: &str, listed: &Value) -> Vec<String> {
                 GLOBAL,
                 arn.trim_start_matches("arn:aws:s3:::"),
             )),
+            "AWS::KMS::Key" => {
+                if let Some((region, key)) = super::kms::key_of(&arn, "") {
+                    out.push(id(super::KMS_KEY, region, key));
+                }
+            }
             "AWS::IAM::Role" if kind == super::IAM_ROLE => {
                 out.push(id(super::IAM_ROLE, GLOBAL, arn_name(&arn)))
             }

@@ -19,12 +19,18 @@ pub mod elbv2;
 pub mod event;
 pub mod guardduty;
 pub mod iam;
+pub mod kms;
 pub mod lambda;
+pub mod organizations;
 pub mod rds;
+pub mod rolesanywhere;
 pub mod route53;
 pub mod route53resolver;
 pub mod s3;
+pub mod secretsmanager;
 pub mod securityhub;
+pub mod sns;
+pub mod sqs;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -41,12 +47,18 @@ pub use elbv2::*;
 pub use event::Call;
 pub use guardduty::*;
 pub use iam::*;
+pub use kms::*;
 pub use lambda::*;
+pub use organizations::*;
 pub use rds::*;
+pub use rolesanywhere::*;
 pub use route53::*;
 pub use route53resolver::*;
 pub use s3::*;
+pub use secretsmanager::*;
 pub use securityhub::*;
+pub use sns::*;
+pub use sqs::*;
 
 use crate::model::{Resource, Risk};
 
@@ -102,17 +114,24 @@ pub static ALL: &[&Kind] = &[
     &iam::POLICY_KIND,
     &iam::ACCESS_KEY_KIND,
     &iam::ACCOUNT_SUMMARY_KIND,
+    &kms::KEY_KIND,
     &lambda::FUNCTION_KIND,
+    &organizations::MEMBERSHIP_KIND,
     &rds::DB_INSTANCE_KIND,
     &rds::DB_CLUSTER_KIND,
     &rds::DB_SNAPSHOT_KIND,
     &rds::DB_CLUSTER_SNAPSHOT_KIND,
+    &rolesanywhere::TRUST_ANCHOR_KIND,
+    &rolesanywhere::PROFILE_KIND,
     &route53::ZONE_KIND,
     &route53::RECORD_KIND,
     &route53resolver::QUERY_LOG_CONFIG_KIND,
     &s3::BUCKET_KIND,
     &s3::ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND,
+    &secretsmanager::SECRET_KIND,
     &securityhub::HUB_KIND,
+    &sns::TOPIC_KIND,
+    &sqs::QUEUE_KIND,
 ];
 
 pub fn by_name(name: &str) -> Option<&'static Kind> {

@@ -315,3 +315,114 @@ fn rds_events_name_lowercased_ids_and_tags_only_rds_arns() {
     )
     .is_empty());
 }
+
+/// Events whose names other services share name only this service's
+/// resources: SNS's AddPermission a topic, SQS's a queue, CloudWatch Logs'
+/// PutResourcePolicy nothing, MediaConvert's CreateQueue nothing.
+#[test]
+fn resource_policy_events_name_their_resource_and_shared_names_only_theirs() {
+    let e = "us-east-1";
+    let cases: &[(&str, Value, Value, &[&str])] = &[
+        (
+            "AddPermission",
+            json!({"queueUrl": "https://sqs.eu-west-1.amazonaws.com/111/jobs", "label": "x"}),
+            Value::Null,
+            &["sqs.queue/eu-west-1/jobs"],
+        ),
+        (
+            "AddPermission",
+            json!({"topicArn": "arn:aws:sns:us-east-1:111:alerts", "label": "x"}),
+            Value::Null,
+            &["sns.topic/us-east-1/alerts"],
+        ),
+        (
+            "CreateQueue",
+            json!({"name": "transcode"}),
+            json!({"queue": {}}),
+            &[],
+        ),
+        (
+            "CreateQueue",
+            json!({"queueName": "jobs"}),
+            json!({"queueUrl": "https://sqs.us-east-1.amazonaws.com/111/jobs"}),
+            &["sqs.queue/us-east-1/jobs"],
+        ),
+        (
+            "Unsubscribe",
+            json!({"subscriptionArn": "arn:aws:sns:us-east-1:111:alerts:5f2c-11"}),
+            Value::Null,
+            &["sns.topic/us-east-1/alerts"],
+        ),
+        (
+            "PutResourcePolicy",
+            json!({"policyName": "logs", "policyDocument": "{}"}),
+            Value::Null,
+            &[],
+        ),
+        (
+            "PutResourcePolicy",
+            json!({"secretId": "arn:aws:secretsmanager:us-east-1:111:secret:db/pass-Ab12Cd"}),
+            Value::Null,
+            &["secretsmanager.secret/us-east-1/db/pass"],
+        ),
+        (
+            "CreateSecret",
+            json!({"name": "db/pass"}),
+            json!({"aRN": "arn:aws:secretsmanager:us-east-1:111:secret:db/pass-Ab12Cd", "name": "db/pass"}),
+            &["secretsmanager.secret/us-east-1/db/pass"],
+        ),
+        (
+            "CreateKey",
+            json!({"description": "k"}),
+            json!({"keyMetadata": {"keyId": "1234-ab", "arn": "arn:aws:kms:us-east-1:111:key/1234-ab"}}),
+            &["kms.key/us-east-1/1234-ab"],
+        ),
+        (
+            "CreateAlias",
+            json!({"aliasName": "alias/app", "targetKeyId": "1234-ab"}),
+            Value::Null,
+            &["kms.key/us-east-1/1234-ab"],
+        ),
+        (
+            "DisableKeyRotation",
+            json!({"keyId": "alias/app"}),
+            Value::Null,
+            &[],
+        ),
+        (
+            "CreateTrustAnchor",
+            json!({"name": "corp"}),
+            json!({"trustAnchor": {"trustAnchorId": "ta-1"}}),
+            &["rolesanywhere.trust_anchor/us-east-1/ta-1"],
+        ),
+        (
+            "UpdateProfile",
+            json!({"profileId": "p-1"}),
+            Value::Null,
+            &["rolesanywhere.profile/us-east-1/p-1"],
+        ),
+        (
+            "LeaveOrganization",
+            Value::Null,
+            Value::Null,
+            &["organizations.membership/global/account"],
+        ),
+    ];
+    for (name, req, resp, want) in cases {
+        assert_eq!(
+            ids(name, e, req.clone(), resp.clone()),
+            *want,
+            "{name} {req}"
+        );
+    }
+    // An alias names no key, but the record's resources[] names it by ARN.
+    let listed = json!([{"ARN": "arn:aws:kms:eu-west-1:111:key/1234-ab", "type": "AWS::KMS::Key"}]);
+    let call = Call {
+        name: "DisableKeyRotation",
+        region: e,
+        req: &json!({"keyId": "alias/app"}),
+        resp: &Value::Null,
+        self_user: None,
+    };
+    assert_eq!(touched(&call, &listed), ["kms.key/eu-west-1/1234-ab"]);
+}

@@ -1,0 +1,282 @@
+//! KMS, per region: every key (ListKeys, paginated) described as its page
+//! arrives (DescribeKey). For customer-managed keys, the policy
+//! (GetKeyPolicy) and rotation (GetKeyRotationStatus, only where AWS can
+//! rotate) follow; AWS-managed keys cost the one DescribeKey and are left
+//! out. Aliases come from one ListAliases per region.
+//!
+//! A key policy can lock the account's own principals out. A key that
+//! cannot be described is therefore still a resource, with what could not
+//! be read unknown: it is customer-managed (AWS-managed key policies let
+//! the account describe them) and exactly the key worth seeing.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, OriginType};
+use aws_sdk_kms::Client;
+
+use super::pipeline::{as_listed, send_all, Items};
+use super::{classify, fetched_policy, ts, Ctx, Failure, Part};
+use crate::kinds::{Key, KeyMetadata as Facts, KeyRotation, KMS_KEY};
+use crate::model::{Fetched, Resource};
+
+pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let c = regional_client!(aws_sdk_kms, ctx, region);
+    Part::of("kms", region, keys(ctx, &c, region).await)
+}
+
+type Aliases = Result<BTreeMap<String, Vec<String>>, String>;
+
+async fn keys(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
+    let listing = |tx: Items<(String, Option<String>)>| async move {
+        let mut pages = c.list_keys().into_paginator().send();
+        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            send_all(
+                &tx,
+                page.keys().iter().filter_map(|k| {
+                    Some((k.key_id()?.to_string(), k.key_arn().map(str::to_string)))
+                }),
+            );
+        }
+        Ok(())
+    };
+    let (aliases, (listed, read)) = tokio::join!(
+        aliases(ctx, c),
+        as_listed(listing, |(id, arn)| key(ctx, c, region, id, arn))
+    );
+    listed?;
+    Ok(read
+        .into_iter()
+        .flatten()
+        .map(|(id, arn, mut k)| {
+            k.aliases = match &aliases {
+                Ok(m) => Fetched::Present(m.get(&id).cloned().unwrap_or_default()),
+                Err(code) => Fetched::Unknown(code.clone()),
+            };
+            Resource::new(KMS_KEY, region, id, arn, &k)
+        })
+        .collect())
+}
+
+/// Alias names by target key id.
+async fn aliases(ctx: &Ctx, c: &Client) -> Aliases {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut pages = c.list_aliases().into_paginator().send();
+    loop {
+        match ctx.call(pages.try_next()).await {
+            Ok(Some(page)) => {
+                for a in page.aliases() {
+                    if let (Some(name), Some(target)) = (a.alias_name(), a.target_key_id()) {
+                        out.entry(target.to_string())
+                            .or_default()
+                            .push(name.to_string());
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(classify(&e).code),
+        }
+    }
+    out.values_mut().for_each(|v| v.sort());
+    Ok(out)
+}
+
+/// One key, or `None` for an AWS-managed one.
+async fn key(
+    ctx: &Ctx,
+    c: &Client,
+    region: &str,
+    id: String,
+    arn: Option<String>,
+) -> Option<(String, Option<String>, Key)> {
+    let meta = match ctx.call(c.describe_key().key_id(&id).send()).await {
+        Ok(o) => o.key_metadata().cloned(),
+        Err(e) => {
+            let code = classify(&e).code;
+            tracing::debug!("kms {region} {id}: DescribeKey {code}");
+            return Some((id, arn, unreadable(&code)));
+        }
+    };
+    let meta = meta?;
+    if meta.key_manager() == Some(&KeyManagerType::Aws) {
+        return None;
+    }
+    let (policy, rotation) = tokio::join!(policy(ctx, c, &id), rotation(ctx, c, &id, &meta));
+    let mut k = described(&meta);
+    k.policy = policy;
+    k.rotation = rotation;
+    Some((id, arn, k))
+}
+
+fn unreadable(code: &str) -> Key {
+    Key {
+        metadata: Fetched::Unknown(code.to_string()),
+        aliases: Fetched::Absent,
+        policy: Fetched::Unknown(code.to_string()),
+        rotation: Fetched::Unknown(code.to_string()),
+    }
+}
+
+fn described(m: &KeyMetadata) -> Key {
+    Key {
+        metadata: Fetched::Present(Facts {
+            state: m
+                .key_state()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            spec: m
+                .key_spec()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            usage: m
+                .key_usage()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            origin: m
+                .origin()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            multi_region: m.multi_region().unwrap_or(false),
+            description: m.description().unwrap_or_default().to_string(),
+            deletion_date: m.deletion_date().map(ts),
+        }),
+        ..Key::default()
+    }
+}
+
+async fn policy(ctx: &Ctx, c: &Client, id: &str) -> Fetched<serde_json::Value> {
+    match ctx
+        .call(c.get_key_policy().key_id(id).policy_name("default").send())
+        .await
+    {
+        Ok(o) => fetched_policy(o.policy()),
+        Err(e) => Fetched::Unknown(classify(&e).code),
+    }
+}
+
+/// Rotation where AWS rotates: symmetric keys with KMS-made material.
+async fn rotation(ctx: &Ctx, c: &Client, id: &str, m: &KeyMetadata) -> Fetched<KeyRotation> {
+    let rotates =
+        m.key_spec() == Some(&KeySpec::SymmetricDefault) && m.origin() == Some(&OriginType::AwsKms);
+    if !rotates {
+        return Fetched::Absent;
+    }
+    match ctx
+        .call(c.get_key_rotation_status().key_id(id).send())
+        .await
+    {
+        Ok(o) => Fetched::Present(KeyRotation {
+            enabled: o.key_rotation_enabled(),
+            period_days: o.rotation_period_in_days(),
+        }),
+        Err(e) => Fetched::Unknown(classify(&e).code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::mock_ctx;
+    use aws_sdk_kms::operation::describe_key::{DescribeKeyError, DescribeKeyOutput};
+    use aws_sdk_kms::operation::get_key_policy::GetKeyPolicyError;
+    use aws_sdk_kms::operation::get_key_rotation_status::GetKeyRotationStatusOutput;
+    use aws_sdk_kms::operation::list_aliases::ListAliasesError;
+    use aws_sdk_kms::operation::list_keys::{ListKeysError, ListKeysOutput};
+    use aws_sdk_kms::types::KeyListEntry;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn denied() -> ErrorMetadata {
+        ErrorMetadata::builder()
+            .code("AccessDeniedException")
+            .build()
+    }
+
+    fn meta(id: &str, manager: KeyManagerType) -> KeyMetadata {
+        KeyMetadata::builder()
+            .key_id(id)
+            .key_manager(manager)
+            .key_state(aws_sdk_kms::types::KeyState::Enabled)
+            .key_spec(KeySpec::SymmetricDefault)
+            .origin(OriginType::AwsKms)
+            .build()
+            .unwrap()
+    }
+
+    /// An AWS-managed key is left out; a key whose policy shuts us out is
+    /// kept with its facts unknown; a denied policy read or alias listing
+    /// is unknown, never "no policy" or "no alias".
+    #[tokio::test]
+    async fn locked_keys_are_kept_unknown_and_aws_managed_keys_left_out() {
+        let list = mock!(Client::list_keys).then_output(|| {
+            let k = |id: &str| KeyListEntry::builder().key_id(id).build();
+            ListKeysOutput::builder()
+                .keys(k("aws-owned"))
+                .keys(k("locked"))
+                .keys(k("mine"))
+                .build()
+        });
+        let aws = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("aws-owned"))
+            .then_output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(meta("aws-owned", KeyManagerType::Aws))
+                    .build()
+            });
+        let locked = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("locked"))
+            .then_error(|| DescribeKeyError::generic(denied()));
+        let mine = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("mine"))
+            .then_output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(meta("mine", KeyManagerType::Customer))
+                    .build()
+            });
+        let policy =
+            mock!(Client::get_key_policy).then_error(|| GetKeyPolicyError::generic(denied()));
+        let rotation = mock!(Client::get_key_rotation_status).then_output(|| {
+            GetKeyRotationStatusOutput::builder()
+                .key_rotation_enabled(true)
+                .build()
+        });
+        let aliases =
+            mock!(Client::list_aliases).then_error(|| ListAliasesError::generic(denied()));
+        let c = mock_client!(
+            aws_sdk_kms,
+            RuleMode::MatchAny,
+            &[&list, &aws, &locked, &mine, &policy, &rotation, &aliases]
+        );
+        let mut got = keys(&mock_ctx().await, &c, "us-east-1").await.unwrap();
+        got.sort_by_key(|r| r.native_id.clone());
+        let ids: Vec<&str> = got.iter().map(|r| r.native_id.as_str()).collect();
+        assert_eq!(ids, ["locked", "mine"]);
+        assert_eq!(
+            got[0].attrs["metadata"]["$unknown"],
+            "AccessDeniedException"
+        );
+        assert_eq!(got[0].attrs["policy"]["$unknown"], "AccessDeniedException");
+        assert_eq!(got[1].attrs["metadata"]["state"], "Enabled");
+        assert_eq!(got[1].attrs["policy"]["$unknown"], "AccessDeniedException");
+        assert_eq!(got[1].attrs["rotation"]["enabled"], true);
+        assert_eq!(got[1].attrs["aliases"]["$unknown"], "AccessDeniedException");
+    }
+
+    #[tokio::test]
+    async fn a_denied_key_listing_is_a_failure_not_an_empty_region() {
+        let list = mock!(Client::list_keys).then_error(|| ListKeysError::generic(denied()));
+        let aliases = mock!(Client::list_aliases).then_output(|| {
+            aws_sdk_kms::operation::list_aliases::ListAliasesOutput::builder().build()
+        });
+        let c = mock_client!(aws_sdk_kms, RuleMode::MatchAny, &[&list, &aliases]);
+        let part = Part::of(
+            "kms",
+            "us-east-1",
+            keys(&mock_ctx().await, &c, "us-east-1").await,
+        );
+        assert!(part.resources.is_empty());
+        assert_eq!(
+            part.coverage[0].status,
+            crate::model::CoverageStatus::Denied
+        );
+    }
+}
