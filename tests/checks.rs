@@ -204,7 +204,7 @@ fn checks_list_and_explain_cover_every_check_and_user_checks_load() {
     let dir = tempdir();
     std::fs::write(
         dir.path().join("tag.toml"),
-        "id = \"ORG001\"\ntitle = \"Instance without an owner tag\"\nseverity = \"low\"\nrisk = \"asset\"\n\
+        "id = \"TAG001\"\ntitle = \"Instance without an owner tag\"\nseverity = \"low\"\nrisk = \"asset\"\n\
          kinds = [\"ec2.instance\"]\nmessage = \"{name} has no owner tag\"\nexpression = '!(\"owner\" in resource.attrs.tags)'\n\
          rationale = \"Unowned instances are never patched and never cleaned up; someone must answer for each one.\"\n\
          remediation = \"Tag the instance with owner=<team>.\"\n",
@@ -213,7 +213,7 @@ fn checks_list_and_explain_cover_every_check_and_user_checks_load() {
     let out = run(driftwatch()
         .args(["checks", "list", "--checks"])
         .arg(dir.path()));
-    assert!(stdout(&out).contains("ORG001"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("TAG001"), "{}", stdout(&out));
     // A malformed one is one error line naming the file and line.
     std::fs::write(dir.path().join("bad.toml"), "id = \"X1\"\ntitle = 3\n").unwrap();
     let out = run(driftwatch()

@@ -423,6 +423,14 @@ pub struct ChecksConfig {
     /// Root user use within this many days is reported (IAM011).
     #[serde(default = "default_key_age")]
     pub root_recent_days: i64,
+    /// The organization the account must belong to (`o-...`); unset, no
+    /// membership is judged (ORG001).
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// Certificate authorities Roles Anywhere may trust: ACM Private CA ARNs
+    /// or `sha256:<hex>` certificate fingerprints (RA001).
+    #[serde(default)]
+    pub trusted_cas: Vec<String>,
     /// More check directories.
     #[serde(default)]
     pub dirs: Vec<PathBuf>,
@@ -450,6 +458,10 @@ fn default_restricting() -> Vec<String> {
         "aws:userid",
         "aws:username",
         "sts:ExternalId",
+        // SNS's default topic policy: everyone, as long as the topic's owner is the account.
+        "aws:SourceOwner",
+        // KMS's AWS-managed key policies: everyone, calling from the account.
+        "kms:CallerAccount",
     ]
     .into_iter()
     .map(String::from)

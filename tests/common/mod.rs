@@ -235,7 +235,8 @@ impl Account {
     }
 
     /// `driftwatch check` of these regions with `[checks] known_accounts =
-    /// ["444455556666"]` (the seeds' known account): the sorted `[check,
+    /// ["444455556666"]` (the seeds' known account) and that account's
+    /// Private CA in `trusted_cas` (policies.py): the sorted `[check,
     /// resource id]` pairs of the findings `keep` picks; asserts exit 1 and
     /// no warnings.
     pub fn findings(
@@ -245,7 +246,12 @@ impl Account {
         keep: impl Fn(&serde_json::Value) -> bool,
     ) -> Vec<serde_json::Value> {
         let cfg = dir.join("known-accounts.toml");
-        std::fs::write(&cfg, "[checks]\nknown_accounts = [\"444455556666\"]\n").unwrap();
+        std::fs::write(
+            &cfg,
+            "[checks]\nknown_accounts = [\"444455556666\"]\ntrusted_cas = \
+             [\"arn:aws:acm-pca:us-east-1:444455556666:certificate-authority/known-ca\"]\n",
+        )
+        .unwrap();
         let out = run(self
             .driftwatch()
             .args(["check", "--quiet", "--format", "json", "--config"])
