@@ -1,6 +1,7 @@
 //! Nothing secret is ever written: user data holding an access key pair, a
 //! password in a URL and (gzip-compressed) a private key is reported by
-//! kind and line, and not one of the secret strings appears in the
+//! kind and line, and not one of the secret strings, nor a Lambda
+//! environment value, nor a Secrets Manager secret value, appears in the
 //! snapshot, the baseline, or any report format.
 mod common;
 
@@ -13,6 +14,8 @@ const EAST: [&str; 2] = ["--region", "us-east-1"];
 fn user_data_secrets_are_reported_by_kind_and_line_and_never_written() {
     let acct = Account::new();
     let made = acct.seed("user_data.py", &[]);
+    // A password in a function's environment and values in Secrets Manager.
+    let others = [acct.seed("lambda.py", &[]), acct.seed("policies.py", &[])];
     let dir = tempdir();
     let snap_path = dir.path().join("snap.json");
     acct.snapshot_to(&snap_path, &EAST);
@@ -70,8 +73,15 @@ fn user_data_secrets_are_reported_by_kind_and_line_and_never_written() {
         }
         written.push(text);
     }
-    for secret in made["secrets"].as_array().unwrap() {
-        let secret = secret.as_str().unwrap();
+    let mut planted: Vec<&str> = made["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    planted.extend(others.iter().map(|m| m["secret"].as_str().unwrap()));
+    assert_eq!(planted.len(), 6);
+    for secret in planted {
         for (i, w) in written.iter().enumerate() {
             assert!(!w.contains(secret), "output {i} contains a planted secret");
         }
