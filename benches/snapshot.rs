@@ -2,7 +2,8 @@
 //! security groups, 200 buckets, 300 IAM roles and 2,000 DNS records, plus
 //! the logging layer (trails, detectors, recorders, flow logs, load
 //! balancers, distributions) and the data-sharing surface (snapshots, AMIs,
-//! RDS, Lambda). Prints wall time, API calls by operation and
+//! RDS, Lambda, KMS keys, queues, topics, secrets, Roles Anywhere, the
+//! organization). Prints wall time, API calls by operation and
 //! wall time by collection unit at a few concurrency limits, straight to
 //! moto; then through a proxy that holds every response 60 ms, against the
 //! scheduling model: the critical path times 60 ms plus every call's 60 ms
@@ -38,9 +39,10 @@ fn main() {
     let large = acct.seed("large.py", &[]);
     acct.seed("visibility.py", &[]);
     // The data-sharing surface: snapshots, AMIs, region settings, RDS,
-    // Lambda (a handful each; the per-instance user-data call is the one
-    // that scales with the large seed).
-    for seed in ["sharing.py", "rds.py", "lambda.py"] {
+    // Lambda, keys, queues, topics, secrets, trust anchors (a handful each;
+    // the per-instance user-data call is the one that scales with the large
+    // seed).
+    for seed in ["sharing.py", "rds.py", "lambda.py", "policies.py"] {
         acct.seed(seed, &[]);
     }
     eprintln!("seeded in {:.0}s: {large}", t.elapsed().as_secs_f64());
