@@ -176,7 +176,7 @@ pub fn slack_payload(r: &Report) -> Value {
             r.taken_at,
             r.baseline.as_ref().map(|b| format!(" vs baseline {}", b.taken_at)).unwrap_or_default(),
             s.changes, s.authorized, s.approved, s.findings, s.suppressed_findings,
-            if s.coverage_complete { "" } else { " Coverage incomplete." }), SLACK_MAX_TEXT)}}),
+            s.gaps(&r.coverage).map(|g| format!(" {g}")).unwrap_or_default()), SLACK_MAX_TEXT)}}),
     ];
     let change_lines: Vec<String> = r
         .changes

@@ -32,6 +32,14 @@ fn credential_report_rows_land_on_their_users() {
     assert_eq!(bob["access_key_2"], Value::Null);
     let root =
         &snap["resources"]["iam.account_summary/global/account"]["attrs"]["root_credentials"];
-    assert_eq!(root["$unknown"], "NotInCredentialReport", "{root:#}");
+    // moto lists only users; tests/moto_plus.py adds the root row AWS
+    // always writes (no password, no keys, no MFA on an AssumeRole account).
+    assert_eq!(root["mfa_active"], false, "{root:#}");
+    assert_eq!(
+        root["password_enabled"],
+        Value::Null,
+        "not_supported is no answer"
+    );
+    assert_eq!(root["access_key_1"], Value::Null);
     assert_eq!(snap["coverage"]["iam/global"]["status"], "complete");
 }

@@ -1,5 +1,5 @@
 """moto server plus the EC2 account settings and the Lambda URL listing
-moto 5.2 lacks.
+moto 5.2 lacks, and two answers it gets wrong.
 
 moto answers GetSnapshotBlockPublicAccessState, GetImageBlockPublicAccessState,
 GetSerialConsoleAccessStatus, GetInstanceMetadataDefaults and
@@ -12,8 +12,12 @@ every URL, aliases included) is answered from the one URL config moto keeps
 per function. IAM Roles Anywhere, which moto lacks entirely, is answered
 by a small in-memory service (trust anchors and profiles: create, list,
 update, enable, disable, delete) in front of moto, chosen by the SigV4
-credential scope as moto itself chooses. Starts exactly like `moto_server`
-(same arguments).
+credential scope as moto itself chooses. GetBucketVersioning is answered
+with AWS's root element (`VersioningConfiguration`; moto's serializer names
+it after the operation, which the Rust SDK refuses), GetBucketPolicyStatus
+(absent from moto) is answered from the bucket policy, and the credential
+report gets the `<root_account>` row every AWS report starts with (moto
+lists only users). Starts exactly like `moto_server` (same arguments).
 
 The defaults are those of an account created before AWS turned image block
 public access on for new accounts: everything unblocked, serial console off,
@@ -29,6 +33,8 @@ from urllib.parse import unquote
 
 import moto.awslambda.urls as lambda_urls
 from moto.awslambda.responses import LambdaResponse
+from moto.iam.models import IAMBackend
+from moto.s3.responses import S3Response
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses.settings import Settings
@@ -141,6 +147,58 @@ LambdaResponse.list_function_url_configs = list_function_url_configs
 lambda_urls.url_paths[
     r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/urls/?$"
 ] = LambdaResponse.dispatch
+
+
+def _get_bucket_versioning(self):
+    status = self.backend.get_bucket_versioning(self.bucket_name)
+    inner = f"<Status>{status}</Status>" if status else ""
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<VersioningConfiguration '
+            f'xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{inner}</VersioningConfiguration>')
+    return 200, {"Content-Type": "application/xml"}, body
+
+
+S3Response.get_bucket_versioning = _get_bucket_versioning
+
+_bucket_get = S3Response._bucket_response_get
+
+
+def _bucket_get_with_policy_status(self, bucket_name, querystring):
+    """GetBucketPolicyStatus, which moto lacks: public when an Allow
+    statement names every principal without any condition (AWS's own test
+    also weighs condition values; the seeds need only this much)."""
+    if "policyStatus" not in querystring:
+        return _bucket_get(self, bucket_name, querystring)
+    policy = self.backend.get_bucket_policy(bucket_name)
+    if not policy:
+        from moto.s3.exceptions import NoSuchBucketPolicy
+        raise NoSuchBucketPolicy(bucket_name=bucket_name)
+    statements = json.loads(policy).get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    star = lambda p: p == "*" or (isinstance(p, dict) and p.get("AWS") in ("*", ["*"]))
+    public = any(st.get("Effect") == "Allow" and star(st.get("Principal")) and not st.get("Condition")
+                 for st in statements)
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<PolicyStatus '
+            f'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>{str(public).lower()}</IsPublic>'
+            '</PolicyStatus>')
+    return 200, {"Content-Type": "application/xml"}, body
+
+
+S3Response._bucket_response_get = _bucket_get_with_policy_status
+
+_credential_report = IAMBackend.get_credential_report
+
+
+def _credential_report_with_root(self):
+    header, _, users = _credential_report(self).partition("\n")
+    # The root user of an account made by AssumeRole: no password, no keys, no MFA.
+    root = (f"<root_account>,arn:aws:iam::{self.account_id}:root,2020-01-01T00:00:00+00:00,"
+            "not_supported,no_information,not_supported,not_supported,false,"
+            "false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")
+    return f"{header}\n{root}\n{users}"
+
+
+IAMBackend.get_credential_report = _credential_report_with_root
 
 
 # IAM Roles Anywhere (REST-JSON): {(account, region, kind): {id: detail}}.

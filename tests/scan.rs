@@ -97,7 +97,7 @@ fn scan_reports_exactly_the_drift_and_approvals_clear_it() {
         (
             format!("s3.bucket/global/dw-{a}-logs"),
             "modified".into(),
-            vec!["policy".into()],
+            vec!["policy".into(), "policy_is_public".into()],
         ),
         (
             format!("route53.record/global/{zone}/new.example.com./CNAME"),

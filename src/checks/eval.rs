@@ -106,22 +106,17 @@ fn cidr_contains(cidr: &str, ip: &str) -> bool {
     }
 }
 
-/// The `resource` variable. Fields whose value could not be read are taken
-/// out of `attrs` (so `has()` is false for them and checks stay quiet rather
-/// than guess) and listed in `unknown`.
+/// The `resource` variable. Fields whose value could not be read, at any
+/// depth, are taken out of `attrs` (so `has()` is false for them and checks
+/// stay quiet rather than guess) and listed in `unknown` by dotted path.
 fn resource_value(r: &Resource) -> Value {
     let mut attrs = r.attrs.clone();
-    let mut unknown = Vec::new();
-    if let Value::Object(m) = &mut attrs {
-        let keys: Vec<String> = m
-            .iter()
-            .filter(|(_, v)| crate::model::is_unknown_marker(v))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in keys {
-            m.remove(&k);
-            unknown.push(k);
-        }
+    let unknown: Vec<String> = crate::model::unknown_paths(&attrs)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    for path in &unknown {
+        remove_path(&mut attrs, path);
     }
     json!({
         "id": r.id(),
@@ -132,6 +127,25 @@ fn resource_value(r: &Resource) -> Value {
         "attrs": attrs,
         "unknown": unknown,
     })
+}
+
+/// Removes the field at a dotted path (object keys; array indexes are
+/// never unknown markers' parents in practice, and are left in place).
+fn remove_path(v: &mut Value, path: &str) {
+    let (parent, last) = match path.rsplit_once('.') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, path),
+    };
+    let mut cur = v;
+    for k in parent.into_iter().flat_map(|p| p.split('.')) {
+        match cur.get_mut(k) {
+            Some(next) => cur = next,
+            None => return,
+        }
+    }
+    if let Value::Object(m) = cur {
+        m.remove(last);
+    }
 }
 
 /// Evidence as text: rules read as `tcp 22 0.0.0.0/0`, strings as themselves.

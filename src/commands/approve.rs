@@ -84,6 +84,14 @@ pub fn run(plan: ApprovePlan, quiet: bool, now: jiff::Timestamp) -> Result<Outco
         (None, _) => by_id(&mut b, &path, candidates, stamp)?,
     };
     baseline::save(&outcome.path, &b)?;
+    // With --all, what this state could not read kept its baseline value:
+    // say which, and exit 3, as `baseline save` does.
+    let gaps: Vec<String> = current
+        .iter()
+        .filter(|_| outcome.whole_state)
+        .flat_map(|c| c.coverage.values().filter(|c| !c.is_full()))
+        .map(|c| format!("not read, baseline value kept: {}", c.describe()))
+        .collect();
     let message = if outcome.whole_state {
         format!("{} now holds the current state", outcome.path.display())
     } else {
@@ -93,7 +101,14 @@ pub fn run(plan: ApprovePlan, quiet: bool, now: jiff::Timestamp) -> Result<Outco
             outcome.path.display()
         )
     };
-    Ok(Outcome::message(crate::EXIT_CLEAN, message))
+    let code = if gaps.is_empty() {
+        crate::EXIT_CLEAN
+    } else {
+        crate::EXIT_INCOMPLETE
+    };
+    let mut out = Outcome::message(code, message);
+    out.messages.splice(0..0, gaps);
+    Ok(out)
 }
 
 fn from_report(r: &Report) -> Vec<Candidate> {

@@ -16,7 +16,7 @@ pub fn run(aws: &AwsOptions, output: Option<PathBuf>, quiet: bool) -> Result<Out
             bytes: crate::to_pretty_json(&snap)?,
             path: output,
         },
-        code: if snap.complete() {
+        code: if snap.fully_read() {
             crate::EXIT_CLEAN
         } else {
             crate::EXIT_INCOMPLETE

@@ -67,19 +67,23 @@ impl Snapshot {
             .all(|c| c.status == CoverageStatus::Complete)
     }
 
+    /// True when every listing was read and every value in it: what exit 0
+    /// of `snapshot` and `baseline save` promises.
+    pub fn fully_read(&self) -> bool {
+        self.coverage.values().all(Coverage::is_full)
+    }
+
     /// Lists, in each service's coverage, the values that could not be read
     /// (a denied GetBucketPolicy on one bucket, say): the listing was
     /// complete, so the resource is compared, but that value is not.
     pub fn record_unknown_values(&mut self) {
         let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in self.resources.values() {
-            let Value::Object(m) = &r.attrs else { continue };
-            for (k, v) in m.iter().filter(|(_, v)| is_unknown_marker(v)) {
-                let code = v[UNKNOWN_KEY].as_str().unwrap_or("?");
+            for (path, code) in unknown_paths(&r.attrs) {
                 found
                     .entry(coverage_key(r.service(), &r.region))
                     .or_default()
-                    .push(format!("{}.{k}: {code}", r.native_id));
+                    .push(format!("{}.{path}: {code}", r.native_id));
             }
         }
         for c in self.coverage.values_mut() {
@@ -266,6 +270,38 @@ impl<T> Fetched<T> {
     }
 }
 
+/// Every unknown marker in `attrs`, at any depth, as (dotted path, error
+/// code): a queue's `settings.policy` as much as a bucket's `policy`.
+pub fn unknown_paths(attrs: &Value) -> Vec<(String, String)> {
+    fn walk(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+        if is_unknown_marker(v) {
+            let code = v[UNKNOWN_KEY].as_str().unwrap_or("?");
+            out.push((path.to_string(), code.to_string()));
+            return;
+        }
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &join(k), out)),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| walk(x, &join(&i.to_string()), out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Value::Object(m) = attrs {
+        m.iter().for_each(|(k, x)| walk(x, k, &mut out));
+    }
+    out
+}
+
 /// Key used for the unknown marker object.
 pub const UNKNOWN_KEY: &str = "$unknown";
 
@@ -397,6 +433,26 @@ pub type Tags = BTreeMap<String, String>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value unknown inside another (a queue's `settings.policy`) counts
+    /// as much as a top-level one: the snapshot is not fully read.
+    #[test]
+    fn unknown_values_are_found_at_any_depth() {
+        let mut s = Snapshot::new("111122223333", "2026-11-28T00:00:00Z");
+        s.coverage.insert(
+            "sqs/us-east-1".into(),
+            Coverage::complete("sqs", "us-east-1"),
+        );
+        let attrs = serde_json::json!({"settings": {"policy": {"$unknown": "UnparseablePolicy"}, "fifo": false}});
+        s.insert(Resource::new("sqs.queue", "us-east-1", "q1", None, &attrs));
+        assert!(s.fully_read());
+        s.record_unknown_values();
+        assert!(s.complete() && !s.fully_read());
+        assert_eq!(
+            s.coverage["sqs/us-east-1"].unknown_values,
+            ["q1.settings.policy: UnparseablePolicy"]
+        );
+    }
 
     #[test]
     fn fetched_round_trips_and_keeps_unknown_distinct_from_absent() {

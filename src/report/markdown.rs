@@ -66,11 +66,9 @@ fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         s.failing_findings,
         r.fail_on.as_str(),
         s.suppressed_findings,
-        if s.coverage_complete {
-            ""
-        } else {
-            " **Coverage incomplete.**"
-        }
+        s.gaps(&r.coverage)
+            .map(|g| format!(" **{g}**"))
+            .unwrap_or_default()
     )?;
     for group in by_risk(r) {
         risk_section(group, out)?;

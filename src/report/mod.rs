@@ -17,6 +17,7 @@ use crate::model::Risk;
 use crate::model::{Coverage, CoverageStatus};
 use crate::trail::source::SkippedFile;
 use crate::trail::{Actor, Event};
+use crate::warning::WarningCode;
 
 pub const REPORT_SCHEMA: &str = "driftwatch.report/v2";
 
@@ -157,7 +158,62 @@ pub struct Summary {
     /// Unsuppressed findings at or above `fail_on`.
     pub failing_findings: usize,
     pub suppressed_findings: usize,
+    /// Every service and region was listed (values aside).
     pub coverage_complete: bool,
+    /// Values that could not be read (`coverage[].unknown_values`).
+    #[serde(default)]
+    pub unknown_values: usize,
+    /// Check and resource pairs a check could not evaluate (W001).
+    #[serde(default)]
+    pub not_evaluated: usize,
+    /// CloudTrail files that could not be read (W004).
+    #[serde(default)]
+    pub trail_files_skipped: usize,
+    /// Everything was read, compared and evaluated: what exit 0 promises.
+    #[serde(default)]
+    pub complete: bool,
+}
+
+impl Summary {
+    /// What kept the run from being complete, in one sentence; `None`
+    /// when it was.
+    pub fn gaps(&self, coverage: &[Coverage]) -> Option<String> {
+        if self.complete {
+            return None;
+        }
+        let unread = coverage
+            .iter()
+            .filter(|c| c.status != CoverageStatus::Complete)
+            .count();
+        let parts: Vec<String> = [
+            (
+                unread,
+                "service/region not read",
+                "service/regions not read",
+            ),
+            (self.unknown_values, "value unknown", "values unknown"),
+            (
+                self.not_compared,
+                "scope not compared",
+                "scopes not compared",
+            ),
+            (
+                self.not_evaluated,
+                "check not evaluated",
+                "checks not evaluated",
+            ),
+            (
+                self.trail_files_skipped,
+                "CloudTrail file skipped",
+                "CloudTrail files skipped",
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+        .collect();
+        Some(format!("Incomplete: {}.", parts.join(", ")))
+    }
 }
 
 /// The risk area a resource kind belongs to, as its kind file declares
@@ -250,18 +306,32 @@ impl Report {
                 .coverage
                 .iter()
                 .all(|c| c.status == CoverageStatus::Complete),
+            unknown_values: self.coverage.iter().map(|c| c.unknown_values.len()).sum(),
+            not_evaluated: self.warned(WarningCode::CheckNotEvaluated),
+            trail_files_skipped: self.warned(WarningCode::TrailFileSkipped),
+            complete: false,
         };
+        let s = &mut self.summary;
+        s.complete = s.coverage_complete
+            && s.unknown_values == 0
+            && s.not_compared == 0
+            && s.not_evaluated == 0
+            && s.trail_files_skipped == 0;
     }
 
-    /// 1 for unauthorized changes or failing findings; else 3 when coverage
-    /// is incomplete; else 0.
+    fn warned(&self, code: WarningCode) -> usize {
+        self.warnings.iter().filter(|w| w.code == code).count()
+    }
+
+    /// 1 for unauthorized changes or failing findings; else 3 when anything
+    /// was not read, compared or evaluated; else 0.
     pub fn exit_code(&self) -> u8 {
         if self.summary.unauthorized > 0
             || self.summary.transient_unauthorized > 0
             || self.summary.failing_findings > 0
         {
             crate::EXIT_FINDINGS
-        } else if !self.summary.coverage_complete {
+        } else if !self.summary.complete {
             crate::EXIT_INCOMPLETE
         } else {
             crate::EXIT_CLEAN

@@ -86,8 +86,70 @@ def setup():
         {"Action": "CREATE", "ResourceRecordSet": {"Name": "assets.acme-demo.com", "Type": "CNAME", "TTL": 300,
                                                    "ResourceRecords": [{"Value": "assets.acme-demo.com.s3-website-us-east-1.amazonaws.com"}]}},
     ]})
+    ids.update(watched(on))
     json.dump(ids, open(state_file, "w"))
     emit(ids)
+
+
+def watched(on):
+    """The guard rails a careful team has in place, so that the demo's
+    findings are the night's and not a bare account's: a multi-region trail
+    with validation and KMS into a versioned, access-logged bucket; in every
+    region GuardDuty, Config, Security Hub, flow logs and DNS query logging
+    on the default VPC, EBS encryption by default, snapshot and image block
+    public access, IMDSv2 by default; buckets that refuse plain HTTP and
+    ACLs."""
+    s3 = client("s3")
+    trail_bucket = f"acme-cloudtrail-{acct}"
+    s3.create_bucket(Bucket=trail_bucket)
+    s3.put_public_access_block(Bucket=trail_bucket, PublicAccessBlockConfiguration=on)
+    s3.put_bucket_versioning(Bucket=trail_bucket, VersioningConfiguration={"Status": "Enabled"})
+    def tls_only(b):
+        return {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    # Server access logs are delivered by the logging service (moto reads
+    # this statement before any other, as written here).
+    s3.put_bucket_policy(Bucket="acme-app-logs", Policy=doc({"Version": "2012-10-17", "Statement": [
+        {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": "arn:aws:s3:::acme-app-logs/*"}, tls_only("acme-app-logs")]}))
+    for b in ("acme-customer-exports", "acme-app-logs", "assets.acme-demo.com", trail_bucket):
+        s3.put_bucket_ownership_controls(Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+        if b != "acme-app-logs":
+            s3.put_bucket_logging(Bucket=b, BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "acme-app-logs", "TargetPrefix": f"s3/{b}/"}})
+        if b not in ("assets.acme-demo.com", "acme-app-logs"):
+            s3.put_bucket_policy(Bucket=b, Policy=doc({"Version": "2012-10-17", "Statement": [tls_only(b)]}))
+    key = client("kms").create_key(Description="cloudtrail")["KeyMetadata"]["Arn"]
+    client("kms").enable_key_rotation(KeyId=key)
+    ct = client("cloudtrail")
+    ct.create_trail(Name="org-audit", S3BucketName=trail_bucket, IsMultiRegionTrail=True,
+                    EnableLogFileValidation=True, KmsKeyId=key, IncludeGlobalServiceEvents=True)
+    ct.start_logging(Name="org-audit")
+    recorder_role = f"arn:aws:iam::{acct}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+    for region in REGIONS:
+        client("guardduty", region).create_detector(Enable=True)
+        cfg = client("config", region)
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": recorder_role,
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": region == "us-east-1"}})
+        cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": trail_bucket})
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+        client("securityhub", region).enable_security_hub()
+        ec2 = client("ec2", region)
+        ec2.enable_ebs_encryption_by_default()
+        ec2.enable_snapshot_block_public_access(State="block-all-sharing")
+        ec2.enable_image_block_public_access(ImageBlockPublicAccessState="block-new-sharing")
+        ec2.modify_instance_metadata_defaults(HttpTokens="required")
+        for vpc in [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]:
+            ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                                 LogDestinationType="s3", LogDestination=f"arn:aws:s3:::{trail_bucket}")
+            r53r = client("route53resolver", region)
+            qlc = r53r.create_resolver_query_log_config(
+                Name=f"dns-{vpc}", DestinationArn=f"arn:aws:s3:::{trail_bucket}",
+                CreatorRequestId=f"demo-{vpc}")["ResolverQueryLogConfig"]["Id"]
+            r53r.associate_resolver_query_log_config(ResolverQueryLogConfigId=qlc, ResourceId=vpc)
+    return {"trail_bucket": trail_bucket}
 
 
 records = {}

@@ -1,0 +1,170 @@
+//! Exit 0 means complete: a run that could not read a value, compare a
+//! scope or evaluate a check says so and exits 3, never 0, even when it
+//! found nothing (cases 1 and 2 of the "never falsely clean" issue, over
+//! moto behind a proxy that denies one operation).
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const EAST: [&str; 2] = ["--region", "us-east-1"];
+
+fn scan(acct: &Account, base: &std::path::Path, s3_endpoint: Option<&str>) -> (i32, Value, String) {
+    let mut cmd = acct.driftwatch();
+    if let Some(e) = s3_endpoint {
+        cmd.env("AWS_ENDPOINT_URL_S3", e);
+    }
+    let out = run(cmd
+        .args([
+            "scan",
+            "--no-checks",
+            "--cloudtrail",
+            "none",
+            "--format",
+            "json",
+            "--baseline",
+        ])
+        .arg(base)
+        .args(EAST));
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (code(&out), report, stderr(&out))
+}
+
+/// Case 1: a bucket is made public while the scanner may not read bucket
+/// policies. The diff cannot see it; the run must not call that clean.
+#[test]
+fn a_bucket_made_public_behind_a_denied_policy_read_is_exit_3_not_0() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    let dir = tempdir();
+    let base = dir.path().join("base.json");
+    acct.save_baseline(&base, &EAST);
+    let bucket = format!("dw-{}-logs", acct.id);
+    acct.seed("open_bucket.py", &[&bucket]);
+    let proxy = denying_proxy(&acct.endpoint, |line| {
+        line.starts_with("GET ") && line.contains("?policy ")
+    });
+    let (code, r, err) = scan(&acct, &base, Some(&proxy));
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(r["summary"]["complete"], false);
+    assert!(r["summary"]["unknown_values"].as_u64().unwrap() >= 1);
+    let unknown: Vec<&str> = r["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["unknown_values"].as_array().into_iter().flatten())
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        unknown.contains(&format!("{bucket}.policy: AccessDenied").as_str()),
+        "{unknown:?}"
+    );
+    // Without the proxy the same scan sees the change: exit 1, complete.
+    let (code, r, err) = scan(&acct, &base, None);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(r["summary"]["complete"], true);
+    let c = change_for(&r, &format!("s3.bucket/global/{bucket}"));
+    assert_eq!(c["verdict"], "unauthorized");
+}
+
+/// Case 2: the baseline was saved while S3 was denied; with access back,
+/// a new bucket is there. Nothing can be added or removed where the
+/// baseline has no listing: the scan says "not compared" and exits 3.
+#[test]
+fn resources_behind_a_baseline_gap_are_not_compared_and_exit_3() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    let deny = fixed_http_server(
+        403,
+        "application/xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>",
+    );
+    let dir = tempdir();
+    let base = dir.path().join("base.json");
+    let mut cmd = acct.driftwatch();
+    cmd.env("AWS_ENDPOINT_URL_S3", &deny);
+    let out = run(cmd
+        .args(["baseline", "save", "--out"])
+        .arg(&base)
+        .args(EAST));
+    assert_eq!(
+        code(&out),
+        3,
+        "a baseline with a gap says so: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("not read: s3/global denied"),
+        "{}",
+        stderr(&out)
+    );
+    acct.seed("open_bucket.py", &[&format!("dw-{}-logs", acct.id)]);
+    let (code, r, err) = scan(&acct, &base, None);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        r["not_compared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["scope"].as_str().unwrap().starts_with("s3")),
+        "{:#}",
+        r["not_compared"]
+    );
+    assert_eq!(r["summary"]["changes"], 0);
+}
+
+/// A check that cannot be evaluated on a resource is a W001 warning and
+/// exit 3, never a pass; the table's last line says what was incomplete.
+#[test]
+fn a_check_that_cannot_be_evaluated_is_exit_3_and_named() {
+    let dir = tempdir();
+    let snap = dir.path().join("snap.json");
+    write_json(
+        &snap,
+        &serde_json::json!({
+            "schema": "driftwatch.snapshot/v1", "account": "111122223333", "driftwatch_version": "0.1.0",
+            "taken_at": "2026-11-28T00:00:00Z", "regions": ["us-east-1"],
+            "coverage": {"ec2/us-east-1": {"service": "ec2", "region": "us-east-1", "status": "complete"}},
+            "resources": {"ec2.vpc/us-east-1/vpc-1": {"kind": "ec2.vpc", "region": "us-east-1",
+                "native_id": "vpc-1", "attrs": {"cidr_block": "10.0.0.0/16"}}}
+        }),
+    );
+    let checks = dir.path().join("checks");
+    std::fs::create_dir(&checks).unwrap();
+    std::fs::write(
+        checks.join("X001.toml"),
+        "id = \"X001\"\ntitle = \"t\"\nseverity = \"high\"\nrisk = \"asset\"\nkinds = [\"ec2.vpc\"]\n\
+         message = \"m\"\nexpression = 'resource.attrs.nope.deeper == 1'\n\
+         rationale = \"A check whose field is missing cannot say the resource is fine.\"\n\
+         remediation = \"Fix the expression.\"\n",
+    )
+    .unwrap();
+    let out = run(driftwatch()
+        .args([
+            "scan",
+            "--cloudtrail",
+            "none",
+            "--fail-on",
+            "none",
+            "--format",
+            "table",
+            "--checks",
+        ])
+        .arg(&checks)
+        .arg("--snapshot")
+        .arg(&snap)
+        .arg("--baseline")
+        .arg(&snap));
+    assert_eq!(code(&out), 3, "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Incomplete: ") && text.contains("not evaluated."),
+        "{text}"
+    );
+    assert!(
+        stderr(&out)
+            .contains("[W001] check X001 could not be evaluated on ec2.vpc/us-east-1/vpc-1"),
+        "{}",
+        stderr(&out)
+    );
+}
