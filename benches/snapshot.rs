@@ -7,7 +7,9 @@
 //! wall time by collection unit at a few concurrency limits, straight to
 //! moto; then through a proxy that holds every response 60 ms, against the
 //! scheduling model: the critical path times 60 ms plus every call's 60 ms
-//! shared among `--concurrency` slots.
+//! shared among `--concurrency` slots. Those runs lift the client-side
+//! rate limits (`--rate-limit off`) to measure the scheduling alone; a last
+//! replay keeps the default limits, to show what they cost.
 //!
 //! Run: `tests/with-moto.sh cargo bench --bench snapshot`. The figures are
 //! moto's as much as ours (moto answers one request at a time in Python), so
@@ -19,6 +21,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use driftwatch::aws::limits::RateLimits;
 use driftwatch::aws::{AwsOptions, CollectStats};
 
 /// What the proxy adds to every response in the scheduling run.
@@ -58,15 +61,18 @@ fn main() {
         }
     }
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let run = |endpoint: &str, concurrency: usize| {
+    let run_with = |endpoint: &str, concurrency: usize, rate_limits: RateLimits| {
         let opts = AwsOptions {
             regions: vec!["us-east-1".into(), "eu-west-1".into()],
             endpoint_url: Some(endpoint.to_string()),
             concurrency,
+            rate_limits,
             ..Default::default()
         };
         rt.block_on(driftwatch::aws::collect(&opts)).unwrap()
     };
+    let run =
+        |endpoint: &str, concurrency: usize| run_with(endpoint, concurrency, RateLimits::off());
     // moto's own speed: it answers one request at a time, so this is the floor.
     for concurrency in [1, 8, 32] {
         let (snap, stats) = run(&acct.endpoint, concurrency);
@@ -103,6 +109,15 @@ fn main() {
         assert!(snap.complete(), "replay missed: {:?}", snap.coverage);
         model("replay + 60 ms", concurrency, &snap, &stats);
     }
+    // The same replay under the default client-side rate limits.
+    let (snap, stats) = run_with(&replay, 32, RateLimits::default());
+    assert_eq!(snap.resources.len(), recorded.resources.len());
+    println!(
+        "replay + 60 ms, concurrency 32, default rate limits: {:.2}s for {} calls",
+        stats.elapsed.as_secs_f64(),
+        stats.api_calls
+    );
+    report(&snap, &stats);
 }
 
 /// Prints a run against the scheduling model.

@@ -170,7 +170,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__approve)
-            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --from-report --baseline --config --quiet --verbose --color --help"
+            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --from-report --baseline --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -213,6 +213,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -314,7 +318,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__save)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --from --out --force --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --from --out --force --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +349,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -386,7 +394,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,6 +425,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -910,7 +922,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,6 +953,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1000,7 +1016,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__snapshot)
-            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --output --quiet --verbose --color --help"
+            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --output --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1047,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -222,6 +222,12 @@ pub struct AwsArgs {
     /// client-side rate that slows down when AWS throttles).
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,
+    /// Client-side request rate for one service, in every region it is read
+    /// in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`;
+    /// repeatable; `off` lifts every limit. The defaults stay well below
+    /// AWS's published quotas (README, "Performance").
+    #[arg(long = "rate-limit", value_name = "SERVICE=N[/BURST]")]
+    pub rate_limits: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -510,6 +510,7 @@ fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
     if let Some(p) = &a.profile {
         crate::commands::runtime()?.block_on(crate::aws::check_profile(p))?;
     }
+    let rate_limits = rate_limits(&a.rate_limits)?;
     Ok(AwsOptions {
         profile: a.profile.clone(),
         regions: a.regions.clone(),
@@ -519,7 +520,30 @@ fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
         operation_timeout: Duration::from_secs(a.timeout),
         attempt_timeout: Duration::from_secs(a.attempt_timeout),
         max_attempts: a.max_attempts,
+        rate_limits,
     })
+}
+
+/// `--rate-limit` values, each naming a service driftwatch reads.
+fn rate_limits(values: &[String]) -> Result<crate::aws::limits::RateLimits> {
+    let limits = crate::aws::limits::RateLimits::parse(values)?;
+    let mut known: Vec<&str> = crate::kinds::ALL
+        .iter()
+        .filter_map(|k| k.name.split('.').next())
+        .chain([crate::aws::cloudtrail::EVENTS])
+        .collect();
+    known.sort();
+    known.dedup();
+    for v in values.iter().filter(|v| *v != "off") {
+        let service = v.split('=').next().unwrap_or_default().trim();
+        if !known.contains(&service) {
+            bail!(
+                "--rate-limit {v}: no service {service:?} (services: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(limits)
 }
 
 /// `xx-yyyy-N`, with optional middle parts (`us-gov-west-1`, `ap-southeast-2`).

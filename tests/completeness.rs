@@ -168,3 +168,45 @@ fn a_check_that_cannot_be_evaluated_is_exit_3_and_named() {
         stderr(&out)
     );
 }
+
+/// Case 4: a busy account. Every fifth request (retries included) is
+/// throttled in the service's own error shape, or answered 503, or cut off:
+/// the SDK's retries absorb it, and the snapshot is the fault-free one,
+/// complete, exit 0. The time each costs is printed (`--nocapture`).
+#[test]
+fn one_request_in_five_throttled_failed_or_cut_still_gives_the_same_snapshot() {
+    let acct = Account::new();
+    for seed in ["account.py", "visibility.py", "policies.py"] {
+        acct.seed(seed, &[]);
+    }
+    let regions = ["--region", "us-east-1", "--region", "eu-west-1"];
+    let dir = tempdir();
+    let clean = dir.path().join("clean.json");
+    let started = std::time::Instant::now();
+    acct.snapshot_to(&clean, &regions);
+    let base_time = started.elapsed();
+    let strip = |v: &mut Value| {
+        v.as_object_mut().unwrap().remove("taken_at");
+    };
+    let mut want = read_json(&clean);
+    strip(&mut want);
+    for fault in [Fault::Throttle, Fault::Unavailable, Fault::Reset] {
+        let proxy = faulty_proxy(&acct.endpoint, 5, fault);
+        let mut cmd = acct.driftwatch();
+        cmd.env("AWS_ENDPOINT_URL", &proxy);
+        let started = std::time::Instant::now();
+        let out = run(cmd.args(["snapshot", "--quiet"]).args(regions));
+        eprintln!(
+            "{fault:?} on 1 request in 5: {:.1}s (fault-free {:.1}s)",
+            started.elapsed().as_secs_f64(),
+            base_time.as_secs_f64()
+        );
+        assert_eq!(code(&out), 0, "{fault:?}: {}", stderr(&out));
+        let mut got: Value = serde_json::from_slice(&out.stdout).unwrap();
+        strip(&mut got);
+        assert!(
+            got == want,
+            "{fault:?}: the snapshot differs from the fault-free one"
+        );
+    }
+}

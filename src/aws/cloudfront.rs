@@ -14,6 +14,7 @@ use crate::kinds::{AccessLog, Distribution, CLOUDFRONT_DISTRIBUTION};
 use crate::model::{Fetched, Resource, GLOBAL};
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let ctx = &ctx.limited("cloudfront", crate::model::GLOBAL);
     // CloudFront's endpoint is global and signs for us-east-1.
     let c = regional_client!(aws_sdk_cloudfront, ctx, "us-east-1");
     let (listing, resources) = as_listed(

@@ -3,14 +3,9 @@
 //! or from a trail's S3 logs (the date-prefixed keys covering the window,
 //! downloaded concurrently, each file streamed through the record parser).
 
-use std::time::Duration;
-
-use tokio::time::Instant;
-
 use aws_config::Region;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
-use tokio::sync::Mutex;
 
 use super::{classify, AwsOptions, Ctx, Failure};
 use crate::model::{Coverage, GLOBAL};
@@ -70,30 +65,6 @@ pub struct TrailRead {
     pub api_calls: u64,
 }
 
-/// Spaces calls to one region's LookupEvents at least `period` apart (a
-/// token bucket of size one: the API allows 2 per second per region).
-pub struct RateLimiter {
-    period: Duration,
-    next: Mutex<Instant>,
-}
-
-impl RateLimiter {
-    pub fn per_second(n: u32) -> Self {
-        RateLimiter {
-            period: Duration::from_millis(1000 / u64::from(n.max(1))),
-            next: Mutex::new(Instant::now()),
-        }
-    }
-    pub async fn acquire(&self) {
-        let mut next = self.next.lock().await;
-        let now = Instant::now();
-        if *next > now {
-            tokio::time::sleep(*next - now).await;
-        }
-        *next = Instant::now().max(*next) + self.period;
-    }
-}
-
 fn to_smithy(t: jiff::Timestamp) -> DateTime {
     DateTime::from_secs(t.as_second())
 }
@@ -102,7 +73,7 @@ fn to_smithy(t: jiff::Timestamp) -> DateTime {
 pub(crate) async fn lookup_region(
     client: &aws_sdk_cloudtrail::Client,
     window: &Window,
-    limiter: &RateLimiter,
+    limiter: Option<&governor::DefaultDirectRateLimiter>,
 ) -> Result<(Vec<Event>, u64, u64), (Failure, u64)> {
     let mut req = client
         .lookup_events()
@@ -126,7 +97,9 @@ pub(crate) async fn lookup_region(
     let mut records = 0;
     loop {
         // The paginator sends the next request inside try_next.
-        limiter.acquire().await;
+        if let Some(l) = limiter {
+            l.until_ready().await;
+        }
         let Some(out) = stream.try_next().await.map_err(|e| (classify(&e), pages))? else {
             return Ok((events, pages, records));
         };
@@ -233,9 +206,13 @@ async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailR
             .interceptor(ctx.counter.clone())
             .build();
         let client = aws_sdk_cloudtrail::Client::from_conf(conf);
+        // LookupEvents allows 2 requests per second per region.
+        let limiter = ctx.limits.bucket(EVENTS, r);
         async move {
-            let limiter = RateLimiter::per_second(2);
-            (r.clone(), lookup_region(&client, &window, &limiter).await)
+            (
+                r.clone(),
+                lookup_region(&client, &window, limiter.as_deref()).await,
+            )
         }
     }))
     .await;

@@ -6,6 +6,7 @@ use crate::kinds::{DeliveryChannel, Recorder, CONFIG_DELIVERY_CHANNEL, CONFIG_RE
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("config", region);
     let c = regional_client!(aws_sdk_config, ctx, region);
     let (recorders, status, channels) = tokio::join!(
         ctx.call(c.describe_configuration_recorders().send()),

@@ -62,6 +62,7 @@ pub(super) fn tags(t: &[Tag]) -> Tags {
 /// Collects one region. The lists are independent, so they run
 /// concurrently; each records its own failure without hiding the others.
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Part {
+    let ctx = &ctx.limited("ec2", region);
     use super::{ec2_sharing, ec2_vpc};
     let c = client(ctx, Some(region));
     let (inst, eips, sgs, vpcs, flows, snaps, images, settings) = tokio::join!(

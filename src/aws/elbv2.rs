@@ -11,6 +11,7 @@ use crate::kinds::{AccessLog, LoadBalancer, ELBV2_LOAD_BALANCER};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("elbv2", region);
     let c = regional_client!(aws_sdk_elasticloadbalancingv2, ctx, region);
     let (listing, resources) = as_listed(
         |tx| {

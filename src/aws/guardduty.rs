@@ -9,6 +9,7 @@ use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
 use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("guardduty", region);
     let c = regional_client!(aws_sdk_guardduty, ctx, region);
     Part::of("guardduty", region, detectors(ctx, &c, region).await)
 }

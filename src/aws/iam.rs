@@ -46,6 +46,7 @@ fn tags(t: &[Tag]) -> Tags {
 }
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let ctx = &ctx.limited("iam", crate::model::GLOBAL);
     let c = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter.clone())

@@ -20,6 +20,7 @@ use crate::kinds::{Key, KeyMetadata as Facts, KeyRotation, KMS_KEY};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("kms", region);
     let c = regional_client!(aws_sdk_kms, ctx, region);
     Part::of("kms", region, keys(ctx, &c, region).await)
 }

@@ -12,6 +12,7 @@ use crate::kinds::{Function, FunctionUrl, LAMBDA_FUNCTION};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("lambda", region);
     let c = regional_client!(aws_sdk_lambda, ctx, region);
     Part::of("lambda", region, functions(ctx, &c, region).await)
 }

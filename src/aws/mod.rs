@@ -35,6 +35,7 @@ mod iam;
 mod iam_report;
 mod kms;
 mod lambda;
+pub mod limits;
 mod organizations;
 mod pipeline;
 mod rds;
@@ -85,6 +86,8 @@ pub struct AwsOptions {
     pub attempt_timeout: Duration,
     /// Attempts per call, in the SDK's adaptive retry mode.
     pub max_attempts: u32,
+    /// Client-side request rates per service and region.
+    pub rate_limits: limits::RateLimits,
 }
 
 impl Default for AwsOptions {
@@ -98,6 +101,7 @@ impl Default for AwsOptions {
             operation_timeout: Duration::from_secs(60),
             attempt_timeout: Duration::from_secs(20),
             max_attempts: 5,
+            rate_limits: limits::RateLimits::default(),
         }
     }
 }
@@ -217,6 +221,10 @@ pub(crate) struct Ctx {
     force_path_style: bool,
     timings: Arc<Mutex<Vec<(String, Duration)>>>,
     progress: indicatif::ProgressBar,
+    limits: Arc<limits::RateLimits>,
+    /// The bucket of the service and region this context is for (see
+    /// [`Ctx::limited`]); none at the top level.
+    bucket: Option<Arc<governor::DefaultDirectRateLimiter>>,
 }
 
 impl Ctx {
@@ -242,11 +250,27 @@ impl Ctx {
             force_path_style: custom_endpoint(opts),
             timings: Arc::new(Mutex::new(Vec::new())),
             progress,
+            limits: Arc::new(opts.rate_limits.clone()),
+            bucket: None,
         }
     }
 
-    /// Runs one API call under the concurrency limit.
+    /// This context for calls to `service` in `region`: they share that
+    /// pair's rate bucket.
+    pub(crate) fn limited(&self, service: &str, region: &str) -> Ctx {
+        Ctx {
+            bucket: self.limits.bucket(service, region),
+            ..self.clone()
+        }
+    }
+
+    /// Runs one API call under the rate limit of its service and region,
+    /// then the concurrency limit. The rate is waited for first, holding no
+    /// permit, so a slow service never holds back the others' calls.
     pub(crate) async fn call<T>(&self, fut: impl Future<Output = T>) -> T {
+        if let Some(b) = &self.bucket {
+            b.until_ready().await;
+        }
         let _permit = self.sem.acquire().await.expect("semaphore never closed");
         fut.await
     }

@@ -8,6 +8,7 @@ use crate::kinds::{Membership, MEMBERSHIP_ID, ORG_MEMBERSHIP};
 use crate::model::{Resource, GLOBAL};
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let ctx = &ctx.limited("organizations", crate::model::GLOBAL);
     // A global service: the SDK's endpoint rules pick the partition's one
     // endpoint from whatever region the run signs for, as for IAM.
     let c = aws_sdk_organizations::Client::from_conf(

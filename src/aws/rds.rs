@@ -20,6 +20,7 @@ use crate::kinds::{
 use crate::model::{Fetched, Resource, Tags};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("rds", region);
     let c = regional_client!(aws_sdk_rds, ctx, region);
     let (inst, clusters, snaps) = tokio::join!(
         instances(ctx, &c, region),

@@ -13,6 +13,7 @@ use crate::kinds::{Profile, TrustAnchor, RA_PROFILE, TRUST_ANCHOR};
 use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("rolesanywhere", region);
     let c = regional_client!(aws_sdk_rolesanywhere, ctx, region);
     let (anchors, profiles) = tokio::join!(anchors(ctx, &c, region), profiles(ctx, &c, region));
     Part::of_lists("rolesanywhere", region, [anchors, profiles])

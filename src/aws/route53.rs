@@ -17,6 +17,7 @@ fn zone_id(raw: &str) -> String {
 }
 
 pub(super) async fn collect(ctx: &Ctx) -> Part {
+    let ctx = &ctx.limited("route53", crate::model::GLOBAL);
     let c = Client::from_conf(
         aws_sdk_route53::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter.clone())

@@ -11,6 +11,7 @@ use crate::kinds::{QueryLogConfig, RESOLVER_QUERY_LOG_CONFIG};
 use crate::model::Resource;
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("route53resolver", region);
     let c = regional_client!(aws_sdk_route53resolver, ctx, region);
     Part::of("route53resolver", region, read(ctx, &c, region).await)
 }

@@ -92,6 +92,7 @@ where
 }
 
 pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
+    let ctx = &ctx.limited("s3", crate::model::GLOBAL);
     let clients = Clients::new(ctx);
     let (buckets, account_pab) = tokio::join!(buckets(ctx, &clients), account_block(ctx, account));
     let mut part = buckets;

@@ -14,6 +14,7 @@ use crate::kinds::{Secret, SecretRotation, SECRET};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("secretsmanager", region);
     let c = regional_client!(aws_sdk_secretsmanager, ctx, region);
     Part::of("secretsmanager", region, secrets(ctx, &c, region).await)
 }

@@ -9,6 +9,7 @@ use crate::kinds::{Hub, SECURITYHUB_HUB};
 use crate::model::{Coverage, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("securityhub", region);
     let c = regional_client!(aws_sdk_securityhub, ctx, region);
     match ctx.call(c.describe_hub().send()).await {
         Ok(o) => {

@@ -13,6 +13,7 @@ use crate::kinds::{Subscription, Topic, TopicSettings, SNS_TOPIC};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("sns", region);
     let c = regional_client!(aws_sdk_sns, ctx, region);
     Part::of("sns", region, topics(ctx, &c, region).await)
 }

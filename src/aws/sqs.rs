@@ -12,6 +12,7 @@ use crate::kinds::{queue_of_url, Queue, QueueSettings, SQS_QUEUE};
 use crate::model::{Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
+    let ctx = &ctx.limited("sqs", region);
     let c = regional_client!(aws_sdk_sqs, ctx, region);
     Part::of("sqs", region, queues(ctx, &c, region).await)
 }

@@ -13,6 +13,7 @@ use crate::kinds::{Captures, Trail, TrailStatus, CLOUDTRAIL_TRAIL};
 use crate::model::{Coverage, Fetched, Resource};
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, scanned: &[String]) -> Part {
+    let ctx = &ctx.limited("cloudtrail", region);
     let c = regional_client!(aws_sdk_cloudtrail, ctx, region);
     read_region(ctx, &c, region, scanned).await
 }

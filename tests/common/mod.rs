@@ -470,6 +470,82 @@ fn proxy(upstream: &str, deny: fn(&str) -> bool, delay: Duration) -> String {
     })
 }
 
+/// What [`faulty_proxy`] does to the requests it picks.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// The service's own throttling error, in its protocol's shape.
+    Throttle,
+    /// HTTP 503 with an empty body.
+    Unavailable,
+    /// The connection closed with no answer.
+    Reset,
+}
+
+/// A loopback proxy to `upstream` that answers every `every`-th request
+/// (counting all requests, retries included) with `fault` and forwards the
+/// rest: a busy account's API, deterministically.
+pub fn faulty_proxy(upstream: &str, every: u64, fault: Fault) -> String {
+    let up = upstream.trim_start_matches("http://").to_string();
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    serve(move |req| {
+        if seen.fetch_add(1, Ordering::SeqCst) % every != every - 1 {
+            return forward(&up, &req);
+        }
+        match fault {
+            Fault::Throttle => throttled(&req),
+            Fault::Unavailable => {
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+            }
+            Fault::Reset => vec![],
+        }
+    })
+}
+
+/// The throttling answer the request's service gives, by protocol: JSON
+/// protocols (a target header) `ThrottlingException`, REST-JSON ones 429
+/// `TooManyRequestsException`, EC2 `RequestLimitExceeded`, S3 `SlowDown`,
+/// the other query and REST-XML services `Throttling`.
+fn throttled(req: &Request) -> Vec<u8> {
+    let has = |prefix: &str| {
+        req.head
+            .iter()
+            .any(|h| h.to_ascii_lowercase().starts_with(prefix))
+    };
+    let service = req
+        .head
+        .iter()
+        .find_map(|h| h.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(3))
+        .unwrap_or("")
+        .to_string();
+    let (status, ctype, extra, body) = if has("x-amz-target:") {
+        (
+            400,
+            "application/x-amz-json-1.1",
+            "",
+            r#"{"__type":"ThrottlingException","message":"Rate exceeded"}"#.to_string(),
+        )
+    } else if ["lambda", "guardduty", "securityhub", "rolesanywhere"].contains(&service.as_str()) {
+        (
+            429,
+            "application/json",
+            "x-amzn-ErrorType: TooManyRequestsException\r\n",
+            r#"{"message":"Rate exceeded"}"#.to_string(),
+        )
+    } else if service == "ec2" {
+        (503, "text/xml", "", "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>t</RequestID></Response>".to_string())
+    } else if service == "s3" {
+        (503, "application/xml", "", "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>".to_string())
+    } else {
+        (400, "text/xml", "", "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t</RequestId></ErrorResponse>".to_string())
+    };
+    format!(
+        "HTTP/1.1 {status} Throttled\r\nContent-Type: {ctype}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 /// Responses recorded by [`taping_proxy`], by request (see [`Request::key`]).
 pub type Tape = std::sync::Arc<Mutex<std::collections::HashMap<Vec<u8>, Vec<u8>>>>;
 
