@@ -1,6 +1,7 @@
 //! Atomic file writes: a temporary file in the target's directory, fsync,
 //! rename over the target, fsync the directory. A killed process leaves the
-//! old file or the new one, never a torn one. The file keeps the mode an
+//! old file or the new one, never a torn one, and its temporary file is
+//! removed by the next write into that directory. The file keeps the mode an
 //! existing one had; a new one gets 0666 less the umask (0644 under the
 //! usual 022), like any file a shell redirection makes: reports and
 //! baselines are meant to be read by others and committed.
@@ -55,6 +56,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create directory", dir.display()))?;
+    remove_stale_temporaries(dir);
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path)
         .map(|m| m.permissions().mode() & 0o7777)
@@ -85,9 +87,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A temporary file older than this was left by a run that was killed
+/// (a write takes seconds); younger ones may be another run's, mid-write.
+const STALE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Removes what killed runs left in `dir`: a user's `git add .` in a
+/// baselines directory would otherwise pick it up.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".driftwatch-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if old && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A killed run's temporary file goes at the next write; one that may
+    /// be another run's, mid-write, stays.
+    #[test]
+    fn the_next_write_removes_what_a_killed_run_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(".driftwatch-AbC123.tmp");
+        let fresh = dir.path().join(".driftwatch-XyZ789.tmp");
+        for p in [&left, &fresh] {
+            std::fs::write(p, b"partial").unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&left)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+        write_atomic(&dir.path().join("base.json"), b"{}").unwrap();
+        assert!(!left.exists(), "a killed run's temporary file is removed");
+        assert!(fresh.exists(), "a recent one may be another run's");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
     use std::os::unix::fs::PermissionsExt;
 
     fn mode(p: &Path) -> u32 {

@@ -410,3 +410,48 @@ fn concurrent_approvals_all_land() {
         b["approvals"]
     );
 }
+
+/// A write that fails midway (here the file size limit, as a full disk
+/// would) leaves the old report and no temporary file: exit 2, one line.
+#[test]
+fn a_write_that_fails_midway_keeps_the_old_file_and_leaves_no_temporary() {
+    let dir = tempdir();
+    let resources: serde_json::Map<String, serde_json::Value> = (0..40)
+        .map(|i| sg(&format!("sg-{i:04}"), &[22, 443]))
+        .collect();
+    let new = dir.path().join("new.json");
+    let old = dir.path().join("old.json");
+    write_json(
+        &old,
+        &minimal_snapshot("111122223333", serde_json::json!({})),
+    );
+    write_json(
+        &new,
+        &minimal_snapshot("111122223333", serde_json::Value::Object(resources)),
+    );
+    let out_dir = dir.path().join("reports");
+    std::fs::create_dir(&out_dir).unwrap();
+    let report = out_dir.join("report.json");
+    std::fs::write(&report, "the old report").unwrap();
+    // 1 KiB at most per file; SIGXFSZ ignored, so the write fails with EFBIG
+    // instead of killing the process.
+    let out = run(std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1; exec \"$@\"")
+        .arg("bash")
+        .arg(env!("CARGO_BIN_EXE_driftwatch"))
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .args(["--format", "json", "--output"])
+        .arg(&report));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("report.json"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "the old report");
+    let left: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [std::ffi::OsString::from("report.json")]);
+}

@@ -646,8 +646,16 @@ fn scan_with_a_missing_baseline_fails_before_any_call() {
         ),
         ("--cloudtrail", "S3://Bad Bucket/x", "unknown scheme"),
         ("--region", "us-east-1,not a region", "not a region name"),
-        ("--rate-limit", "ec3=5", "--rate-limit ec3=5: no service \"ec3\""),
-        ("--rate-limit", "ec2=0", "--rate-limit \"ec2=0\": expected SERVICE=N"),
+        (
+            "--rate-limit",
+            "ec3=5",
+            "--rate-limit ec3=5: no service \"ec3\"",
+        ),
+        (
+            "--rate-limit",
+            "ec2=0",
+            "--rate-limit \"ec2=0\": expected SERVICE=N",
+        ),
     ] {
         let base = dir.path().join("base.json");
         write_json(&base, &snapshot_json("111122223333", &[]));
