@@ -262,6 +262,17 @@ fn add_functions(
         let policy = policy.json().unwrap_or(Value::Null);
         string_list(super::policy::aws_principals(&policy))
     });
+    let account_block = super::public_access::account_side(snap);
+    let _ = root.add_function(
+        "effective_public_access_block",
+        move |bucket: cel::Value| {
+            let bucket = bucket.json().unwrap_or(Value::Null);
+            let side = super::public_access::bucket_side(&bucket);
+            cel::to_value(super::public_access::effective(&side, &account_block)).map_err(|e| {
+                cel::ExecutionError::function_error("effective_public_access_block", e.to_string())
+            })
+        },
+    );
     let groups = idx["security_groups"].clone();
     let _ = root.add_function(
         "world_open_groups",

@@ -19,6 +19,7 @@ mod eval;
 mod index;
 mod network;
 mod policy;
+mod public_access;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};

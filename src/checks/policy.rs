@@ -1,10 +1,21 @@
-//! Which statements of a resource policy (bucket policy, role trust policy,
-//! Lambda function policy) grant everyone: one predicate for every check
-//! that asks "is this public?". Today a statement is public when it allows,
-//! names every principal (`*` or `{"AWS": "*"}`), and has no condition on
-//! one of the configured restricting keys (`[checks]
-//! restricting_condition_keys`). Evaluating condition *values* (a
-//! `0.0.0.0/0` source IP, `...IfExists` operators) belongs here too.
+//! Which statements of a resource policy (bucket, role trust, Lambda, KMS,
+//! SQS, SNS, Secrets Manager) grant everyone: one predicate for every check
+//! that asks "is this public?", following what S3 documents as the meaning
+//! of "public". A statement is public when it allows, names every
+//! principal (`*`, `{"AWS": "*"}`, or a `NotPrincipal`), and no condition
+//! pins a restricting key (`[checks] restricting_condition_keys`) to fixed
+//! values. A condition pins a key only when it can only pass for requests
+//! that carry the key with one of its values:
+//! - a positive operator (`StringEquals`, `StringLike`, `ArnEquals`,
+//!   `ArnLike`, `IpAddress`, their case-insensitive forms), optionally under
+//!   `ForAnyValue:`; negated operators (`StringNotEquals`, `NotIpAddress`,
+//!   ...) let everyone else in, `...IfExists` passes when the key is
+//!   absent, `ForAllValues:` passes on an empty set, and `Null` asks only
+//!   whether a key is there;
+//! - every value fixed: no `*` or `?` wildcard and no `${...}` policy
+//!   variable (`aws:userid` may end in `:*`, a role's sessions), and for
+//!   `aws:SourceIp` a CIDR no wider than /8 (IPv4) or /32 (IPv6): a
+//!   `0.0.0.0/1` pair is the internet.
 
 use serde_json::Value;
 
@@ -17,9 +28,7 @@ pub fn public_statements(policy: &Value, restricting: &[String]) -> Vec<Value> {
     };
     statements
         .into_iter()
-        .filter(|s| {
-            s["Effect"] == "Allow" && everyone(&s["Principal"]) && !restricted(s, restricting)
-        })
+        .filter(|s| s["Effect"] == "Allow" && grants_everyone(s) && !restricted(s, restricting))
         .cloned()
         .collect()
 }
@@ -65,18 +74,78 @@ fn everyone(p: &Value) -> bool {
     star(p) || p.get("AWS").is_some_and(star)
 }
 
-/// A condition on any restricting key, compared case-insensitively (IAM
-/// condition keys are case-insensitive).
+/// Allow to every principal, or to every principal but some (NotPrincipal).
+fn grants_everyone(s: &Value) -> bool {
+    everyone(&s["Principal"]) || s.get("NotPrincipal").is_some()
+}
+
+/// Some condition of `s` pins a restricting key to fixed values. Keys and
+/// operators compare case-insensitively, as IAM compares them.
 fn restricted(s: &Value, restricting: &[String]) -> bool {
     let Some(Value::Object(ops)) = s.get("Condition") else {
         return false;
     };
-    ops.values().any(|block| match block {
-        Value::Object(keys) => keys
-            .keys()
-            .any(|k| restricting.iter().any(|r| r.eq_ignore_ascii_case(k))),
-        _ => false,
+    ops.iter().any(|(op, block)| {
+        let Value::Object(keys) = block else {
+            return false;
+        };
+        keys.iter().any(|(key, values)| {
+            restricting.iter().any(|r| r.eq_ignore_ascii_case(key)) && pins(op, key, values)
+        })
     })
+}
+
+/// Whether `op` on `key` passes only for requests carrying one of `values`.
+fn pins(op: &str, key: &str, values: &Value) -> bool {
+    let op = op.to_ascii_lowercase();
+    let base = match op.strip_prefix("foranyvalue:") {
+        Some(b) => b,
+        None if op.starts_with("forallvalues:") => return false,
+        None => op.as_str(),
+    };
+    if base.ends_with("ifexists") {
+        return false;
+    }
+    const POSITIVE: &[&str] = &[
+        "stringequals",
+        "stringequalsignorecase",
+        "stringlike",
+        "arnequals",
+        "arnlike",
+        "ipaddress",
+    ];
+    if !POSITIVE.contains(&base) {
+        return false;
+    }
+    let values: Vec<&Value> = match values {
+        Value::Array(a) => a.iter().collect(),
+        one => vec![one],
+    };
+    !values.is_empty() && values.iter().all(|v| fixed(key, v))
+}
+
+/// A value that names one thing: no wildcard, no policy variable; a
+/// source IP range no wider than /8 (IPv4) or /32 (IPv6).
+fn fixed(key: &str, v: &Value) -> bool {
+    let Some(v) = v.as_str().map(str::trim) else {
+        return false;
+    };
+    if v.is_empty() || v.contains("${") {
+        return false;
+    }
+    if key.eq_ignore_ascii_case("aws:SourceIp") {
+        return match v.parse::<ipnet::IpNet>() {
+            Ok(ipnet::IpNet::V4(n)) => n.prefix_len() >= 8,
+            Ok(ipnet::IpNet::V6(n)) => n.prefix_len() >= 32,
+            Err(_) => v.parse::<std::net::IpAddr>().is_ok(),
+        };
+    }
+    let v = if key.eq_ignore_ascii_case("aws:userid") {
+        v.strip_suffix(":*").unwrap_or(v)
+    } else {
+        v
+    };
+    !v.contains('*') && !v.contains('?')
 }
 
 #[cfg(test)]
@@ -85,7 +154,113 @@ mod tests {
     use serde_json::json;
 
     fn keys() -> Vec<String> {
-        vec!["aws:SourceArn".into(), "aws:PrincipalOrgID".into()]
+        vec![
+            "aws:SourceArn".into(),
+            "aws:PrincipalOrgID".into(),
+            "aws:SourceIp".into(),
+            "aws:SourceVpce".into(),
+            "aws:userid".into(),
+        ]
+    }
+
+    fn public_with(condition: Value) -> bool {
+        let p = json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                     "Condition": condition}});
+        !public_statements(&p, &keys()).is_empty()
+    }
+
+    /// The evasions: a restricting key whose operator or value lets
+    /// everyone in is no restriction.
+    #[test]
+    fn a_condition_restricts_only_when_it_pins_the_key_to_fixed_values() {
+        for (why, c) in [
+            (
+                "the internet",
+                json!({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}),
+            ),
+            (
+                "half of it twice",
+                json!({"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}),
+            ),
+            (
+                "all of IPv6",
+                json!({"IpAddress": {"aws:SourceIp": "::/0"}}),
+            ),
+            (
+                "everyone outside 10/8",
+                json!({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+            ),
+            (
+                "any endpoint",
+                json!({"StringLike": {"aws:SourceVpce": "*"}}),
+            ),
+            (
+                "any org",
+                json!({"StringLike": {"aws:PrincipalOrgID": "o-*"}}),
+            ),
+            (
+                "passes when absent",
+                json!({"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}),
+            ),
+            (
+                "empty set passes",
+                json!({"ForAllValues:StringEquals": {"aws:SourceVpce": ["vpce-1"]}}),
+            ),
+            (
+                "only that it exists",
+                json!({"Null": {"aws:SourceVpce": "false"}}),
+            ),
+            (
+                "every other org",
+                json!({"StringNotEquals": {"aws:PrincipalOrgID": "o-1"}}),
+            ),
+            (
+                "a policy variable",
+                json!({"StringEquals": {"aws:SourceVpce": "${aws:SourceVpce}"}}),
+            ),
+            ("no values", json!({"StringEquals": {"aws:SourceVpce": []}})),
+            (
+                "not a restricting key",
+                json!({"StringEquals": {"aws:PrincipalTag/team": "x"}}),
+            ),
+        ] {
+            assert!(public_with(c.clone()), "{why}: {c}");
+        }
+        for (why, c) in [
+            (
+                "an office range",
+                json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.7"]}}),
+            ),
+            (
+                "one endpoint",
+                json!({"StringEquals": {"aws:sourcevpce": "vpce-1a2b"}}),
+            ),
+            (
+                "one org, any case",
+                json!({"stringequals": {"AWS:PrincipalOrgID": ["o-1"]}}),
+            ),
+            (
+                "one bucket",
+                json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads"}}),
+            ),
+            (
+                "a role's sessions",
+                json!({"StringLike": {"aws:userid": "AROAEXAMPLE:*"}}),
+            ),
+            (
+                "any of fixed values",
+                json!({"ForAnyValue:StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}),
+            ),
+        ] {
+            assert!(!public_with(c.clone()), "{why}: {c}");
+        }
+    }
+
+    #[test]
+    fn not_principal_with_allow_grants_everyone_else() {
+        let p = json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"},
+                                     "Action": "s3:GetObject"}});
+        assert_eq!(public_statements(&p, &keys()).len(), 1);
     }
 
     #[test]
