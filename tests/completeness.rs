@@ -210,3 +210,64 @@ fn one_request_in_five_throttled_failed_or_cut_still_gives_the_same_snapshot() {
         );
     }
 }
+
+/// A DNS record at an AWS address in a region the run did not scan may
+/// point at an Elastic IP the account holds there: DNS003 says it could
+/// not judge it (W001, exit 3), never "dangling" and never "fine".
+#[test]
+fn an_address_in_a_region_not_scanned_is_not_judged_and_says_so() {
+    let dir = tempdir();
+    let snap = dir.path().join("snap.json");
+    let record = |name: &str, ip: &str| {
+        (
+            format!("route53.record/global/Z1/{name}./A"),
+            serde_json::json!({"kind": "route53.record", "region": "global",
+                "native_id": format!("Z1/{name}./A"),
+                "attrs": {"zone_id": "Z1", "zone_name": "example.com.", "private_zone": false,
+                          "name": format!("{name}."), "type": "A", "ttl": 300, "values": [ip],
+                          "alias": null, "set_identifier": null, "routing": null}}),
+        )
+    };
+    let (k1, v1) = record("west.example.com", "54.214.1.1");
+    let (k2, v2) = record("east.example.com", "100.24.0.10");
+    let mut s = minimal_snapshot("111122223333", serde_json::json!({k1: v1, k2: v2}));
+    s["regions"] = serde_json::json!(["us-east-1"]);
+    write_json(&snap, &s);
+    let out = run(driftwatch()
+        .args([
+            "scan",
+            "--cloudtrail",
+            "none",
+            "--fail-on",
+            "none",
+            "--format",
+            "json",
+            "--snapshot",
+        ])
+        .arg(&snap)
+        .arg("--baseline")
+        .arg(&snap));
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dns003: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "DNS003")
+        .map(|f| f["resource"]["native_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(dns003, ["Z1/east.example.com./A"]);
+    let w: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        w.iter().any(|m| m.contains("DNS003")
+            && m.contains(
+                "54.214.1.1 is in AWS's EC2 range for us-west-2, which this run did not scan"
+            )),
+        "{w:#?}"
+    );
+}

@@ -262,6 +262,12 @@ fn add_functions(
         let policy = policy.json().unwrap_or(Value::Null);
         string_list(super::policy::aws_principals(&policy))
     });
+    let scanned = snap.regions.clone();
+    let _ = root.add_function("aws_address", move |ip: Arc<String>| {
+        aws_address(&ip, &scanned)
+            .map(|r| cel::Value::String(Arc::new(r)))
+            .map_err(|m| cel::ExecutionError::function_error("aws_address", m))
+    });
     let account_block = super::public_access::account_side(snap);
     let _ = root.add_function(
         "effective_public_access_block",
@@ -286,6 +292,23 @@ fn add_functions(
             ))
         },
     );
+}
+
+/// The region whose EC2 range holds `ip` when this run scanned it; `""`
+/// for an address outside AWS's EC2 ranges; an error (the check could not
+/// be evaluated) for one in a region the run did not scan, where the
+/// account may well hold it.
+fn aws_address(ip: &str, scanned: &[String]) -> Result<String, String> {
+    let Ok(addr) = ip.trim().parse::<std::net::IpAddr>() else {
+        return Ok(String::new());
+    };
+    match super::aws_ranges::ec2_region(addr) {
+        None => Ok(String::new()),
+        Some(r) if scanned.iter().any(|s| s == r) => Ok(r.to_string()),
+        Some(r) => Err(format!(
+            "{ip} is in AWS's EC2 range for {r}, which this run did not scan (add --region {r})"
+        )),
+    }
 }
 
 /// The strings of a CEL list (ids, names); anything else is skipped.

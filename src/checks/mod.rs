@@ -15,6 +15,7 @@
 //! Functions: `is_private_ip(s)`, `is_public_ip(s)`, `cidr_contains(cidr, ip)`.
 
 mod accounts;
+mod aws_ranges;
 mod eval;
 mod index;
 mod network;

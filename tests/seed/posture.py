@@ -186,7 +186,10 @@ expect.append(["DNS001", rr("static.example.com", "A", alias=S3W)])
 rr("site-ok.example.com", "A", alias=S3W)
 expect.append(["DNS002", rr("app.example.com", "CNAME", ["myapp.us-east-1.elasticbeanstalk.com"])])
 rr("blog.example.com", "CNAME", ["example.github.io"])
-expect.append(["DNS003", rr("old.example.com", "A", ["54.10.20.30"])])
+# An address in us-east-1's EC2 range nobody here holds; one outside AWS's
+# ranges (nobody can claim it through AWS) is not reported.
+expect.append(["DNS003", rr("old.example.com", "A", ["100.24.0.10"])])
+rr("partner.example.com", "A", ["8.8.8.8"])
 rr("www.example.com", "A", [web_ip])
 expect.append(["DNS004", rr("db.example.com", "A", ["10.0.1.5"])])
 rr("db.corp.internal", "A", ["10.0.1.5"], zid=priv)
