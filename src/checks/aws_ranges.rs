@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(r("54.214.1.1"), Some("us-west-2"));
         assert_eq!(r("8.8.8.8"), None);
         assert_eq!(r("203.0.113.5"), None);
-        assert!(DATA.contains("# createDate: 2026-08-22-21-17-05"), "the copy names its date");
+        assert!(
+            DATA.contains("# createDate: 2026-08-22-21-17-05"),
+            "the copy names its date"
+        );
         assert!(table().v4.iter().map(|(_, m)| m.len()).sum::<usize>() > 1000);
         assert!(!table().v6.is_empty());
     }

@@ -177,11 +177,12 @@ fn evaluate_one(
     root: &cel::Context<'_, '_>,
     check: &Check,
     r: &crate::model::Resource,
+    iam: &index::IamDocs,
 ) -> Result<Option<Vec<String>>, String> {
     let mut scope = root.new_inner_scope();
     scope
         .add_variable("resource", resource_value(r))
-        .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs)))
+        .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs, iam)))
         .map_err(|e| format!("cannot bind resource: {e}"))?;
     let result = check.program.execute(&scope).map_err(|e| e.to_string())?;
     match result.json() {
@@ -339,6 +340,7 @@ fn evaluate_here(
 ) -> (Vec<Finding>, Vec<CheckError>) {
     let mut root = cel::Context::with_env(super::cel_env());
     let idx = index::build_index(snap);
+    let iam = index::IamDocs::of(snap);
     add_functions(&mut root, snap, cfg, &idx);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();
@@ -363,7 +365,7 @@ fn evaluate_here(
             .values()
             .filter(|r| check.kinds.contains(&r.kind))
         {
-            match evaluate_one(&root, check, r) {
+            match evaluate_one(&root, check, r, &iam) {
                 Ok(Some(mut evidence)) => {
                     evidence.sort();
                     evidence.dedup();

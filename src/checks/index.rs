@@ -200,22 +200,117 @@ fn lb_dns_names(s: &Snapshot) -> BTreeSet<String> {
         .collect()
 }
 
-/// Policy documents of an IAM resource by name: inline policies, or the
-/// managed policy's own document. Empty for other kinds.
-pub(crate) fn docs(kind: &str, native_id: &str, attrs: &Value) -> Value {
-    match kind {
-        IAM_USER | IAM_ROLE | IAM_GROUP => attrs
-            .get("inline_policies")
-            .cloned()
-            .filter(Value::is_object)
-            .unwrap_or_else(|| json!({})),
-        IAM_POLICY => {
-            let mut m = Map::new();
-            if let Some(d) = attrs.get("document").filter(|d| d.is_object()) {
-                m.insert(native_id.to_string(), d.clone());
+/// What IAM principals hold beyond their own inline policies: managed
+/// policy documents by ARN, each group's policies, and who holds each
+/// managed policy. Built once per evaluation.
+#[derive(Default)]
+pub(crate) struct IamDocs {
+    /// Managed policy ARN → (its name as a resource id, document).
+    managed: BTreeMap<String, (String, Value)>,
+    /// Group name → (inline policies, attached policy ARNs).
+    groups: BTreeMap<String, (Value, Vec<String>)>,
+    /// Managed policy resource id → `user/alice`, `role/admin`, ...
+    holders: BTreeMap<String, Vec<String>>,
+}
+
+impl IamDocs {
+    pub(crate) fn of(s: &Snapshot) -> IamDocs {
+        let mut d = IamDocs::default();
+        for r in s.of_kind(IAM_POLICY) {
+            if let (Some(arn), Some(doc)) =
+                (&r.arn, r.attrs.get("document").filter(|d| d.is_object()))
+            {
+                d.managed
+                    .insert(arn.clone(), (r.native_id.clone(), doc.clone()));
             }
-            Value::Object(m)
         }
-        _ => json!({}),
+        for r in s.of_kind(IAM_GROUP) {
+            d.groups
+                .insert(r.native_id.clone(), (inline(&r.attrs), attached(&r.attrs)));
+        }
+        for (kind, label) in [(IAM_USER, "user"), (IAM_GROUP, "group"), (IAM_ROLE, "role")] {
+            for r in s.of_kind(kind) {
+                for arn in attached(&r.attrs) {
+                    if let Some((id, _)) = d.managed.get(&arn) {
+                        let who = format!("{label}/{}", r.native_id);
+                        d.holders.entry(id.clone()).or_default().push(who);
+                    }
+                }
+            }
+        }
+        d
     }
+
+    /// `attached NAME` → document for each attached policy we hold.
+    fn attached_docs(&self, arns: &[String], prefix: &str, out: &mut Map<String, Value>) {
+        for arn in arns {
+            if let Some((id, doc)) = self.managed.get(arn) {
+                out.insert(format!("{prefix}attached {id}"), doc.clone());
+            }
+        }
+    }
+}
+
+fn inline(attrs: &Value) -> Value {
+    attrs
+        .get("inline_policies")
+        .cloned()
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}))
+}
+
+fn attached(attrs: &Value) -> Vec<String> {
+    attrs["attached_policies"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The policy documents an IAM resource holds, by a name that says where
+/// each comes from: inline policies by their name, attached managed ones as
+/// `attached NAME`, a user's groups' as `group G: NAME`. A managed policy's
+/// own document is keyed by its name and who holds it. Empty for other
+/// kinds.
+pub(crate) fn docs(kind: &str, native_id: &str, attrs: &Value, iam: &IamDocs) -> Value {
+    let mut out = Map::new();
+    match kind {
+        IAM_USER | IAM_ROLE | IAM_GROUP => {
+            if let Value::Object(m) = inline(attrs) {
+                out.extend(m);
+            }
+            iam.attached_docs(&attached(attrs), "", &mut out);
+            let groups = attrs["groups"].as_array().cloned().unwrap_or_default();
+            for g in groups
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|_| kind == IAM_USER)
+            {
+                let Some((group_inline, group_attached)) = iam.groups.get(g) else {
+                    continue;
+                };
+                if let Value::Object(m) = group_inline {
+                    out.extend(
+                        m.iter()
+                            .map(|(k, v)| (format!("group {g}: {k}"), v.clone())),
+                    );
+                }
+                iam.attached_docs(group_attached, &format!("group {g}: "), &mut out);
+            }
+        }
+        IAM_POLICY => {
+            if let Some(d) = attrs.get("document").filter(|d| d.is_object()) {
+                let key = match iam.holders.get(native_id) {
+                    Some(h) => format!("{native_id} (attached to {})", h.join(", ")),
+                    None => native_id.to_string(),
+                };
+                out.insert(key, d.clone());
+            }
+        }
+        _ => {}
+    }
+    Value::Object(out)
 }

@@ -36,6 +36,8 @@ struct FixtureResource {
     #[serde(default)]
     region: Option<String>,
     native_id: String,
+    #[serde(default)]
+    arn: Option<String>,
     attrs: Value,
 }
 
@@ -61,7 +63,7 @@ fn snapshot_of(resources: &[FixtureResource]) -> Snapshot {
             &r.kind,
             &region,
             r.native_id.clone(),
-            None,
+            r.arn.clone(),
             &r.attrs,
         ));
     }
