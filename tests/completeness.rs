@@ -195,7 +195,18 @@ fn one_request_in_five_throttled_failed_or_cut_still_gives_the_same_snapshot() {
         let mut cmd = acct.driftwatch();
         cmd.env("AWS_ENDPOINT_URL", &proxy);
         let started = std::time::Instant::now();
-        let out = run(cmd.args(["snapshot", "--quiet"]).args(regions));
+        // Retries enough for a fifth of all requests failing, while the
+        // rest of the test suite loads the machine.
+        let out = run(cmd
+            .args([
+                "snapshot",
+                "--quiet",
+                "--max-attempts",
+                "10",
+                "--timeout",
+                "600",
+            ])
+            .args(regions));
         eprintln!(
             "{fault:?} on 1 request in 5: {:.1}s (fault-free {:.1}s)",
             started.elapsed().as_secs_f64(),

@@ -259,6 +259,10 @@ fn add_functions(
         cel::to_value(super::policy::public_statements(&policy, &restricting))
             .map_err(|e| cel::ExecutionError::function_error("public_statements", e.to_string()))
     });
+    let _ = root.add_function("escalation_paths", |docs: cel::Value| {
+        let docs = docs.json().unwrap_or(Value::Null);
+        string_list(super::escalation::paths(&docs))
+    });
     let _ = root.add_function("aws_principals", |policy: cel::Value| {
         let policy = policy.json().unwrap_or(Value::Null);
         string_list(super::policy::aws_principals(&policy))

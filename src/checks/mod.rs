@@ -16,6 +16,7 @@
 
 mod accounts;
 mod aws_ranges;
+mod escalation;
 mod eval;
 mod index;
 mod network;

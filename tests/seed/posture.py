@@ -137,10 +137,14 @@ iam.create_user(UserName="iam-admin")
 iam.put_user_policy(UserName="iam-admin", PolicyName="iam-all",
                     PolicyDocument=doc({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}))
 expect.append(["IAM002", "iam.user/global/iam-admin"])
+# iam:* on * opens every IAM escalation path.
+expect.append(["IAM014", "iam.user/global/iam-admin"])
 iam.create_group(GroupName="power")
 iam.put_group_policy(GroupName="power", PolicyName="all-but-iam",
                      PolicyDocument=doc({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}))
 expect.append(["IAM003", "iam.group/global/power"])
+# All but IAM still runs instances and functions with roles, and reaches SSM.
+expect.append(["IAM014", "iam.group/global/power"])
 iam.create_role(RoleName="public-trust", AssumeRolePolicyDocument=trust("*"))
 expect.append(["IAM004", "iam.role/global/public-trust"])
 iam.create_role(RoleName="org-trust", AssumeRolePolicyDocument=trust("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))
