@@ -475,9 +475,15 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// Collects a full snapshot of the account.
 pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsError> {
-    let mut session = Session::connect(opts).await?;
-    let regions = session.regions(&opts.regions).await?;
-    Ok(session.collect(regions).await)
+    // On the heap: the state of every service's collector together is more
+    // than a 2 MiB thread stack holds in a debug build, and callers poll
+    // this future on whatever thread they have.
+    Box::pin(async {
+        let mut session = Session::connect(opts).await?;
+        let regions = session.regions(&opts.regions).await?;
+        Ok(Box::pin(session.collect(regions)).await)
+    })
+    .await
 }
 
 /// An enabled region and its opt-in status.
