@@ -29,12 +29,6 @@ impl Rate {
     }
 }
 
-impl std::fmt::Display for Rate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.per_second, self.burst)
-    }
-}
-
 /// The defaults, by coverage service name (`cloudtrail-events` is
 /// LookupEvents); every other service gets [`OTHER`].
 pub const DEFAULTS: &[(&str, Rate)] = &[
