@@ -1,7 +1,7 @@
 //! EC2: enabled regions, and per region the instances, Elastic IPs,
-//! security groups (rules flattened into a sorted set), VPCs and flow logs
-//! (`ec2_vpc.rs`), snapshots, AMIs and the region's settings
-//! (`ec2_sharing.rs`).
+//! security groups (rules flattened into a sorted set), customer-managed
+//! prefix lists (`ec2_prefix_list.rs`), VPCs and flow logs (`ec2_vpc.rs`),
+//! snapshots, AMIs and the region's settings (`ec2_sharing.rs`).
 
 use aws_config::Region;
 use aws_sdk_ec2::types::{Instance as SdkInstance, InstanceAttributeName, IpPermission, Tag};
@@ -63,19 +63,24 @@ pub(super) fn tags(t: &[Tag]) -> Tags {
 /// concurrently; each records its own failure without hiding the others.
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Part {
     let ctx = &ctx.limited("ec2", region);
-    use super::{ec2_sharing, ec2_vpc};
+    use super::{ec2_prefix_list, ec2_sharing, ec2_vpc};
     let c = client(ctx, Some(region));
-    let (inst, eips, sgs, vpcs, flows, snaps, images, settings) = tokio::join!(
+    let (inst, eips, sgs, pls, vpcs, flows, snaps, images, settings) = tokio::join!(
         instances(ctx, &c, region),
         addresses(ctx, &c, region),
         security_groups(ctx, &c, region),
+        ec2_prefix_list::prefix_lists(ctx, &c, region),
         ec2_vpc::vpcs(ctx, &c, region),
         ec2_vpc::flow_logs(ctx, &c, region),
         ec2_sharing::snapshots(ctx, &c, region, account),
         ec2_sharing::images(ctx, &c, region),
         ec2_sharing::region_settings(ctx, &c, region),
     );
-    let mut part = Part::of_lists("ec2", region, [inst, eips, sgs, vpcs, flows, snaps, images]);
+    let mut part = Part::of_lists(
+        "ec2",
+        region,
+        [inst, eips, sgs, pls, vpcs, flows, snaps, images],
+    );
     part.resources.push(settings);
     part
 }
@@ -299,6 +304,7 @@ pub(crate) fn rules(perms: &[IpPermission]) -> Vec<Rule> {
                 to_port: to,
                 source,
                 description: description.filter(|d| !d.is_empty()).map(str::to_string),
+                via: None,
             })
         };
         for r in p.ip_ranges() {

@@ -224,7 +224,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::mock_ctx;
+    use crate::aws::{ec2_denied as denied, mock_ctx};
     use aws_sdk_ec2::operation::describe_snapshot_attribute::DescribeSnapshotAttributeOutput;
     use aws_sdk_ec2::operation::describe_snapshots::DescribeSnapshotsOutput;
     use aws_sdk_ec2::operation::get_ebs_default_kms_key_id::GetEbsDefaultKmsKeyIdOutput;
@@ -234,21 +234,8 @@ mod tests {
     use aws_sdk_ec2::operation::get_serial_console_access_status::GetSerialConsoleAccessStatusOutput;
     use aws_sdk_ec2::types::{HttpTokensState, InstanceMetadataDefaultsResponse};
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
-    use aws_smithy_runtime_api::http::StatusCode;
-    use aws_smithy_types::body::SdkBody;
 
     use crate::model::CoverageStatus;
-
-    /// EC2's query-protocol error for a call the role may not make.
-    fn denied() -> aws_smithy_runtime_api::http::Response {
-        aws_smithy_runtime_api::http::Response::new(
-            StatusCode::try_from(403).unwrap(),
-            SdkBody::from(
-                "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
-                 <Message>no</Message></Error></Errors><RequestID>r</RequestID></Response>",
-            ),
-        )
-    }
 
     #[tokio::test]
     async fn each_region_setting_is_unknown_on_its_own() {

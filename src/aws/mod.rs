@@ -27,6 +27,7 @@ mod cloudfront;
 pub mod cloudtrail;
 mod config;
 mod ec2;
+mod ec2_prefix_list;
 mod ec2_sharing;
 mod ec2_vpc;
 mod elbv2;
@@ -781,6 +782,19 @@ pub(crate) async fn mock_ctx() -> Ctx {
         ..Default::default()
     })
     .await
+}
+
+/// EC2's query-protocol error for a call the role may not make, for mocked
+/// EC2 clients.
+#[cfg(test)]
+pub(crate) fn ec2_denied() -> aws_smithy_runtime_api::http::Response {
+    aws_smithy_runtime_api::http::Response::new(
+        aws_smithy_runtime_api::http::StatusCode::try_from(403).unwrap(),
+        aws_smithy_types::body::SdkBody::from(
+            "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
+             <Message>no</Message></Error></Errors><RequestID>r</RequestID></Response>",
+        ),
+    )
 }
 
 /// Converts an SDK timestamp to RFC 3339 UTC.

@@ -221,26 +221,7 @@ fn add_functions(
         cidr_contains(&c, &ip)
     });
     let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
-    let _ = root.add_function(
-        "world_open_ports",
-        |rules: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
-            let rules = to_rules(&rules)?;
-            from_rules(super::network::world_open_ports(&rules, &ints(&ports)))
-        },
-    );
-    let _ = root.add_function("world_open_all_ports", |rules: Arc<Vec<cel::Value>>| {
-        let rules = to_rules(&rules)?;
-        from_rules(super::network::world_open(
-            rules.iter().filter(|r| super::network::all_ports(r)),
-        ))
-    });
-    let _ = root.add_function(
-        "world_open_ranges",
-        |rules: Arc<Vec<cel::Value>>, min_width: i64| {
-            let rules = to_rules(&rules)?;
-            from_rules(super::network::world_open_ranges(&rules, min_width))
-        },
-    );
+    add_rule_functions(root, &super::network::PrefixLists::of(snap));
     let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
         super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
     });
@@ -285,16 +266,54 @@ fn add_functions(
         },
     );
     let groups = idx["security_groups"].clone();
+    let lists = super::network::PrefixLists::of(snap);
     let _ = root.add_function(
         "world_open_groups",
         move |region: Arc<String>, ids: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
             let ids = strings(&ids);
-            string_list(super::network::world_open_groups(
-                &groups,
-                &region,
-                &ids,
-                &ints(&ports),
-            ))
+            super::network::world_open_groups(&groups, &lists, &region, &ids, &ints(&ports))
+                .map(string_list)
+                .map_err(|m| cel::ExecutionError::function_error("world_open_groups", m))
+        },
+    );
+}
+
+/// The functions over security-group rules. Each first expands rules that
+/// name a customer-managed prefix list into the list's CIDRs, so a list
+/// holding `0.0.0.0/0` opens the group as the CIDR itself would.
+fn add_rule_functions(root: &mut cel::Context<'_, '_>, lists: &super::network::PrefixLists) {
+    let expanded = |lists: super::network::PrefixLists, name: &'static str| {
+        move |rules: &[cel::Value]| {
+            lists
+                .expand(&to_rules(rules)?)
+                .map_err(|m| cel::ExecutionError::function_error(name, m))
+        }
+    };
+    let rules = expanded(lists.clone(), "expand_prefix_lists");
+    let _ = root.add_function("expand_prefix_lists", move |r: Arc<Vec<cel::Value>>| {
+        from_rules(rules(&r)?.iter().collect())
+    });
+    let rules = expanded(lists.clone(), "world_open_ports");
+    let _ = root.add_function(
+        "world_open_ports",
+        move |r: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
+            let rules = rules(&r)?;
+            from_rules(super::network::world_open_ports(&rules, &ints(&ports)))
+        },
+    );
+    let rules = expanded(lists.clone(), "world_open_all_ports");
+    let _ = root.add_function("world_open_all_ports", move |r: Arc<Vec<cel::Value>>| {
+        let rules = rules(&r)?;
+        from_rules(super::network::world_open(
+            rules.iter().filter(|r| super::network::all_ports(r)),
+        ))
+    });
+    let rules = expanded(lists.clone(), "world_open_ranges");
+    let _ = root.add_function(
+        "world_open_ranges",
+        move |r: Arc<Vec<cel::Value>>, min_width: i64| {
+            let rules = rules(&r)?;
+            from_rules(super::network::world_open_ranges(&rules, min_width))
         },
     );
 }

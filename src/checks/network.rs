@@ -2,12 +2,77 @@
 //! allowed together, so a port is world-open when the union of the CIDR
 //! sources of the rules that admit it covers every public IPv4 address (or
 //! every public IPv6 address). `0.0.0.0/1` + `128.0.0.0/1` is world-open;
-//! `10.0.0.0/8` + `0.0.0.0/5` is not. Group and prefix-list sources are not
-//! addresses and never make a port world-open here.
+//! `10.0.0.0/8` + `0.0.0.0/5` is not. A rule naming a customer-managed
+//! prefix list admits every CIDR in it, so such rules are expanded
+//! ([`PrefixLists::expand`]) before they are judged; group sources and
+//! AWS-managed lists (AWS's own service addresses) are not world.
+
+use std::collections::HashMap;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::kinds::{Rule, Source};
+use crate::kinds::{Rule, Source, EC2_PREFIX_LIST};
+use crate::model::{is_unknown_marker, Snapshot, UNKNOWN_KEY};
+
+/// The snapshot's customer-managed prefix lists by id (ids are unique
+/// across regions): their CIDRs, or the error code that kept them unread.
+#[derive(Debug, Default, Clone)]
+pub struct PrefixLists(HashMap<String, Result<Vec<String>, String>>);
+
+impl PrefixLists {
+    pub fn of(snap: &Snapshot) -> PrefixLists {
+        let lists = snap
+            .resources
+            .values()
+            .filter(|r| r.kind == EC2_PREFIX_LIST)
+            .map(|r| {
+                let e = &r.attrs["entries"];
+                let cidrs = if is_unknown_marker(e) {
+                    Err(e[UNKNOWN_KEY].as_str().unwrap_or("?").to_string())
+                } else {
+                    Ok(e.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x["cidr"].as_str().map(str::to_string))
+                        .collect())
+                };
+                (r.native_id.clone(), cidrs)
+            });
+        PrefixLists(lists.collect())
+    }
+
+    /// `rules` with every rule that names a known list replaced by one rule
+    /// per entry (`via` set to the list). A list the snapshot does not hold
+    /// is AWS-managed (the collector skips those) or in a region not
+    /// scanned (which coverage reports): its rule stays as it is. A list
+    /// whose entries were not read makes the answer unknown: a check
+    /// cannot say the group is closed when it does not know.
+    pub fn expand(&self, rules: &[Rule]) -> Result<Vec<Rule>, String> {
+        let mut out = Vec::with_capacity(rules.len());
+        for r in rules {
+            let Source::PrefixList(pl) = &r.source else {
+                out.push(r.clone());
+                continue;
+            };
+            match self.0.get(pl.trim()) {
+                None => out.push(r.clone()),
+                Some(Err(code)) => {
+                    return Err(format!("prefix list {pl}: entries not read ({code})"))
+                }
+                Some(Ok(cidrs)) => out.extend(cidrs.iter().map(|c| Rule {
+                    source: if c.contains(':') {
+                        Source::CidrV6(c.clone())
+                    } else {
+                        Source::CidrV4(c.clone())
+                    },
+                    via: Some(pl.clone()),
+                    ..r.clone()
+                })),
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// IPv4 space that is not public: with it added, public coverage is
 /// "the union is everything".
@@ -170,10 +235,11 @@ pub fn wide_public(cidr: &str, max_v4: u8, max_v6: u8) -> bool {
 /// `region/sg-id` → attrs map; a group not in it is skipped.
 pub fn world_open_groups(
     groups: &serde_json::Value,
+    lists: &PrefixLists,
     region: &str,
     ids: &[String],
     ports: &[i64],
-) -> Vec<String> {
+) -> Result<Vec<String>, String> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut owner: Vec<&String> = Vec::new();
     for g in ids {
@@ -181,6 +247,7 @@ pub fn world_open_groups(
             continue;
         };
         let mine: Vec<Rule> = serde_json::from_value(attrs["ingress"].clone()).unwrap_or_default();
+        let mine = lists.expand(&mine)?;
         owner.extend(std::iter::repeat_n(g, mine.len()));
         rules.extend(mine);
     }
@@ -193,7 +260,7 @@ pub fn world_open_groups(
         .collect();
     out.sort();
     out.dedup();
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -211,6 +278,7 @@ mod tests {
                 Source::CidrV4(cidr.into())
             },
             description: None,
+            via: None,
         }
     }
 

@@ -279,3 +279,44 @@ fn embedded_files_are_named_relative_to_the_manifest_not_absolutely() {
         assert!(!generated.contains("include_bytes!(\"/"), "{generated}");
     }
 }
+
+#[test]
+fn a_prefix_list_whose_entries_were_not_read_leaves_its_groups_unknown() {
+    // The list may hold 0.0.0.0/0: a pass would be a guess.
+    let snap = snapshot_of(&[
+        FixtureResource {
+            kind: "ec2.security_group".into(),
+            native_id: "sg-1".into(),
+            region: None,
+            arn: None,
+            attrs: serde_json::json!({"name": "g", "egress": [], "tags": {},
+                "ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22,
+                             "source": {"prefix_list": "pl-1"}}]}),
+        },
+        FixtureResource {
+            kind: "ec2.prefix_list".into(),
+            native_id: "pl-1".into(),
+            region: None,
+            arn: None,
+            attrs: serde_json::json!({"name": "office", "tags": {},
+                "entries": {"$unknown": "AccessDenied"}}),
+        },
+    ]);
+    let all = registry(&[]).unwrap();
+    let sg: Vec<Check> = all
+        .into_iter()
+        .filter(|c| c.id.starts_with("SG00"))
+        .collect();
+    let (findings, errors) = evaluate(&sg, &snap, &ChecksConfig::default(), jiff::Timestamp::now());
+    assert!(findings.is_empty(), "{findings:?}");
+    let failed: BTreeSet<&str> = errors.iter().map(|e| e.check.as_str()).collect();
+    for id in ["SG001", "SG002", "SG003", "SG004", "SG005", "SG008"] {
+        assert!(failed.contains(id), "{id} not unknown: {errors:?}");
+    }
+    assert!(
+        errors[0]
+            .message
+            .contains("prefix list pl-1: entries not read (AccessDenied)"),
+        "{errors:?}"
+    );
+}

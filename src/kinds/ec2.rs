@@ -282,6 +282,10 @@ pub struct Rule {
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Set only by the checks, never collected: the prefix list a CIDR
+    /// source was read from, when a rule naming the list was expanded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -305,7 +309,10 @@ impl Rule {
         let src = match &self.source {
             Source::CidrV4(s) | Source::CidrV6(s) | Source::Group(s) | Source::PrefixList(s) => s,
         };
-        format!("{} {} {}", self.protocol, ports, src)
+        match &self.via {
+            Some(pl) => format!("{} {} {} (in {pl})", self.protocol, ports, src),
+            None => format!("{} {} {}", self.protocol, ports, src),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod ec2_prefix_list;
 pub mod ec2_sharing;
 pub mod elbv2;
 pub mod event;
@@ -42,6 +43,7 @@ pub use cloudfront::*;
 pub use cloudtrail::*;
 pub use config::*;
 pub use ec2::*;
+pub use ec2_prefix_list::*;
 pub use ec2_sharing::*;
 pub use elbv2::*;
 pub use event::Call;
@@ -103,6 +105,7 @@ pub static ALL: &[&Kind] = &[
     &ec2::SECURITY_GROUP_KIND,
     &ec2::VPC_KIND,
     &ec2::FLOW_LOG_KIND,
+    &ec2_prefix_list::PREFIX_LIST_KIND,
     &ec2_sharing::SNAPSHOT_KIND,
     &ec2_sharing::IMAGE_KIND,
     &ec2_sharing::REGION_SETTINGS_KIND,

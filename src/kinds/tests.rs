@@ -426,3 +426,32 @@ fn resource_policy_events_name_their_resource_and_shared_names_only_theirs() {
     };
     assert_eq!(touched(&call, &listed), ["kms.key/eu-west-1/1234-ab"]);
 }
+
+#[test]
+fn prefix_list_events_name_the_list_in_request_or_response() {
+    let created = json!({"CreateManagedPrefixListResponse": {"prefixList": {
+        "prefixListId": "pl-0a1", "prefixListName": "office"}}});
+    assert_eq!(
+        ids(
+            "CreateManagedPrefixList",
+            "eu-west-1",
+            json!({"CreateManagedPrefixListRequest": {"PrefixListName": "office"}}),
+            created
+        ),
+        ["ec2.prefix_list/eu-west-1/pl-0a1"]
+    );
+    let modified = json!({"ModifyManagedPrefixListRequest": {"PrefixListId": "pl-0a1",
+        "AddEntry": {"Cidr": "0.0.0.0/0", "tag": 1}}});
+    assert_eq!(
+        ids(
+            "ModifyManagedPrefixList",
+            "eu-west-1",
+            modified,
+            Value::Null
+        ),
+        ["ec2.prefix_list/eu-west-1/pl-0a1"]
+    );
+    // A value that is not a list id is not taken for one.
+    let odd = json!({"prefixListId": "office"});
+    assert!(ids("DeleteManagedPrefixList", "eu-west-1", odd, Value::Null).is_empty());
+}

@@ -45,6 +45,22 @@ expect.extend([["SG005", wide], ["SG003", wide], ["SG004", wide]])
 # 1,000 ports exactly: not SG005's, but it reaches 8888 (Cassandra's and
 # Jupyter's), one of the sensitive ports.
 expect.append(["SG004", sgid(sg("thousand-world", [world("tcp", 8000, 8999)]))])
+# A prefix list that holds the internet in two halves opens the group
+# that names it; an office list does not; an AWS-managed list (S3's) never.
+def plist(name, cidrs):
+    return ec2.create_managed_prefix_list(
+        PrefixListName=name, AddressFamily="IPv4", MaxEntries=5,
+        Entries=[{"Cidr": c} for c in cidrs])["PrefixList"]["PrefixListId"]
+def via(proto, lo, hi, pl):
+    return {"IpProtocol": proto, "FromPort": lo, "ToPort": hi, "PrefixListIds": [{"PrefixListId": pl}]}
+halves = plist("everyone", ["0.0.0.0/1", "128.0.0.0/1"])
+office = plist("office", ["203.0.113.0/24"])
+s3_pl = next(p["PrefixListId"] for p in ec2.describe_managed_prefix_lists()["PrefixLists"]
+             if p["OwnerId"] == "AWS" and p["PrefixListName"].endswith(".s3"))
+listed = sgid(sg("ssh-via-list", [via("tcp", 22, 22, halves)]))
+expect.extend([["SG002", listed], ["SG008", listed]])
+sg("ssh-via-office-list", [via("tcp", 22, 22, office)])
+sg("https-via-s3-list", [via("tcp", 443, 443, s3_pl)])
 
 GOOD_AMI = "ami-12c6146b"
 other_ami = next(i["ImageId"] for i in ec2.describe_images()["Images"] if i["ImageId"] != GOOD_AMI)
