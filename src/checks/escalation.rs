@@ -7,77 +7,118 @@
 //! Reference; source and date in `data/SOURCES.md`), with `NotAction` and
 //! unconditional `Deny` statements taken into account. Only statements on
 //! every resource (`*` or a `NotResource`) count: PassRole on one named
-//! role is ordinary.
+//! role is ordinary. Running commands on instances or replacing a
+//! function's code is a path only when some instance or function acts with
+//! an admin role ([`Targets`]); the finding names them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use super::index::{docs, IamDocs};
+use crate::kinds::{EC2_INSTANCE, IAM_ROLE, LAMBDA_FUNCTION};
+use crate::model::Snapshot;
+
 const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iam-actions.txt"));
 
-/// One path: what it lets a principal do, and every action it needs.
+/// One path: what it lets a principal do, every action it needs, and what
+/// must exist in the account for it to lead anywhere.
 pub struct Path {
     pub what: &'static str,
     pub needs: &'static [&'static str],
+    pub on: On,
+}
+
+/// What a path acts through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    /// The actions alone are the escalation.
+    Anything,
+    /// Instances whose profile's role is admin.
+    AdminInstances,
+    /// Lambda functions whose role is admin.
+    AdminFunctions,
+}
+
+/// The instances and functions that act with an admin role (one that
+/// grants everything or opens a path of its own), as `id (region, role R)`.
+#[derive(Debug, Default, Clone)]
+pub struct Targets {
+    pub instances: Vec<String>,
+    pub functions: Vec<String>,
 }
 
 pub const PATHS: &[Path] = &[
     Path {
         what: "can write a new default version of any managed policy",
         needs: &["iam:CreatePolicyVersion"],
+        on: On::Anything,
     },
     Path {
         what: "can switch any managed policy to another of its versions",
         needs: &["iam:SetDefaultPolicyVersion"],
+        on: On::Anything,
     },
     Path {
         what: "can attach any policy to any user, itself included",
         needs: &["iam:AttachUserPolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can attach any policy to any group",
         needs: &["iam:AttachGroupPolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can attach any policy to any role",
         needs: &["iam:AttachRolePolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can write any inline policy on any user",
         needs: &["iam:PutUserPolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can write any inline policy on any group",
         needs: &["iam:PutGroupPolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can write any inline policy on any role",
         needs: &["iam:PutRolePolicy"],
+        on: On::Anything,
     },
     Path {
         what: "can create access keys for any user",
         needs: &["iam:CreateAccessKey"],
+        on: On::Anything,
     },
     Path {
         what: "can give any user a console password",
         needs: &["iam:CreateLoginProfile"],
+        on: On::Anything,
     },
     Path {
         what: "can change any user's console password",
         needs: &["iam:UpdateLoginProfile"],
+        on: On::Anything,
     },
     Path {
         what: "can add any user to any group",
         needs: &["iam:AddUserToGroup"],
+        on: On::Anything,
     },
     Path {
         what: "can make any role trust it, then assume it",
         needs: &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+        on: On::Anything,
     },
     Path {
         what: "can start an instance with any role and use its credentials",
         needs: &["iam:PassRole", "ec2:RunInstances"],
+        on: On::Anything,
     },
     Path {
         what: "can create a function with any role and invoke it",
@@ -86,6 +127,7 @@ pub const PATHS: &[Path] = &[
             "lambda:CreateFunction",
             "lambda:InvokeFunction",
         ],
+        on: On::Anything,
     },
     Path {
         what: "can create a function with any role and trigger it from an event source",
@@ -94,6 +136,7 @@ pub const PATHS: &[Path] = &[
             "lambda:CreateFunction",
             "lambda:CreateEventSourceMapping",
         ],
+        on: On::Anything,
     },
     Path {
         what: "can create a function with any role and let itself invoke it",
@@ -102,34 +145,42 @@ pub const PATHS: &[Path] = &[
             "lambda:CreateFunction",
             "lambda:AddPermission",
         ],
+        on: On::Anything,
     },
     Path {
         what: "can create a Glue development endpoint with any role",
         needs: &["iam:PassRole", "glue:CreateDevEndpoint"],
+        on: On::Anything,
     },
     Path {
         what: "can create a CloudFormation stack that acts with any role",
         needs: &["iam:PassRole", "cloudformation:CreateStack"],
+        on: On::Anything,
     },
     Path {
         what: "can create a Data Pipeline that runs with any role",
         needs: &["iam:PassRole", "datapipeline:CreatePipeline"],
+        on: On::Anything,
     },
     Path {
-        what: "can run commands on every instance, with each instance's role",
+        what: "can run commands on instances that act with an admin role",
         needs: &["ssm:SendCommand"],
+        on: On::AdminInstances,
     },
     Path {
-        what: "can open a shell on every instance, with each instance's role",
+        what: "can open a shell on instances that act with an admin role",
         needs: &["ssm:StartSession"],
+        on: On::AdminInstances,
     },
     Path {
-        what: "can replace any function's code and act with its role",
+        what: "can replace the code of functions that act with an admin role",
         needs: &["lambda:UpdateFunctionCode"],
+        on: On::AdminFunctions,
     },
     Path {
         what: "can assume every role that trusts the account",
         needs: &["sts:AssumeRole"],
+        on: On::Anything,
     },
 ];
 
@@ -200,45 +251,120 @@ fn covered(s: &Value, wanted: &BTreeSet<String>) -> BTreeSet<String> {
     }
 }
 
+impl Targets {
+    /// Every running instance whose profile holds an admin role, and every
+    /// function whose execution role is admin. A role is admin when its
+    /// policies grant everything or open an untargeted path.
+    pub(crate) fn of(s: &Snapshot, iam: &IamDocs) -> Targets {
+        let admin: BTreeSet<&str> = s
+            .of_kind(IAM_ROLE)
+            .filter(|r| {
+                let d = docs(IAM_ROLE, &r.native_id, &r.attrs, iam);
+                grants_everything(&d) || !paths(&d, &Targets::default()).is_empty()
+            })
+            .map(|r| r.native_id.as_str())
+            .collect();
+        // Instance profile name → its admin role.
+        let profiles: BTreeMap<&str, &str> = s
+            .of_kind(IAM_ROLE)
+            .filter(|r| admin.contains(r.native_id.as_str()))
+            .flat_map(|r| {
+                r.attrs["instance_profiles"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|p| (p, r.native_id.as_str()))
+            })
+            .collect();
+        let last = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_string();
+        let mut t = Targets::default();
+        for r in s.of_kind(EC2_INSTANCE) {
+            let profile = r.attrs["iam_instance_profile"].as_str().map(last);
+            if let Some(role) = profile.as_deref().and_then(|p| profiles.get(p)) {
+                t.instances
+                    .push(format!("{} ({}, role {role})", r.native_id, r.region));
+            }
+        }
+        for r in s.of_kind(LAMBDA_FUNCTION) {
+            let role = r.attrs["role"].as_str().map(last);
+            if let Some(role) = role.filter(|n| admin.contains(n.as_str())) {
+                t.functions
+                    .push(format!("{} ({}, role {role})", r.native_id, r.region));
+            }
+        }
+        t.instances.sort();
+        t.functions.sort();
+        t
+    }
+}
+
+/// Whether the documents allow every action on every resource.
+pub fn grants_everything(docs: &Value) -> bool {
+    statements(docs).any(|s| {
+        s["Effect"] == "Allow"
+            && list(&s["Action"]).contains(&"*")
+            && list(&s["Resource"]).contains(&"*")
+    })
+}
+
+fn statements(docs: &Value) -> impl Iterator<Item = &Value> {
+    let docs: Vec<&Value> = match docs {
+        Value::Object(m) => m.values().collect(),
+        _ => vec![],
+    };
+    docs.into_iter().flat_map(|doc| match doc.get("Statement") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => vec![],
+    })
+}
+
 /// The escalation paths the documents (a principal's policies, or one
-/// managed policy) open together, as `what (actions)`. Empty when they
+/// managed policy) open together, as `what (actions)`, a targeted path
+/// followed by the instances or functions it reaches. Empty when they
 /// already grant everything: IAM001 reports that.
-pub fn paths(docs: &Value) -> Vec<String> {
+pub fn paths(docs: &Value, targets: &Targets) -> Vec<String> {
+    if grants_everything(docs) {
+        return vec![];
+    }
     let wanted: BTreeSet<String> = PATHS
         .iter()
         .flat_map(|p| p.needs.iter().map(|a| a.to_ascii_lowercase()))
         .collect();
     let (mut allowed, mut denied) = (BTreeSet::new(), BTreeSet::new());
-    let Value::Object(docs) = docs else {
-        return vec![];
-    };
-    for doc in docs.values() {
-        let statements = match doc.get("Statement") {
-            Some(Value::Array(a)) => a.iter().collect(),
-            Some(one @ Value::Object(_)) => vec![one],
-            _ => vec![],
-        };
-        for s in statements {
-            if s["Effect"] == "Allow" {
-                if list(&s["Action"]).contains(&"*") && list(&s["Resource"]).contains(&"*") {
-                    return vec![];
-                }
-                allowed.extend(covered(s, &wanted));
-            } else if s["Effect"] == "Deny" && s.get("Condition").is_none() {
-                denied.extend(covered(s, &wanted));
-            }
+    for s in statements(docs) {
+        if s["Effect"] == "Allow" {
+            allowed.extend(covered(s, &wanted));
+        } else if s["Effect"] == "Deny" && s.get("Condition").is_none() {
+            denied.extend(covered(s, &wanted));
         }
     }
     let granted: BTreeSet<&String> = allowed.difference(&denied).collect();
-    PATHS
-        .iter()
-        .filter(|p| {
-            p.needs
-                .iter()
-                .all(|a| granted.contains(&a.to_ascii_lowercase()))
+    let opened = PATHS.iter().filter(|p| {
+        p.needs
+            .iter()
+            .all(|a| granted.contains(&a.to_ascii_lowercase()))
+    });
+    opened
+        .filter_map(|p| {
+            let what = format!("{} ({})", p.what, p.needs.join(" + "));
+            let reached = match p.on {
+                On::Anything => return Some(what),
+                On::AdminInstances => &targets.instances,
+                On::AdminFunctions => &targets.functions,
+            };
+            (!reached.is_empty()).then(|| format!("{what}: {}", few(reached)))
         })
-        .map(|p| format!("{} ({})", p.what, p.needs.join(" + ")))
         .collect()
+}
+
+/// Up to five names, then how many more.
+fn few(names: &[String]) -> String {
+    match names.len() {
+        0..=5 => names.join(", "),
+        n => format!("{} and {} more", names[..5].join(", "), n - 5),
+    }
 }
 
 #[cfg(test)]
@@ -281,13 +407,17 @@ mod tests {
         }
     }
 
+    fn paths_of(docs: &Value) -> Vec<String> {
+        paths(docs, &Targets::default())
+    }
+
     fn one(statements: Value) -> Value {
         json!({"p": {"Statement": statements}})
     }
 
     #[test]
     fn paths_follow_wildcards_not_action_deny_and_resources() {
-        let p = paths(&one(
+        let p = paths_of(&one(
             json!([{"Effect": "Allow", "Action": "iam:Attach*", "Resource": "*"}]),
         ));
         assert_eq!(p.len(), 3, "{p:?}");
@@ -295,34 +425,34 @@ mod tests {
         let docs = json!({
             "a": {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]},
             "b": {"Statement": [{"Effect": "Allow", "Action": "ec2:Run*", "Resource": "*"}]}});
-        assert_eq!(paths(&docs), ["can start an instance with any role and use its credentials (iam:PassRole + ec2:RunInstances)"]);
+        assert_eq!(paths_of(&docs), ["can start an instance with any role and use its credentials (iam:PassRole + ec2:RunInstances)"]);
         // PassRole alone, or on one named role, is ordinary.
-        assert!(paths(&one(
+        assert!(paths_of(&one(
             json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}])
         ))
         .is_empty());
-        assert!(paths(&one(json!([
+        assert!(paths_of(&one(json!([
             {"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "arn:aws:iam::1:role/app"}
         ]))).is_empty());
         // Everything but S3 includes every path; an unconditional Deny takes IAM away.
         assert!(
-            paths(&one(
+            paths_of(&one(
                 json!([{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}])
             ))
             .len()
                 > 10
         );
-        assert!(paths(&one(json!([
+        assert!(paths_of(&one(json!([
             {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
             {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}
         ])))
         .is_empty());
         // Read-only IAM is not a path; full admin is IAM001's.
-        assert!(paths(&one(
+        assert!(paths_of(&one(
             json!([{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}])
         ))
         .is_empty());
-        assert!(paths(&one(
+        assert!(paths_of(&one(
             json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])
         ))
         .is_empty());

@@ -214,6 +214,7 @@ fn add_functions(
     snap: &Snapshot,
     cfg: &ChecksConfig,
     idx: &Value,
+    iam: &index::IamDocs,
 ) {
     let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
     let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
@@ -240,9 +241,10 @@ fn add_functions(
         cel::to_value(super::policy::public_statements(&policy, &restricting))
             .map_err(|e| cel::ExecutionError::function_error("public_statements", e.to_string()))
     });
-    let _ = root.add_function("escalation_paths", |docs: cel::Value| {
+    let targets = super::escalation::Targets::of(snap, iam);
+    let _ = root.add_function("escalation_paths", move |docs: cel::Value| {
         let docs = docs.json().unwrap_or(Value::Null);
-        string_list(super::escalation::paths(&docs))
+        string_list(super::escalation::paths(&docs, &targets))
     });
     let _ = root.add_function("aws_principals", |policy: cel::Value| {
         let policy = policy.json().unwrap_or(Value::Null);
@@ -364,7 +366,7 @@ fn evaluate_here(
     let mut root = cel::Context::with_env(super::cel_env());
     let idx = index::build_index(snap);
     let iam = index::IamDocs::of(snap);
-    add_functions(&mut root, snap, cfg, &idx);
+    add_functions(&mut root, snap, cfg, &idx, &iam);
     let cfg_value = serde_json::to_value(cfg).expect("config serializes");
     let mut errors = Vec::new();
     for (name, v) in [
