@@ -169,8 +169,16 @@ pub fn finding_id(account: &str, check: &str, resource: &str) -> String {
     format!("f-{}", &crate::diff::hex(&d)[..12])
 }
 
-/// Runs every check over the snapshot. Findings are sorted by check, then
-/// resource.
+/// Why a check has no answer for a resource.
+#[derive(Debug)]
+enum Unanswered {
+    /// The expression failed: a missing value, a type error, an unread
+    /// prefix list.
+    Failed(String),
+    /// It ran past `[checks] time_budget_ms`.
+    OverBudget,
+}
+
 /// One check on one resource: its evidence when it fails, `None` when it
 /// passes, or why it could not be evaluated.
 fn evaluate_one(
@@ -178,22 +186,92 @@ fn evaluate_one(
     check: &Check,
     r: &crate::model::Resource,
     iam: &index::IamDocs,
-) -> Result<Option<Vec<String>>, String> {
+    budget: std::time::Duration,
+) -> Result<Option<Vec<String>>, Unanswered> {
     let mut scope = root.new_inner_scope();
     scope
         .add_variable("resource", resource_value(r))
         .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs, iam)))
-        .map_err(|e| format!("cannot bind resource: {e}"))?;
-    let result = check.program.execute(&scope).map_err(|e| e.to_string())?;
+        .map_err(|e| Unanswered::Failed(format!("cannot bind resource: {e}")))?;
+    super::budget::start(budget);
+    let result = cel::Value::resolve(&check.program, &scope).map_err(|e| {
+        if super::budget::exhausted() {
+            Unanswered::OverBudget
+        } else {
+            Unanswered::Failed(e.to_string())
+        }
+    })?;
     match result.json() {
         Ok(Value::Bool(true)) => Ok(Some(vec![])),
         Ok(Value::Bool(false)) | Ok(Value::Null) => Ok(None),
         Ok(Value::Array(a)) if a.is_empty() => Ok(None),
         Ok(Value::Array(a)) => Ok(Some(a.iter().map(evidence_text).collect())),
-        Ok(other) => Err(format!(
+        Ok(other) => Err(Unanswered::Failed(format!(
             "expression returned {other}, expected a bool or a list"
-        )),
-        Err(e) => Err(format!("expression result is not JSON: {e:?}")),
+        ))),
+        Err(e) => Err(Unanswered::Failed(format!(
+            "expression result is not JSON: {e:?}"
+        ))),
+    }
+}
+
+/// Runs every check over the snapshot. Findings are sorted by check, then
+/// resource.
+/// One check over every resource of its kinds. Past its time budget on
+/// one resource, the check is not run on the rest: each would likely cost
+/// the whole budget again, and the run would hang on a bad user check.
+fn run_check(
+    check: &Check,
+    snap: &Snapshot,
+    on: impl Fn(&Resource) -> Result<Option<Vec<String>>, Unanswered>,
+    findings: &mut Vec<Finding>,
+    errors: &mut Vec<CheckError>,
+) {
+    let mut over: Option<String> = None;
+    for r in snap
+        .resources
+        .values()
+        .filter(|r| check.kinds.contains(&r.kind))
+    {
+        let result = match &over {
+            Some(first) => Err(Unanswered::Failed(format!(
+                "not run: the check ran past its time budget on {first}"
+            ))),
+            None => on(r),
+        };
+        match result {
+            Ok(Some(mut evidence)) => {
+                evidence.sort();
+                evidence.dedup();
+                findings.push(Finding {
+                    id: finding_id(&snap.account, &check.id, &r.id()),
+                    check: check.id.clone(),
+                    title: check.title.clone(),
+                    severity: check.severity,
+                    risk: check.risk,
+                    resource: ResourceRef::of(r),
+                    message: render_message(&check.message, r, &evidence),
+                    evidence,
+                    suppressed: None,
+                    notes: vec![],
+                });
+            }
+            Ok(None) => {}
+            Err(why) => {
+                let message = match why {
+                    Unanswered::Failed(m) => m,
+                    Unanswered::OverBudget => {
+                        over = Some(r.id());
+                        "ran past its time budget ([checks] time_budget_ms)".to_string()
+                    }
+                };
+                errors.push(CheckError {
+                    check: check.id.clone(),
+                    resource: r.id(),
+                    message,
+                });
+            }
+        }
     }
 }
 
@@ -216,6 +294,16 @@ fn add_functions(
     idx: &Value,
     iam: &index::IamDocs,
 ) {
+    let _ = root.add_function(super::budget::TICK, |v: cel::Value| {
+        if super::budget::spent() {
+            Err(cel::ExecutionError::function_error(
+                "budget",
+                "time budget spent",
+            ))
+        } else {
+            Ok(v)
+        }
+    });
     let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
     let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
     let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
@@ -384,37 +472,10 @@ fn evaluate_here(
         }
     }
     let mut findings = Vec::new();
+    let budget = std::time::Duration::from_millis(cfg.time_budget_ms);
     for check in checks.iter().filter(|c| !cfg.disable.contains(&c.id)) {
-        for r in snap
-            .resources
-            .values()
-            .filter(|r| check.kinds.contains(&r.kind))
-        {
-            match evaluate_one(&root, check, r, &iam) {
-                Ok(Some(mut evidence)) => {
-                    evidence.sort();
-                    evidence.dedup();
-                    findings.push(Finding {
-                        id: finding_id(&snap.account, &check.id, &r.id()),
-                        check: check.id.clone(),
-                        title: check.title.clone(),
-                        severity: check.severity,
-                        risk: check.risk,
-                        resource: ResourceRef::of(r),
-                        message: render_message(&check.message, r, &evidence),
-                        evidence,
-                        suppressed: None,
-                        notes: vec![],
-                    });
-                }
-                Ok(None) => {}
-                Err(message) => errors.push(CheckError {
-                    check: check.id.clone(),
-                    resource: r.id(),
-                    message,
-                }),
-            }
-        }
+        let on = |r: &Resource| evaluate_one(&root, check, r, &iam, budget);
+        run_check(check, snap, on, &mut findings, &mut errors);
     }
     findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
     (findings, errors)

@@ -16,6 +16,7 @@
 
 mod accounts;
 mod aws_ranges;
+mod budget;
 mod escalation;
 mod eval;
 mod index;
@@ -126,7 +127,9 @@ pub struct Check {
     pub references: Vec<String>,
     /// `builtin:checks/SG002.toml` or the user's file path.
     pub source: String,
-    pub(crate) program: std::sync::Arc<cel::Program>,
+    /// The compiled expression, each comprehension ticking the time
+    /// budget ([`budget`]).
+    pub(crate) program: std::sync::Arc<cel::parser::Expression>,
 }
 
 /// The largest expression a check may have: built-in ones stay under 600
@@ -269,6 +272,13 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             expr_line + (l.max(1) as usize) - 1
         )
     })?;
+    if on_big_stack(|| budget::builds_ranges(program.expression())) {
+        bail!(
+            "{source}: line {expr_line}: lists.range is not available in checks: a check reads the resource, it does not build data"
+        );
+    }
+    let mut instrumented = program.expression().clone();
+    on_big_stack(|| budget::instrument(&mut instrumented));
     let expression = f.expression.into_inner();
     Ok(Check {
         id: f.id,
@@ -282,7 +292,7 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
         remediation: f.remediation,
         references: f.references,
         source: source.to_string(),
-        program: std::sync::Arc::new(program),
+        program: std::sync::Arc::new(instrumented),
     })
 }
 
@@ -440,6 +450,15 @@ pub struct ChecksConfig {
     /// Check ids not to run.
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Milliseconds one check may spend on one resource; past it the
+    /// resource's result is unknown (W001) and the check's remaining
+    /// resources are not evaluated.
+    #[serde(default = "default_time_budget")]
+    pub time_budget_ms: u64,
+}
+
+fn default_time_budget() -> u64 {
+    1000
 }
 
 fn default_internal() -> String {

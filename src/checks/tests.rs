@@ -320,3 +320,77 @@ fn a_prefix_list_whose_entries_were_not_read_leaves_its_groups_unknown() {
         "{errors:?}"
     );
 }
+
+/// Ten nested loops over ten elements: 10^10 steps, hours of work.
+fn endless() -> String {
+    let ten = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+    let mut e = "v0 == 11".to_string();
+    for i in 0..10 {
+        e = format!("{ten}.exists(v{i}, {e})");
+    }
+    e
+}
+
+fn user_check(expr: &str) -> String {
+    format!(
+        "id = \"X1\"\ntitle = \"t\"\nseverity = \"low\"\nrisk = \"asset\"\nkinds = [\"ec2.vpc\"]\n\
+         message = \"m\"\nexpression = '{expr}'\nrationale = \"r\"\nremediation = \"r\"\n"
+    )
+}
+
+#[test]
+fn a_check_past_its_time_budget_is_unknown_and_not_run_on_the_rest() {
+    let c = parse_check("user:X1.toml", &user_check(&endless())).unwrap();
+    let vpc = |id: &str| FixtureResource {
+        kind: "ec2.vpc".into(),
+        native_id: id.into(),
+        region: None,
+        arn: None,
+        attrs: serde_json::json!({"cidr_block": "10.0.0.0/16"}),
+    };
+    let snap = snapshot_of(&[vpc("vpc-1"), vpc("vpc-2"), vpc("vpc-3")]);
+    let cfg = ChecksConfig {
+        time_budget_ms: 50,
+        ..ChecksConfig::default()
+    };
+    let started = std::time::Instant::now();
+    let (findings, errors) = evaluate(&[c], &snap, &cfg, jiff::Timestamp::now());
+    // A hang guard, not a benchmark: unbounded, this takes hours.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(findings.is_empty());
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        errors[0].message.contains("ran past its time budget"),
+        "{errors:?}"
+    );
+    for e in &errors[1..] {
+        assert!(
+            e.message
+                .contains("not run: the check ran past its time budget on ec2.vpc/us-east-1/vpc-1"),
+            "{errors:?}"
+        );
+    }
+    // Within budget the same shape answers.
+    let quick = parse_check(
+        "user:X1.toml",
+        &user_check("[1, 2].exists(a, [3].exists(b, a + b == 4))"),
+    )
+    .unwrap();
+    let (findings, errors) = evaluate(&[quick], &snap, &cfg, jiff::Timestamp::now());
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(findings.len(), 3);
+}
+
+#[test]
+fn lists_range_is_refused_at_load() {
+    let e = parse_check(
+        "user:X1.toml",
+        &user_check("lists.range(1000000).size() > 0"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("user:X1.toml: line 7: lists.range is not available"),
+        "{e}"
+    );
+}

@@ -1,0 +1,203 @@
+//! The time budget of one check evaluation. CEL has no loops but its
+//! comprehensions (`map`, `filter`, `all`, `exists`), and nested ones over
+//! resource data can take as long as their author likes. The interpreter
+//! cannot be interrupted, so each comprehension of a loaded expression is
+//! rewritten to call [`TICK`] once per element; the tick fails the
+//! evaluation once the budget is spent. Everything outside comprehensions
+//! is bounded by the expression's size, which is limited at load time.
+//!
+//! The tick sits where the interpreter's fast paths leave it alone: on the
+//! loop condition, or, for `map`/`filter` (whose condition is a literal the
+//! interpreter relies on to append in place), on the element or the guard.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+use cel::common::ast::{operators, CallExpr, EntryExpr, Expr, IdedEntryExpr};
+use cel::parser::Expression;
+
+/// The function the rewrite inserts. `@` cannot start a CEL identifier, so
+/// no check can call or shadow it.
+pub const TICK: &str = "@dw_tick";
+
+/// How often the clock is read: every this many ticks.
+const CLOCK_EVERY: u32 = 256;
+
+thread_local! {
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    static TICKS: Cell<u32> = const { Cell::new(0) };
+    static EXHAUSTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts the budget of the next evaluation on this thread.
+pub fn start(budget: Duration) {
+    DEADLINE.with(|d| d.set(Instant::now().checked_add(budget)));
+    TICKS.with(|t| t.set(0));
+    EXHAUSTED.with(|x| x.set(false));
+}
+
+/// Counts one tick; true once the budget started last has run out (and
+/// from then on, so an evaluation stops at its next tick).
+pub fn spent() -> bool {
+    if EXHAUSTED.with(Cell::get) {
+        return true;
+    }
+    let n = TICKS.with(|t| {
+        let n = t.get().wrapping_add(1);
+        t.set(n);
+        n
+    });
+    let out = n.is_multiple_of(CLOCK_EVERY)
+        && DEADLINE
+            .with(Cell::get)
+            .is_some_and(|d| Instant::now() >= d);
+    EXHAUSTED.with(|x| x.set(out));
+    out
+}
+
+/// Whether the evaluation that just ended ran out of budget.
+pub fn exhausted() -> bool {
+    EXHAUSTED.with(Cell::get)
+}
+
+/// Whether `e` calls `lists.range`, which builds a list of up to a million
+/// elements from nothing: inside a comprehension, gigabytes before the
+/// first tick notices. Checks read resources; they have no use for it.
+pub fn builds_ranges(e: &Expression) -> bool {
+    let here = matches!(&e.expr, Expr::Call(c) if c.func_name == "range"
+        && matches!(c.target.as_deref().map(|t| &t.expr), Some(Expr::Ident(n)) if n == "lists"));
+    here || children(e).into_iter().any(builds_ranges)
+}
+
+fn entries(x: &[IdedEntryExpr]) -> Vec<&Expression> {
+    x.iter()
+        .flat_map(|x| match &x.expr {
+            EntryExpr::StructField(f) => vec![&f.value],
+            EntryExpr::MapEntry(m) => vec![&m.key, &m.value],
+        })
+        .collect()
+}
+
+fn children(e: &Expression) -> Vec<&Expression> {
+    match &e.expr {
+        Expr::Call(c) => c.target.iter().map(|t| &**t).chain(&c.args).collect(),
+        Expr::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        Expr::List(l) => l.elements.iter().collect(),
+        Expr::Map(m) => entries(&m.entries),
+        Expr::Struct(s) => entries(&s.entries),
+        Expr::Select(s) => vec![&s.operand],
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => vec![],
+    }
+}
+
+/// Rewrites every comprehension in `e` to tick once per element.
+pub fn instrument(e: &mut Expression) {
+    match &mut e.expr {
+        Expr::Call(c) => {
+            c.target.iter_mut().for_each(|t| instrument(t));
+            c.args.iter_mut().for_each(instrument);
+        }
+        Expr::Comprehension(c) => {
+            for part in [
+                &mut c.iter_range,
+                &mut c.accu_init,
+                &mut c.loop_cond,
+                &mut c.loop_step,
+                &mut c.result,
+            ] {
+                instrument(part);
+            }
+            let spot = if matches!(c.loop_cond.expr, Expr::Literal(_)) {
+                append_spot(&mut c.loop_step).unwrap_or(&mut c.loop_cond)
+            } else {
+                &mut c.loop_cond
+            };
+            wrap(spot);
+        }
+        Expr::List(l) => l.elements.iter_mut().for_each(instrument),
+        Expr::Map(m) => m.entries.iter_mut().for_each(|x| entry(&mut x.expr)),
+        Expr::Struct(s) => s.entries.iter_mut().for_each(|x| entry(&mut x.expr)),
+        Expr::Select(s) => instrument(&mut s.operand),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+    }
+}
+
+fn entry(e: &mut EntryExpr) {
+    match e {
+        EntryExpr::StructField(f) => instrument(&mut f.value),
+        EntryExpr::MapEntry(m) => {
+            instrument(&mut m.key);
+            instrument(&mut m.value);
+        }
+    }
+}
+
+/// In a `map`/`filter` step (`@result + [x]`, or `g ? @result + [x] :
+/// @result`), what is evaluated on every element: the guard, else the one
+/// appended element.
+fn append_spot(step: &mut Expression) -> Option<&mut Expression> {
+    let Expr::Call(call) = &mut step.expr else {
+        return None;
+    };
+    match (call.func_name.as_str(), call.args.as_mut_slice()) {
+        (operators::CONDITIONAL, [guard, _, _]) => Some(guard),
+        (operators::ADD, [_, list]) => match &mut list.expr {
+            Expr::List(l) if l.elements.len() == 1 => l.elements.first_mut(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `x` becomes `@dw_tick(x)`.
+fn wrap(e: &mut Expression) {
+    let inner = std::mem::take(e);
+    e.id = inner.id;
+    e.expr = Expr::Call(CallExpr {
+        func_name: TICK.to_string(),
+        target: None,
+        args: vec![inner],
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticks_in(e: &Expression) -> usize {
+        format!("{e:?}").matches(TICK).count()
+    }
+
+    #[test]
+    fn every_comprehension_ticks_once_per_element_without_losing_its_shape() {
+        for (src, n) in [
+            ("[1, 2].map(x, x + 1)", 1),
+            ("[1, 2].filter(x, x > 1)", 1),
+            ("[1, 2].exists(x, x > 1)", 1),
+            ("[1, 2].all(x, [3].exists(y, y == x))", 2),
+            ("{'a': [1].map(x, x)}", 1),
+            ("1 + 2", 0),
+        ] {
+            let mut e = cel::Program::compile(src).unwrap().expression().clone();
+            instrument(&mut e);
+            assert_eq!(ticks_in(&e), n, "{src}: {e:?}");
+        }
+        // map/filter keep the literal condition the interpreter's
+        // in-place append needs.
+        let mut e = cel::Program::compile("[1].map(x, x)")
+            .unwrap()
+            .expression()
+            .clone();
+        instrument(&mut e);
+        let Expr::Comprehension(c) = &e.expr else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(c.loop_cond.expr, Expr::Literal(_)));
+    }
+}
