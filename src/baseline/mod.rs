@@ -182,12 +182,20 @@ pub fn parse(bytes: &[u8]) -> Result<State> {
     for (id, r) in snap.resources.iter_mut() {
         // A kind this driftwatch does not know would be diffed and checked
         // as nothing at all: refuse it rather than read it as clean.
-        if crate::kinds::by_name(&r.kind).is_none() {
+        let Some(kind) = crate::kinds::by_name(&r.kind) else {
             bail!(
                 "resource {id:?}: unknown kind {:?} (this driftwatch knows {})",
                 r.kind,
                 crate::kinds::names().join(", ")
             );
+        };
+        // Wrong-shaped attrs would be diffed as data and checked as
+        // missing values: refuse them, naming the field.
+        if !r.attrs.is_object() {
+            bail!("resource {id:?}: attrs must be an object");
+        }
+        if let Err(e) = (kind.shape)(&r.attrs) {
+            bail!("resource {id:?}: attrs are not a {}: {e}", r.kind);
         }
         if *id != r.id() {
             bail!(
@@ -252,6 +260,34 @@ mod tests {
             e.contains("resource \"ec2.instanse/us-east-1/i-1\": unknown kind \"ec2.instanse\""),
             "{e}"
         );
+    }
+
+    #[test]
+    fn attrs_of_the_wrong_shape_are_refused_and_missing_fields_are_not() {
+        let with = |attrs: &str| {
+            format!(
+                r#"{{"schema":"driftwatch.snapshot/v1","account":"1","taken_at":"2026-01-01T00:00:00Z",
+                "driftwatch_version":"0","regions":[],"coverage":{{}},
+                "resources":{{"ec2.security_group/us-east-1/sg-1":{{"kind":"ec2.security_group",
+                "region":"us-east-1","native_id":"sg-1","attrs":{attrs}}}}}}}"#
+            )
+        };
+        let e = parse(with(r#"{"ingress": "tcp 22 0.0.0.0/0"}"#).as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("resource \"ec2.security_group/us-east-1/sg-1\": attrs are not a ec2.security_group: invalid type: string"),
+            "{e}"
+        );
+        let e = parse(
+            with(r#"{"ingress": [{"protocol": "tcp", "source": {"cidr_v9": "x"}}]}"#).as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown variant `cidr_v9`"), "{e}");
+        // A field an older driftwatch did not write is simply absent.
+        assert!(parse(with(r#"{"name": "g"}"#).as_bytes()).is_ok());
+        assert!(parse(with("[]").as_bytes()).is_err());
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //! The tick sits where the interpreter's fast paths leave it alone: on the
 //! loop condition, or, for `map`/`filter` (whose condition is a literal the
 //! interpreter relies on to append in place), on the element or the guard.
+//!
+//! The same pass points `matches` at [`MATCHES`], which compiles each
+//! pattern once per thread instead of once per call: on 20,000 DNS
+//! records, compiling `internal_name_pattern` was most of DNS004's time.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -20,6 +24,12 @@ use cel::parser::Expression;
 /// no check can call or shadow it.
 pub const TICK: &str = "@dw_tick";
 
+/// The regex match the rewrite calls instead of CEL's `matches`.
+pub const MATCHES: &str = "@dw_matches";
+
+/// Compiled patterns kept per thread; past this many, the cache starts over.
+const PATTERNS_KEPT: usize = 256;
+
 /// How often the clock is read: every this many ticks.
 const CLOCK_EVERY: u32 = 256;
 
@@ -27,6 +37,26 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
     static TICKS: Cell<u32> = const { Cell::new(0) };
     static EXHAUSTED: Cell<bool> = const { Cell::new(false) };
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// CEL's `matches` (RE2 syntax, unanchored), with the pattern compiled once.
+pub fn matches(text: &str, pattern: &str) -> Result<bool, String> {
+    PATTERNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(re) = cache.get(pattern) {
+            return Ok(re.is_match(text));
+        }
+        let re = regex::Regex::new(pattern)
+            .map_err(|e| format!("'{pattern}' not a valid regex:\n{e}"))?;
+        let hit = re.is_match(text);
+        if cache.len() >= PATTERNS_KEPT {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re);
+        Ok(hit)
+    })
 }
 
 /// Starts the budget of the next evaluation on this thread.
@@ -102,6 +132,12 @@ pub fn instrument(e: &mut Expression) {
         Expr::Call(c) => {
             c.target.iter_mut().for_each(|t| instrument(t));
             c.args.iter_mut().for_each(instrument);
+            if c.func_name == "matches" && c.args.len() + usize::from(c.target.is_some()) == 2 {
+                if let Some(t) = c.target.take() {
+                    c.args.insert(0, *t);
+                }
+                c.func_name = MATCHES.to_string();
+            }
         }
         Expr::Comprehension(c) => {
             for part in [
@@ -199,5 +235,29 @@ mod tests {
             panic!("{e:?}")
         };
         assert!(matches!(c.loop_cond.expr, Expr::Literal(_)));
+    }
+
+    #[test]
+    fn matches_is_cel_matches_compiled_once() {
+        assert_eq!(matches("db.internal", r"(^|\.)internal$"), Ok(true));
+        assert_eq!(
+            matches("internal.example.com", r"(^|\.)internal$"),
+            Ok(false)
+        );
+        assert_eq!(matches("ABC", "(?i)b"), Ok(true));
+        assert!(matches("x", "(foo")
+            .unwrap_err()
+            .contains("not a valid regex"));
+        for src in ["'a'.matches('a')", "matches('a', 'a')"] {
+            let mut e = cel::Program::compile(src).unwrap().expression().clone();
+            instrument(&mut e);
+            let Expr::Call(c) = &e.expr else {
+                panic!("{e:?}")
+            };
+            assert_eq!(
+                (c.func_name.as_str(), c.args.len(), c.target.is_none()),
+                (MATCHES, 2, true)
+            );
+        }
     }
 }

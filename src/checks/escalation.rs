@@ -2,25 +2,22 @@
 //! resource, let a principal make itself (or something it controls) more
 //! powerful than its policies say. A policy with one of these is admin in
 //! disguise. Actions are matched the way IAM matches them (`*` and `?`,
-//! case-insensitive) against the real action names of the services
-//! involved (`data/iam-actions.txt`, from AWS's Service Authorization
-//! Reference; source and date in `data/SOURCES.md`), with `NotAction` and
+//! case-insensitive) against the actions the paths need, each of which a
+//! test finds in the real action names of its service
+//! (`data/iam-actions.txt`, from AWS's Service Authorization Reference;
+//! source and date in `data/SOURCES.md`), with `NotAction` and
 //! unconditional `Deny` statements taken into account. Only statements on
 //! every resource (`*` or a `NotResource`) count: PassRole on one named
 //! role is ordinary. Running commands on instances or replacing a
 //! function's code is a path only when some instance or function acts with
 //! an admin role ([`Targets`]); the finding names them.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
-
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::{docs, IamDocs};
 use crate::kinds::{EC2_INSTANCE, IAM_ROLE, LAMBDA_FUNCTION};
 use crate::model::Snapshot;
-
-const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iam-actions.txt"));
 
 /// One path: what it lets a principal do, every action it needs, and what
 /// must exist in the account for it to lead anywhere.
@@ -184,38 +181,35 @@ pub const PATHS: &[Path] = &[
     },
 ];
 
-/// Every action name shipped, lowercase.
-fn actions() -> &'static BTreeSet<String> {
-    static A: OnceLock<BTreeSet<String>> = OnceLock::new();
-    A.get_or_init(|| {
-        DATA.lines()
-            .filter(|l| !l.starts_with('#') && l.contains(':'))
-            .map(|l| l.trim().to_ascii_lowercase())
-            .collect()
-    })
-}
-
 /// IAM's action pattern match: `*` any run, `?` one character, any case.
+/// Greedy with one backtrack point (the last `*`), so time is linear in the
+/// two lengths whatever the pattern: patterns come from the account's
+/// policies, and a `*a*a*a...` one must not stall the run.
 fn glob(pattern: &str, name: &str) -> bool {
-    fn go(p: &[u8], n: &[u8]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => go(&p[1..], &n[1..]),
-            _ => false,
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < n.len() {
+        match p.get(i) {
+            Some(b'*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&n[j]) => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((si, sj)) => {
+                    i = si + 1;
+                    j = sj + 1;
+                    star = Some((si, sj + 1));
+                }
+                None => return false,
+            },
         }
     }
-    go(pattern.as_bytes(), name.as_bytes())
-}
-
-/// The shipped action names a pattern matches.
-pub fn expand(pattern: &str) -> Vec<&'static str> {
-    actions()
-        .iter()
-        .filter(|a| glob(pattern, a))
-        .map(String::as_str)
-        .collect()
+    p[i..].iter().all(|&c| c == b'*')
 }
 
 fn list(v: &Value) -> Vec<&str> {
@@ -232,14 +226,15 @@ fn covered(s: &Value, wanted: &BTreeSet<String>) -> BTreeSet<String> {
     if !everywhere {
         return BTreeSet::new();
     }
-    // Patterns expand against the real action names, then only the
-    // actions some path needs are kept.
+    // A pattern covers exactly the real action names it matches; only the
+    // ones some path needs matter, and each of those is a real name (a
+    // test checks), so matching the needed names directly is the same
+    // expansion without walking the whole list for every statement.
     let hits = |patterns: Vec<&str>| -> BTreeSet<String> {
-        patterns
+        wanted
             .iter()
-            .flat_map(|p| expand(p))
-            .filter(|a| wanted.contains(*a))
-            .map(str::to_string)
+            .filter(|a| patterns.iter().any(|p| glob(p, a)))
+            .cloned()
             .collect()
     };
     match s.get("NotAction") {
@@ -370,6 +365,46 @@ fn few(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
+
+    const DATA: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/iam-actions.txt"));
+
+    /// Every action name shipped, lowercase.
+    fn actions() -> &'static BTreeSet<String> {
+        static A: OnceLock<BTreeSet<String>> = OnceLock::new();
+        A.get_or_init(|| {
+            DATA.lines()
+                .filter(|l| !l.starts_with('#') && l.contains(':'))
+                .map(|l| l.trim().to_ascii_lowercase())
+                .collect()
+        })
+    }
+
+    /// The shipped action names a pattern matches.
+    fn expand(pattern: &str) -> Vec<&'static str> {
+        actions()
+            .iter()
+            .filter(|a| glob(pattern, a))
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn glob_is_iam_matching_and_linear() {
+        assert!(glob("iam:*", "iam:PassRole"));
+        assert!(glob("IAM:pass*", "iam:PassRole"));
+        assert!(glob("iam:?assRole", "iam:PassRole"));
+        assert!(glob("*", "s3:GetObject") && glob("**", ""));
+        assert!(!glob("iam:Pass", "iam:PassRole"));
+        assert!(!glob("iam:*Policy", "iam:PutRolePolicyX"));
+        assert!(glob(
+            "iam:*Role*Policy",
+            "iam:PutRolePermissionsBoundaryPolicy"
+        ));
+        // Exponential for a naive backtracking matcher; instant here.
+        let hostile = format!("{}b", "*a".repeat(40));
+        assert!(!glob(&hostile, &"a".repeat(60)));
+    }
     use serde_json::json;
 
     /// Every action a path needs is a real one: a typo would make a path

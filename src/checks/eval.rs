@@ -2,11 +2,12 @@
 //! context per run (index, config and functions added once; the resource in
 //! an inner scope).
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{index, Check, ChecksConfig, Finding};
@@ -109,24 +110,41 @@ fn cidr_contains(cidr: &str, ip: &str) -> bool {
 /// The `resource` variable. Fields whose value could not be read, at any
 /// depth, are taken out of `attrs` (so `has()` is false for them and checks
 /// stay quiet rather than guess) and listed in `unknown` by dotted path.
-fn resource_value(r: &Resource) -> Value {
-    let mut attrs = r.attrs.clone();
-    let unknown: Vec<String> = crate::model::unknown_paths(&attrs)
+fn resource_value(r: &Resource) -> ResourceView<'_> {
+    let unknown: Vec<String> = crate::model::unknown_paths(&r.attrs)
         .into_iter()
         .map(|(path, _)| path)
         .collect();
-    for path in &unknown {
-        remove_path(&mut attrs, path);
+    // Copied only when something must be taken out: converting the
+    // resource for CEL is most of a check's cost already.
+    let attrs = if unknown.is_empty() {
+        std::borrow::Cow::Borrowed(&r.attrs)
+    } else {
+        let mut attrs = r.attrs.clone();
+        unknown.iter().for_each(|p| remove_path(&mut attrs, p));
+        std::borrow::Cow::Owned(attrs)
+    };
+    ResourceView {
+        id: r.id(),
+        kind: &r.kind,
+        region: &r.region,
+        native_id: &r.native_id,
+        arn: &r.arn,
+        attrs,
+        unknown,
     }
-    json!({
-        "id": r.id(),
-        "kind": r.kind,
-        "region": r.region,
-        "native_id": r.native_id,
-        "arn": r.arn,
-        "attrs": attrs,
-        "unknown": unknown,
-    })
+}
+
+/// The `resource` variable as checks see it.
+#[derive(Serialize)]
+struct ResourceView<'a> {
+    id: String,
+    kind: &'a str,
+    region: &'a str,
+    native_id: &'a str,
+    arn: &'a Option<String>,
+    attrs: std::borrow::Cow<'a, Value>,
+    unknown: Vec<String>,
 }
 
 /// Removes the field at a dotted path (object keys; array indexes are
@@ -170,7 +188,7 @@ pub fn finding_id(account: &str, check: &str, resource: &str) -> String {
 }
 
 /// Why a check has no answer for a resource.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Unanswered {
     /// The expression failed: a missing value, a type error, an unread
     /// prefix list.
@@ -179,22 +197,31 @@ enum Unanswered {
     OverBudget,
 }
 
-/// One check on one resource: its evidence when it fails, `None` when it
-/// passes, or why it could not be evaluated.
-fn evaluate_one(
-    root: &cel::Context<'_, '_>,
-    check: &Check,
-    r: &crate::model::Resource,
+/// A resource bound for its checks: `resource` and `docs`, converted once
+/// and shared by every check of its kind (the conversion is most of a
+/// check's cost).
+fn bind<'a>(
+    root: &'a cel::Context<'_, '_>,
+    r: &Resource,
     iam: &index::IamDocs,
-    budget: std::time::Duration,
-) -> Result<Option<Vec<String>>, Unanswered> {
+) -> Result<cel::Context<'a, 'a>, Unanswered> {
     let mut scope = root.new_inner_scope();
     scope
         .add_variable("resource", resource_value(r))
         .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs, iam)))
         .map_err(|e| Unanswered::Failed(format!("cannot bind resource: {e}")))?;
+    Ok(scope)
+}
+
+/// One check on a bound resource: its evidence when it fails, `None` when
+/// it passes, or why it could not be evaluated.
+fn answer(
+    check: &Check,
+    scope: &cel::Context<'_, '_>,
+    budget: std::time::Duration,
+) -> Result<Option<Vec<String>>, Unanswered> {
     super::budget::start(budget);
-    let result = cel::Value::resolve(&check.program, &scope).map_err(|e| {
+    let result = cel::Value::resolve(&check.program, scope).map_err(|e| {
         if super::budget::exhausted() {
             Unanswered::OverBudget
         } else {
@@ -217,34 +244,40 @@ fn evaluate_one(
 
 /// Runs every check over the snapshot. Findings are sorted by check, then
 /// resource.
-/// One check over every resource of its kinds. Past its time budget on
-/// one resource, the check is not run on the rest: each would likely cost
-/// the whole budget again, and the run would hang on a bad user check.
-fn run_check(
-    check: &Check,
-    snap: &Snapshot,
-    on: impl Fn(&Resource) -> Result<Option<Vec<String>>, Unanswered>,
-    findings: &mut Vec<Finding>,
-    errors: &mut Vec<CheckError>,
-) {
-    let mut over: Option<String> = None;
-    for r in snap
-        .resources
-        .values()
-        .filter(|r| check.kinds.contains(&r.kind))
-    {
-        let result = match &over {
-            Some(first) => Err(Unanswered::Failed(format!(
+/// Findings and errors as the evaluation goes. Past its time budget on one
+/// resource, a check is not run on the rest: each would likely cost the
+/// whole budget again, and the run would hang on a bad user check.
+#[derive(Default)]
+struct Outcomes<'c> {
+    findings: Vec<Finding>,
+    errors: Vec<CheckError>,
+    /// Check id → the resource it ran past its budget on.
+    over: HashMap<&'c str, String>,
+}
+
+impl<'c> Outcomes<'c> {
+    fn skipped(&self, check: &Check) -> Option<Unanswered> {
+        self.over.get(check.id.as_str()).map(|first| {
+            Unanswered::Failed(format!(
                 "not run: the check ran past its time budget on {first}"
-            ))),
-            None => on(r),
-        };
-        match result {
+            ))
+        })
+    }
+
+    fn record(
+        &mut self,
+        account: &str,
+        check: &'c Check,
+        r: &Resource,
+        result: Result<Option<Vec<String>>, Unanswered>,
+    ) {
+        let message = match result {
+            Ok(None) => return,
             Ok(Some(mut evidence)) => {
                 evidence.sort();
                 evidence.dedup();
-                findings.push(Finding {
-                    id: finding_id(&snap.account, &check.id, &r.id()),
+                self.findings.push(Finding {
+                    id: finding_id(account, &check.id, &r.id()),
                     check: check.id.clone(),
                     title: check.title.clone(),
                     severity: check.severity,
@@ -255,23 +288,19 @@ fn run_check(
                     suppressed: None,
                     notes: vec![],
                 });
+                return;
             }
-            Ok(None) => {}
-            Err(why) => {
-                let message = match why {
-                    Unanswered::Failed(m) => m,
-                    Unanswered::OverBudget => {
-                        over = Some(r.id());
-                        "ran past its time budget ([checks] time_budget_ms)".to_string()
-                    }
-                };
-                errors.push(CheckError {
-                    check: check.id.clone(),
-                    resource: r.id(),
-                    message,
-                });
+            Err(Unanswered::Failed(m)) => m,
+            Err(Unanswered::OverBudget) => {
+                self.over.insert(&check.id, r.id());
+                "ran past its time budget ([checks] time_budget_ms)".to_string()
             }
-        }
+        };
+        self.errors.push(CheckError {
+            check: check.id.clone(),
+            resource: r.id(),
+            message,
+        });
     }
 }
 
@@ -281,7 +310,7 @@ pub fn evaluate(
     cfg: &ChecksConfig,
     now: jiff::Timestamp,
 ) -> (Vec<Finding>, Vec<CheckError>) {
-    super::on_big_stack(|| evaluate_here(checks, snap, cfg, now))
+    evaluate_here(checks, snap, cfg, now)
 }
 
 /// The driftwatch functions check expressions may call. Names are chosen
@@ -291,7 +320,6 @@ fn add_functions(
     root: &mut cel::Context<'_, '_>,
     snap: &Snapshot,
     cfg: &ChecksConfig,
-    idx: &Value,
     iam: &index::IamDocs,
 ) {
     let _ = root.add_function(super::budget::TICK, |v: cel::Value| {
@@ -303,6 +331,10 @@ fn add_functions(
         } else {
             Ok(v)
         }
+    });
+    let _ = root.add_function(super::budget::MATCHES, |s: Arc<String>, re: Arc<String>| {
+        super::budget::matches(&s, &re)
+            .map_err(|m| cel::ExecutionError::function_error("matches", m))
     });
     let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
     let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
@@ -355,7 +387,7 @@ fn add_functions(
             })
         },
     );
-    let groups = idx["security_groups"].clone();
+    let groups = super::network::Groups::of(snap);
     let lists = super::network::PrefixLists::of(snap);
     let _ = root.add_function(
         "world_open_groups",
@@ -445,40 +477,115 @@ fn string_list(items: Vec<String>) -> cel::Value {
     ))
 }
 
+/// What every evaluating thread shares, built once.
+struct Shared<'a> {
+    snap: &'a Snapshot,
+    cfg: &'a ChecksConfig,
+    now: jiff::Timestamp,
+    idx: Value,
+    iam: index::IamDocs,
+    by_kind: HashMap<&'a str, Vec<&'a Check>>,
+}
+
+/// Resources are shared out over the machine's cores (interleaved, so
+/// each thread gets every kind), each thread with its own CEL context on a
+/// big stack; findings are sorted by check and resource, errors by
+/// resource and check, so the result does not depend on the split.
 fn evaluate_here(
     checks: &[Check],
     snap: &Snapshot,
     cfg: &ChecksConfig,
     now: jiff::Timestamp,
 ) -> (Vec<Finding>, Vec<CheckError>) {
+    let mut by_kind: HashMap<&str, Vec<&Check>> = HashMap::new();
+    for c in checks.iter().filter(|c| !cfg.disable.contains(&c.id)) {
+        for k in &c.kinds {
+            by_kind.entry(k.as_str()).or_default().push(c);
+        }
+    }
+    let shared = Shared {
+        snap,
+        cfg,
+        now,
+        idx: index::build_index(snap),
+        iam: index::IamDocs::of(snap),
+        by_kind,
+    };
+    let resources: Vec<&Resource> = snap
+        .resources
+        .values()
+        .filter(|r| shared.by_kind.contains_key(r.kind.as_str()))
+        .collect();
+    // A thread costs a CEL context (the index converted again): worth it
+    // only for thousands of resources.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(resources.len() / 2000 + 1);
+    let parts = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (shared, resources) = (&shared, &resources);
+                super::spawn_big_stack(s, move || {
+                    let mine = resources.iter().skip(t).step_by(threads).copied();
+                    run_part(shared, mine, t == 0)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Vec<_>>()
+    });
+    let (mut findings, mut errors) = (Vec::new(), Vec::new());
+    for p in parts {
+        findings.extend(p.findings);
+        errors.extend(p.errors);
+    }
+    findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
+    errors.sort_by(|a, b| (&a.resource, &a.check).cmp(&(&b.resource, &b.check)));
+    (findings, errors)
+}
+
+/// One thread's share: its own context, then each resource bound once and
+/// judged by every check of its kind. The first thread reports context
+/// errors (every thread would hit the same ones).
+fn run_part<'c>(
+    sh: &Shared<'c>,
+    resources: impl Iterator<Item = &'c Resource>,
+    report_context: bool,
+) -> Outcomes<'c> {
     let mut root = cel::Context::with_env(super::cel_env());
-    let idx = index::build_index(snap);
-    let iam = index::IamDocs::of(snap);
-    add_functions(&mut root, snap, cfg, &idx, &iam);
-    let cfg_value = serde_json::to_value(cfg).expect("config serializes");
-    let mut errors = Vec::new();
+    add_functions(&mut root, sh.snap, sh.cfg, &sh.iam);
+    let mut out = Outcomes::default();
+    let cfg_value = serde_json::to_value(sh.cfg).expect("config serializes");
     for (name, v) in [
-        ("index", idx),
+        ("index", sh.idx.clone()),
         ("config", cfg_value),
-        ("account", Value::String(snap.account.clone())),
-        ("now", Value::String(now.to_string())),
+        ("account", Value::String(sh.snap.account.clone())),
+        ("now", Value::String(sh.now.to_string())),
     ] {
         if let Err(e) = root.add_variable(name, v) {
-            errors.push(CheckError {
+            out.errors.extend(report_context.then(|| CheckError {
                 check: "*".into(),
                 resource: "*".into(),
                 message: format!("cannot bind {name}: {e}"),
-            });
+            }));
         }
     }
-    let mut findings = Vec::new();
-    let budget = std::time::Duration::from_millis(cfg.time_budget_ms);
-    for check in checks.iter().filter(|c| !cfg.disable.contains(&c.id)) {
-        let on = |r: &Resource| evaluate_one(&root, check, r, &iam, budget);
-        run_check(check, snap, on, &mut findings, &mut errors);
+    let budget = std::time::Duration::from_millis(sh.cfg.time_budget_ms);
+    for r in resources {
+        let mine = &sh.by_kind[r.kind.as_str()];
+        let scope = bind(&root, r, &sh.iam);
+        for check in mine {
+            let result = match (out.skipped(check), &scope) {
+                (Some(skip), _) => Err(skip),
+                (None, Ok(scope)) => answer(check, scope, budget),
+                (None, Err(e)) => Err(e.clone()),
+            };
+            out.record(&sh.snap.account, check, r, result);
+        }
     }
-    findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
-    (findings, errors)
+    out
 }
 
 #[cfg(test)]

@@ -9,14 +9,12 @@ use crate::kinds::*;
 use crate::model::Snapshot;
 
 /// The `index` variable:
-/// - `security_groups`: `"region/sg-id"` → the group's attrs
 /// - `bucket_names`: every bucket in the account
 /// - `public_ips`: addresses held by the account's instances and Elastic IPs
 /// - `zone_names`: hosted zone names (lowercase, trailing dot)
 /// - `keys_by_user`: user name → `[{id, status, created}]`
 /// - the logging layer, see [`visibility`]
 pub fn build_index(s: &Snapshot) -> Value {
-    let mut groups = Map::new();
     let mut buckets = BTreeSet::new();
     let mut ips = BTreeSet::new();
     let mut zones = BTreeSet::new();
@@ -24,9 +22,6 @@ pub fn build_index(s: &Snapshot) -> Value {
     for r in s.resources.values() {
         let a = &r.attrs;
         match r.kind.as_str() {
-            EC2_SECURITY_GROUP => {
-                groups.insert(format!("{}/{}", r.region, r.native_id), a.clone());
-            }
             S3_BUCKET => {
                 buckets.insert(r.native_id.clone());
             }
@@ -57,7 +52,6 @@ pub fn build_index(s: &Snapshot) -> Value {
         }
     }
     let mut index = json!({
-        "security_groups": groups,
         "bucket_names": buckets,
         "public_ips": ips,
         "zone_names": zones,

@@ -191,14 +191,22 @@ const CEL_STACK: usize = 64 << 20;
 /// Runs `f` on a thread with [`CEL_STACK`] of stack.
 pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .name("cel".into())
-            .stack_size(CEL_STACK)
-            .spawn_scoped(s, f)
-            .expect("spawn the expression thread")
+        spawn_big_stack(s, f)
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))
     })
+}
+
+/// Starts `f` on a scoped thread with [`CEL_STACK`] of stack.
+pub(crate) fn spawn_big_stack<'s, 'e, T: Send + 's>(
+    s: &'s std::thread::Scope<'s, 'e>,
+    f: impl FnOnce() -> T + Send + 's,
+) -> std::thread::ScopedJoinHandle<'s, T> {
+    std::thread::Builder::new()
+        .name("cel".into())
+        .stack_size(CEL_STACK)
+        .spawn_scoped(s, f)
+        .expect("spawn the expression thread")
 }
 
 /// Parses and compiles one check file; errors name the file and line.

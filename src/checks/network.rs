@@ -11,8 +11,26 @@ use std::collections::HashMap;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use crate::kinds::{Rule, Source, EC2_PREFIX_LIST};
+use serde::Deserialize;
+
+use crate::kinds::{Rule, Source, EC2_PREFIX_LIST, EC2_SECURITY_GROUP};
 use crate::model::{is_unknown_marker, Snapshot, UNKNOWN_KEY};
+
+/// Every security group's ingress rules by `region/sg-id`, read once per
+/// evaluation for the checks that judge an instance or a database by its
+/// groups.
+#[derive(Debug, Default, Clone)]
+pub struct Groups(HashMap<String, Vec<Rule>>);
+
+impl Groups {
+    pub fn of(snap: &Snapshot) -> Groups {
+        let groups = snap.of_kind(EC2_SECURITY_GROUP).map(|r| {
+            let rules = Vec::<Rule>::deserialize(&r.attrs["ingress"]).unwrap_or_default();
+            (format!("{}/{}", r.region, r.native_id), rules)
+        });
+        Groups(groups.collect())
+    }
+}
 
 /// The snapshot's customer-managed prefix lists by id (ids are unique
 /// across regions): their CIDRs, or the error code that kept them unread.
@@ -120,16 +138,34 @@ fn net(r: &Rule) -> Option<IpNet> {
     }
 }
 
+/// The non-public tables, parsed once.
+fn not_public() -> &'static (Vec<Ipv4Net>, Vec<Ipv6Net>) {
+    static T: std::sync::OnceLock<(Vec<Ipv4Net>, Vec<Ipv6Net>)> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        (
+            NOT_PUBLIC_V4
+                .iter()
+                .map(|s| s.parse().expect("static net"))
+                .collect(),
+            NOT_PUBLIC_V6
+                .iter()
+                .map(|s| s.parse().expect("static net"))
+                .collect(),
+        )
+    })
+}
+
 /// Whether these networks, with the non-public space, cover all addresses
 /// of their family.
 fn covers_public(nets: &[IpNet]) -> bool {
+    let (np4, np6) = not_public();
     let v4: Vec<Ipv4Net> = nets
         .iter()
         .filter_map(|n| match n {
             IpNet::V4(n) => Some(*n),
             _ => None,
         })
-        .chain(NOT_PUBLIC_V4.iter().map(|s| s.parse().expect("static net")))
+        .chain(np4.iter().copied())
         .collect();
     let v6: Vec<Ipv6Net> = nets
         .iter()
@@ -137,7 +173,7 @@ fn covers_public(nets: &[IpNet]) -> bool {
             IpNet::V6(n) => Some(*n),
             _ => None,
         })
-        .chain(NOT_PUBLIC_V6.iter().map(|s| s.parse().expect("static net")))
+        .chain(np6.iter().copied())
         .collect();
     let whole = |agg: Vec<IpNet>| agg.iter().any(|n| n.prefix_len() == 0);
     whole(Ipv4Net::aggregate(&v4).into_iter().map(IpNet::V4).collect())
@@ -151,6 +187,10 @@ pub fn world_open<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<&'a Rule
         .into_iter()
         .filter_map(|r| net(r).map(|n| (r, n)))
         .collect();
+    // Without a rule reaching public space there is nothing to add up.
+    if with_nets.iter().all(|(_, n)| inside_not_public(n)) {
+        return vec![];
+    }
     let nets: Vec<IpNet> = with_nets.iter().map(|(_, n)| *n).collect();
     if !covers_public(&nets) {
         return vec![];
@@ -164,14 +204,11 @@ pub fn world_open<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<&'a Rule
 }
 
 fn inside_not_public(n: &IpNet) -> bool {
-    let table: &[&str] = match n {
-        IpNet::V4(_) => NOT_PUBLIC_V4,
-        IpNet::V6(_) => NOT_PUBLIC_V6,
-    };
-    table
-        .iter()
-        .filter_map(|s| s.parse::<IpNet>().ok())
-        .any(|p| p.contains(n))
+    let (np4, np6) = not_public();
+    match n {
+        IpNet::V4(n) => np4.iter().any(|p| p.contains(n)),
+        IpNet::V6(n) => np6.iter().any(|p| p.contains(n)),
+    }
 }
 
 /// Rules that make any of `ports` world-open over TCP or UDP, not counting
@@ -234,7 +271,7 @@ pub fn wide_public(cidr: &str, max_v4: u8, max_v6: u8) -> bool {
 /// the internet are both named. `groups` is the check index's
 /// `region/sg-id` → attrs map; a group not in it is skipped.
 pub fn world_open_groups(
-    groups: &serde_json::Value,
+    groups: &Groups,
     lists: &PrefixLists,
     region: &str,
     ids: &[String],
@@ -243,11 +280,10 @@ pub fn world_open_groups(
     let mut rules: Vec<Rule> = Vec::new();
     let mut owner: Vec<&String> = Vec::new();
     for g in ids {
-        let Some(attrs) = groups.get(format!("{region}/{g}")) else {
+        let Some(mine) = groups.0.get(&format!("{region}/{g}")) else {
             continue;
         };
-        let mine: Vec<Rule> = serde_json::from_value(attrs["ingress"].clone()).unwrap_or_default();
-        let mine = lists.expand(&mine)?;
+        let mine = lists.expand(mine)?;
         owner.extend(std::iter::repeat_n(g, mine.len()));
         rules.extend(mine);
     }

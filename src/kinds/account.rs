@@ -31,9 +31,11 @@ pub static REGION_KIND: Kind = Kind {
             .unwrap_or("")
             .to_string()
     },
+    shape: super::shape::<Region>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Region {
     /// `opt-in-not-required` or `opted-in`.
     pub opt_in_status: Option<String>,

@@ -43,9 +43,11 @@ pub static DISTRIBUTION_KIND: Kind = Kind {
             format!("{domain} for {}", aliases.join(", "))
         }
     },
+    shape: super::shape::<Distribution>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Distribution {
     /// `d111111abcdef8.cloudfront.net`.
     pub domain_name: String,

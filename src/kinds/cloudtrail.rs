@@ -43,6 +43,7 @@ pub static TRAIL_KIND: Kind = Kind {
             a["s3_bucket"].as_str().unwrap_or("?")
         )
     },
+    shape: super::shape::<Trail>,
 };
 
 /// A trail is named by name or by ARN; the ARN also says its home region,
@@ -71,6 +72,7 @@ fn trail_ids(c: &Call<'_>) -> Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Trail {
     pub home_region: String,
     pub multi_region: bool,

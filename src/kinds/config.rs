@@ -35,6 +35,7 @@ pub static RECORDER_KIND: Kind = Kind {
         Some(false) => "not recording".into(),
         None => String::new(),
     },
+    shape: super::shape::<Recorder>,
 };
 
 pub static DELIVERY_CHANNEL_KIND: Kind = Kind {
@@ -52,9 +53,11 @@ pub static DELIVERY_CHANNEL_KIND: Kind = Kind {
         )
     },
     describe: |a| format!("to s3://{}", a["s3_bucket"].as_str().unwrap_or("?")),
+    shape: super::shape::<DeliveryChannel>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Recorder {
     pub role_arn: Option<String>,
     /// Records every supported resource type.
@@ -68,6 +71,7 @@ pub struct Recorder {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DeliveryChannel {
     pub s3_bucket: Option<String>,
     pub s3_prefix: Option<String>,

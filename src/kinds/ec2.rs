@@ -47,6 +47,7 @@ pub static INSTANCE_KIND: Kind = Kind {
             s(a, "image_id")
         )
     },
+    shape: super::shape::<Instance>,
 };
 
 fn instance_ids(c: &Call<'_>) -> Vec<String> {
@@ -88,6 +89,7 @@ pub static ELASTIC_IP_KIND: Kind = Kind {
         out
     },
     describe: |a| s(a, "public_ip").to_string(),
+    shape: super::shape::<ElasticIp>,
 };
 
 pub static SECURITY_GROUP_KIND: Kind = Kind {
@@ -114,6 +116,7 @@ pub static SECURITY_GROUP_KIND: Kind = Kind {
             a["ingress"].as_array().map_or(0, Vec::len)
         )
     },
+    shape: super::shape::<SecurityGroup>,
 };
 
 fn security_group_ids(c: &Call<'_>) -> Vec<String> {
@@ -162,6 +165,7 @@ pub static VPC_KIND: Kind = Kind {
         };
         format!("{}{default}", s(a, "cidr_block"))
     },
+    shape: super::shape::<Vpc>,
 };
 
 pub static FLOW_LOG_KIND: Kind = Kind {
@@ -179,6 +183,7 @@ pub static FLOW_LOG_KIND: Kind = Kind {
             s(a, "destination")
         )
     },
+    shape: super::shape::<FlowLog>,
 };
 
 /// Flow log ids arrive in the response (create) or the request (delete),
@@ -209,6 +214,7 @@ fn flow_log_ids(c: &Call<'_>) -> Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Instance {
     pub instance_type: String,
     pub state: String,
@@ -249,6 +255,7 @@ pub struct MetadataOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ElasticIp {
     pub public_ip: Option<String>,
     pub domain: Option<String>,
@@ -260,6 +267,7 @@ pub struct ElasticIp {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct SecurityGroup {
     pub name: String,
     pub description: Option<String>,
@@ -317,6 +325,7 @@ impl Rule {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Vpc {
     /// The primary IPv4 block.
     pub cidr_block: Option<String>,
@@ -329,6 +338,7 @@ pub struct Vpc {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct FlowLog {
     /// The VPC, subnet or network interface logged.
     pub resource_id: String,

@@ -36,6 +36,7 @@ pub static PREFIX_LIST_KIND: Kind = Kind {
             _ => name.to_string(),
         }
     },
+    shape: super::shape::<PrefixList>,
 };
 
 /// The list an event names. EC2's newer APIs log their request wrapped
@@ -63,6 +64,7 @@ fn prefix_list_ids(c: &Call<'_>) -> Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct PrefixList {
     pub name: Option<String>,
     /// The owning account: the scanned one, or the one that shared it.

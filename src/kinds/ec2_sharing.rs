@@ -46,6 +46,7 @@ pub static SNAPSHOT_KIND: Kind = Kind {
         };
         format!("{enc}{}", shared_words(&a["shared_with"]))
     },
+    shape: super::shape::<EbsSnapshot>,
 };
 
 pub static IMAGE_KIND: Kind = Kind {
@@ -71,6 +72,7 @@ pub static IMAGE_KIND: Kind = Kind {
         let name = a.get("name").and_then(Value::as_str).unwrap_or("");
         format!("{name}{}", shared_words(&a["shared_with"]))
     },
+    shape: super::shape::<Image>,
 };
 
 pub static REGION_SETTINGS_KIND: Kind = Kind {
@@ -93,6 +95,7 @@ pub static REGION_SETTINGS_KIND: Kind = Kind {
     ],
     ids: |c| vec![id(EC2_REGION_SETTINGS, c.region, c.region)],
     describe: |_| String::new(),
+    shape: super::shape::<RegionSettings>,
 };
 
 /// `, public` / `, shared with 2 accounts` for a report line.
@@ -126,6 +129,7 @@ pub struct Sharing {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct EbsSnapshot {
     pub volume_id: Option<String>,
     pub volume_size_gib: Option<i32>,
@@ -138,6 +142,7 @@ pub struct EbsSnapshot {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Image {
     pub name: Option<String>,
     pub state: Option<String>,
@@ -154,6 +159,7 @@ pub struct Image {
 /// One region's account-level settings; each is read by its own call and
 /// unknown on its own when that call fails.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct RegionSettings {
     pub ebs_encryption_by_default: Fetched<bool>,
     pub ebs_default_kms_key: Fetched<String>,

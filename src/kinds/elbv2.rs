@@ -35,6 +35,7 @@ pub static LOAD_BALANCER_KIND: Kind = Kind {
             a["dns_name"].as_str().unwrap_or("")
         )
     },
+    shape: super::shape::<LoadBalancer>,
 };
 
 /// The name inside a load balancer or listener ARN:
@@ -72,6 +73,7 @@ fn lb_ids(c: &Call<'_>) -> Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct LoadBalancer {
     pub dns_name: Option<String>,
     /// `internet-facing` or `internal`.

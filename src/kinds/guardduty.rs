@@ -29,9 +29,11 @@ pub static DETECTOR_KIND: Kind = Kind {
             .unwrap_or("")
             .to_string()
     },
+    shape: super::shape::<Detector>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Detector {
     /// `ENABLED` or `DISABLED`.
     pub status: String,

@@ -57,6 +57,7 @@ pub static USER_KIND: Kind = Kind {
     ],
     ids: user_ids,
     describe: policy_count,
+    shape: super::shape::<User>,
 };
 
 fn user_ids(c: &Call<'_>) -> Vec<String> {
@@ -94,6 +95,7 @@ pub static ROLE_KIND: Kind = Kind {
     ],
     ids: |c| named(c, IAM_ROLE, "roleName", "role"),
     describe: policy_count,
+    shape: super::shape::<Role>,
 };
 
 pub static GROUP_KIND: Kind = Kind {
@@ -111,6 +113,7 @@ pub static GROUP_KIND: Kind = Kind {
     ],
     ids: |c| named(c, IAM_GROUP, "groupName", "group"),
     describe: policy_count,
+    shape: super::shape::<Group>,
 };
 
 pub static POLICY_KIND: Kind = Kind {
@@ -135,6 +138,7 @@ pub static POLICY_KIND: Kind = Kind {
         native.map(|n| id(IAM_POLICY, GLOBAL, &n)).into_iter().collect()
     },
     describe: |a| a.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+    shape: super::shape::<ManagedPolicy>,
 };
 
 pub static ACCESS_KEY_KIND: Kind = Kind {
@@ -155,6 +159,7 @@ pub static ACCESS_KEY_KIND: Kind = Kind {
         let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
         format!("{} key of user {}", s("status"), s("user"))
     },
+    shape: super::shape::<AccessKey>,
 };
 
 pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
@@ -167,9 +172,11 @@ pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
     events: &[],
     ids: |_| vec![],
     describe: |_| String::new(),
+    shape: super::shape::<AccountSummary>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct User {
     pub user_id: String,
     pub path: String,
@@ -219,6 +226,7 @@ pub struct KeyUse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Role {
     pub role_id: String,
     pub path: String,
@@ -232,6 +240,7 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Group {
     pub group_id: String,
     pub path: String,
@@ -240,6 +249,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ManagedPolicy {
     pub name: String,
     pub path: String,
@@ -251,6 +261,7 @@ pub struct ManagedPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct AccessKey {
     pub user: String,
     pub status: String,
@@ -259,6 +270,7 @@ pub struct AccessKey {
 
 /// Account-wide IAM facts (GetAccountSummary) that have no resource of their own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct AccountSummary {
     pub root_access_keys_present: Fetched<bool>,
     pub root_mfa_enabled: Fetched<bool>,

@@ -48,6 +48,7 @@ pub static KEY_KIND: Kind = Kind {
             .collect::<Vec<_>>()
             .join(", ")
     },
+    shape: super::shape::<Key>,
 };
 
 /// A key named by id or key ARN. An alias in `keyId` names no key by
@@ -83,6 +84,7 @@ pub fn key_of<'a>(v: &'a str, region: &'a str) -> Option<(&'a str, &'a str)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Key {
     /// DescribeKey's answer; unknown when the key policy shuts us out.
     pub metadata: Fetched<KeyMetadata>,

@@ -44,6 +44,7 @@ pub static FUNCTION_KIND: Kind = Kind {
             .is_some_and(|u| u.iter().any(|x| x["auth_type"] == "NONE"));
         format!("{runtime}{}", if open { ", URL without auth" } else { "" })
     },
+    shape: super::shape::<Function>,
 };
 
 /// A function named by name, partial ARN (`123:function:f`) or ARN, with or
@@ -63,6 +64,7 @@ fn function_of<'a>(name: &'a str, region: &'a str) -> (&'a str, &'a str) {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Function {
     pub runtime: Option<String>,
     pub role: Option<String>,

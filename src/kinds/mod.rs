@@ -91,6 +91,15 @@ pub struct Kind {
     /// A few words about one resource for added/removed lines; empty when
     /// there is nothing to add to the id.
     pub describe: fn(&Value) -> String,
+    /// Whether attrs read from a file have this kind's shape: every field
+    /// present has its type (a missing one is taken as absent, so older
+    /// baselines still load). [`shape`] over the kind's attrs type.
+    pub shape: fn(&Value) -> Result<(), serde_json::Error>,
+}
+
+/// Reads `attrs` as `T` without copying them: the shape check of a kind.
+pub fn shape<T: serde::de::DeserializeOwned>(attrs: &Value) -> Result<(), serde_json::Error> {
+    T::deserialize(attrs).map(|_| ())
 }
 
 /// Every kind, in the order the kinds document lists them.

@@ -33,9 +33,11 @@ pub static MEMBERSHIP_KIND: Kind = Kind {
         Some(o) => format!("in {o}"),
         None => "in no organization".into(),
     },
+    shape: super::shape::<Membership>,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Membership {
     /// `o-...`; absent when the account is in no organization.
     pub organization_id: Option<String>,

@@ -98,6 +98,7 @@ pub static DB_INSTANCE_KIND: Kind = Kind {
         out
     },
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
+    shape: super::shape::<DbInstance>,
 };
 
 pub static DB_CLUSTER_KIND: Kind = Kind {
@@ -117,6 +118,7 @@ pub static DB_CLUSTER_KIND: Kind = Kind {
     ],
     ids: |c| named(c, RDS_CLUSTER, &["dBClusterIdentifier"]),
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
+    shape: super::shape::<DbCluster>,
 };
 
 pub static DB_SNAPSHOT_KIND: Kind = Kind {
@@ -139,6 +141,7 @@ pub static DB_SNAPSHOT_KIND: Kind = Kind {
         )
     },
     describe: describe_snapshot,
+    shape: super::shape::<DbSnapshot>,
 };
 
 pub static DB_CLUSTER_SNAPSHOT_KIND: Kind = Kind {
@@ -163,6 +166,7 @@ pub static DB_CLUSTER_SNAPSHOT_KIND: Kind = Kind {
         )
     },
     describe: describe_snapshot,
+    shape: super::shape::<DbSnapshot>,
 };
 
 fn describe_snapshot(a: &Value) -> String {
@@ -179,6 +183,7 @@ fn describe_snapshot(a: &Value) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DbInstance {
     pub engine: Option<String>,
     pub engine_version: Option<String>,
@@ -199,6 +204,7 @@ pub struct DbInstance {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DbCluster {
     pub engine: Option<String>,
     pub engine_version: Option<String>,
@@ -218,6 +224,7 @@ pub struct DbCluster {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct DbSnapshot {
     /// The instance or cluster it was taken of.
     pub source: Option<String>,

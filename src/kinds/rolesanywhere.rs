@@ -37,6 +37,7 @@ pub static TRUST_ANCHOR_KIND: Kind = Kind {
         let on = if a["enabled"] == true { "enabled" } else { "disabled" };
         format!("{}, {on}", a["name"].as_str().unwrap_or(""))
     },
+    shape: super::shape::<TrustAnchor>,
 };
 
 pub static PROFILE_KIND: Kind = Kind {
@@ -60,9 +61,11 @@ pub static PROFILE_KIND: Kind = Kind {
         )
     },
     describe: |a| a["name"].as_str().unwrap_or("").to_string(),
+    shape: super::shape::<Profile>,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct TrustAnchor {
     pub name: String,
     pub enabled: bool,
@@ -74,6 +77,7 @@ pub struct TrustAnchor {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Profile {
     pub name: String,
     pub enabled: bool,

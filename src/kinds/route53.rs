@@ -50,6 +50,7 @@ pub static ZONE_KIND: Kind = Kind {
         };
         format!("{} ({vis})", s("name"))
     },
+    shape: super::shape::<HostedZone>,
 };
 
 pub static RECORD_KIND: Kind = Kind {
@@ -75,6 +76,7 @@ pub static RECORD_KIND: Kind = Kind {
         };
         format!("{} {} → {}", s("type"), s("name"), target)
     },
+    shape: super::shape::<RecordSet>,
 };
 
 fn record_name(n: &str) -> String {
@@ -106,6 +108,7 @@ fn record_ids(c: &Call<'_>) -> Vec<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct HostedZone {
     pub name: String,
     pub private: bool,
@@ -116,6 +119,7 @@ pub struct HostedZone {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct RecordSet {
     pub zone_id: String,
     pub zone_name: String,

@@ -44,9 +44,11 @@ pub static QUERY_LOG_CONFIG_KIND: Kind = Kind {
             a["vpcs"].as_array().map_or(0, Vec::len)
         )
     },
+    shape: super::shape::<QueryLogConfig>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct QueryLogConfig {
     pub name: Option<String>,
     /// The S3 bucket, log group or Firehose stream ARN.

@@ -56,6 +56,7 @@ pub static BUCKET_KIND: Kind = Kind {
                 .unwrap_or("a region not read")
         )
     },
+    shape: super::shape::<Bucket>,
 };
 
 pub static ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: Kind = Kind {
@@ -69,9 +70,11 @@ pub static ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: Kind = Kind {
     ],
     ids: |_| vec![id(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, GLOBAL, "account")],
     describe: |_| String::new(),
+    shape: super::shape::<AccountPublicAccessBlock>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Bucket {
     /// From ListBuckets or GetBucketLocation; unknown when neither answered,
     /// never guessed (a guess reads as "the bucket moved").
@@ -94,6 +97,7 @@ pub struct Bucket {
 
 /// The bucket settings read by their own calls after the policy ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct BucketSettings {
     /// Server access logging: where the bucket's access logs go.
     pub logging: Fetched<Logging>,
@@ -146,6 +150,7 @@ pub struct Website {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct AccountPublicAccessBlock {
     pub config: Fetched<PublicAccessBlock>,
 }

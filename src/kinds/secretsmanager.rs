@@ -43,6 +43,7 @@ pub static SECRET_KIND: Kind = Kind {
             String::new()
         }
     },
+    shape: super::shape::<Secret>,
 };
 
 fn secret_ids(c: &Call<'_>) -> Vec<String> {
@@ -85,6 +86,7 @@ pub fn secret_of<'a>(v: &'a str, region: &'a str) -> (&'a str, &'a str) {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Secret {
     pub description: String,
     /// The customer key that encrypts it; absent means the AWS-managed key.

@@ -22,9 +22,11 @@ pub static HUB_KIND: Kind = Kind {
     ],
     ids: |c| vec![id(SECURITYHUB_HUB, c.region, "default")],
     describe: |_| String::new(),
+    shape: super::shape::<Hub>,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Hub {
     pub subscribed_at: Option<String>,
     pub auto_enable_controls: Option<bool>,

@@ -48,6 +48,7 @@ pub static TOPIC_KIND: Kind = Kind {
             n => format!("{n} subscription(s)"),
         }
     },
+    shape: super::shape::<Topic>,
 };
 
 /// The id of a topic ARN (`arn:aws:sns:<region>:<acct>:<name>`).
@@ -62,6 +63,7 @@ pub fn topic_id(arn: &str, region: &str) -> Option<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Topic {
     /// From one GetTopicAttributes call: unknown together when it fails.
     pub settings: Fetched<TopicSettings>,

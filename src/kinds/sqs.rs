@@ -33,6 +33,7 @@ pub static QUEUE_KIND: Kind = Kind {
             None => String::new(),
         }
     },
+    shape: super::shape::<Queue>,
 };
 
 fn queue_ids(c: &Call<'_>) -> Vec<String> {
@@ -65,6 +66,7 @@ pub fn queue_of_url(url: &str, region: &str) -> Option<(String, String)> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Queue {
     /// Everything comes from one GetQueueAttributes call: when it fails,
     /// all of it is unknown together.

@@ -295,9 +295,20 @@ pub fn unknown_paths(attrs: &Value) -> Vec<(String, String)> {
             _ => {}
         }
     }
+    // Most resources hold no marker: find that out without building a
+    // path string for every field.
+    fn any_marker(v: &Value) -> bool {
+        match v {
+            Value::Object(m) => is_unknown_marker(v) || m.values().any(any_marker),
+            Value::Array(a) => a.iter().any(any_marker),
+            _ => false,
+        }
+    }
     let mut out = Vec::new();
     if let Value::Object(m) = attrs {
-        m.iter().for_each(|(k, x)| walk(x, k, &mut out));
+        m.iter()
+            .filter(|(_, x)| any_marker(x))
+            .for_each(|(k, x)| walk(x, k, &mut out));
     }
     out
 }
