@@ -51,8 +51,15 @@ pub fn init_logging(verbose: u8, quiet: bool, color: bool) {
         (false, 2) => "driftwatch=debug,info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DRIFTWATCH_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("DRIFTWATCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    // The alert client logs each request's URL (and, lower, its headers):
+    // a webhook's URL is its credential. Capped whatever the level asked
+    // for, DRIFTWATCH_LOG included; a directive for the same target
+    // replaces the user's.
+    for quiet in ["ureq=warn", "ureq_proto=warn"] {
+        filter = filter.add_directive(quiet.parse().expect("static directive"));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -87,3 +87,49 @@ fn user_data_secrets_are_reported_by_kind_and_line_and_never_written() {
         }
     }
 }
+
+/// At every log level, the SDK's and the HTTP stack's trace lines included,
+/// stderr holds neither the account's secret key or session token nor the
+/// secret path of a webhook URL, whether the delivery works or fails.
+#[test]
+fn no_key_token_or_webhook_path_at_any_log_level() {
+    let acct = Account::new();
+    acct.seed("account.py", &[]);
+    for status in [200, 500] {
+        let (base, bodies) = recording_http_server(status, "text/plain", "");
+        let hook = format!("{base}/services/T000/B000/hooksecret");
+        for level in [&["-v"][..], &["-vv"], &["-vvv"]] {
+            let dir = tempdir();
+            let mut cmd = acct.driftwatch();
+            cmd.env("DRIFTWATCH_LOG", "trace")
+                .args(["check", "--format", "json"])
+                .args(EAST)
+                .args(level)
+                .args(["--notify", &format!("slack:{hook}"), "--notify-on", "both"])
+                .current_dir(dir.path());
+            let out = run(&mut cmd);
+            let err = stderr(&out);
+            assert!(
+                err.contains("TRACE") || err.contains("DEBUG"),
+                "logs were off: {err:.300}"
+            );
+            for secret in [
+                &acct.secret_key,
+                &acct.session_token,
+                &"hooksecret".to_string(),
+            ] {
+                if let Some(i) = err.find(secret.as_str()) {
+                    let start = err[..i].rfind('\n').map_or(0, |n| n + 1);
+                    let end = err[i..].find('\n').map_or(err.len(), |n| i + n);
+                    let line = err[start..end].replace(secret.as_str(), "<SECRET>");
+                    panic!("{level:?} {status}: stderr holds a secret: {line}");
+                }
+                assert!(
+                    !stdout(&out).contains(secret.as_str()),
+                    "{level:?}: stdout holds a secret"
+                );
+            }
+        }
+        assert!(!bodies.lock().unwrap().is_empty(), "the webhook was called");
+    }
+}
