@@ -56,27 +56,24 @@ pub(super) async fn prefix_lists(
 /// A list's entries, sorted; unknown when any page fails (a partial list
 /// would look like a narrower one).
 async fn entries(ctx: &Ctx, c: &Client, id: &str) -> Fetched<Vec<PrefixListEntry>> {
-    let mut pages = c
+    let pages = c
         .get_managed_prefix_list_entries()
         .prefix_list_id(id)
         .max_results(100)
         .into_paginator()
         .send();
-    let mut out = Vec::new();
-    loop {
-        match ctx.call(pages.try_next()).await {
-            Ok(Some(page)) => out.extend(page.entries().iter().filter_map(|e| {
+    super::fetched_pages(ctx, pages, |page| {
+        page.entries()
+            .iter()
+            .filter_map(|e| {
                 Some(PrefixListEntry {
                     cidr: e.cidr()?.to_string(),
                     description: e.description().map(str::to_string),
                 })
-            })),
-            Ok(None) => break,
-            Err(e) => return Fetched::Unknown(classify(&e).code),
-        }
-    }
-    out.sort();
-    Fetched::Present(out)
+            })
+            .collect()
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -90,15 +90,15 @@ async fn policy_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<serde_json::Val
 }
 
 async fn urls_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<Vec<FunctionUrl>> {
-    let mut out = Vec::new();
-    let mut pages = c
+    let pages = c
         .list_function_url_configs()
         .function_name(name)
         .into_paginator()
         .send();
-    loop {
-        match ctx.call(pages.try_next()).await {
-            Ok(Some(page)) => out.extend(page.function_url_configs().iter().map(|u| {
+    super::fetched_pages(ctx, pages, |page| {
+        page.function_url_configs()
+            .iter()
+            .map(|u| {
                 let mut origins: Vec<String> = u
                     .cors()
                     .map(|c| c.allow_origins().to_vec())
@@ -109,13 +109,10 @@ async fn urls_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<Vec<FunctionUrl>>
                     auth_type: u.auth_type().as_str().to_string(),
                     cors_allow_origins: origins,
                 }
-            })),
-            Ok(None) => break,
-            Err(e) => return Fetched::Unknown(classify(&e).code),
-        }
-    }
-    out.sort();
-    Fetched::Present(out)
+            })
+            .collect()
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -803,6 +803,31 @@ pub(crate) fn ts(t: &aws_smithy_types::DateTime) -> String {
         .unwrap_or_else(|_| t.secs().to_string())
 }
 
+/// Every item of every page, sorted, or unknown when any page fails: a
+/// partial list would read as a shorter one.
+pub(crate) async fn fetched_pages<O, E, R, T: Ord>(
+    ctx: &Ctx,
+    mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<O, SdkError<E, R>>,
+    >,
+    items: impl Fn(&O) -> Vec<T>,
+) -> crate::model::Fetched<Vec<T>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let mut out = Vec::new();
+    loop {
+        match ctx.call(pages.try_next()).await {
+            Ok(Some(page)) => out.extend(items(&page)),
+            Ok(None) => break,
+            Err(e) => return crate::model::Fetched::Unknown(classify(&e).code),
+        }
+    }
+    out.sort();
+    crate::model::Fetched::Present(out)
+}
+
 /// A resource policy as a service returned it: absent, normalized, or
 /// unknown when it is not a policy document we can read.
 pub(crate) fn fetched_policy(text: Option<&str>) -> crate::model::Fetched<serde_json::Value> {
