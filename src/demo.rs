@@ -83,6 +83,7 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
             source::parse_file_bytes(bytes.to_vec(), &window),
         );
     }
+    outcome.dedup_writes();
     let read = crate::aws::cloudtrail::TrailRead {
         outcome,
         sources: vec!["the demo bundle's trail logs".into()],

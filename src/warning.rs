@@ -18,6 +18,9 @@ pub enum WarningCode {
     /// A CloudTrail log file was skipped (corrupt, unreadable, a link loop).
     #[serde(rename = "W004")]
     TrailFileSkipped,
+    /// An `[[allow]]` rule authorized nothing in the CloudTrail window.
+    #[serde(rename = "W005")]
+    AllowRuleUnmatched,
 }
 
 impl WarningCode {
@@ -27,6 +30,7 @@ impl WarningCode {
             WarningCode::SuppressionUnmatched => "W002",
             WarningCode::SuppressionExpired => "W003",
             WarningCode::TrailFileSkipped => "W004",
+            WarningCode::AllowRuleUnmatched => "W005",
         }
     }
 }

@@ -106,6 +106,7 @@ pub fn judge_by_approvals(
 }
 
 pub mod policy;
+pub mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -130,13 +131,22 @@ pub struct Evidence<'a> {
 pub struct EventIndex {
     events: Vec<Event>,
     by_resource: BTreeMap<String, Vec<usize>>,
+    /// Events read twice and dropped: (successful, failed).
+    pub duplicates: (u64, u64),
 }
 
 impl EventIndex {
     pub fn new(mut events: Vec<Event>) -> Self {
         events.sort_by(|a, b| (&a.time, &a.id).cmp(&(&b.time, &b.id)));
         // The same event can arrive twice (overlapping sources, multi-region trails).
+        let before_ok = events.iter().filter(|e| e.succeeded()).count();
+        let before = events.len();
         events.dedup_by(|a, b| !a.id.is_empty() && a.id == b.id);
+        let ok = events.iter().filter(|e| e.succeeded()).count();
+        let duplicates = (
+            (before_ok - ok) as u64,
+            ((before - before_ok) - (events.len() - ok)) as u64,
+        );
         let mut by_resource: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, e) in events.iter().enumerate() {
             for r in &e.resources {
@@ -146,7 +156,12 @@ impl EventIndex {
         EventIndex {
             events,
             by_resource,
+            duplicates,
         }
+    }
+    /// Every event, in time order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
     }
     pub fn len(&self) -> usize {
         self.events.len()
@@ -154,11 +169,18 @@ impl EventIndex {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
     }
-    /// Events touching a resource, oldest first.
+    /// Events touching a resource, oldest first, whose effect the snapshot
+    /// holds: only those can explain a change or undo one. The others are
+    /// writes outside the snapshot.
     pub fn for_resource(&self, id: &str) -> Vec<&Event> {
         self.by_resource
             .get(id)
-            .map(|ix| ix.iter().map(|&i| &self.events[i]).collect())
+            .map(|ix| {
+                ix.iter()
+                    .map(|&i| &self.events[i])
+                    .filter(|e| e.effect_not_held.is_none())
+                    .collect()
+            })
             .unwrap_or_default()
     }
     pub fn resource_ids(&self) -> impl Iterator<Item = &String> {

@@ -18,6 +18,10 @@ pub struct AllowRule {
     /// Globs over the caller ARN, the assumed role's ARN, or the AWS service that acted.
     #[serde(default)]
     pub principals: Vec<String>,
+    /// Identity types (`userIdentity.type`): `IAMUser`, `AssumedRole`,
+    /// `Root`, `AWSService`, `FederatedUser`, ...
+    #[serde(default)]
+    pub identity_types: Vec<String>,
     /// Globs over the role session name.
     #[serde(default)]
     pub sessions: Vec<String>,
@@ -57,6 +61,7 @@ pub fn builtin_rules() -> Vec<AllowRule> {
             "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling".into(),
             "autoscaling.amazonaws.com".into(),
         ],
+        identity_types: vec![],
         sessions: vec![],
         source_identities: vec![],
         events: vec!["RunInstances".into(), "TerminateInstances".into()],
@@ -67,6 +72,43 @@ pub fn builtin_rules() -> Vec<AllowRule> {
         hours: None,
         autoscaling_group_in_baseline: true,
     }]
+}
+
+/// Built-in rules for writes outside the snapshot only: AWS acting as
+/// itself. An `AWSService` identity or a service-linked role cannot be
+/// used by a person, so their writes are AWS's routine (key rotation,
+/// log delivery, scaling). A call a person made through a service (a
+/// CloudFormation stack, the console) keeps that person's identity with
+/// `invokedBy` beside it, and is judged as theirs. These never authorize a
+/// change to a watched resource: there the narrower rules above decide.
+pub fn builtin_write_rules() -> Vec<AllowRule> {
+    let base = |name: &str| AllowRule {
+        name: name.into(),
+        principals: vec![],
+        identity_types: vec![],
+        sessions: vec![],
+        source_identities: vec![],
+        events: vec![],
+        kinds: vec![],
+        resources: vec![],
+        tags: BTreeMap::new(),
+        days: vec![],
+        hours: None,
+        autoscaling_group_in_baseline: false,
+    };
+    vec![
+        AllowRule {
+            identity_types: vec!["AWSService".into()],
+            ..base("builtin:aws-service")
+        },
+        AllowRule {
+            principals: vec![
+                "arn:aws:sts::*:assumed-role/AWSServiceRoleFor*/*".into(),
+                "arn:aws:iam::*:role/aws-service-role/*".into(),
+            ],
+            ..base("builtin:aws-service-linked-roles")
+        },
+    ]
 }
 
 fn glob(p: &str) -> Result<GlobMatcher, String> {
@@ -165,7 +207,10 @@ impl Rule {
             .flatten()
             .any(|p| self.principals.iter().any(|m| m.is_match(p)));
         let kind = resource_id.split('/').next().unwrap_or("");
+        let type_ok = self.spec.identity_types.is_empty()
+            || self.spec.identity_types.contains(&a.identity_type);
         if !(principal_ok
+            && type_ok
             && any(&self.sessions, a.session_name.as_deref())
             && any(&self.source_identities, a.source_identity.as_deref())
             && any(&self.events, Some(&event.name))
@@ -234,6 +279,8 @@ impl Rule {
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub rules: Vec<Rule>,
+    /// Built-ins that judge only writes outside the snapshot.
+    pub write_rules: Vec<Rule>,
 }
 
 impl Policy {
@@ -250,7 +297,29 @@ impl Policy {
             }
             rules.push(Rule::compile(r)?);
         }
-        Ok(Policy { rules })
+        let write_rules = if builtin_defaults {
+            builtin_write_rules()
+                .into_iter()
+                .map(Rule::compile)
+                .collect::<Result<_, _>>()?
+        } else {
+            vec![]
+        };
+        Ok(Policy { rules, write_rules })
+    }
+
+    /// The first rule that allows a write outside the snapshot.
+    pub fn allowing_write(
+        &self,
+        event: &Event,
+        resource: &str,
+        baseline: &Snapshot,
+        current: &Snapshot,
+    ) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .chain(&self.write_rules)
+            .find(|r| r.allows(event, resource, baseline, current))
     }
 
     /// The first rule that allows the event to change the resource.

@@ -51,6 +51,7 @@ fn ci_policy() -> Policy {
     let rule = AllowRule {
         name: "ci".into(),
         principals: vec!["arn:aws:iam::*:role/ci-deploy".into()],
+        identity_types: vec![],
         sessions: vec![],
         source_identities: vec![],
         events: vec!["Authorize*".into(), "Revoke*".into()],
@@ -140,6 +141,7 @@ fn time_windows_and_tags_restrict_rules() {
     let mut rule = AllowRule {
         name: "office-hours".into(),
         principals: vec!["*".into()],
+        identity_types: vec![],
         sessions: vec![],
         source_identities: vec![],
         events: vec![],
@@ -206,6 +208,7 @@ fn ci_rule_named(n: &str) -> AllowRule {
     AllowRule {
         name: n.into(),
         principals: vec![],
+        identity_types: vec![],
         sessions: vec![],
         source_identities: vec![],
         events: vec![],

@@ -10,7 +10,6 @@ use aws_smithy_types::DateTime;
 use super::{classify, AwsOptions, Ctx, Failure};
 use crate::model::{Coverage, GLOBAL};
 use crate::trail::source::{self, ReadOutcome, SkippedFile, Window};
-use crate::trail::Event;
 
 /// The coverage service for reading events, distinct from `cloudtrail`
 /// (reading the trails themselves, a snapshot kind).
@@ -69,12 +68,13 @@ fn to_smithy(t: jiff::Timestamp) -> DateTime {
     DateTime::from_secs(t.as_second())
 }
 
-/// All write events of one region in the window, page by page.
+/// All write events of one region in the window, page by page, filed in
+/// the ledger like records read from files; with the pages it took.
 pub(crate) async fn lookup_region(
     client: &aws_sdk_cloudtrail::Client,
     window: &Window,
     limiter: Option<&governor::DefaultDirectRateLimiter>,
-) -> Result<(Vec<Event>, u64, u64), (Failure, u64)> {
+) -> Result<(ReadOutcome, u64), (Failure, u64)> {
     let mut req = client
         .lookup_events()
         .lookup_attributes(
@@ -92,32 +92,32 @@ pub(crate) async fn lookup_region(
         req = req.end_time(to_smithy(e));
     }
     let mut stream = req.into_paginator().send();
-    let mut events = Vec::new();
+    let mut read = ReadOutcome::default();
     let mut pages = 0;
-    let mut records = 0;
     loop {
         // The paginator sends the next request inside try_next.
         if let Some(l) = limiter {
             l.until_ready().await;
         }
         let Some(out) = stream.try_next().await.map_err(|e| (classify(&e), pages))? else {
-            return Ok((events, pages, records));
+            read.dedup_writes();
+            return Ok((read, pages));
         };
         pages += 1;
         for e in out.events() {
-            records += 1;
-            let Some(text) = e.cloud_trail_event() else {
-                continue;
-            };
             // The full record rides along as a JSON string.
-            if let Ok(Ok(Some(ev))) =
-                serde_json::from_str::<serde_json::Value>(text).map(crate::trail::parse_record)
+            match e
+                .cloud_trail_event()
+                .map(|t| source::parse_log(t.as_bytes(), window))
             {
-                if crate::kinds::watched(&ev.name) {
-                    events.push(ev);
+                Some(Ok(f)) => read.absorb(f),
+                _ => {
+                    read.ledger.read += 1;
+                    read.ledger.skipped.unusable += 1;
                 }
             }
         }
+        read.records = read.ledger.read;
     }
 }
 
@@ -222,9 +222,13 @@ async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailR
     };
     for (region, r) in results {
         match r {
-            Ok((events, _pages, records)) => {
-                read.outcome.events.extend(events);
-                read.outcome.records += records;
+            Ok((got, _pages)) => {
+                read.outcome.records += got.records;
+                read.outcome.absorb(source::FileRead {
+                    events: got.events,
+                    writes: got.writes,
+                    ledger: got.ledger,
+                });
                 read.coverage.push(Coverage::complete(EVENTS, &region));
             }
             Err((f, _)) => read.coverage.push(f.coverage(EVENTS, &region)),
@@ -328,6 +332,7 @@ async fn fetch_and_parse(
                 bytes.and_then(|b| source::parse_file_bytes(b, &window)),
             );
         }
+        out.dedup_writes();
         out
     })
     .await

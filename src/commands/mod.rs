@@ -290,6 +290,7 @@ pub fn check_report(
         not_compared: vec![],
         changes: vec![],
         transient: vec![],
+        writes: vec![],
         cloudtrail: None,
         findings,
         fail_on: plan.fail_on,
@@ -303,6 +304,8 @@ pub fn check_report(
 /// CloudTrail events read for a scan, with how reading went.
 pub struct TrailInput {
     pub index: EventIndex,
+    /// Writes on kinds driftwatch does not snapshot, grouped.
+    pub writes: crate::trail::ledger::Writes,
     pub summary: TrailSummary,
     pub coverage: Vec<Coverage>,
 }
@@ -310,17 +313,25 @@ pub struct TrailInput {
 impl TrailInput {
     /// From what a reader produced; skipped files become warnings too.
     pub fn from_read(read: crate::aws::cloudtrail::TrailRead, window: &Window) -> TrailInput {
+        let index = EventIndex::new(read.outcome.events);
+        let mut ledger = read.outcome.ledger;
+        let (ok, failed) = index.duplicates;
+        ledger.unsorted -= ok;
+        ledger.failed -= failed;
+        ledger.skipped.duplicates += ok + failed;
         let summary = TrailSummary {
             sources: read.sources,
             window_start: window.start.map(|t| t.to_string()),
             window_end: window.end.map(|t| t.to_string()),
             files_read: read.outcome.files_read,
             records_read: read.outcome.records,
-            events_used: read.outcome.events.len(),
+            events_used: index.len(),
             files_skipped: read.outcome.skipped,
+            ledger,
         };
         TrailInput {
-            index: EventIndex::new(read.outcome.events),
+            index,
+            writes: read.outcome.writes,
             summary,
             coverage: read.coverage,
         }
@@ -368,7 +379,7 @@ pub fn build_report(
     let changes = changes
         .into_iter()
         .map(|c| report_change(c, &evidence))
-        .collect();
+        .collect::<Vec<_>>();
     let transient = attribution::transient(&changed, &evidence)
         .into_iter()
         .map(|t| ReportTransient {
@@ -380,8 +391,23 @@ pub fn build_report(
             actor: t.attributed.actor,
             events: t.attributed.events,
         })
-        .collect();
-    let (coverage, trail_warnings) = coverage_and_trail_warnings(current, trail);
+        .collect::<Vec<ReportTransient>>();
+    let (coverage, mut trail_warnings) = coverage_and_trail_warnings(current, trail);
+    let (writes, ledger) = match trail {
+        Some(t) => {
+            let (w, l) = writes_outside(t, &changed, &transient, &evidence);
+            (w, Some(l))
+        }
+        None => (vec![], None),
+    };
+    if trail.is_some() {
+        trail_warnings.extend(unmatched_rules(
+            &config.allow,
+            &changes,
+            &transient,
+            &writes,
+        ));
+    }
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
@@ -396,7 +422,11 @@ pub fn build_report(
         not_compared,
         changes,
         transient,
-        cloudtrail: trail.map(|t| t.summary.clone()),
+        writes,
+        cloudtrail: trail.map(|t| TrailSummary {
+            ledger: ledger.unwrap_or_default(),
+            ..t.summary.clone()
+        }),
         findings,
         fail_on: plan.fail_on,
         warnings: trail_warnings.into_iter().chain(warnings).collect(),
@@ -404,6 +434,60 @@ pub fn build_report(
     };
     r.finish();
     Ok(r)
+}
+
+/// Sorts the kept events into the ledger and judges every write outside
+/// the snapshot.
+fn writes_outside(
+    t: &TrailInput,
+    changed: &BTreeSet<String>,
+    transient: &[ReportTransient],
+    evidence: &Evidence<'_>,
+) -> (
+    Vec<attribution::writes::Write>,
+    crate::trail::ledger::Ledger,
+) {
+    let mut writes = t.writes.clone();
+    let mut ledger = t.summary.ledger.clone();
+    let transient: BTreeSet<String> = transient.iter().map(|t| t.resource.id.clone()).collect();
+    attribution::writes::sort_events(&t.index, changed, &transient, &mut writes, &mut ledger);
+    debug_assert!(ledger.balanced(), "{ledger:?}");
+    (attribution::writes::judged(&writes, evidence), ledger)
+}
+
+/// W005 for every `[[allow]]` rule that authorized nothing this run, like
+/// an unmatched suppression: a rule that never matches is a typo or a
+/// leftover, and a leftover rule is a door left open.
+fn unmatched_rules(
+    rules: &[attribution::policy::AllowRule],
+    changes: &[ReportChange],
+    transient: &[ReportTransient],
+    writes: &[attribution::writes::Write],
+) -> Vec<Warning> {
+    let mut used = BTreeSet::new();
+    let decided = changes
+        .iter()
+        .filter_map(|c| c.decided_by.as_deref())
+        .chain(transient.iter().filter_map(|t| t.decided_by.as_deref()))
+        .chain(writes.iter().filter_map(|w| w.decided_by.as_deref()));
+    for d in decided {
+        if let Some(names) = d.strip_prefix("rule ") {
+            used.extend(names.split(", ").map(str::to_string));
+        }
+    }
+    rules
+        .iter()
+        .filter(|r| !used.contains(&r.name))
+        .map(|r| {
+            Warning::new(
+                WarningCode::AllowRuleUnmatched,
+                format!(
+                    "[[allow]] rule {:?} authorized nothing in this window",
+                    r.name
+                ),
+            )
+        })
+        .collect()
 }
 
 /// A change with its verdict, attribution and the content it leads to
@@ -503,6 +587,9 @@ pub fn local_user() -> String {
         .map(|u| format!("user:{u}"))
         .unwrap_or_else(|_| "unknown".into())
 }
+
+#[cfg(test)]
+mod ledger_tests;
 
 #[cfg(test)]
 mod tests {

@@ -44,6 +44,7 @@ pub static DISTRIBUTION_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Distribution>,
+    unheld: super::all_held,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

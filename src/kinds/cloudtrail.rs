@@ -44,6 +44,7 @@ pub static TRAIL_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Trail>,
+    unheld: super::all_held,
 };
 
 /// A trail is named by name or by ARN; the ARN also says its home region,

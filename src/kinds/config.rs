@@ -36,6 +36,7 @@ pub static RECORDER_KIND: Kind = Kind {
         None => String::new(),
     },
     shape: super::shape::<Recorder>,
+    unheld: super::all_held,
 };
 
 pub static DELIVERY_CHANNEL_KIND: Kind = Kind {
@@ -54,6 +55,7 @@ pub static DELIVERY_CHANNEL_KIND: Kind = Kind {
     },
     describe: |a| format!("to s3://{}", a["s3_bucket"].as_str().unwrap_or("?")),
     shape: super::shape::<DeliveryChannel>,
+    unheld: super::all_held,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

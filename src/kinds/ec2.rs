@@ -22,6 +22,41 @@ fn s<'a>(a: &'a Value, k: &str) -> &'a str {
     a.get(k).and_then(Value::as_str).unwrap_or("")
 }
 
+/// ModifyInstanceAttribute changes one attribute per call; the snapshot
+/// holds the type, the security groups and the user data (by digest), not
+/// the rest.
+fn instance_unheld(c: &Call<'_>) -> Option<&'static str> {
+    if c.name != "ModifyInstanceAttribute" {
+        return None;
+    }
+    const HELD: &[&str] = &["instanceType", "groupSet", "groupId", "userData"];
+    let attribute = text(c.req, &["attribute"]);
+    let named = match &attribute {
+        Some(a) => vec![a.as_str()],
+        None => c
+            .req
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default(),
+    };
+    if named.iter().any(|k| HELD.contains(k)) {
+        return None;
+    }
+    Some(if named.contains(&"disableApiTermination") {
+        "changed termination protection, which the snapshot does not hold"
+    } else if named.contains(&"disableApiStop") {
+        "changed stop protection, which the snapshot does not hold"
+    } else if named.contains(&"sourceDestCheck") {
+        "changed the source/destination check, which the snapshot does not hold"
+    } else if named.contains(&"instanceInitiatedShutdownBehavior") {
+        "changed the shutdown behaviour, which the snapshot does not hold"
+    } else if named.contains(&"blockDeviceMapping") {
+        "changed the block device mapping, which the snapshot does not hold"
+    } else {
+        "changed an instance attribute the snapshot does not hold"
+    })
+}
+
 pub static INSTANCE_KIND: Kind = Kind {
     name: EC2_INSTANCE,
     scope: Scope::Regional,
@@ -48,6 +83,7 @@ pub static INSTANCE_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Instance>,
+    unheld: instance_unheld,
 };
 
 fn instance_ids(c: &Call<'_>) -> Vec<String> {
@@ -90,6 +126,7 @@ pub static ELASTIC_IP_KIND: Kind = Kind {
     },
     describe: |a| s(a, "public_ip").to_string(),
     shape: super::shape::<ElasticIp>,
+    unheld: super::all_held,
 };
 
 pub static SECURITY_GROUP_KIND: Kind = Kind {
@@ -117,6 +154,7 @@ pub static SECURITY_GROUP_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<SecurityGroup>,
+    unheld: super::all_held,
 };
 
 fn security_group_ids(c: &Call<'_>) -> Vec<String> {
@@ -166,6 +204,7 @@ pub static VPC_KIND: Kind = Kind {
         format!("{}{default}", s(a, "cidr_block"))
     },
     shape: super::shape::<Vpc>,
+    unheld: super::all_held,
 };
 
 pub static FLOW_LOG_KIND: Kind = Kind {
@@ -184,6 +223,7 @@ pub static FLOW_LOG_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<FlowLog>,
+    unheld: super::all_held,
 };
 
 /// Flow log ids arrive in the response (create) or the request (delete),

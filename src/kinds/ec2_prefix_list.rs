@@ -37,6 +37,7 @@ pub static PREFIX_LIST_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<PrefixList>,
+    unheld: super::all_held,
 };
 
 /// The list an event names. EC2's newer APIs log their request wrapped

@@ -47,6 +47,7 @@ pub static SNAPSHOT_KIND: Kind = Kind {
         format!("{enc}{}", shared_words(&a["shared_with"]))
     },
     shape: super::shape::<EbsSnapshot>,
+    unheld: super::all_held,
 };
 
 pub static IMAGE_KIND: Kind = Kind {
@@ -73,6 +74,7 @@ pub static IMAGE_KIND: Kind = Kind {
         format!("{name}{}", shared_words(&a["shared_with"]))
     },
     shape: super::shape::<Image>,
+    unheld: super::all_held,
 };
 
 pub static REGION_SETTINGS_KIND: Kind = Kind {
@@ -96,6 +98,7 @@ pub static REGION_SETTINGS_KIND: Kind = Kind {
     ids: |c| vec![id(EC2_REGION_SETTINGS, c.region, c.region)],
     describe: |_| String::new(),
     shape: super::shape::<RegionSettings>,
+    unheld: super::all_held,
 };
 
 /// `, public` / `, shared with 2 accounts` for a report line.

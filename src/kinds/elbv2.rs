@@ -36,6 +36,7 @@ pub static LOAD_BALANCER_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<LoadBalancer>,
+    unheld: super::all_held,
 };
 
 /// The name inside a load balancer or listener ARN:

@@ -49,6 +49,7 @@ pub static KEY_KIND: Kind = Kind {
             .join(", ")
     },
     shape: super::shape::<Key>,
+    unheld: super::all_held,
 };
 
 /// A key named by id or key ARN. An alias in `keyId` names no key by

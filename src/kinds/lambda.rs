@@ -45,6 +45,7 @@ pub static FUNCTION_KIND: Kind = Kind {
         format!("{runtime}{}", if open { ", URL without auth" } else { "" })
     },
     shape: super::shape::<Function>,
+    unheld: super::all_held,
 };
 
 /// A function named by name, partial ARN (`123:function:f`) or ARN, with or

@@ -95,6 +95,15 @@ pub struct Kind {
     /// present has its type (a missing one is taken as absent, so older
     /// baselines still load). [`shape`] over the kind's attrs type.
     pub shape: fn(&Value) -> Result<(), serde_json::Error>,
+    /// What a call changed when its effect is on something the snapshot
+    /// does not hold (`None`: the snapshot holds it). Such a call explains
+    /// no change and is reported as a write, never as "changed back".
+    pub unheld: fn(&Call<'_>) -> Option<&'static str>,
+}
+
+/// For kinds whose every event changes what the snapshot holds.
+pub fn all_held(_: &Call<'_>) -> Option<&'static str> {
+    None
 }
 
 /// Reads `attrs` as `T` without copying them: the shape check of a kind.
@@ -187,6 +196,11 @@ pub fn touched(call: &Call<'_>, listed: &Value) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// What a call on a watched kind changed that the snapshot does not hold.
+pub fn effect_not_held(call: &Call<'_>) -> Option<&'static str> {
+    (for_event(call.name)?.unheld)(call)
 }
 
 /// A few words about a resource, `None` for an unknown kind or nothing to say.

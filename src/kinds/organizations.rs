@@ -34,6 +34,7 @@ pub static MEMBERSHIP_KIND: Kind = Kind {
         None => "in no organization".into(),
     },
     shape: super::shape::<Membership>,
+    unheld: super::all_held,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -99,6 +99,7 @@ pub static DB_INSTANCE_KIND: Kind = Kind {
     },
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
     shape: super::shape::<DbInstance>,
+    unheld: super::all_held,
 };
 
 pub static DB_CLUSTER_KIND: Kind = Kind {
@@ -119,6 +120,7 @@ pub static DB_CLUSTER_KIND: Kind = Kind {
     ids: |c| named(c, RDS_CLUSTER, &["dBClusterIdentifier"]),
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
     shape: super::shape::<DbCluster>,
+    unheld: super::all_held,
 };
 
 pub static DB_SNAPSHOT_KIND: Kind = Kind {
@@ -142,6 +144,7 @@ pub static DB_SNAPSHOT_KIND: Kind = Kind {
     },
     describe: describe_snapshot,
     shape: super::shape::<DbSnapshot>,
+    unheld: super::all_held,
 };
 
 pub static DB_CLUSTER_SNAPSHOT_KIND: Kind = Kind {
@@ -167,6 +170,7 @@ pub static DB_CLUSTER_SNAPSHOT_KIND: Kind = Kind {
     },
     describe: describe_snapshot,
     shape: super::shape::<DbSnapshot>,
+    unheld: super::all_held,
 };
 
 fn describe_snapshot(a: &Value) -> String {

@@ -38,6 +38,7 @@ pub static TRUST_ANCHOR_KIND: Kind = Kind {
         format!("{}, {on}", a["name"].as_str().unwrap_or(""))
     },
     shape: super::shape::<TrustAnchor>,
+    unheld: super::all_held,
 };
 
 pub static PROFILE_KIND: Kind = Kind {
@@ -62,6 +63,7 @@ pub static PROFILE_KIND: Kind = Kind {
     },
     describe: |a| a["name"].as_str().unwrap_or("").to_string(),
     shape: super::shape::<Profile>,
+    unheld: super::all_held,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

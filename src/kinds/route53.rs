@@ -51,6 +51,7 @@ pub static ZONE_KIND: Kind = Kind {
         format!("{} ({vis})", s("name"))
     },
     shape: super::shape::<HostedZone>,
+    unheld: super::all_held,
 };
 
 pub static RECORD_KIND: Kind = Kind {
@@ -77,6 +78,7 @@ pub static RECORD_KIND: Kind = Kind {
         format!("{} {} → {}", s("type"), s("name"), target)
     },
     shape: super::shape::<RecordSet>,
+    unheld: super::all_held,
 };
 
 fn record_name(n: &str) -> String {

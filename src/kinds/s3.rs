@@ -57,6 +57,7 @@ pub static BUCKET_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Bucket>,
+    unheld: super::all_held,
 };
 
 pub static ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: Kind = Kind {
@@ -71,6 +72,7 @@ pub static ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: Kind = Kind {
     ids: |_| vec![id(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, GLOBAL, "account")],
     describe: |_| String::new(),
     shape: super::shape::<AccountPublicAccessBlock>,
+    unheld: super::all_held,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

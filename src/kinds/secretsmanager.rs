@@ -44,6 +44,7 @@ pub static SECRET_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Secret>,
+    unheld: super::all_held,
 };
 
 fn secret_ids(c: &Call<'_>) -> Vec<String> {

@@ -49,6 +49,7 @@ pub static TOPIC_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Topic>,
+    unheld: super::all_held,
 };
 
 /// The id of a topic ARN (`arn:aws:sns:<region>:<acct>:<name>`).

@@ -34,6 +34,7 @@ pub static QUEUE_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Queue>,
+    unheld: super::all_held,
 };
 
 fn queue_ids(c: &Call<'_>) -> Vec<String> {

@@ -44,6 +44,7 @@ fn report(n: usize) -> Report {
         not_compared: vec![],
         changes,
         transient: vec![],
+        writes: vec![],
         cloudtrail: None,
         findings: vec![],
         fail_on: crate::checks::FailOn::High,

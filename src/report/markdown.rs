@@ -74,6 +74,7 @@ fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         risk_section(group, out)?;
     }
     transient_section(r, out)?;
+    writes_section(r, out)?;
     gaps_section(r, out)
 }
 
@@ -147,6 +148,38 @@ fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// Unauthorized writes outside the snapshot; authorized ones are counted.
+fn writes_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let bad: Vec<_> = r
+        .writes
+        .iter()
+        .filter(|w| w.verdict == crate::attribution::Verdict::Unauthorized)
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### writes outside the snapshot ({} unauthorized, {} authorized)\n",
+        bad.len(),
+        r.writes.len() - bad.len()
+    )?;
+    writeln!(out, "| verdict | call | region | who and when |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for w in bad {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            w.verdict.as_str(),
+            cell(&w.what()),
+            cell(&w.regions.join(", ")),
+            cell(&w.who_when())
+        )?;
+    }
+    writeln!(out)?;
     Ok(())
 }
 

@@ -47,6 +47,10 @@ pub struct Report {
     /// Changes made and undone between the two states (CloudTrail only).
     #[serde(default)]
     pub transient: Vec<ReportTransient>,
+    /// Successful writes CloudTrail recorded that explain no change, grouped
+    /// and judged (CloudTrail only).
+    #[serde(default)]
+    pub writes: Vec<crate::attribution::writes::Write>,
     /// How CloudTrail was read; absent when it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudtrail: Option<TrailSummary>,
@@ -139,6 +143,9 @@ pub struct TrailSummary {
     /// Events that touch watched resources, in the window.
     pub events_used: usize,
     pub files_skipped: Vec<SkippedFile>,
+    /// Where every record read went.
+    #[serde(default)]
+    pub ledger: crate::trail::ledger::Ledger,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -153,6 +160,11 @@ pub struct Summary {
     pub not_compared: usize,
     pub transient: usize,
     pub transient_unauthorized: usize,
+    /// Groups of writes outside the snapshot, and those no rule allowed.
+    #[serde(default)]
+    pub writes: usize,
+    #[serde(default)]
+    pub writes_unauthorized: usize,
     pub unattributed: usize,
     pub findings: usize,
     /// Unsuppressed findings at or above `fail_on`.
@@ -289,6 +301,12 @@ impl Report {
                 .transient
                 .iter()
                 .filter(|t| t.verdict == Verdict::Unauthorized)
+                .count(),
+            writes: self.writes.len(),
+            writes_unauthorized: self
+                .writes
+                .iter()
+                .filter(|w| w.verdict == Verdict::Unauthorized)
                 .count(),
             unattributed: count(&|c| c.attribution == Some(Attribution::Unattributed)),
             findings: self.findings.len(),

@@ -60,7 +60,37 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out, "{t}")?;
     }
+    writes(r, out)?;
     footer(r, out)
+}
+
+/// Unauthorized writes outside the snapshot, one row per group; the
+/// authorized ones are only counted here (the JSON report lists them).
+fn writes(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let bad: Vec<_> = r
+        .writes
+        .iter()
+        .filter(|w| w.verdict == crate::attribution::Verdict::Unauthorized)
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\nWRITES OUTSIDE THE SNAPSHOT ({} unauthorized, {} authorized): seen only in CloudTrail",
+        bad.len(),
+        r.writes.len() - bad.len()
+    )?;
+    let mut t = new_table(["verdict", "call", "region", "who and when"]);
+    for w in bad {
+        t.add_row([
+            w.verdict.as_str().to_string(),
+            super::clip(&w.what()).into_owned(),
+            w.regions.join(", "),
+            super::clip(&w.who_when()).into_owned(),
+        ]);
+    }
+    writeln!(out, "{t}")
 }
 
 fn new_table(header: [&str; 4]) -> Table {
@@ -146,6 +176,7 @@ fn footer(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             ct.records_read,
             s.unattributed
         )?;
+        writeln!(out, "CloudTrail ledger: {}.", ct.ledger.describe())?;
     }
     writeln!(
         out,

@@ -78,6 +78,7 @@ fn sample() -> Report {
             ),
         ],
         transient: vec![],
+        writes: vec![],
         cloudtrail: None,
         findings: vec![],
         fail_on: crate::checks::FailOn::High,

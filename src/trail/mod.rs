@@ -5,6 +5,7 @@
 //! record per line; either may be gzip-compressed. Records are parsed one at
 //! a time as the file streams, never as a whole-file tree.
 
+pub mod ledger;
 pub mod source;
 
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,11 @@ pub struct Event {
     /// Resource ids (`kind/region/native-id`) the event touched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// What the call changed when the snapshot does not hold it (a console
+    /// password, termination protection): such a call explains no change
+    /// and is never "changed and changed back".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect_not_held: Option<String>,
 }
 
 impl Event {
@@ -142,6 +148,45 @@ pub(crate) struct RawRef<'a> {
     response_elements: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
     resources: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    event_category: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    read_only: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    management_event: Option<&'a serde_json::value::RawValue>,
+}
+
+/// How the ledger files a record before anything nested is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    NotACall,
+    SignIn,
+    Failed,
+    ReadOnly,
+    Data,
+    Write,
+}
+
+/// `true` or `"true"`: LookupEvents and exports differ.
+fn flag(v: Option<&serde_json::value::RawValue>) -> Option<bool> {
+    match v?.get().trim() {
+        "true" | "\"true\"" => Some(true),
+        "false" | "\"false\"" => Some(false),
+        _ => None,
+    }
+}
+
+/// Names of calls that read without changing anything, for records that
+/// lack `readOnly` (old exports, hand-written fixtures).
+fn reads_by_name(name: &str) -> bool {
+    const READS: &[&str] = &[
+        "Get", "List", "Describe", "Head", "Lookup", "Search", "BatchGet", "Query", "Scan",
+    ];
+    READS.iter().any(|p| {
+        name.strip_prefix(p).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    })
 }
 
 impl RawRef<'_> {
@@ -153,6 +198,37 @@ impl RawRef<'_> {
     }
     pub(crate) fn time(&self) -> Option<&str> {
         self.event_time.as_deref()
+    }
+    /// Files the record by its flat fields (name and time checked by the caller).
+    pub(crate) fn class(&self) -> Class {
+        let ty = self.event_type.as_deref();
+        let category = self.event_category.as_deref();
+        if matches!(
+            ty,
+            Some("AwsServiceEvent" | "AwsVpceEvent" | "AwsCloudTrailInsight")
+        ) || matches!(category, Some("Insight" | "NetworkActivity"))
+        {
+            return Class::NotACall;
+        }
+        if ty == Some("AwsConsoleSignIn") {
+            return Class::SignIn;
+        }
+        if self
+            .error_code
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+        {
+            return Class::Failed;
+        }
+        let read_only =
+            flag(self.read_only).unwrap_or_else(|| self.name().is_some_and(reads_by_name));
+        if read_only {
+            return Class::ReadOnly;
+        }
+        if category == Some("Data") || flag(self.management_event) == Some(false) {
+            return Class::Data;
+        }
+        Class::Write
     }
     /// Parses the nested objects: only for records worth it.
     pub(crate) fn into_raw(self) -> Raw {
@@ -278,6 +354,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
             .filter(|_| actor.identity_type == "IAMUser"),
     };
     let resources = crate::kinds::touched(&call, &raw.resources);
+    let effect_not_held = crate::kinds::effect_not_held(&call).map(str::to_string);
     Ok(Some(Event {
         id: raw.event_id.unwrap_or_default(),
         name,
@@ -289,6 +366,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
         error_code: raw.error_code.filter(|c| !c.is_empty()),
         actor,
         resources,
+        effect_not_held,
     }))
 }
 

@@ -14,7 +14,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{from_raw, Event, Raw, RawRef};
+use super::ledger::{named_resource, Ledger, Writes};
+use super::{from_raw, Class, Event, RawRef};
 
 /// Which events to keep.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,13 +24,44 @@ pub struct Window {
     pub end: Option<jiff::Timestamp>,
 }
 
-impl Window {
-    fn keeps(&self, e: &Event) -> bool {
-        if !crate::kinds::watched(&e.name) {
-            return false;
+/// `eventTime` as CloudTrail writes it (`2026-11-27T01:02:03Z`): such
+/// times compare as text, which spares a parse per record.
+fn canonical(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z'
+}
+
+/// The window's bounds as canonical text (start rounded down, end up, to
+/// the second: records carry whole seconds).
+#[derive(Debug, Clone, Default)]
+struct Bounds {
+    start: Option<String>,
+    end: Option<String>,
+}
+
+impl Bounds {
+    fn of(w: &Window) -> Bounds {
+        let fmt = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        Bounds {
+            start: w.start.map(fmt),
+            end: w
+                .end
+                .map(|t| fmt(t + jiff::SignedDuration::from_nanos(999_999_999))),
         }
-        let Some(t) = e.timestamp() else { return false };
-        self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|x| t <= x)
+    }
+}
+
+impl Window {
+    /// Whether a record's time is inside; `None` when it does not parse.
+    fn contains(&self, bounds: &Bounds, t: &str) -> Option<bool> {
+        if canonical(t) {
+            return Some(
+                bounds.start.as_deref().is_none_or(|s| t >= s)
+                    && bounds.end.as_deref().is_none_or(|e| t <= e),
+            );
+        }
+        let t = super::parse_event_time(t)?;
+        Some(self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|x| t <= x))
     }
 }
 
@@ -40,10 +72,22 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
+/// What one file (or one LookupEvents record) gave.
+#[derive(Debug, Default, Clone)]
+pub struct FileRead {
+    /// Writes and failed calls on watched kinds, for attribution.
+    pub events: Vec<Event>,
+    /// Successful writes on kinds driftwatch does not snapshot.
+    pub writes: Writes,
+    pub ledger: Ledger,
+}
+
 /// What reading produced.
 #[derive(Debug, Default, Clone)]
 pub struct ReadOutcome {
     pub events: Vec<Event>,
+    pub writes: Writes,
+    pub ledger: Ledger,
     pub files_read: usize,
     pub records: u64,
     pub skipped: Vec<SkippedFile>,
@@ -53,48 +97,98 @@ impl ReadOutcome {
     /// Counts one file's result: its events, or why it was skipped.
     pub fn add(&mut self, path: String, result: FileResult) {
         match result {
-            Ok((events, records)) => {
+            Ok(f) => {
                 self.files_read += 1;
-                self.records += records;
-                self.events.extend(events);
+                self.records += f.ledger.read;
+                self.absorb(f);
             }
             Err(reason) => self.skipped.push(SkippedFile { path, reason }),
         }
+    }
+
+    /// Folds in what one file or record gave, without counting a file.
+    pub fn absorb(&mut self, f: FileRead) {
+        self.events.extend(f.events);
+        self.writes.merge(f.writes);
+        self.ledger.add(&f.ledger);
+    }
+
+    /// Drops writes read twice; call once everything is in.
+    pub fn dedup_writes(&mut self) {
+        let dropped = self.writes.dedup();
+        self.ledger.outside -= dropped;
+        self.ledger.skipped.duplicates += dropped;
     }
 }
 
 /// Per-file state while streaming.
 struct Sink<'w> {
     window: &'w Window,
-    events: Vec<Event>,
-    records: u64,
-    /// Records that are well-formed JSON but unusable (no name, no time).
-    unusable: u64,
+    bounds: Bounds,
+    read: FileRead,
 }
 
 impl Sink<'_> {
-    fn take(&mut self, raw: Raw) {
-        self.records += 1;
-        match from_raw(raw) {
-            Ok(Some(e)) if self.window.keeps(&e) => self.events.push(e),
-            Ok(_) => {}
-            Err(_) => self.unusable += 1,
+    /// Files one record. Only failed calls and writes have their nested
+    /// objects parsed; most records in a trail are reads and cost a scan of
+    /// their bytes and nothing more.
+    fn take_ref(&mut self, raw: RawRef<'_>) {
+        let l = &mut self.read.ledger;
+        l.read += 1;
+        let (Some(name), Some(time)) = (raw.name(), raw.time()) else {
+            l.skipped.unusable += 1;
+            return;
+        };
+        match self.window.contains(&self.bounds, time) {
+            None => {
+                l.skipped.unusable += 1;
+                return;
+            }
+            Some(false) => {
+                l.skipped.outside_window += 1;
+                return;
+            }
+            Some(true) => {}
+        }
+        let watched = crate::kinds::watched(name);
+        match raw.class() {
+            Class::NotACall => l.skipped.not_a_call += 1,
+            Class::SignIn => l.skipped.sign_ins += 1,
+            Class::ReadOnly => l.read_only += 1,
+            Class::Data => l.skipped.data_events += 1,
+            Class::Failed => {
+                l.failed += 1;
+                if watched {
+                    self.keep(raw, true);
+                }
+            }
+            Class::Write => self.keep(raw, watched),
         }
     }
 
-    /// The fast path: skip records whose name is not watched before parsing
-    /// anything nested.
-    fn take_ref(&mut self, raw: RawRef<'_>) {
-        let (Some(name), Some(_)) = (raw.name(), raw.time()) else {
-            self.records += 1;
-            self.unusable += 1;
+    /// A failed call or write: parsed whole. On a watched kind it is kept
+    /// for attribution; any other write joins its group.
+    fn keep(&mut self, raw: RawRef<'_>, watched: bool) {
+        let raw = raw.into_raw();
+        let resource = (!watched).then(|| named_resource(&raw.request_parameters, &raw.resources));
+        let Ok(Some(e)) = from_raw(raw) else {
+            // Name, time and type were checked: this cannot happen, but a
+            // record must land somewhere.
+            self.read.ledger.skipped.unusable += 1;
             return;
         };
-        if !crate::kinds::watched(name) {
-            self.records += 1;
-            return;
+        match resource {
+            Some(r) => {
+                self.read.ledger.outside += 1;
+                self.read.writes.add(&e, r, None);
+            }
+            None => {
+                if e.succeeded() {
+                    self.read.ledger.unsorted += 1;
+                }
+                self.read.events.push(e);
+            }
         }
-        self.take(raw.into_raw());
     }
 }
 
@@ -151,20 +245,22 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
             }
         }
         if !saw_records {
-            let raw = Raw::deserialize(Value::Object(other)).map_err(serde::de::Error::custom)?;
-            self.0.take(raw);
+            // One record (JSON lines): read again as borrowed fields, so it
+            // is filed exactly as a record inside `Records` would be.
+            let text = Value::Object(other).to_string();
+            let raw: RawRef<'_> = serde_json::from_str(&text).map_err(serde::de::Error::custom)?;
+            self.0.take_ref(raw);
         }
         Ok(())
     }
 }
 
 /// Parses one log file's (decompressed) bytes. On error nothing is kept.
-pub fn parse_log(bytes: &[u8], window: &Window) -> Result<(Vec<Event>, u64), String> {
+pub fn parse_log(bytes: &[u8], window: &Window) -> FileResult {
     let mut sink = Sink {
         window,
-        events: Vec::new(),
-        records: 0,
-        unusable: 0,
+        bounds: Bounds::of(window),
+        read: FileRead::default(),
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut any = false;
@@ -181,13 +277,14 @@ pub fn parse_log(bytes: &[u8], window: &Window) -> Result<(Vec<Event>, u64), Str
     if !any {
         return Err("empty file".into());
     }
-    if sink.records > 0 && sink.unusable == sink.records {
+    let l = &sink.read.ledger;
+    if l.read > 0 && l.skipped.unusable == l.read {
         return Err(format!(
             "none of its {} records has an eventName and eventTime",
-            sink.records
+            l.read
         ));
     }
-    Ok((sink.events, sink.records))
+    Ok(sink.read)
 }
 
 /// Decompresses gzip (by magic bytes) or returns the bytes as they are.
@@ -262,8 +359,8 @@ pub fn read_path(path: &Path, window: &Window) -> Result<ReadOutcome, String> {
     }
 }
 
-/// A file's events and record count, or why it was skipped.
-pub type FileResult = Result<(Vec<Event>, u64), String>;
+/// What a file gave, or why it was skipped.
+pub type FileResult = Result<FileRead, String>;
 
 /// One log file as stored (gzip or not), parsed.
 pub fn parse_file_bytes(raw: Vec<u8>, window: &Window) -> FileResult {
@@ -302,6 +399,7 @@ pub fn read_files(files: &[PathBuf], window: &Window) -> ReadOutcome {
     for (f, r) in files.iter().zip(results) {
         out.add(f.display().to_string(), r.expect("every file visited"));
     }
+    out.dedup_writes();
     out
 }
 

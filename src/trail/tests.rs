@@ -32,8 +32,13 @@ fn every_shared_sample_record_parses() {
         }
         // And through the streaming reader, every record counted.
         let all = Window::default();
-        let (_, n) = parse_log(&std::fs::read(&path).unwrap(), &all).unwrap();
-        assert_eq!(n as usize, v["Records"].as_array().unwrap().len(), "{name}");
+        let read = parse_log(&std::fs::read(&path).unwrap(), &all).unwrap();
+        assert_eq!(
+            read.ledger.read as usize,
+            v["Records"].as_array().unwrap().len(),
+            "{name}"
+        );
+        assert!(read.ledger.balanced(), "{name}: {:?}", read.ledger);
     }
     assert!(total >= 150, "only {total} sample records found");
 }
@@ -107,11 +112,11 @@ fn logs_stream_in_every_shape_and_bad_files_are_skipped_with_reasons() {
     };
     let w = Window::default();
     let log = serde_json::json!({"Records": [rec("a"), rec("b")]}).to_string();
-    assert_eq!(parse_log(log.as_bytes(), &w).unwrap().0.len(), 2);
+    assert_eq!(parse_log(log.as_bytes(), &w).unwrap().events.len(), 2);
     let lines = format!("{}\n{}\n", rec("a"), rec("b"));
-    assert_eq!(parse_log(lines.as_bytes(), &w).unwrap().0.len(), 2);
+    assert_eq!(parse_log(lines.as_bytes(), &w).unwrap().events.len(), 2);
     let arr = serde_json::json!([rec("a")]).to_string();
-    assert_eq!(parse_log(arr.as_bytes(), &w).unwrap().0.len(), 1);
+    assert_eq!(parse_log(arr.as_bytes(), &w).unwrap().events.len(), 1);
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("good.json"), &log).unwrap();
@@ -163,9 +168,12 @@ fn window_keeps_watched_events_in_time() {
         start: Some("2026-11-27T02:00:00Z".parse().unwrap()),
         end: Some("2026-11-27T04:00:00Z".parse().unwrap()),
     };
-    let (events, records) = parse_log(log.as_bytes(), &w).unwrap();
-    assert_eq!(records, 4);
-    assert_eq!(events.len(), 1);
+    let read = parse_log(log.as_bytes(), &w).unwrap();
+    assert_eq!(read.ledger.read, 4);
+    assert_eq!(read.events.len(), 1);
+    assert_eq!(read.ledger.skipped.outside_window, 2);
+    assert_eq!(read.ledger.read_only, 1);
+    assert!(read.ledger.balanced());
 }
 
 #[test]

@@ -58,13 +58,14 @@ async fn two_pages_are_read_at_no_more_than_two_requests_per_second() {
     let limits = crate::aws::limits::RateLimits::parse(&["cloudtrail-events=2/1".into()]).unwrap();
     let limiter = limits.bucket(EVENTS, "us-east-1").unwrap();
     let started = std::time::Instant::now();
-    let (events, pages, records) = lookup_region(&client, &Window::default(), Some(&limiter))
+    let (read, pages) = lookup_region(&client, &Window::default(), Some(&limiter))
         .await
         .unwrap();
     assert_eq!(pages, 2);
-    assert_eq!(records, 2);
+    assert_eq!(read.records, 2);
+    assert!(read.ledger.balanced(), "{:?}", read.ledger);
     assert_eq!(
-        events
+        read.events
             .iter()
             .map(|e| e.resources[0].as_str())
             .collect::<Vec<_>>(),
@@ -98,10 +99,10 @@ async fn throttling_is_retried() {
         })
         .build();
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::Sequential, &[&rule], retrying);
-    let (events, pages, _) = lookup_region(&client, &Window::default(), None)
+    let (read, pages) = lookup_region(&client, &Window::default(), None)
         .await
         .unwrap();
-    assert_eq!(events.len(), 1);
+    assert_eq!(read.events.len(), 1);
     assert_eq!(pages, 1);
     assert_eq!(rule.num_calls(), 2, "one throttled attempt, one success");
 }
