@@ -113,7 +113,7 @@ fn main() {
     let mut kept = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let out = read_path(dir.path(), &Window::default()).unwrap();
+        let out = read_path(dir.path(), &Window::default(), None).unwrap();
         best = best.min(t.elapsed().as_secs_f64());
         assert_eq!(out.records as usize, total);
         kept = out.events.len();

@@ -73,6 +73,7 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
         .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
         .into_snapshot();
     let window = commands::window(&base.snapshot, &current);
+    let runner = commands::event_runner(plan, &base.snapshot, &current, config);
     let mut outcome = ReadOutcome::default();
     for (name, bytes) in DEMO_FILES
         .iter()
@@ -80,7 +81,13 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
     {
         outcome.add(
             name.to_string(),
-            source::parse_file_bytes(bytes.to_vec(), &window),
+            source::parse_file_bytes(
+                bytes.to_vec(),
+                &window,
+                runner
+                    .as_deref()
+                    .map(|r| r as &dyn crate::trail::EventVisitors),
+            ),
         );
     }
     outcome.dedup_writes();
@@ -89,7 +96,7 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
         sources: vec!["the demo bundle's trail logs".into()],
         ..Default::default()
     };
-    let trail = TrailInput::from_read(read, &window);
+    let trail = TrailInput::from_read(read, &window).with_event_checks(runner.as_deref());
     commands::build_report(
         &base,
         Some(Path::new("baselines/demo/baseline.json")),

@@ -394,7 +394,7 @@ fn load_report(p: &Path) -> Result<crate::report::Report> {
             p.display()
         )
     })?;
-    if r.schema != crate::report::REPORT_SCHEMA {
+    if !crate::report::READABLE_SCHEMAS.contains(&r.schema.as_str()) {
         bail!(
             "{}: report schema {:?}, expected {:?}",
             p.display(),

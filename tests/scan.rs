@@ -77,7 +77,7 @@ fn scan_reports_exactly_the_drift_and_approvals_clear_it() {
     let did = acct.seed("drift.py", &[&made.to_string()]);
     let (rc, report) = scan(&acct, &base);
     assert_eq!(rc, 1);
-    assert_eq!(report["schema"], "driftwatch.report/v2");
+    assert_eq!(report["schema"], "driftwatch.report/v3");
     let web = made["security_groups"]["us-east-1"]["web"]
         .as_str()
         .unwrap();

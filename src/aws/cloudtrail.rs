@@ -10,6 +10,7 @@ use aws_smithy_types::DateTime;
 use super::{classify, AwsOptions, Ctx, Failure};
 use crate::model::{Coverage, GLOBAL};
 use crate::trail::source::{self, ReadOutcome, SkippedFile, Window};
+use crate::trail::Visitors;
 
 /// The coverage service for reading events, distinct from `cloudtrail`
 /// (reading the trails themselves, a snapshot kind).
@@ -74,6 +75,7 @@ pub(crate) async fn lookup_region(
     client: &aws_sdk_cloudtrail::Client,
     window: &Window,
     limiter: Option<&governor::DefaultDirectRateLimiter>,
+    visitors: Option<&dyn crate::trail::EventVisitors>,
 ) -> Result<(ReadOutcome, u64), (Failure, u64)> {
     let mut req = client
         .lookup_events()
@@ -108,7 +110,7 @@ pub(crate) async fn lookup_region(
             // The full record rides along as a JSON string.
             match e
                 .cloud_trail_event()
-                .map(|t| source::parse_log(t.as_bytes(), window))
+                .map(|t| source::parse_log_with(t.as_bytes(), window, visitors))
             {
                 Some(Ok(f)) => read.absorb(f),
                 _ => {
@@ -128,6 +130,7 @@ pub async fn read_events(
     account: &str,
     regions: &[String],
     window: Window,
+    visitors: Visitors,
 ) -> TrailRead {
     // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
     let mut rs: Vec<String> = regions.to_vec();
@@ -136,10 +139,10 @@ pub async fn read_events(
     rs.dedup();
     match source {
         TrailSource::None => TrailRead::default(),
-        TrailSource::Files(p) => read_files(p, window).await,
+        TrailSource::Files(p) => read_files(p, window, visitors).await,
         TrailSource::Api => {
             let ctx = Ctx::new(opts).await;
-            let mut read = lookup_regions(&ctx, &rs, window).await;
+            let mut read = lookup_regions(&ctx, &rs, window, visitors.as_deref()).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
         }
@@ -157,7 +160,7 @@ pub async fn read_events(
                     }
                 },
             };
-            let mut read = read_s3(&ctx, &bucket, &prefix, account, &rs, window).await;
+            let mut read = read_s3(&ctx, &bucket, &prefix, account, &rs, window, visitors).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
         }
@@ -165,11 +168,12 @@ pub async fn read_events(
 }
 
 /// Local files or a directory, parsed on all cores off the async runtime.
-async fn read_files(path: &std::path::Path, window: Window) -> TrailRead {
+async fn read_files(path: &std::path::Path, window: Window, visitors: Visitors) -> TrailRead {
     let p = path.to_path_buf();
-    let outcome = tokio::task::spawn_blocking(move || source::read_path(&p, &window))
-        .await
-        .unwrap_or_else(|e| Err(format!("reader panicked: {e}")));
+    let outcome =
+        tokio::task::spawn_blocking(move || source::read_path(&p, &window, visitors.as_deref()))
+            .await
+            .unwrap_or_else(|e| Err(format!("reader panicked: {e}")));
     let shown = path.display().to_string();
     match outcome {
         Ok(o) => TrailRead {
@@ -199,7 +203,12 @@ async fn read_files(path: &std::path::Path, window: Window) -> TrailRead {
 }
 
 /// LookupEvents in every region at once, each under its own rate limit.
-async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailRead {
+async fn lookup_regions(
+    ctx: &Ctx,
+    regions: &[String],
+    window: Window,
+    visitors: Option<&dyn crate::trail::EventVisitors>,
+) -> TrailRead {
     let results = futures::future::join_all(regions.iter().map(|r| {
         let conf = aws_sdk_cloudtrail::config::Builder::from(&ctx.sdk)
             .region(Region::new(r.clone()))
@@ -211,7 +220,7 @@ async fn lookup_regions(ctx: &Ctx, regions: &[String], window: Window) -> TrailR
         async move {
             (
                 r.clone(),
-                lookup_region(&client, &window, limiter.as_deref()).await,
+                lookup_region(&client, &window, limiter.as_deref(), visitors).await,
             )
         }
     }))
@@ -308,6 +317,7 @@ async fn fetch_and_parse(
     bucket: &str,
     keys: &[String],
     window: Window,
+    visitors: Visitors,
 ) -> ReadOutcome {
     let fetched = futures::future::join_all(keys.iter().map(|k| async move {
         let r = ctx.call(s3.get_object().bucket(bucket).key(k).send()).await;
@@ -329,7 +339,7 @@ async fn fetch_and_parse(
         for (key, bytes) in fetched {
             out.add(
                 key,
-                bytes.and_then(|b| source::parse_file_bytes(b, &window)),
+                bytes.and_then(|b| source::parse_file_bytes(b, &window, visitors.as_deref())),
             );
         }
         out.dedup_writes();
@@ -373,6 +383,7 @@ async fn read_s3(
     account: &str,
     regions: &[String],
     window: Window,
+    visitors: Visitors,
 ) -> TrailRead {
     let conf = aws_sdk_s3::config::Builder::from(&ctx.sdk)
         .force_path_style(ctx.force_path_style)
@@ -420,7 +431,7 @@ async fn read_s3(
             return read;
         }
     };
-    let parsed = fetch_and_parse(ctx, &s3, bucket, &keys, window).await;
+    let parsed = fetch_and_parse(ctx, &s3, bucket, &keys, window, visitors).await;
     read.outcome = parsed;
     read.coverage.push(Coverage::complete(EVENTS, GLOBAL));
     read

@@ -287,6 +287,7 @@ impl<'c> Outcomes<'c> {
                     evidence,
                     suppressed: None,
                     notes: vec![],
+                    events: None,
                 });
                 return;
             }
@@ -322,38 +323,10 @@ fn add_functions(
     cfg: &ChecksConfig,
     iam: &index::IamDocs,
 ) {
-    let _ = root.add_function(super::budget::TICK, |v: cel::Value| {
-        if super::budget::spent() {
-            Err(cel::ExecutionError::function_error(
-                "budget",
-                "time budget spent",
-            ))
-        } else {
-            Ok(v)
-        }
-    });
-    let _ = root.add_function(super::budget::MATCHES, |s: Arc<String>, re: Arc<String>| {
-        super::budget::matches(&s, &re)
-            .map_err(|m| cel::ExecutionError::function_error("matches", m))
-    });
-    let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
-    let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
-    let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
-        cidr_contains(&c, &ip)
-    });
-    let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
+    add_common_functions(root, &snap.account, cfg);
     add_rule_functions(root, &super::network::PrefixLists::of(snap));
     let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
         super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
-    });
-    let (own, known) = (snap.account.clone(), cfg.known_accounts.clone());
-    let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
-        let ids = strings(&ids);
-        string_list(super::accounts::foreign(
-            ids.iter().map(String::as_str),
-            &own,
-            &known,
-        ))
     });
     let restricting = cfg.restricting_condition_keys.clone();
     let _ = root.add_function("public_statements", move |policy: cel::Value| {
@@ -398,6 +371,64 @@ fn add_functions(
                 .map_err(|m| cel::ExecutionError::function_error("world_open_groups", m))
         },
     );
+}
+
+/// The functions resource and event checks share: the budget tick, cached
+/// regexes, address tests, and accounts outside the known ones.
+pub(crate) fn add_common_functions(
+    root: &mut cel::Context<'_, '_>,
+    account: &str,
+    cfg: &ChecksConfig,
+) {
+    let _ = root.add_function(super::budget::TICK, |v: cel::Value| {
+        if super::budget::spent() {
+            Err(cel::ExecutionError::function_error(
+                "budget",
+                "time budget spent",
+            ))
+        } else {
+            Ok(v)
+        }
+    });
+    let _ = root.add_function(super::budget::MATCHES, |s: Arc<String>, re: Arc<String>| {
+        super::budget::matches(&s, &re)
+            .map_err(|m| cel::ExecutionError::function_error("matches", m))
+    });
+    let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
+    let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
+    let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
+        cidr_contains(&c, &ip)
+    });
+    let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
+    let _ = root.add_function("at", |v: cel::Value, path: Arc<String>| at(&v, &path));
+    let (own, known) = (account.to_string(), cfg.known_accounts.clone());
+    let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
+        let ids = strings(&ids);
+        string_list(super::accounts::foreign(
+            ids.iter().map(String::as_str),
+            &own,
+            &known,
+        ))
+    });
+}
+
+/// `at(value, "a.b.0.c")`: the value at a dotted path of map keys and
+/// list indexes, or null where the path leaves the data. CloudTrail records
+/// leave out what they like; `has()` needs every level spelled out.
+fn at(v: &cel::Value, path: &str) -> cel::Value {
+    let mut cur = v;
+    for seg in path.split('.').filter(|s| !s.is_empty()) {
+        let next = match cur {
+            cel::Value::Map(m) => m.get(&cel::objects::KeyRef::String(seg)),
+            cel::Value::List(l) => seg.parse::<usize>().ok().and_then(|i| l.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return cel::Value::Null,
+        }
+    }
+    cur.clone()
 }
 
 /// The functions over security-group rules. Each first expands rules that

@@ -19,6 +19,7 @@ mod aws_ranges;
 mod budget;
 mod escalation;
 mod eval;
+pub mod events;
 mod index;
 mod network;
 mod policy;
@@ -94,6 +95,24 @@ impl FailOn {
 
 pub const RISKS: &[&str] = &["asset", "dns", "data", "iam", "network", "visibility"];
 
+/// What a check reads: one resource of the snapshot, or one CloudTrail record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    #[default]
+    Resource,
+    Event,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Resource => "resource",
+            Target::Event => "event",
+        }
+    }
+}
+
 /// A check file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,8 +121,28 @@ struct CheckFile {
     title: String,
     severity: Severity,
     risk: String,
-    /// Resource kinds the check applies to.
+    #[serde(default)]
+    target: Target,
+    /// Resource kinds the check applies to (resource checks).
+    #[serde(default)]
     kinds: Vec<String>,
+    /// Event checks: eventName globs of the records read.
+    #[serde(default)]
+    events: Vec<String>,
+    /// Event checks: eventSource values (`cloudtrail.amazonaws.com`); empty
+    /// means any.
+    #[serde(default)]
+    sources: Vec<String>,
+    /// Event checks: `success` (default), `failure` or `any`.
+    #[serde(default)]
+    outcome: events::CallOutcome,
+    /// Event checks: a CEL expression giving the key records are counted
+    /// by; one finding per key that reaches `threshold`.
+    #[serde(default)]
+    group_by: Option<String>,
+    /// Event checks: records of one key needed for a finding (default 1).
+    #[serde(default)]
+    threshold: Option<u64>,
     expression: toml::Spanned<String>,
     message: String,
     rationale: String,
@@ -119,7 +158,10 @@ pub struct Check {
     pub title: String,
     pub severity: Severity,
     pub risk: Risk,
+    pub target: Target,
     pub kinds: Vec<String>,
+    /// Event checks: the records read, and how they are counted.
+    pub on: Option<events::EventFilter>,
     pub expression: String,
     pub message: String,
     pub rationale: String,
@@ -252,6 +294,81 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             RISKS.join(", ")
         );
     };
+    let on = match f.target {
+        Target::Resource => {
+            resource_target(source, &f, &line_of)?;
+            None
+        }
+        Target::Event => {
+            if !f.kinds.is_empty() {
+                bail!(
+                    "{source}: line {}: an event check reads CloudTrail records: name them with events = [...], not kinds",
+                    line_of("kinds")
+                );
+            }
+            Some(events::EventFilter::compile(source, &f, &line_of)?)
+        }
+    };
+    let program = compile_program(source, expr_line, f.expression.get_ref())?;
+    let expression = f.expression.into_inner();
+    Ok(Check {
+        id: f.id,
+        title: f.title,
+        severity: f.severity,
+        risk,
+        target: f.target,
+        kinds: f.kinds,
+        on,
+        expression,
+        message: f.message,
+        rationale: f.rationale,
+        remediation: f.remediation,
+        references: f.references,
+        source: source.to_string(),
+        program,
+    })
+}
+
+/// Checks an expression against the size limits, compiles it, refuses
+/// `lists.range`, and instruments it for the time budget. Errors name the
+/// file and the line (`line` is where the expression starts).
+pub(crate) fn compile_program(
+    source: &str,
+    line: usize,
+    text: &str,
+) -> Result<std::sync::Arc<cel::parser::Expression>> {
+    if let Err(why) = within_limits(text) {
+        bail!("{source}: line {line}: {why}");
+    }
+    let program = on_big_stack(|| cel_env().compile(text)).map_err(|e| {
+        let first = e.errors.first();
+        let (l, c) = first.map(|x| x.pos).unwrap_or((1, 0));
+        let msg = first
+            .map(|x| x.msg.clone())
+            .unwrap_or_else(|| e.to_string());
+        anyhow!(
+            "{source}: line {}: expression does not compile (column {c}): {msg}",
+            line + (l.max(1) as usize) - 1
+        )
+    })?;
+    if on_big_stack(|| budget::builds_ranges(program.expression())) {
+        bail!(
+            "{source}: line {line}: lists.range is not available in checks: a check reads the resource, it does not build data"
+        );
+    }
+    let mut instrumented = program.expression().clone();
+    on_big_stack(|| budget::instrument(&mut instrumented));
+    Ok(std::sync::Arc::new(instrumented))
+}
+
+/// A resource check names known kinds and nothing of event checks.
+fn resource_target(source: &str, f: &CheckFile, line_of: &dyn Fn(&str) -> usize) -> Result<()> {
+    if let Some(field) = events::EventFilter::fields_set(f) {
+        bail!(
+            "{source}: line {}: {field} is for event checks (target = \"event\")",
+            line_of(field)
+        );
+    }
     if f.kinds.is_empty() {
         bail!(
             "{source}: line {}: kinds must name at least one resource kind",
@@ -266,42 +383,7 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             );
         }
     }
-    if let Err(why) = within_limits(f.expression.get_ref()) {
-        bail!("{source}: line {expr_line}: {why}");
-    }
-    let program = on_big_stack(|| cel_env().compile(f.expression.get_ref())).map_err(|e| {
-        let first = e.errors.first();
-        let (l, c) = first.map(|x| x.pos).unwrap_or((1, 0));
-        let msg = first
-            .map(|x| x.msg.clone())
-            .unwrap_or_else(|| e.to_string());
-        anyhow!(
-            "{source}: line {}: expression does not compile (column {c}): {msg}",
-            expr_line + (l.max(1) as usize) - 1
-        )
-    })?;
-    if on_big_stack(|| budget::builds_ranges(program.expression())) {
-        bail!(
-            "{source}: line {expr_line}: lists.range is not available in checks: a check reads the resource, it does not build data"
-        );
-    }
-    let mut instrumented = program.expression().clone();
-    on_big_stack(|| budget::instrument(&mut instrumented));
-    let expression = f.expression.into_inner();
-    Ok(Check {
-        id: f.id,
-        title: f.title,
-        severity: f.severity,
-        risk,
-        kinds: f.kinds,
-        expression,
-        message: f.message,
-        rationale: f.rationale,
-        remediation: f.remediation,
-        references: f.references,
-        source: source.to_string(),
-        program: std::sync::Arc::new(instrumented),
-    })
+    Ok(())
 }
 
 /// The CEL environment: the standard library plus the strings and lists
@@ -364,13 +446,17 @@ fn load_dir(dir: &Path) -> Result<Vec<Check>> {
 
 /// `driftwatch checks explain ID`.
 pub fn explain(c: &Check) -> String {
+    let applies = match &c.on {
+        None => c.kinds.join(", "),
+        Some(on) => format!("CloudTrail records: {}", on.describe()),
+    };
     let mut s = format!(
         "{} {}\nseverity: {}   risk: {}   applies to: {}\nsource: {}\n\nWhy it matters:\n{}\n\nHow to fix:\n{}\n",
         c.id,
         c.title,
         c.severity.as_str(),
         c.risk,
-        c.kinds.join(", "),
+        applies,
         c.source,
         c.rationale.trim(),
         c.remediation.trim()
@@ -401,6 +487,9 @@ pub struct Finding {
     pub suppressed: Option<suppress::SuppressionRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Event checks: the records behind the finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<events::EventEvidence>,
 }
 
 /// Settings for the built-in checks, from `[checks]` in the config.

@@ -23,7 +23,12 @@ struct Fixture {
 #[serde(deny_unknown_fields)]
 struct Case {
     case: String,
+    /// Resource checks: the snapshot.
+    #[serde(default)]
     resources: Vec<FixtureResource>,
+    /// Event checks: CloudTrail records, in the shapes real logs have.
+    #[serde(default)]
+    records: Vec<Value>,
     /// Strings that must appear among the finding's evidence.
     #[serde(default)]
     evidence: Vec<String>,
@@ -78,6 +83,31 @@ fn snapshot_of(resources: &[FixtureResource]) -> Snapshot {
         .into_iter()
         .collect();
     s
+}
+
+/// An event check over records, as the trail reader runs it. The log
+/// buckets are those the fixture's trail would write to.
+fn run_events(
+    check: &Check,
+    records: &[Value],
+    cfg: &ChecksConfig,
+) -> (Vec<Finding>, Vec<CheckError>) {
+    let runner = events::Runner::new(
+        std::slice::from_ref(check),
+        "111122223333",
+        cfg,
+        vec!["org-trail-logs".into()],
+    )
+    .expect("an event check");
+    let log = serde_json::json!({ "Records": records }).to_string();
+    let read = crate::trail::source::parse_log_with(
+        log.as_bytes(),
+        &crate::trail::source::Window::default(),
+        Some(&runner),
+    )
+    .expect("the fixture is a valid log");
+    assert!(read.ledger.balanced());
+    runner.finish()
 }
 
 #[test]
@@ -155,8 +185,13 @@ fn every_check_fires_on_its_fixture_and_stays_quiet_on_near_misses() {
         };
         for (expect_fire, cases) in [(true, &fx.fire), (false, &fx.quiet)] {
             for case in cases {
-                let snap = snapshot_of(&case.resources);
-                let (findings, errors) = evaluate(std::slice::from_ref(check), &snap, &cfg, now);
+                let (findings, errors) = match check.target {
+                    Target::Resource => {
+                        let snap = snapshot_of(&case.resources);
+                        evaluate(std::slice::from_ref(check), &snap, &cfg, now)
+                    }
+                    Target::Event => run_events(check, &case.records, &cfg),
+                };
                 if !errors.is_empty() {
                     failures.push(format!(
                         "{} [{}]: evaluation errors {errors:?}",
@@ -393,4 +428,127 @@ fn lists_range_is_refused_at_load() {
         e.contains("user:X1.toml: line 7: lists.range is not available"),
         "{e}"
     );
+}
+
+/// A CloudTrail record in the shape S3 management events have.
+fn delete_bucket(i: usize, who: &str) -> Value {
+    serde_json::json!({
+        "eventVersion": "1.09", "eventID": format!("e-{who}-{i}"), "eventName": "DeleteBucket",
+        "eventSource": "s3.amazonaws.com", "eventTime": format!("2026-11-27T10:0{i}:00Z"),
+        "awsRegion": "us-east-1", "eventType": "AwsApiCall", "readOnly": false, "managementEvent": true,
+        "sourceIPAddress": "203.0.113.9",
+        "userIdentity": {"type": "IAMUser", "arn": format!("arn:aws:iam::111122223333:user/{who}"), "userName": who},
+        "requestParameters": {"bucketName": format!("bucket-{i}"), "Host": format!("bucket-{i}.s3.amazonaws.com")},
+        "responseElements": null
+    })
+}
+
+#[test]
+fn the_readme_event_check_example_counts_by_key() {
+    let readme = std::fs::read_to_string(crate::test_root().join("README.md")).unwrap();
+    let at = readme
+        .find("<!-- event-check-example")
+        .expect("the README's event check example");
+    let block = &readme[at..];
+    let start = block.find("```toml\n").unwrap() + "```toml\n".len();
+    let text = &block[start..start + block[start..].find("```").unwrap()];
+    let check = parse_check("README.md", text).unwrap();
+    assert_eq!(check.target, Target::Event);
+    let cfg = ChecksConfig::default();
+    let three: Vec<Value> = (0..3).map(|i| delete_bucket(i, "mallory")).collect();
+    let (findings, errors) = run_events(&check, &three, &cfg);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(
+        f.message,
+        "arn:aws:iam::111122223333:user/mallory deleted 3 buckets (bucket-0, bucket-1, bucket-2), 2026-11-27T10:00:00Z to 2026-11-27T10:02:00Z"
+    );
+    assert_eq!(
+        f.resource.id,
+        "event/arn:aws:iam::111122223333:user/mallory"
+    );
+    let ev = f.events.as_ref().unwrap();
+    assert_eq!((ev.count, ev.event_ids.len()), (3, 3));
+    // Two by one and one by another: nobody reaches three.
+    let split = vec![
+        delete_bucket(0, "mallory"),
+        delete_bucket(1, "mallory"),
+        delete_bucket(2, "bob"),
+    ];
+    assert!(run_events(&check, &split, &cfg).0.is_empty());
+}
+
+#[test]
+fn an_event_check_that_cannot_evaluate_is_an_error_not_a_pass() {
+    let text = r#"
+id = "X1"
+title = "t"
+severity = "low"
+risk = "data"
+target = "event"
+events = ["Delete*"]
+expression = "event.requestParameters.nope == 'x'"
+message = "m"
+rationale = "r"
+remediation = "r"
+"#;
+    let check = parse_check("x.toml", text).unwrap();
+    let records: Vec<Value> = (0..5).map(|i| delete_bucket(i, "mallory")).collect();
+    let (findings, errors) = run_events(&check, &records, &ChecksConfig::default());
+    assert!(findings.is_empty());
+    assert_eq!(errors.len(), 1, "one error per check, counted: {errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .starts_with("5 record(s) could not be evaluated"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
+fn event_and_resource_fields_do_not_mix() {
+    let base = r#"
+id = "X2"
+title = "t"
+severity = "low"
+risk = "data"
+expression = "true"
+message = "m"
+rationale = "r"
+remediation = "r"
+"#;
+    let e = parse_check(
+        "a.toml",
+        &format!("{base}target = \"event\"\nkinds = [\"s3.bucket\"]\nevents = [\"X\"]\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("an event check reads CloudTrail records"), "{e}");
+    let e = parse_check(
+        "b.toml",
+        &format!("{base}kinds = [\"s3.bucket\"]\nevents = [\"X\"]\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("events is for event checks"), "{e}");
+    let e = parse_check("c.toml", &format!("{base}target = \"event\"\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("names the records it reads"), "{e}");
+    let e = parse_check(
+        "d.toml",
+        &format!("{base}target = \"event\"\nevents = [\"X\"]\nthreshold = 0\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("threshold must be at least 1"), "{e}");
+    let e = parse_check(
+        "e.toml",
+        &format!("{base}target = \"event\"\nevents = [\"X\"]\ngroup_by = \"at(event,\"\n"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("does not compile"), "{e}");
 }

@@ -17,7 +17,9 @@ pub fn list(checks: &[Check], config: &Config, json: bool) -> Result<Outcome> {
                     "title": c.title,
                     "severity": c.severity,
                     "risk": c.risk,
+                    "target": c.target,
                     "kinds": c.kinds,
+                    "events": c.on.as_ref().map(|o| &o.events),
                     "source": c.source,
                     "disabled": disabled(c),
                     "references": c.references,
@@ -28,13 +30,14 @@ pub fn list(checks: &[Check], config: &Config, json: bool) -> Result<Outcome> {
     }
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::NOTHING)
-        .set_header(["id", "severity", "risk", "title"]);
+        .set_header(["id", "severity", "risk", "target", "title"]);
     for c in checks {
         let note = if disabled(c) { " (disabled)" } else { "" };
         t.add_row([
             c.id.clone(),
             c.severity.as_str().to_string(),
             c.risk.to_string(),
+            c.target.as_str().to_string(),
             format!("{}{note}", c.title),
         ]);
     }

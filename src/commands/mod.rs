@@ -187,6 +187,8 @@ fn demo_write(dir: &Path) -> Result<Outcome> {
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Event checks evaluate CEL on the threads that parse trail logs.
+        .thread_stack_size(crate::trail::source::READER_STACK)
         .build()
         .context("cannot start the async runtime")
 }
@@ -252,11 +254,17 @@ pub fn evaluate_checks(
     config: &Config,
     plan: CheckPlan<'_>,
     now: jiff::Timestamp,
+    trail: Option<&TrailInput>,
 ) -> (Vec<Finding>, Vec<Warning>) {
     if plan.checks.is_empty() {
         return (vec![], vec![]);
     }
-    let (mut findings, errors) = crate::checks::evaluate(plan.checks, snap, &config.checks, now);
+    let (mut findings, mut errors) =
+        crate::checks::evaluate(plan.checks, snap, &config.checks, now);
+    if let Some(t) = trail {
+        findings.extend(t.findings.iter().cloned());
+        errors.extend(t.check_errors.iter().cloned());
+    }
     let mut warnings: Vec<Warning> = errors
         .iter()
         .map(|e| {
@@ -280,7 +288,7 @@ pub fn check_report(
     plan: CheckPlan<'_>,
     now: jiff::Timestamp,
 ) -> Report {
-    let (findings, warnings) = evaluate_checks(current, config, plan, now);
+    let (findings, warnings) = evaluate_checks(current, config, plan, now, None);
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
@@ -304,6 +312,10 @@ pub fn check_report(
 /// CloudTrail events read for a scan, with how reading went.
 pub struct TrailInput {
     pub index: EventIndex,
+    /// What event checks found while the logs streamed, and where they
+    /// could not be evaluated.
+    pub findings: Vec<Finding>,
+    pub check_errors: Vec<crate::checks::CheckError>,
     /// Writes on kinds driftwatch does not snapshot, grouped.
     pub writes: crate::trail::ledger::Writes,
     pub summary: TrailSummary,
@@ -331,11 +343,35 @@ impl TrailInput {
         };
         TrailInput {
             index,
+            findings: vec![],
+            check_errors: vec![],
             writes: read.outcome.writes,
             summary,
             coverage: read.coverage,
         }
     }
+}
+
+impl TrailInput {
+    /// Takes what the event checks found during the read.
+    pub fn with_event_checks(mut self, runner: Option<&crate::checks::events::Runner>) -> Self {
+        if let Some(r) = runner {
+            (self.findings, self.check_errors) = r.finish();
+        }
+        self
+    }
+}
+
+/// The event checks of a run, for the trail readers; `None` without any.
+pub fn event_runner(
+    plan: CheckPlan<'_>,
+    baseline: &Snapshot,
+    current: &Snapshot,
+    config: &Config,
+) -> Option<std::sync::Arc<crate::checks::events::Runner>> {
+    let buckets = crate::checks::events::log_buckets(&[baseline, current]);
+    crate::checks::events::Runner::new(plan.checks, &current.account, &config.checks, buckets)
+        .map(std::sync::Arc::new)
 }
 
 /// The window attribution reads: from the baseline to the current state,
@@ -366,7 +402,7 @@ pub fn build_report(
         changes,
         not_compared,
     } = diff::diff(&baseline.snapshot, current, &config.diff_options()?);
-    let (findings, warnings) = evaluate_checks(current, config, plan, now);
+    let (findings, warnings) = evaluate_checks(current, config, plan, now, trail);
     let evidence = Evidence {
         baseline: &baseline.snapshot,
         current,

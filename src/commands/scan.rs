@@ -36,7 +36,20 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
     };
     let trail = match &plan.cloudtrail {
         TrailSource::None => None,
-        source => Some(read_trail(&rt, &plan.aws, source, &base, &current, quiet)),
+        source => Some(read_trail(
+            &rt,
+            &plan.aws,
+            super::event_runner(
+                CheckPlan::of(&plan.checking),
+                &base.snapshot,
+                &current,
+                &plan.config,
+            ),
+            source,
+            &base,
+            &current,
+            quiet,
+        )),
     };
     let report = build_report(
         &base,
@@ -53,6 +66,7 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
 fn read_trail(
     rt: &tokio::runtime::Runtime,
     opts: &crate::aws::AwsOptions,
+    runner: Option<std::sync::Arc<crate::checks::events::Runner>>,
     source: &TrailSource,
     base: &Baseline,
     current: &Snapshot,
@@ -65,6 +79,9 @@ fn read_trail(
         &current.account,
         &current.regions,
         window,
+        runner
+            .clone()
+            .map(|r| r as std::sync::Arc<dyn crate::trail::EventVisitors>),
     ));
     if !quiet {
         eprintln!(
@@ -79,5 +96,5 @@ fn read_trail(
             }
         );
     }
-    TrailInput::from_read(read, &window)
+    TrailInput::from_read(read, &window).with_event_checks(runner.as_deref())
 }

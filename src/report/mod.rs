@@ -19,7 +19,12 @@ use crate::trail::source::SkippedFile;
 use crate::trail::{Actor, Event};
 use crate::warning::WarningCode;
 
-pub const REPORT_SCHEMA: &str = "driftwatch.report/v2";
+pub const REPORT_SCHEMA: &str = "driftwatch.report/v3";
+
+/// Older schemas a report may be read back in (`approve --from-report`):
+/// v3 only added fields and narrowed `transient[]`, so a v2 report's
+/// changes approve the same way.
+pub const READABLE_SCHEMAS: &[&str] = &["driftwatch.report/v2", REPORT_SCHEMA];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -153,7 +153,7 @@ fn json_has_the_documented_fields() {
     ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
-    assert_eq!(v["schema"], "driftwatch.report/v2");
+    assert_eq!(v["schema"], "driftwatch.report/v3");
     let c = &v["changes"][0];
     for k in ["id", "resource", "change", "fields", "verdict", "risk"] {
         assert!(c.get(k).is_some(), "change lacks {k}");
@@ -203,6 +203,7 @@ fn finding(check: &str, sev: crate::checks::Severity, suppressed: bool) -> Findi
             expires: "2099-01-01".into(),
         }),
         notes: vec![],
+        events: None,
     }
 }
 

@@ -154,7 +154,41 @@ pub(crate) struct RawRef<'a> {
     read_only: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
     management_event: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    additional_event_data: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    error_message: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    recipient_account_id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    service_event_details: Option<&'a serde_json::value::RawValue>,
+    #[serde(rename = "vpcEndpointId", borrow, default)]
+    vpc_endpoint_id: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow, default)]
+    session_credential_from_console: Option<&'a serde_json::value::RawValue>,
 }
+
+/// What event checks plug into the reader: asked once per file for a
+/// visitor, which sees every record in the window whose name, source and
+/// outcome it wants, and is finished when the file is done. Defined here so
+/// the reader needs nothing from `checks`.
+pub trait EventVisitors: Send + Sync {
+    fn visitor(&self) -> Box<dyn EventVisitor + '_>;
+}
+
+/// One file's view of the records, for event checks.
+pub trait EventVisitor {
+    /// Cheap: whether any check could want a record with this name and
+    /// source, succeeded or failed.
+    fn wants(&self, name: &str, source: &str, failed: bool) -> bool;
+    /// A wanted record, as JSON (the fields event checks can read).
+    fn visit(&mut self, record: serde_json::Value);
+    /// The file is done: merge what this visitor found.
+    fn finish(self: Box<Self>);
+}
+
+/// Event checks for a read, if any, shared by every reading thread.
+pub type Visitors = Option<std::sync::Arc<dyn EventVisitors>>;
 
 /// How the ledger files a record before anything nested is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +232,60 @@ impl RawRef<'_> {
     }
     pub(crate) fn time(&self) -> Option<&str> {
         self.event_time.as_deref()
+    }
+    pub(crate) fn source(&self) -> &str {
+        self.event_source.as_deref().unwrap_or_default()
+    }
+    pub(crate) fn failed(&self) -> bool {
+        self.error_code
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+    }
+    /// The record as JSON with the fields event checks read, for the few
+    /// records some check wants.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut m = serde_json::Map::new();
+        let mut text = |k: &str, v: &Option<std::borrow::Cow<'_, str>>| {
+            if let Some(v) = v {
+                m.insert(k.into(), Value::String(v.to_string()));
+            }
+        };
+        text("eventID", &self.event_id);
+        text("eventName", &self.event_name);
+        text("eventSource", &self.event_source);
+        text("eventTime", &self.event_time);
+        text("awsRegion", &self.aws_region);
+        text("sourceIPAddress", &self.source_ip_address);
+        text("userAgent", &self.user_agent);
+        text("errorCode", &self.error_code);
+        text("eventType", &self.event_type);
+        text("eventCategory", &self.event_category);
+        for (k, v) in [
+            ("userIdentity", self.user_identity),
+            ("requestParameters", self.request_parameters),
+            ("responseElements", self.response_elements),
+            ("resources", self.resources),
+            ("readOnly", self.read_only),
+            ("managementEvent", self.management_event),
+            ("additionalEventData", self.additional_event_data),
+            ("errorMessage", self.error_message),
+            ("recipientAccountId", self.recipient_account_id),
+            ("serviceEventDetails", self.service_event_details),
+            ("vpcEndpointId", self.vpc_endpoint_id),
+            (
+                "sessionCredentialFromConsole",
+                self.session_credential_from_console,
+            ),
+        ] {
+            // A null field reads as absent, so `has()` says no.
+            match v.and_then(|r| serde_json::from_str::<Value>(r.get()).ok()) {
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    m.insert(k.into(), v);
+                }
+            }
+        }
+        Value::Object(m)
     }
     /// Files the record by its flat fields (name and time checked by the caller).
     pub(crate) fn class(&self) -> Class {
@@ -285,7 +373,8 @@ fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
-fn actor(ui: &Value) -> Actor {
+/// The caller, from `userIdentity`.
+pub(crate) fn actor(ui: &Value) -> Actor {
     let ctx = ui.get("sessionContext").unwrap_or(&Value::Null);
     let issuer = ctx.get("sessionIssuer").unwrap_or(&Value::Null);
     let identity_type = s(ui, "type").unwrap_or_else(|| "Unknown".into());

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ledger::{named_resource, Ledger, Writes};
-use super::{from_raw, Class, Event, RawRef};
+use super::{from_raw, Class, Event, EventVisitor, EventVisitors, RawRef};
 
 /// Which events to keep.
 #[derive(Debug, Clone, Copy, Default)]
@@ -126,6 +126,8 @@ struct Sink<'w> {
     window: &'w Window,
     bounds: Bounds,
     read: FileRead,
+    /// Event checks, when the run has any.
+    visitor: Option<Box<dyn EventVisitor + 'w>>,
 }
 
 impl Sink<'_> {
@@ -150,6 +152,12 @@ impl Sink<'_> {
             }
             Some(true) => {}
         }
+        if let Some(v) = &mut self.visitor {
+            if v.wants(name, raw.source(), raw.failed()) {
+                v.visit(raw.to_json());
+            }
+        }
+        let l = &mut self.read.ledger;
         let watched = crate::kinds::watched(name);
         match raw.class() {
             Class::NotACall => l.skipped.not_a_call += 1,
@@ -257,10 +265,21 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
 
 /// Parses one log file's (decompressed) bytes. On error nothing is kept.
 pub fn parse_log(bytes: &[u8], window: &Window) -> FileResult {
+    parse_log_with(bytes, window, None)
+}
+
+/// [`parse_log`], with event checks seeing the file's records. A file that
+/// turns out invalid gives them nothing, as it gives attribution nothing.
+pub fn parse_log_with(
+    bytes: &[u8],
+    window: &Window,
+    visitors: Option<&dyn EventVisitors>,
+) -> FileResult {
     let mut sink = Sink {
         window,
         bounds: Bounds::of(window),
         read: FileRead::default(),
+        visitor: visitors.map(|v| v.visitor()),
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut any = false;
@@ -283,6 +302,9 @@ pub fn parse_log(bytes: &[u8], window: &Window) -> FileResult {
             "none of its {} records has an eventName and eventTime",
             l.read
         ));
+    }
+    if let Some(v) = sink.visitor {
+        v.finish();
     }
     Ok(sink.read)
 }
@@ -346,14 +368,18 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<SkippedFile>) {
 
 /// Reads a file or every log file below a directory, on all cores. Errors
 /// only when the path itself cannot be read; bad files are skipped.
-pub fn read_path(path: &Path, window: &Window) -> Result<ReadOutcome, String> {
+pub fn read_path(
+    path: &Path,
+    window: &Window,
+    visitors: Option<&dyn EventVisitors>,
+) -> Result<ReadOutcome, String> {
     if path.is_dir() {
         let (files, skipped) = walk(path);
-        let mut out = read_files(&files, window);
+        let mut out = read_files(&files, window, visitors);
         out.skipped.extend(skipped);
         Ok(out)
     } else if path.exists() {
-        Ok(read_files(&[path.to_path_buf()], window))
+        Ok(read_files(&[path.to_path_buf()], window, visitors))
     } else {
         Err(format!("{}: no such file or directory", path.display()))
     }
@@ -363,17 +389,29 @@ pub fn read_path(path: &Path, window: &Window) -> Result<ReadOutcome, String> {
 pub type FileResult = Result<FileRead, String>;
 
 /// One log file as stored (gzip or not), parsed.
-pub fn parse_file_bytes(raw: Vec<u8>, window: &Window) -> FileResult {
-    parse_log(&decompress(raw)?, window)
+pub fn parse_file_bytes(
+    raw: Vec<u8>,
+    window: &Window,
+    visitors: Option<&dyn EventVisitors>,
+) -> FileResult {
+    parse_log_with(&decompress(raw)?, window, visitors)
 }
 
-fn read_one(p: &Path, window: &Window) -> FileResult {
+fn read_one(p: &Path, window: &Window, visitors: Option<&dyn EventVisitors>) -> FileResult {
     let raw = crate::fsutil::read_regular(p).map_err(|e| format!("cannot read: {e}"))?;
-    parse_file_bytes(raw, window)
+    parse_file_bytes(raw, window, visitors)
 }
+
+/// Stack for reading threads: event checks evaluate CEL there, which
+/// recurses per nesting level (see `checks::on_big_stack`).
+pub const READER_STACK: usize = 16 << 20;
 
 /// Reads files in parallel; results merge in file order.
-pub fn read_files(files: &[PathBuf], window: &Window) -> ReadOutcome {
+pub fn read_files(
+    files: &[PathBuf],
+    window: &Window,
+    visitors: Option<&dyn EventVisitors>,
+) -> ReadOutcome {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
@@ -384,14 +422,18 @@ pub fn read_files(files: &[PathBuf], window: &Window) -> ReadOutcome {
         results.iter_mut().map(std::sync::Mutex::new).collect();
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= files.len() {
-                    break;
-                }
-                let r = read_one(&files[i], window);
-                **slots[i].lock().expect("slot") = Some(r);
-            });
+            std::thread::Builder::new()
+                .name("trail".into())
+                .stack_size(READER_STACK)
+                .spawn_scoped(s, || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    let r = read_one(&files[i], window, visitors);
+                    **slots[i].lock().expect("slot") = Some(r);
+                })
+                .expect("spawn a reading thread");
         }
     });
     drop(slots);

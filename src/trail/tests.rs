@@ -132,7 +132,7 @@ fn logs_stream_in_every_shape_and_bad_files_are_skipped_with_reasons() {
     .unwrap();
     std::fs::write(dir.path().join("broken.json"), "{\"Records\": [").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
-    let out = read_path(dir.path(), &w).unwrap();
+    let out = read_path(dir.path(), &w, None).unwrap();
     assert_eq!(out.files_read, 2);
     assert_eq!(out.events.len(), 4);
     let reasons: Vec<String> = out
@@ -216,7 +216,7 @@ fn symlink_loops_are_walked_once() {
     std::os::unix::fs::symlink(&logs, logs.join("sub/up")).unwrap();
     std::os::unix::fs::symlink(logs.join("sub"), logs.join("sub/me")).unwrap();
     std::os::unix::fs::symlink(logs.join("a.json"), logs.join("sub/a-again.json")).unwrap();
-    let out = read_path(&logs, &Window::default()).unwrap();
+    let out = read_path(&logs, &Window::default(), None).unwrap();
     assert_eq!(out.files_read, 3, "each file once: {:?}", out.skipped);
     assert_eq!(
         out.skipped

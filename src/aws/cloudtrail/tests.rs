@@ -58,7 +58,7 @@ async fn two_pages_are_read_at_no_more_than_two_requests_per_second() {
     let limits = crate::aws::limits::RateLimits::parse(&["cloudtrail-events=2/1".into()]).unwrap();
     let limiter = limits.bucket(EVENTS, "us-east-1").unwrap();
     let started = std::time::Instant::now();
-    let (read, pages) = lookup_region(&client, &Window::default(), Some(&limiter))
+    let (read, pages) = lookup_region(&client, &Window::default(), Some(&limiter), None)
         .await
         .unwrap();
     assert_eq!(pages, 2);
@@ -99,7 +99,7 @@ async fn throttling_is_retried() {
         })
         .build();
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::Sequential, &[&rule], retrying);
-    let (read, pages) = lookup_region(&client, &Window::default(), None)
+    let (read, pages) = lookup_region(&client, &Window::default(), None, None)
         .await
         .unwrap();
     assert_eq!(read.events.len(), 1);
@@ -118,7 +118,7 @@ async fn access_denied_is_a_denied_coverage_entry() {
         )
     });
     let client = mock_client!(aws_sdk_cloudtrail, RuleMode::Sequential, &[&rule], retrying);
-    let (f, pages) = lookup_region(&client, &Window::default(), None)
+    let (f, pages) = lookup_region(&client, &Window::default(), None, None)
         .await
         .unwrap_err();
     assert_eq!(pages, 0);

@@ -1,0 +1,603 @@
+//! Event checks (`target = "event"`): a CEL expression over one CloudTrail
+//! record, evaluated while the logs stream, with findings that name the
+//! events, the actor and the time.
+//!
+//! A check names the records it reads (`events` globs over eventName,
+//! optional `sources`, `outcome`): records no check names cost one hash
+//! lookup. A wanted record is handed over as JSON (`event` in the
+//! expression) and evaluated by each check that wants it. Matches are
+//! counted by key: `group_by` (an expression, e.g. the caller's ARN) or, by
+//! default, the actor and the resource the record names. A key with at least
+//! `threshold` matches (default 1) is one finding. Only the counts and a few
+//! samples per key are kept, whatever the volume of the logs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, bail, Result};
+use globset::{Glob, GlobMatcher};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Check, CheckError, CheckFile, ChecksConfig, Finding, Target};
+use crate::trail::{EventVisitor, EventVisitors};
+
+/// Which calls a check reads, by how they ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    #[default]
+    Success,
+    Failure,
+    Any,
+}
+
+impl CallOutcome {
+    fn admits(self, failed: bool) -> bool {
+        match self {
+            CallOutcome::Success => !failed,
+            CallOutcome::Failure => failed,
+            CallOutcome::Any => true,
+        }
+    }
+}
+
+/// The records an event check reads and how it counts them, compiled.
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    pub events: Vec<String>,
+    pub sources: Vec<String>,
+    pub outcome: CallOutcome,
+    pub group_by: Option<String>,
+    pub threshold: u64,
+    /// Names without wildcards, for the hash lookup.
+    exact: BTreeSet<String>,
+    globs: Vec<GlobMatcher>,
+    group_program: Option<Arc<cel::parser::Expression>>,
+}
+
+impl EventFilter {
+    /// The event-check fields a resource check wrongly sets, if any.
+    pub(super) fn fields_set(f: &CheckFile) -> Option<&'static str> {
+        if !f.events.is_empty() {
+            Some("events")
+        } else if !f.sources.is_empty() {
+            Some("sources")
+        } else if f.group_by.is_some() {
+            Some("group_by")
+        } else if f.threshold.is_some() {
+            Some("threshold")
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn compile(
+        source: &str,
+        f: &CheckFile,
+        line_of: &dyn Fn(&str) -> usize,
+    ) -> Result<EventFilter> {
+        if f.events.is_empty() {
+            bail!(
+                "{source}: line {}: an event check names the records it reads: events = [\"StopLogging\", ...] (\"*\" for all)",
+                line_of("target")
+            );
+        }
+        let (mut exact, mut globs) = (BTreeSet::new(), Vec::new());
+        for e in &f.events {
+            if e.contains(['*', '?', '[', '{']) {
+                let g = Glob::new(e).map_err(|err| {
+                    anyhow!("{source}: line {}: events: {e:?}: {err}", line_of("events"))
+                })?;
+                globs.push(g.compile_matcher());
+            } else {
+                exact.insert(e.clone());
+            }
+        }
+        let threshold = f.threshold.unwrap_or(1);
+        if threshold == 0 {
+            bail!(
+                "{source}: line {}: threshold must be at least 1",
+                line_of("threshold")
+            );
+        }
+        let group_program = match &f.group_by {
+            Some(g) => Some(super::compile_program(source, line_of("group_by"), g)?),
+            None => None,
+        };
+        Ok(EventFilter {
+            events: f.events.clone(),
+            sources: f.sources.clone(),
+            outcome: f.outcome,
+            group_by: f.group_by.clone(),
+            threshold,
+            exact,
+            globs,
+            group_program,
+        })
+    }
+
+    fn names(&self, name: &str) -> bool {
+        self.exact.contains(name) || self.globs.iter().any(|g| g.is_match(name))
+    }
+
+    fn wants(&self, name: &str, source: &str, failed: bool) -> bool {
+        self.outcome.admits(failed)
+            && (self.sources.is_empty() || self.sources.iter().any(|s| s == source))
+            && self.names(name)
+    }
+
+    /// For `checks explain`: `StopLogging (successful calls)`.
+    pub fn describe(&self) -> String {
+        let outcome = match self.outcome {
+            CallOutcome::Success => "successful calls",
+            CallOutcome::Failure => "failed calls",
+            CallOutcome::Any => "calls, failed or not",
+        };
+        let mut s = format!("{} ({outcome})", self.events.join(", "));
+        if !self.sources.is_empty() {
+            s.push_str(&format!(" from {}", self.sources.join(", ")));
+        }
+        if let Some(g) = &self.group_by {
+            s.push_str(&format!("; {} or more by {}", self.threshold, g.trim()));
+        } else if self.threshold > 1 {
+            s.push_str(&format!(
+                "; {} or more per actor and resource",
+                self.threshold
+            ));
+        }
+        s
+    }
+}
+
+/// What an event finding says of its records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventEvidence {
+    pub count: u64,
+    pub first: String,
+    pub last: String,
+    /// The callers, at most five.
+    pub actors: Vec<String>,
+    pub event_names: Vec<String>,
+    /// At most five eventIDs.
+    pub event_ids: Vec<String>,
+    /// What the records name (an ARN, a resource id, a name from the
+    /// request), at most five.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    pub regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_ips: Vec<String>,
+}
+
+/// Matches of one check under one key.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    count: u64,
+    first: String,
+    last: String,
+    actors: BTreeSet<String>,
+    names: BTreeSet<String>,
+    ids: BTreeSet<String>,
+    resources: BTreeSet<String>,
+    regions: BTreeSet<String>,
+    ips: BTreeSet<String>,
+    evidence: BTreeSet<String>,
+}
+
+const SAMPLES: usize = 5;
+
+fn sample(set: &mut BTreeSet<String>, v: &str) {
+    if !v.is_empty() && set.len() < SAMPLES && !set.contains(v) {
+        set.insert(v.to_string());
+    }
+}
+
+impl Tally {
+    fn add(&mut self, record: &Value, actor: &str, resource: &str, evidence: Vec<String>) {
+        let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
+        let t = text("eventTime");
+        if self.count == 0 || t < self.first.as_str() {
+            self.first = t.to_string();
+        }
+        if self.count == 0 || t > self.last.as_str() {
+            self.last = t.to_string();
+        }
+        self.count += 1;
+        sample(&mut self.actors, actor);
+        sample(&mut self.names, text("eventName"));
+        sample(&mut self.ids, text("eventID"));
+        sample(&mut self.resources, resource);
+        sample(&mut self.regions, text("awsRegion"));
+        sample(&mut self.ips, text("sourceIPAddress"));
+        for e in evidence {
+            sample(&mut self.evidence, &e);
+        }
+    }
+
+    fn merge(&mut self, o: Tally) {
+        if self.count == 0 || (!o.first.is_empty() && o.first < self.first) {
+            self.first = o.first;
+        }
+        if o.last > self.last {
+            self.last = o.last;
+        }
+        self.count += o.count;
+        for (mine, theirs) in [
+            (&mut self.actors, o.actors),
+            (&mut self.names, o.names),
+            (&mut self.ids, o.ids),
+            (&mut self.resources, o.resources),
+            (&mut self.regions, o.regions),
+            (&mut self.ips, o.ips),
+            (&mut self.evidence, o.evidence),
+        ] {
+            for v in theirs {
+                sample(mine, &v);
+            }
+        }
+    }
+}
+
+/// Check index and key.
+type Key = (usize, String);
+
+/// At most this many "could not evaluate" errors are kept per check: the
+/// first ones say what is wrong, the count says how often.
+const ERRORS_KEPT: usize = 3;
+
+#[derive(Default)]
+struct Found {
+    tallies: BTreeMap<Key, Tally>,
+    /// Per check: the first errors, and how many in all.
+    errors: BTreeMap<usize, (Vec<String>, u64)>,
+}
+
+impl Found {
+    fn merge(&mut self, o: Found) {
+        for (k, t) in o.tallies {
+            self.tallies.entry(k).or_default().merge(t);
+        }
+        for (c, (msgs, n)) in o.errors {
+            let e = self.errors.entry(c).or_default();
+            e.1 += n;
+            for m in msgs {
+                if e.0.len() < ERRORS_KEPT {
+                    e.0.push(m);
+                }
+            }
+        }
+    }
+}
+
+/// The event checks of a run, shared by every reading thread.
+pub struct Runner {
+    checks: Vec<Check>,
+    account: String,
+    cfg: ChecksConfig,
+    /// Buckets the account's trails deliver to (`log_buckets` in expressions).
+    log_buckets: Vec<String>,
+    /// Checks by exact eventName; checks with a glob are tried on every name.
+    by_name: HashMap<String, Vec<usize>>,
+    by_glob: Vec<usize>,
+    /// Set once a check ran past its budget: it is not run again.
+    over: Vec<AtomicBool>,
+    found: Mutex<Found>,
+}
+
+impl Runner {
+    /// `None` when the run has no enabled event check.
+    pub fn new(
+        checks: &[Check],
+        account: &str,
+        cfg: &ChecksConfig,
+        log_buckets: Vec<String>,
+    ) -> Option<Runner> {
+        let checks: Vec<Check> = checks
+            .iter()
+            .filter(|c| c.target == Target::Event && !cfg.disable.contains(&c.id))
+            .cloned()
+            .collect();
+        if checks.is_empty() {
+            return None;
+        }
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_glob = Vec::new();
+        for (i, c) in checks.iter().enumerate() {
+            let on = c.on.as_ref().expect("event checks have a filter");
+            for n in &on.exact {
+                by_name.entry(n.clone()).or_default().push(i);
+            }
+            if !on.globs.is_empty() {
+                by_glob.push(i);
+            }
+        }
+        Some(Runner {
+            over: checks.iter().map(|_| AtomicBool::new(false)).collect(),
+            checks,
+            account: account.to_string(),
+            cfg: cfg.clone(),
+            log_buckets,
+            by_name,
+            by_glob,
+            found: Mutex::new(Found::default()),
+        })
+    }
+
+    /// Checks that want a record.
+    fn candidates(
+        &self,
+        name: &str,
+        source: &str,
+        failed: bool,
+    ) -> impl Iterator<Item = usize> + '_ {
+        let exact = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let source = source.to_string();
+        let name = name.to_string();
+        exact
+            .iter()
+            .chain(self.by_glob.iter())
+            .copied()
+            .filter(move |&i| {
+                let on = self.checks[i].on.as_ref().expect("event check");
+                on.wants(&name, &source, failed) && !self.over[i].load(Ordering::Relaxed)
+            })
+    }
+
+    /// Findings for every key that reached its check's threshold, and the
+    /// checks that could not be evaluated on some record.
+    pub fn finish(&self) -> (Vec<Finding>, Vec<CheckError>) {
+        let found = std::mem::take(&mut *self.found.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut findings = Vec::new();
+        for ((i, key), t) in found.tallies {
+            let check = &self.checks[i];
+            if t.count >= check.on.as_ref().map_or(1, |o| o.threshold) {
+                findings.push(finding(check, &self.account, &key, t));
+            }
+        }
+        let errors = found
+            .errors
+            .into_iter()
+            .map(|(i, (msgs, n))| CheckError {
+                check: self.checks[i].id.clone(),
+                resource: "CloudTrail records".into(),
+                message: format!("{n} record(s) could not be evaluated: {}", msgs.join("; ")),
+            })
+            .collect();
+        findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
+        (findings, errors)
+    }
+}
+
+fn finding(check: &Check, account: &str, key: &str, t: Tally) -> Finding {
+    let region = t.regions.iter().next().cloned().unwrap_or_default();
+    let ev = EventEvidence {
+        count: t.count,
+        first: t.first,
+        last: t.last,
+        actors: t.actors.into_iter().collect(),
+        event_names: t.names.into_iter().collect(),
+        event_ids: t.ids.into_iter().collect(),
+        resources: t.resources.into_iter().collect(),
+        regions: t.regions.into_iter().collect(),
+        source_ips: t.ips.into_iter().collect(),
+    };
+    let evidence: Vec<String> = t.evidence.into_iter().collect();
+    let message = render(&check.message, key, &ev, &evidence);
+    let id = format!("event/{key}");
+    Finding {
+        id: super::finding_id(account, &check.id, &id),
+        check: check.id.clone(),
+        title: check.title.clone(),
+        severity: check.severity,
+        risk: check.risk,
+        resource: crate::diff::ResourceRef {
+            id,
+            kind: "cloudtrail.event".into(),
+            region,
+            native_id: key.to_string(),
+            arn: None,
+        },
+        message,
+        evidence,
+        suppressed: None,
+        notes: vec![],
+        events: Some(ev),
+    }
+}
+
+/// The message template: `{actor}`, `{time}` (the last), `{first}`,
+/// `{count}`, `{event}` (names), `{resource}`, `{key}`, `{region}`,
+/// `{evidence}`.
+fn render(template: &str, key: &str, ev: &EventEvidence, evidence: &[String]) -> String {
+    template
+        .replace("{actor}", &ev.actors.join(", "))
+        .replace("{resource}", &ev.resources.join(", "))
+        .replace("{time}", &ev.last)
+        .replace("{first}", &ev.first)
+        .replace("{count}", &ev.count.to_string())
+        .replace("{event}", &ev.event_names.join(", "))
+        .replace("{key}", key)
+        .replace("{region}", &ev.regions.join(", "))
+        .replace("{evidence}", &evidence.join("; "))
+}
+
+impl EventVisitors for Runner {
+    fn visitor(&self) -> Box<dyn EventVisitor + '_> {
+        Box::new(Visitor {
+            runner: self,
+            ctx: None,
+            found: Found::default(),
+        })
+    }
+}
+
+/// One file's evaluation: its own CEL context, built at the first wanted
+/// record, and its own tallies, merged when the file is done.
+struct Visitor<'r> {
+    runner: &'r Runner,
+    ctx: Option<cel::Context<'static, 'static>>,
+    found: Found,
+}
+
+/// A context with what every event check may use: the shared functions,
+/// `config` and `account`.
+fn root_context(r: &Runner) -> cel::Context<'static, 'static> {
+    let mut root = cel::Context::with_env(super::cel_env());
+    super::eval::add_common_functions(&mut root, &r.account, &r.cfg);
+    let cfg = serde_json::to_value(&r.cfg).expect("config serializes");
+    let _ = root.add_variable("config", cfg);
+    let _ = root.add_variable("account", Value::String(r.account.clone()));
+    let _ = root.add_variable("log_buckets", r.log_buckets.clone());
+    root
+}
+
+/// The buckets the trails of these states deliver logs to.
+pub fn log_buckets(states: &[&crate::model::Snapshot]) -> Vec<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    for s in states {
+        for t in s.of_kind(crate::kinds::CLOUDTRAIL_TRAIL) {
+            if let Some(b) = t.attrs.get("s3_bucket").and_then(Value::as_str) {
+                out.insert(b.to_string());
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn note_error(found: &mut Found, check: usize, msg: String) {
+    let e = found.errors.entry(check).or_default();
+    e.1 += 1;
+    if e.0.len() < ERRORS_KEPT {
+        e.0.push(msg);
+    }
+}
+
+/// Evaluates one program on a bound record.
+fn run(
+    program: &cel::parser::Expression,
+    scope: &cel::Context<'_, '_>,
+    budget: std::time::Duration,
+) -> Result<Value, String> {
+    super::budget::start(budget);
+    let v = cel::Value::resolve(program, scope).map_err(|e| {
+        if super::budget::exhausted() {
+            "ran past its time budget ([checks] time_budget_ms)".to_string()
+        } else {
+            e.to_string()
+        }
+    })?;
+    v.json().map_err(|e| format!("result is not JSON: {e:?}"))
+}
+
+/// Whether the expression's answer is a match, with its evidence.
+fn verdict(v: Value) -> Result<Option<Vec<String>>, String> {
+    match v {
+        Value::Bool(true) => Ok(Some(vec![])),
+        Value::Bool(false) | Value::Null => Ok(None),
+        Value::Array(a) if a.is_empty() => Ok(None),
+        Value::Array(a) => Ok(Some(a.iter().map(crate::diff::short_value).collect())),
+        other => Err(format!(
+            "expression returned {other}, expected a bool or a list"
+        )),
+    }
+}
+
+/// What a record names: an ARN from `resources[]` or a name from the request.
+fn named(record: &Value) -> String {
+    crate::trail::ledger::named_resource(
+        record.get("requestParameters").unwrap_or(&Value::Null),
+        record.get("resources").unwrap_or(&Value::Null),
+    )
+}
+
+/// The default key: what the record names, and who.
+fn subject(named: &str, actor: &str) -> String {
+    if named.is_empty() {
+        actor.to_string()
+    } else {
+        format!("{named} by {actor}")
+    }
+}
+
+impl EventVisitor for Visitor<'_> {
+    fn wants(&self, name: &str, source: &str, failed: bool) -> bool {
+        self.runner
+            .candidates(name, source, failed)
+            .next()
+            .is_some()
+    }
+
+    fn visit(&mut self, record: Value) {
+        let r = self.runner;
+        let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
+        let failed = !text("errorCode").trim().is_empty();
+        let wanted: Vec<usize> = r
+            .candidates(text("eventName"), text("eventSource"), failed)
+            .collect();
+        let actor =
+            crate::trail::actor(record.get("userIdentity").unwrap_or(&Value::Null)).display();
+        let resource = named(&record);
+        let budget = std::time::Duration::from_millis(r.cfg.time_budget_ms);
+        let id = text("eventID").to_string();
+        if self.ctx.is_none() {
+            self.ctx = Some(root_context(r));
+        }
+        let ctx = self.ctx.as_ref().expect("built above");
+        let mut scope = ctx.new_inner_scope();
+        if let Err(e) = scope.add_variable("event", record.clone()) {
+            for i in wanted {
+                note_error(
+                    &mut self.found,
+                    i,
+                    format!("event {id}: cannot bind the record: {e}"),
+                );
+            }
+            return;
+        }
+        let mut outcomes = Vec::new();
+        for i in wanted {
+            let check = &r.checks[i];
+            let on = check.on.as_ref().expect("event check");
+            let result = run(&check.program, &scope, budget)
+                .and_then(verdict)
+                .and_then(|v| {
+                    let Some(evidence) = v else { return Ok(None) };
+                    let key = match &on.group_program {
+                        None => subject(&resource, &actor),
+                        Some(p) => match run(p, &scope, budget)? {
+                            Value::String(s) => s,
+                            Value::Null => return Ok(None),
+                            other => crate::diff::short_value(&other),
+                        },
+                    };
+                    Ok(Some((key, evidence)))
+                });
+            outcomes.push((i, result));
+        }
+        drop(scope);
+        for (i, result) in outcomes {
+            match result {
+                Ok(None) => {}
+                Ok(Some((key, evidence))) => self
+                    .found
+                    .tallies
+                    .entry((i, key))
+                    .or_default()
+                    .add(&record, &actor, &resource, evidence),
+                Err(m) => {
+                    if m.contains("time budget") {
+                        r.over[i].store(true, Ordering::Relaxed);
+                    }
+                    note_error(&mut self.found, i, format!("event {id}: {m}"));
+                }
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>) {
+        let mut found = self.runner.found.lock().unwrap_or_else(|p| p.into_inner());
+        found.merge(self.found);
+    }
+}
