@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Check, CheckError, CheckFile, ChecksConfig, Finding, Target};
-use crate::trail::{EventVisitor, EventVisitors};
+use crate::trail::{EventVisitor, EventVisitors, Head};
 
 /// Which calls a check reads, by how they ended.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,10 +51,18 @@ pub struct EventFilter {
     pub outcome: CallOutcome,
     pub group_by: Option<String>,
     pub threshold: u64,
+    pub identity_types: Vec<String>,
+    pub error_codes: Vec<String>,
+    error_globs: Vec<GlobMatcher>,
+    /// `events = ["*"]`: every name, without a glob per record.
+    all_names: bool,
     /// Names without wildcards, for the hash lookup.
     exact: BTreeSet<String>,
     globs: Vec<GlobMatcher>,
     group_program: Option<Arc<cel::parser::Expression>>,
+    /// The expression and the key, when they need no CEL.
+    fast: Option<Fast>,
+    group_fast: Option<Fast>,
 }
 
 impl EventFilter {
@@ -68,6 +76,10 @@ impl EventFilter {
             Some("group_by")
         } else if f.threshold.is_some() {
             Some("threshold")
+        } else if !f.identity_types.is_empty() {
+            Some("identity_types")
+        } else if !f.error_codes.is_empty() {
+            Some("error_codes")
         } else {
             None
         }
@@ -95,6 +107,24 @@ impl EventFilter {
                 exact.insert(e.clone());
             }
         }
+        let error_globs = f
+            .error_codes
+            .iter()
+            .map(|e| {
+                Glob::new(e).map(|g| g.compile_matcher()).map_err(|err| {
+                    anyhow!(
+                        "{source}: line {}: error_codes: {e:?}: {err}",
+                        line_of("error_codes")
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if !f.error_codes.is_empty() && f.outcome == CallOutcome::Success {
+            bail!(
+                "{source}: line {}: error_codes match failed calls: set outcome = \"failure\" or \"any\"",
+                line_of("error_codes")
+            );
+        }
         let threshold = f.threshold.unwrap_or(1);
         if threshold == 0 {
             bail!(
@@ -112,20 +142,31 @@ impl EventFilter {
             outcome: f.outcome,
             group_by: f.group_by.clone(),
             threshold,
+            identity_types: f.identity_types.clone(),
+            error_codes: f.error_codes.clone(),
+            error_globs,
+            all_names: f.events.iter().any(|e| e == "*"),
             exact,
             globs,
+            fast: Fast::of(f.expression.get_ref()),
+            group_fast: f.group_by.as_deref().and_then(Fast::of),
             group_program,
         })
     }
 
     fn names(&self, name: &str) -> bool {
-        self.exact.contains(name) || self.globs.iter().any(|g| g.is_match(name))
+        self.all_names || self.exact.contains(name) || self.globs.iter().any(|g| g.is_match(name))
     }
 
-    fn wants(&self, name: &str, source: &str, failed: bool) -> bool {
-        self.outcome.admits(failed)
-            && (self.sources.is_empty() || self.sources.iter().any(|s| s == source))
-            && self.names(name)
+    fn wants(&self, h: &Head<'_>) -> bool {
+        self.outcome.admits(h.error_code.is_some())
+            && (self.sources.is_empty() || self.sources.iter().any(|s| s == h.source))
+            && self.names(h.name)
+            && (self.error_globs.is_empty()
+                || h.error_code
+                    .is_some_and(|c| self.error_globs.iter().any(|g| g.is_match(c))))
+            && (self.identity_types.is_empty()
+                || self.identity_types.iter().any(|t| h.identity_type_is(t)))
     }
 
     /// For `checks explain`: `StopLogging (successful calls)`.
@@ -138,6 +179,12 @@ impl EventFilter {
         let mut s = format!("{} ({outcome})", self.events.join(", "));
         if !self.sources.is_empty() {
             s.push_str(&format!(" from {}", self.sources.join(", ")));
+        }
+        if !self.error_codes.is_empty() {
+            s.push_str(&format!(" failing with {}", self.error_codes.join(", ")));
+        }
+        if !self.identity_types.is_empty() {
+            s.push_str(&format!(" by {}", self.identity_types.join(", ")));
         }
         if let Some(g) = &self.group_by {
             s.push_str(&format!("; {} or more by {}", self.threshold, g.trim()));
@@ -278,8 +325,10 @@ pub struct Runner {
     cfg: ChecksConfig,
     /// Buckets the account's trails deliver to (`log_buckets` in expressions).
     log_buckets: Vec<String>,
-    /// Checks by exact eventName; checks with a glob are tried on every name.
-    by_name: HashMap<String, Vec<usize>>,
+    /// Checks by exact eventName; checks with a glob are tried on every
+    /// name. Looked up once per record: a fast hasher (the names are
+    /// CloudTrail's, and a collision only costs time).
+    by_name: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
     by_glob: Vec<usize>,
     /// Set once a check ran past its budget: it is not run again.
     over: Vec<AtomicBool>,
@@ -302,7 +351,8 @@ impl Runner {
         if checks.is_empty() {
             return None;
         }
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>, foldhash::fast::FixedState> =
+            HashMap::default();
         let mut by_glob = Vec::new();
         for (i, c) in checks.iter().enumerate() {
             let on = c.on.as_ref().expect("event checks have a filter");
@@ -326,22 +376,15 @@ impl Runner {
     }
 
     /// Checks that want a record.
-    fn candidates(
-        &self,
-        name: &str,
-        source: &str,
-        failed: bool,
-    ) -> impl Iterator<Item = usize> + '_ {
-        let exact = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
-        let source = source.to_string();
-        let name = name.to_string();
+    fn candidates<'h>(&'h self, h: &'h Head<'h>) -> impl Iterator<Item = usize> + 'h {
+        let exact = self.by_name.get(h.name).map(Vec::as_slice).unwrap_or(&[]);
         exact
             .iter()
             .chain(self.by_glob.iter())
             .copied()
             .filter(move |&i| {
                 let on = self.checks[i].on.as_ref().expect("event check");
-                on.wants(&name, &source, failed) && !self.over[i].load(Ordering::Relaxed)
+                on.wants(h) && !self.over[i].load(Ordering::Relaxed)
             })
     }
 
@@ -521,64 +564,125 @@ fn subject(named: &str, actor: &str) -> String {
     }
 }
 
-impl EventVisitor for Visitor<'_> {
-    fn wants(&self, name: &str, source: &str, failed: bool) -> bool {
-        self.runner
-            .candidates(name, source, failed)
-            .next()
-            .is_some()
+/// A program simple enough to run without CEL: most event checks' whole
+/// expression is `true` (the filter said it all) and most keys are one
+/// field of the record. Converting a record for CEL costs more than the
+/// rest of its reading, so these never do.
+#[derive(Debug, Clone)]
+pub(crate) enum Fast {
+    True,
+    /// `at(event, 'a.b')`.
+    Path(Vec<String>),
+}
+
+impl Fast {
+    pub(crate) fn of(expr: &str) -> Option<Fast> {
+        let e = expr.trim();
+        if e == "true" {
+            return Some(Fast::True);
+        }
+        let inner = e.strip_prefix("at(event,")?.strip_suffix(')')?.trim();
+        let path = inner
+            .strip_prefix('\'')
+            .and_then(|p| p.strip_suffix('\''))
+            .or_else(|| inner.strip_prefix('"').and_then(|p| p.strip_suffix('"')))?;
+        if path.contains(['\'', '"', '\\']) {
+            return None;
+        }
+        Some(Fast::Path(path.split('.').map(str::to_string).collect()))
     }
 
-    fn visit(&mut self, record: Value) {
+    fn run(&self, record: &Value) -> Value {
+        match self {
+            Fast::True => Value::Bool(true),
+            Fast::Path(p) => {
+                let mut cur = record;
+                for seg in p {
+                    let next = match cur {
+                        Value::Object(m) => m.get(seg),
+                        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
+                        _ => None,
+                    };
+                    match next {
+                        Some(n) => cur = n,
+                        None => return Value::Null,
+                    }
+                }
+                cur.clone()
+            }
+        }
+    }
+}
+
+/// A key from what a `group_by` gave: a record that lacks the field still
+/// counts, under "(no key)".
+fn key_of(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        Value::Null => "(no key)".to_string(),
+        other => crate::diff::short_value(&other),
+    }
+}
+
+impl Visitor<'_> {
+    /// One check on one record: the key and evidence of a match.
+    fn judge(
+        &mut self,
+        i: usize,
+        record: &Value,
+        subject: &dyn Fn() -> String,
+    ) -> Result<Option<(String, Vec<String>)>, String> {
         let r = self.runner;
+        let check = &r.checks[i];
+        let on = check.on.as_ref().expect("event check");
+        let budget = std::time::Duration::from_millis(r.cfg.time_budget_ms);
+        let needs_cel =
+            on.fast.is_none() || (on.group_program.is_some() && on.group_fast.is_none());
+        if needs_cel && self.ctx.is_none() {
+            self.ctx = Some(root_context(r));
+        }
+        let scope = match (needs_cel, &self.ctx) {
+            (true, Some(ctx)) => {
+                let mut scope = ctx.new_inner_scope();
+                scope
+                    .add_variable("event", record.clone())
+                    .map_err(|e| format!("cannot bind the record: {e}"))?;
+                Some(scope)
+            }
+            _ => None,
+        };
+        let answer = match (&on.fast, &scope) {
+            (Some(f), _) => f.run(record),
+            (None, Some(scope)) => run(&check.program, scope, budget)?,
+            (None, None) => unreachable!("a CEL scope was built"),
+        };
+        let Some(evidence) = verdict(answer)? else {
+            return Ok(None);
+        };
+        let key = match (&on.group_fast, &on.group_program, &scope) {
+            (Some(f), _, _) => key_of(f.run(record)),
+            (None, Some(p), Some(scope)) => key_of(run(p, scope, budget)?),
+            _ => subject(),
+        };
+        Ok(Some((key, evidence)))
+    }
+}
+
+impl EventVisitor for Visitor<'_> {
+    fn visit(&mut self, head: &Head<'_>, record: &dyn Fn() -> Value) {
+        let r = self.runner;
+        let wanted: Vec<usize> = r.candidates(head).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let record = record();
         let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
-        let failed = !text("errorCode").trim().is_empty();
-        let wanted: Vec<usize> = r
-            .candidates(text("eventName"), text("eventSource"), failed)
-            .collect();
         let actor =
             crate::trail::actor(record.get("userIdentity").unwrap_or(&Value::Null)).display();
         let resource = named(&record);
-        let budget = std::time::Duration::from_millis(r.cfg.time_budget_ms);
         let id = text("eventID").to_string();
-        if self.ctx.is_none() {
-            self.ctx = Some(root_context(r));
-        }
-        let ctx = self.ctx.as_ref().expect("built above");
-        let mut scope = ctx.new_inner_scope();
-        if let Err(e) = scope.add_variable("event", record.clone()) {
-            for i in wanted {
-                note_error(
-                    &mut self.found,
-                    i,
-                    format!("event {id}: cannot bind the record: {e}"),
-                );
-            }
-            return;
-        }
-        let mut outcomes = Vec::new();
         for i in wanted {
-            let check = &r.checks[i];
-            let on = check.on.as_ref().expect("event check");
-            let result = run(&check.program, &scope, budget)
-                .and_then(verdict)
-                .and_then(|v| {
-                    let Some(evidence) = v else { return Ok(None) };
-                    let key = match &on.group_program {
-                        None => subject(&resource, &actor),
-                        Some(p) => match run(p, &scope, budget)? {
-                            Value::String(s) => s,
-                            Value::Null => return Ok(None),
-                            other => crate::diff::short_value(&other),
-                        },
-                    };
-                    Ok(Some((key, evidence)))
-                });
-            outcomes.push((i, result));
-        }
-        drop(scope);
-        for (i, result) in outcomes {
-            match result {
+            match self.judge(i, &record, &|| subject(&resource, &actor)) {
                 Ok(None) => {}
                 Ok(Some((key, evidence))) => self
                     .found

@@ -143,6 +143,13 @@ struct CheckFile {
     /// Event checks: records of one key needed for a finding (default 1).
     #[serde(default)]
     threshold: Option<u64>,
+    /// Event checks: `userIdentity.type` values (`Root`, `IAMUser`, ...);
+    /// empty means any. Checked before the record is parsed.
+    #[serde(default)]
+    identity_types: Vec<String>,
+    /// Event checks: errorCode globs (`AccessDenied*`), for failed calls.
+    #[serde(default)]
+    error_codes: Vec<String>,
     expression: toml::Spanned<String>,
     message: String,
     rationale: String,

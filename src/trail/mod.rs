@@ -176,13 +176,37 @@ pub trait EventVisitors: Send + Sync {
     fn visitor(&self) -> Box<dyn EventVisitor + '_>;
 }
 
+/// What event checks may filter on before a record is parsed.
+pub struct Head<'a> {
+    pub name: &'a str,
+    pub source: &'a str,
+    /// `None` for a call that succeeded.
+    pub error_code: Option<&'a str>,
+    /// `userIdentity` as it stands in the log, unparsed.
+    pub user_identity: &'a str,
+}
+
+impl Head<'_> {
+    /// `userIdentity.type`, parsed only when the text can hold `want`.
+    pub fn identity_type_is(&self, want: &str) -> bool {
+        #[derive(Deserialize)]
+        struct Ty<'b> {
+            #[serde(rename = "type", borrow)]
+            ty: Option<std::borrow::Cow<'b, str>>,
+        }
+        self.user_identity.contains(want)
+            && serde_json::from_str::<Ty<'_>>(self.user_identity)
+                .ok()
+                .and_then(|t| t.ty)
+                .is_some_and(|t| t == want)
+    }
+}
+
 /// One file's view of the records, for event checks.
 pub trait EventVisitor {
-    /// Cheap: whether any check could want a record with this name and
-    /// source, succeeded or failed.
-    fn wants(&self, name: &str, source: &str, failed: bool) -> bool;
-    /// A wanted record, as JSON (the fields event checks can read).
-    fn visit(&mut self, record: serde_json::Value);
+    /// Every record in the window: judged by its head first, and turned
+    /// into JSON (the fields event checks read) only when a check wants it.
+    fn visit(&mut self, head: &Head<'_>, record: &dyn Fn() -> serde_json::Value);
     /// The file is done: merge what this visitor found.
     fn finish(self: Box<Self>);
 }
@@ -235,6 +259,14 @@ impl RawRef<'_> {
     }
     pub(crate) fn source(&self) -> &str {
         self.event_source.as_deref().unwrap_or_default()
+    }
+    pub(crate) fn head<'s>(&'s self, name: &'s str) -> Head<'s> {
+        Head {
+            name,
+            source: self.source(),
+            error_code: self.error_code.as_deref().filter(|c| !c.trim().is_empty()),
+            user_identity: self.user_identity.map(|r| r.get()).unwrap_or_default(),
+        }
     }
     pub(crate) fn failed(&self) -> bool {
         self.error_code
@@ -301,11 +333,7 @@ impl RawRef<'_> {
         if ty == Some("AwsConsoleSignIn") {
             return Class::SignIn;
         }
-        if self
-            .error_code
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
+        if self.failed() {
             return Class::Failed;
         }
         let read_only =

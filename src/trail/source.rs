@@ -153,9 +153,7 @@ impl Sink<'_> {
             Some(true) => {}
         }
         if let Some(v) = &mut self.visitor {
-            if v.wants(name, raw.source(), raw.failed()) {
-                v.visit(raw.to_json());
-            }
+            v.visit(&raw.head(name), &|| raw.to_json());
         }
         let l = &mut self.read.ledger;
         let watched = crate::kinds::watched(name);
@@ -417,32 +415,70 @@ pub fn read_files(
         .unwrap_or(2)
         .min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<FileResult>> = vec![None; files.len()];
-    let slots: Vec<std::sync::Mutex<&mut Option<_>>> =
-        results.iter_mut().map(std::sync::Mutex::new).collect();
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            std::thread::Builder::new()
-                .name("trail".into())
-                .stack_size(READER_STACK)
-                .spawn_scoped(s, || loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= files.len() {
-                        break;
-                    }
-                    let r = read_one(&files[i], window, visitors);
-                    **slots[i].lock().expect("slot") = Some(r);
-                })
-                .expect("spawn a reading thread");
-        }
+    let parts: Vec<Part> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .name("trail".into())
+                    .stack_size(READER_STACK)
+                    .spawn_scoped(s, || {
+                        let mut part = Part::default();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(f) = files.get(i) else { break part };
+                            part.add(f, read_one(f, window, visitors));
+                        }
+                    })
+                    .expect("spawn a reading thread")
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
     });
-    drop(slots);
-    let mut out = ReadOutcome::default();
-    for (f, r) in files.iter().zip(results) {
-        out.add(f.display().to_string(), r.expect("every file visited"));
+    Part::merge(parts)
+}
+
+/// One reading thread's results. Each file's events stay in their own
+/// chunk until the end, where they are moved once into a vector of the
+/// exact size: memory holds the events once, never a growing copy.
+#[derive(Default)]
+struct Part {
+    chunks: Vec<Vec<Event>>,
+    rest: ReadOutcome,
+}
+
+impl Part {
+    fn add(&mut self, path: &Path, r: FileResult) {
+        let r = r.map(|mut f| {
+            self.chunks.push(std::mem::take(&mut f.events));
+            f
+        });
+        self.rest.add(path.display().to_string(), r);
     }
-    out.dedup_writes();
-    out
+
+    fn merge(parts: Vec<Part>) -> ReadOutcome {
+        let total = parts.iter().flat_map(|p| &p.chunks).map(Vec::len).sum();
+        let mut out = ReadOutcome {
+            events: Vec::with_capacity(total),
+            ..Default::default()
+        };
+        for p in parts {
+            for c in p.chunks {
+                out.events.extend(c);
+            }
+            out.files_read += p.rest.files_read;
+            out.records += p.rest.records;
+            out.skipped.extend(p.rest.skipped);
+            out.writes.merge(p.rest.writes);
+            out.ledger.add(&p.rest.ledger);
+        }
+        // Threads finish in any order: the report must not.
+        out.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_writes();
+        out
+    }
 }
 
 /// The key prefixes a trail delivers a day's logs of one region to:
