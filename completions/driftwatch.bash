@@ -394,7 +394,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -453,6 +453,14 @@ _driftwatch() {
                     return 0
                     ;;
                 --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -628,7 +636,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__demo)
-            opts="-q -v -h --dir --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --dir --checks --fail-on --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +663,14 @@ _driftwatch() {
                     return 0
                     ;;
                 --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -922,7 +938,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1005,14 @@ _driftwatch() {
                     return 0
                     ;;
                 --notify-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify-state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -78,6 +78,8 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-on
 findings\t''
 both\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-state -d 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l realert -d 'Hours before an item already sent is sent again (default 24)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -89,6 +91,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l color -d 
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -113,6 +116,8 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-o
 findings\t''
 both\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-state -d 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l realert -d 'Hours before an item already sent is sent again (default 24)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -124,6 +129,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l color -d
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -243,6 +249,8 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-on
 findings\t''
 both\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-timeout -d 'Seconds to wait for each delivery attempt (3 attempts, with backoff)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-state -d 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l realert -d 'Hours before an item already sent is sent again (default 24)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
 json\t''
 markdown\t''
@@ -254,6 +262,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l color -d 
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'

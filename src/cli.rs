@@ -298,6 +298,17 @@ pub struct NotifyArgs {
     /// Seconds to wait for each delivery attempt (3 attempts, with backoff).
     #[arg(long, value_name = "SECS")]
     pub notify_timeout: Option<u64>,
+    /// Remember what was sent here (default: beside the baseline,
+    /// `baselines/ACCOUNT.alerts.json`); an item is sent again when it
+    /// changes or after --realert hours.
+    #[arg(long, value_name = "PATH")]
+    pub notify_state: Option<std::path::PathBuf>,
+    /// Hours before an item already sent is sent again (default 24).
+    #[arg(long, value_name = "HOURS")]
+    pub realert: Option<u64>,
+    /// Send every run's alert in full, remembering nothing.
+    #[arg(long, conflicts_with_all = ["notify_state", "realert"])]
+    pub notify_all: bool,
 }
 
 #[derive(Debug, Args, Clone)]

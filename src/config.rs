@@ -42,6 +42,12 @@ pub struct NotifyConfig {
     pub on: Option<crate::notify::NotifyOn>,
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// Where to remember what was sent (default: beside the baseline).
+    #[serde(default)]
+    pub state: Option<std::path::PathBuf>,
+    /// Hours before an item already sent is sent again (default 24).
+    #[serde(default)]
+    pub realert_hours: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,8 @@
 //! Webhook URLs are secrets: they are never printed, logged or written into
 //! reports; errors name only the scheme and host.
 
+pub mod state;
+
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -250,19 +252,72 @@ pub struct Alerts {
     pub targets: Vec<Target>,
     pub on: NotifyOn,
     pub timeout: Option<Duration>,
+    /// Where to remember what was sent; `None` sends every run (no
+    /// baseline to keep it beside, and no `--notify-state`).
+    pub state: Option<std::path::PathBuf>,
+    /// How long an item already sent stays quiet.
+    pub realert: jiff::SignedDuration,
+    /// `--notify-all`: no memory, whatever the defaults.
+    pub every_run: bool,
+}
+
+impl Alerts {
+    /// A scan's alerts remember what they sent beside its baseline unless
+    /// told where (or told not to).
+    pub fn remember_beside(&mut self, baseline: &std::path::Path) {
+        if self.state.is_none() && !self.every_run && !self.targets.is_empty() {
+            self.state = Some(state::beside(baseline));
+        }
+    }
 }
 
 /// Sends the alerts a report warrants; returns delivery errors (URLs
-/// redacted). Nothing is sent when no target is set or nothing qualifies.
+/// redacted). Nothing is sent when no target is set or nothing qualifies;
+/// with a memory, only what is due (see [`state`]).
 pub fn deliver(report: &Report, alerts: &Alerts) -> Vec<String> {
-    if alerts.targets.is_empty() || !should_notify(report, alerts.on) {
+    if alerts.targets.is_empty() {
         return vec![];
     }
     let mut d = Delivery::default();
     if let Some(t) = alerts.timeout {
         d.timeout = t;
     }
-    send(&alerts.targets, report, d)
+    let Some(path) = alerts.state.as_ref().filter(|_| !alerts.every_run) else {
+        if !should_notify(report, alerts.on) {
+            return vec![];
+        }
+        return send(&alerts.targets, report, d);
+    };
+    let m = state::Memory {
+        path: path.clone(),
+        realert: alerts.realert,
+    };
+    deliver_once(report, alerts, &m, d).unwrap_or_else(|e| vec![format!("{e:#}")])
+}
+
+/// Delivery with a memory: under a lock, what is due is sent and
+/// remembered once every target took it.
+fn deliver_once(
+    report: &Report,
+    alerts: &Alerts,
+    m: &state::Memory,
+    d: Delivery,
+) -> anyhow::Result<Vec<String>> {
+    let _lock = crate::fsutil::lock_dir_of(&m.path)?;
+    let mut memory = state::load(&m.path)?;
+    let now = jiff::Timestamp::now();
+    let due = state::fresh(report, &memory, now, m.realert);
+    let mut errors = Vec::new();
+    if should_notify(&due, alerts.on) {
+        errors = send(&alerts.targets, &due, d);
+        if errors.is_empty() {
+            state::remember(&mut memory, report, &due, now);
+        }
+    } else {
+        state::forget_gone(&mut memory, report);
+    }
+    state::save(&m.path, &memory)?;
+    Ok(errors)
 }
 
 /// Delivery settings.

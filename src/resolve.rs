@@ -476,6 +476,12 @@ fn alerts(a: &cli::NotifyArgs, config: &Config) -> Result<Alerts> {
         Some(cli::NotifyOnArg::Both) => NotifyOn::Both,
         None => config.notify.on.unwrap_or_default(),
     };
+    let realert = a.realert.or(config.notify.realert_hours).unwrap_or(24);
+    let state = a.notify_state.clone().or(config.notify.state.clone());
+    // A state file that is not one is bad input: said now, not after the scan.
+    if let (Some(p), false) = (&state, targets.is_empty() || a.notify_all) {
+        crate::notify::state::load(p)?;
+    }
     Ok(Alerts {
         targets,
         on,
@@ -483,6 +489,9 @@ fn alerts(a: &cli::NotifyArgs, config: &Config) -> Result<Alerts> {
             .notify_timeout
             .or(config.notify.timeout_secs)
             .map(|t| Duration::from_secs(t.max(1))),
+        state,
+        realert: jiff::SignedDuration::from_hours(realert.min(24 * 365 * 10) as i64),
+        every_run: a.notify_all,
     })
 }
 

@@ -168,6 +168,91 @@ fn demo_alerts_and_a_failed_delivery_keeps_the_report() {
     assert!(!err.contains("secret"), "the URL path is a secret: {err}");
 }
 
+#[test]
+fn alerts_are_sent_once_then_again_when_due() {
+    let dir = tempdir();
+    let out = run(driftwatch().args(["demo", "--dir"]).arg(dir.path()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let d = dir.path().to_path_buf();
+    let (url, bodies) = recording_server(200);
+    let scan = |extra: &[&str]| {
+        let out = run(driftwatch()
+            .args(["scan", "--format", "json", "--quiet", "--snapshot"])
+            .arg(d.join("current.json"))
+            .arg("--baseline")
+            .arg(d.join("baseline.json"))
+            .arg("--cloudtrail")
+            .arg(d.join("cloudtrail"))
+            .arg("--config")
+            .arg(d.join("driftwatch.toml"))
+            .args(["--notify", &format!("slack:{url}")])
+            .args(extra));
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        r
+    };
+    let sent = || bodies.lock().unwrap().len();
+    let first = scan(&[]);
+    assert_eq!(sent(), 1);
+    let state = d.join("baseline.alerts.json");
+    let remembered: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(remembered["schema"], "driftwatch.alerts/v1");
+    let n = remembered["sent"].as_object().unwrap().len();
+    assert!(
+        n >= 10,
+        "every unauthorized change and failing finding: {n}"
+    );
+    // The second run has nothing new: no post, and the report is whole.
+    let second = scan(&[]);
+    assert_eq!(sent(), 1, "the same items are not posted twice");
+    assert_eq!(second["summary"], first["summary"]);
+    // Due again once realert has passed (0 hours: at once), or every run.
+    scan(&["--realert", "0"]);
+    assert_eq!(sent(), 2);
+    scan(&["--notify-all"]);
+    assert_eq!(sent(), 3);
+    // An item that says something new is sent again, alone.
+    let mut v = remembered.clone();
+    let (id, _) = v["sent"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    v["sent"][&id]["fingerprint"] = "0000".into();
+    std::fs::write(&state, serde_json::to_vec(&v).unwrap()).unwrap();
+    scan(&[]);
+    assert_eq!(sent(), 4);
+    let body: Value = serde_json::from_str(&bodies.lock().unwrap()[3]).unwrap();
+    let headline = body["text"].as_str().unwrap();
+    // "driftwatch: account A: U unauthorized changes, T transient, F failing findings"
+    let counts: u64 = headline
+        .rsplit(": ")
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|p| p.split(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(counts, 1, "only the changed item: {headline}");
+    // A state file that is not one: exit 2 naming it, before any work.
+    std::fs::write(&state, b"not json").unwrap();
+    let out = run(driftwatch()
+        .args(["scan", "--snapshot"])
+        .arg(d.join("current.json"))
+        .arg("--baseline")
+        .arg(d.join("baseline.json"))
+        .args(["--notify", &url, "--notify-state"])
+        .arg(&state));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("baseline.alerts.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sent(), 4);
+}
+
 /// A webhook that records bodies; the path plays the secret part of the URL.
 fn recording_server(status: u16) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let (base, bodies) = recording_http_server(status, "text/plain", "");

@@ -60,7 +60,9 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
         trail.as_ref(),
         now,
     )?;
-    Ok(Outcome::report(report, plan.out, Some(plan.alerts)))
+    let mut alerts = plan.alerts;
+    alerts.remember_beside(&path);
+    Ok(Outcome::report(report, plan.out, Some(alerts)))
 }
 
 fn read_trail(
