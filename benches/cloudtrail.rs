@@ -103,10 +103,14 @@ fn record(i: usize) -> serde_json::Value {
 
 /// Peak resident memory since the last reset, in MB (Linux).
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -123,6 +127,10 @@ fn timed_read(
     visitors: Option<&dyn EventVisitors>,
 ) -> (f64, ReadOutcome, f64) {
     reset_peak();
+    eprintln!(
+        "  (resident before the reads: {:.0} MB)",
+        status_mb("VmRSS:")
+    );
     let mut best = f64::MAX;
     let mut out = ReadOutcome::default();
     for _ in 0..3 {

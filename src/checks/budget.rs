@@ -126,6 +126,44 @@ fn children(e: &Expression) -> Vec<&Expression> {
     }
 }
 
+/// The top-level fields of the variable `var` an expression reads
+/// (`event.requestParameters...`, `at(event, 'requestParameters.x')`), or
+/// `None` when it uses the variable whole (passes it to a function, makes
+/// a list of it): then all of it must be bound.
+pub fn fields_of(e: &Expression, var: &str) -> Option<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    collect_fields(e, var, &mut out).then_some(out)
+}
+
+fn is_var(e: &Expression, var: &str) -> bool {
+    matches!(&e.expr, Expr::Ident(n) if n == var)
+}
+
+fn collect_fields(e: &Expression, var: &str, out: &mut std::collections::BTreeSet<String>) -> bool {
+    match &e.expr {
+        Expr::Select(s) if is_var(&s.operand, var) => {
+            out.insert(s.field.clone());
+            true
+        }
+        Expr::Call(c)
+            if c.func_name == "at"
+                && c.target.is_none()
+                && c.args.len() == 2
+                && is_var(&c.args[0], var) =>
+        {
+            match &c.args[1].expr {
+                Expr::Literal(cel::common::ast::LiteralValue::String(p)) => {
+                    out.insert(p.inner().split('.').next().unwrap_or_default().to_string());
+                    true
+                }
+                _ => false,
+            }
+        }
+        Expr::Ident(n) if n == var => false,
+        _ => children(e).into_iter().all(|c| collect_fields(c, var, out)),
+    }
+}
+
 /// Rewrites every comprehension in `e` to tick once per element.
 pub fn instrument(e: &mut Expression) {
     match &mut e.expr {

@@ -63,6 +63,9 @@ pub struct EventFilter {
     /// The expression and the key, when they need no CEL.
     fast: Option<Fast>,
     group_fast: Option<Fast>,
+    /// The record's top-level fields the expression and key read: only
+    /// they are converted for CEL (`None`: all).
+    reads: Option<BTreeSet<String>>,
 }
 
 impl EventFilter {
@@ -136,6 +139,15 @@ impl EventFilter {
             Some(g) => Some(super::compile_program(source, line_of("group_by"), g)?),
             None => None,
         };
+        let program =
+            super::compile_program(source, line_of("expression"), f.expression.get_ref())?;
+        let reads = super::on_big_stack(|| {
+            let mut all = super::budget::fields_of(&program, "event")?;
+            if let Some(g) = &group_program {
+                all.extend(super::budget::fields_of(g, "event")?);
+            }
+            Some(all)
+        });
         Ok(EventFilter {
             events: f.events.clone(),
             sources: f.sources.clone(),
@@ -149,6 +161,7 @@ impl EventFilter {
             exact,
             globs,
             fast: Fast::of(f.expression.get_ref()),
+            reads,
             group_fast: f.group_by.as_deref().and_then(Fast::of),
             group_program,
         })
@@ -614,6 +627,20 @@ impl Fast {
     }
 }
 
+/// The part of a record an expression reads: converting a whole record for
+/// CEL (identity, request, response) costs more than reading it did.
+fn bound(record: &Value, reads: Option<&BTreeSet<String>>) -> Value {
+    match (reads, record) {
+        (Some(fields), Value::Object(m)) => Value::Object(
+            fields
+                .iter()
+                .filter_map(|f| m.get(f).map(|v| (f.clone(), v.clone())))
+                .collect(),
+        ),
+        _ => record.clone(),
+    }
+}
+
 /// A key from what a `group_by` gave: a record that lacks the field still
 /// counts, under "(no key)".
 fn key_of(v: Value) -> String {
@@ -645,7 +672,7 @@ impl Visitor<'_> {
             (true, Some(ctx)) => {
                 let mut scope = ctx.new_inner_scope();
                 scope
-                    .add_variable("event", record.clone())
+                    .add_variable("event", bound(record, on.reads.as_ref()))
                     .map_err(|e| format!("cannot bind the record: {e}"))?;
                 Some(scope)
             }
