@@ -222,6 +222,75 @@ fn one_request_in_five_throttled_failed_or_cut_still_gives_the_same_snapshot() {
     }
 }
 
+/// Case 4, the endpoint killed partway: the runs that read through it say
+/// so (exit 3), `scan` never exits 0 on what it could not read, and
+/// `baseline save` over the full baseline keeps every resource and value it
+/// could not read again.
+#[test]
+fn an_endpoint_killed_partway_is_exit_3_and_the_baseline_loses_nothing() {
+    let acct = Account::new();
+    for seed in ["account.py", "visibility.py"] {
+        acct.seed(seed, &[]);
+    }
+    let regions = ["--region", "us-east-1", "--region", "eu-west-1"];
+    let dir = tempdir();
+    let base = dir.path().join("baseline.json");
+    acct.save_baseline(&base, &regions);
+    let full = read_json(&base);
+    let count = |v: &Value| v["snapshot"]["resources"].as_object().unwrap().len();
+    let before = count(&full);
+    assert!(before > 50, "{before} resources");
+    // Each run gets enough requests to get partway (the account's
+    // identity, the regions, some services), then nothing.
+    let through = |args: &[&str]| {
+        let mut cmd = acct.driftwatch();
+        cmd.env("AWS_ENDPOINT_URL", dying_proxy(&acct.endpoint, 40));
+        run(cmd.args(args).args(["--max-attempts", "2"]).args(regions))
+    };
+    let out = through(&[
+        "scan",
+        "--quiet",
+        "--no-checks",
+        "--cloudtrail",
+        "none",
+        "--format",
+        "json",
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["summary"]["complete"], false);
+    assert!(
+        r["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["status"] != "complete"),
+        "the gaps are named"
+    );
+    let out = through(&[
+        "baseline",
+        "save",
+        "--quiet",
+        "--out",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let kept = read_json(&base);
+    assert_eq!(
+        count(&kept),
+        before,
+        "no resource of the baseline is dropped"
+    );
+    for (id, r) in full["snapshot"]["resources"].as_object().unwrap() {
+        assert_eq!(
+            &kept["snapshot"]["resources"][id], r,
+            "{id} changed while unread"
+        );
+    }
+}
+
 /// A DNS record at an AWS address in a region the run did not scan may
 /// point at an Elastic IP the account holds there: DNS003 says it could
 /// not judge it (W001, exit 3), never "dangling" and never "fine".

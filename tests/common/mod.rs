@@ -501,6 +501,21 @@ pub fn faulty_proxy(upstream: &str, every: u64, fault: Fault) -> String {
     })
 }
 
+/// A loopback proxy to `upstream` that forwards the first `alive`
+/// requests, then cuts every connection with no answer: the endpoint killed
+/// partway through a run.
+pub fn dying_proxy(upstream: &str, alive: u64) -> String {
+    let up = upstream.trim_start_matches("http://").to_string();
+    let seen = std::sync::Arc::new(AtomicU64::new(0));
+    serve(move |req| {
+        if seen.fetch_add(1, Ordering::SeqCst) < alive {
+            forward(&up, &req)
+        } else {
+            vec![]
+        }
+    })
+}
+
 /// The throttling answer the request's service gives, by protocol: JSON
 /// protocols (a target header) `ThrottlingException`, REST-JSON ones 429
 /// `TooManyRequestsException`, EC2 `RequestLimitExceeded`, S3 `SlowDown`,
