@@ -174,10 +174,20 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
         (None, None) => TrailSource::Api,
     };
     let aws = aws_options(&a.aws, quiet)?;
-    let explicit = a.baseline.as_deref().map(load_baseline_file).transpose()?;
-    let (current, baseline) = match &a.snapshot {
-        Some(p) => {
-            let snap = load_state(p)?;
+    // Two large files load at once, one per core; the baseline's error, if
+    // any, is said first, as before.
+    let (explicit, snap) = std::thread::scope(|s| {
+        let snap = s.spawn(|| a.snapshot.as_deref().map(load_state).transpose());
+        let explicit = a.baseline.as_deref().map(load_baseline_file).transpose();
+        (
+            explicit,
+            snap.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let explicit = explicit?;
+    let snap = snap?;
+    let (current, baseline) = match (&a.snapshot, snap) {
+        (Some(_), Some(snap)) => {
             let b = match explicit {
                 Some(b) => b,
                 None => load_baseline_file(&baseline::default_path(&snap.account))?,
@@ -185,7 +195,7 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
             check_account(&b, &snap.account)?;
             (Current::File(Box::new(snap)), Some(b))
         }
-        None => {
+        _ => {
             let mut live = aws.clone();
             if let Some((_, b)) = &explicit {
                 default_regions(&mut live, b);
@@ -261,8 +271,17 @@ fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
 
 fn diff(a: cli::DiffArgs) -> Result<Work> {
     let config = Config::load(a.report.config.as_deref())?;
-    let old = baseline::load(&a.old)?.into_baseline();
-    let new = load_state(&a.new)?;
+    // One file per core; the old one's error, if any, is said first.
+    let (old, new) = std::thread::scope(|s| {
+        let new = s.spawn(|| load_state(&a.new));
+        let old = baseline::load(&a.old);
+        (
+            old,
+            new.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
+    let old = old?.into_baseline();
+    let new = new?;
     Ok(Work::Diff {
         out: report_out(&a.report)?,
         old_path: a.old,

@@ -395,6 +395,18 @@ impl std::fmt::Display for Risk {
 /// Rebuilds every object with its keys in sorted order. serde_json's map
 /// keeps insertion order in this build (a dependency enables
 /// `preserve_order`), so sorted output must be made, not assumed.
+/// [`canonical`] in place: maps sorted where they are, no tree rebuilt.
+pub fn sort_in_place(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.sort_keys();
+            m.values_mut().for_each(sort_in_place);
+        }
+        Value::Array(a) => a.iter_mut().for_each(sort_in_place),
+        _ => {}
+    }
+}
+
 pub fn canonical(v: Value) -> Value {
     match v {
         Value::Object(m) => {
@@ -490,6 +502,20 @@ mod tests {
             serde_json::to_string(&canonical(v)).unwrap(),
             r#"{"a":0,"b":{"a":[{"x":2,"y":1}],"z":1}}"#
         );
+    }
+
+    /// serde_json's `preserve_order` is on (a dependency asks for it), so
+    /// a hand-edited file's key order survives parsing: loading sorts it.
+    #[test]
+    fn sorting_in_place_is_canonical() {
+        let text = r#"{"b":{"z":1,"a":[{"y":1,"x":2}]},"a":0}"#;
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        sort_in_place(&mut v);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"a":0,"b":{"a":[{"x":2,"y":1}],"z":1}}"#
+        );
+        assert_eq!(v, canonical(serde_json::from_str(text).unwrap()));
     }
 
     #[test]
