@@ -167,15 +167,24 @@ fn report() -> crate::report::Report {
         ..Default::default()
     };
     let trail = TrailInput::from_read(read, &window);
-    let config = Config::default();
+    report_with(&base, &current, &Config::default(), &trail)
+}
+
+fn report_with(
+    base: &Baseline,
+    current: &Snapshot,
+    config: &Config,
+    trail: &TrailInput,
+) -> crate::report::Report {
+    let now = "2026-11-27T11:00:00Z".parse().unwrap();
     build_report(
-        &base,
+        base,
         None,
-        &current,
-        &config,
+        current,
+        config,
         CheckPlan::NONE,
-        Some(&trail),
-        "2026-11-27T11:00:00Z".parse().unwrap(),
+        Some(trail),
+        now,
     )
     .unwrap()
 }
@@ -279,16 +288,7 @@ principals = ["arn:aws:iam::*:role/ci-deploy"]
 "#,
     )
     .unwrap();
-    let r = build_report(
-        &base,
-        None,
-        &current,
-        &config,
-        CheckPlan::NONE,
-        Some(&trail),
-        "2026-11-27T11:00:00Z".parse().unwrap(),
-    )
-    .unwrap();
+    let r = report_with(&base, &current, &config, &trail);
     let w5: Vec<&str> = r
         .warnings
         .iter()

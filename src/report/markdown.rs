@@ -153,11 +153,7 @@ fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// Unauthorized writes outside the snapshot; authorized ones are counted.
 fn writes_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let bad: Vec<_> = r
-        .writes
-        .iter()
-        .filter(|w| w.verdict == crate::attribution::Verdict::Unauthorized)
-        .collect();
+    let bad = r.unauthorized_writes();
     if bad.is_empty() {
         return Ok(());
     }

@@ -370,6 +370,15 @@ impl Report {
         })
     }
 
+    /// The writes outside the snapshot no rule allowed: what the table and
+    /// Markdown list (the JSON report has them all).
+    pub(crate) fn unauthorized_writes(&self) -> Vec<&crate::attribution::writes::Write> {
+        self.writes
+            .iter()
+            .filter(|w| w.verdict == Verdict::Unauthorized)
+            .collect()
+    }
+
     pub fn incomplete_coverage(&self) -> impl Iterator<Item = &Coverage> {
         self.coverage
             .iter()

@@ -67,11 +67,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 /// Unauthorized writes outside the snapshot, one row per group; the
 /// authorized ones are only counted here (the JSON report lists them).
 fn writes(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let bad: Vec<_> = r
-        .writes
-        .iter()
-        .filter(|w| w.verdict == crate::attribution::Verdict::Unauthorized)
-        .collect();
+    let bad = r.unauthorized_writes();
     if bad.is_empty() {
         return Ok(());
     }
