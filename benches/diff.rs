@@ -1,5 +1,6 @@
 //! Diff of two large snapshots (100,000 resources each), next to the time to
-//! merely parse both files. Run: `cargo bench --bench diff`.
+//! merely parse both files. Run: `cargo bench --bench diff`;
+//! `DRIFTWATCH_BENCH_KEEP=DIR` also writes the two files there.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use driftwatch::baseline;
@@ -21,6 +22,12 @@ fn bench(c: &mut Criterion) {
         a.resources.len(),
         b.resources.len()
     );
+    // To time the command itself (`/usr/bin/time driftwatch diff A B`),
+    // keep the two files.
+    if let Ok(dir) = std::env::var("DRIFTWATCH_BENCH_KEEP") {
+        std::fs::write(format!("{dir}/a.json"), &a_bytes).unwrap();
+        std::fs::write(format!("{dir}/b.json"), &b_bytes).unwrap();
+    }
     let opts = DiffOptions::default();
     let d = diff(&a, &b, &opts);
     eprintln!("changes found: {}", d.changes.len());
