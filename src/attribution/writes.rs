@@ -4,7 +4,7 @@
 //! policy as changes. This is where a stopped trail, a shared snapshot or a
 //! changed console password shows up when no check names it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -177,17 +177,4 @@ pub fn judged(writes: &Writes, ev: &Evidence<'_>) -> Vec<Write> {
         ))
     });
     out
-}
-
-/// How many groups each rule authorized, for unmatched-rule warnings.
-pub fn rules_used(writes: &[Write]) -> BTreeMap<String, usize> {
-    let mut used = BTreeMap::new();
-    for w in writes {
-        if let Some(d) = &w.decided_by {
-            for r in d.trim_start_matches("rule ").split(", ") {
-                *used.entry(r.to_string()).or_default() += 1;
-            }
-        }
-    }
-    used
 }

@@ -88,9 +88,11 @@ impl EventFilter {
         }
     }
 
+    /// `program` is the check's compiled expression (for the fields it reads).
     pub(super) fn compile(
         source: &str,
         f: &CheckFile,
+        program: &cel::parser::Expression,
         line_of: &dyn Fn(&str) -> usize,
     ) -> Result<EventFilter> {
         if f.events.is_empty() {
@@ -99,13 +101,15 @@ impl EventFilter {
                 line_of("target")
             );
         }
+        let glob = |field: &str, e: &str| {
+            Glob::new(e)
+                .map(|g| g.compile_matcher())
+                .map_err(|err| anyhow!("{source}: line {}: {field}: {e:?}: {err}", line_of(field)))
+        };
         let (mut exact, mut globs) = (BTreeSet::new(), Vec::new());
         for e in &f.events {
             if e.contains(['*', '?', '[', '{']) {
-                let g = Glob::new(e).map_err(|err| {
-                    anyhow!("{source}: line {}: events: {e:?}: {err}", line_of("events"))
-                })?;
-                globs.push(g.compile_matcher());
+                globs.push(glob("events", e)?);
             } else {
                 exact.insert(e.clone());
             }
@@ -113,14 +117,7 @@ impl EventFilter {
         let error_globs = f
             .error_codes
             .iter()
-            .map(|e| {
-                Glob::new(e).map(|g| g.compile_matcher()).map_err(|err| {
-                    anyhow!(
-                        "{source}: line {}: error_codes: {e:?}: {err}",
-                        line_of("error_codes")
-                    )
-                })
-            })
+            .map(|e| glob("error_codes", e))
             .collect::<Result<Vec<_>>>()?;
         if !f.error_codes.is_empty() && f.outcome == CallOutcome::Success {
             bail!(
@@ -139,10 +136,8 @@ impl EventFilter {
             Some(g) => Some(super::compile_program(source, line_of("group_by"), g)?),
             None => None,
         };
-        let program =
-            super::compile_program(source, line_of("expression"), f.expression.get_ref())?;
         let reads = super::on_big_stack(|| {
-            let mut all = super::budget::fields_of(&program, "event")?;
+            let mut all = super::budget::fields_of(program, "event")?;
             if let Some(g) = &group_program {
                 all.extend(super::budget::fields_of(g, "event")?);
             }

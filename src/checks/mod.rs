@@ -301,6 +301,7 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
             RISKS.join(", ")
         );
     };
+    let program = compile_program(source, expr_line, f.expression.get_ref())?;
     let on = match f.target {
         Target::Resource => {
             resource_target(source, &f, &line_of)?;
@@ -313,10 +314,11 @@ pub fn parse_check(source: &str, text: &str) -> Result<Check> {
                     line_of("kinds")
                 );
             }
-            Some(events::EventFilter::compile(source, &f, &line_of)?)
+            Some(events::EventFilter::compile(
+                source, &f, &program, &line_of,
+            )?)
         }
     };
-    let program = compile_program(source, expr_line, f.expression.get_ref())?;
     let expression = f.expression.into_inner();
     Ok(Check {
         id: f.id,

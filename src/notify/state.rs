@@ -170,8 +170,7 @@ pub fn fresh(
 /// After a delivery: what was sent is remembered with the time, what left
 /// the report is forgotten.
 pub fn remember(state: &mut State, full: &Report, sent: &Report, now: jiff::Timestamp) {
-    let present = items(full);
-    state.sent.retain(|id, _| present.contains_key(id));
+    forget_gone(state, full);
     for (id, print) in items(sent) {
         state.sent.insert(
             id,
