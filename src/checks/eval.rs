@@ -60,31 +60,25 @@ pub fn is_public_ip(s: &str) -> bool {
     }
 }
 
-/// Security-group rules from CEL values (the `ingress`/`egress` lists).
-fn to_rules(list: &[cel::Value]) -> Result<Vec<crate::kinds::Rule>, cel::ExecutionError> {
-    list.iter()
-        .map(|v| {
-            let j = v
-                .json()
-                .map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))?;
-            serde_json::from_value(j)
-                .map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))
-        })
+/// Security-group rules from a JSON list (the `ingress`/`egress` lists).
+fn to_rules(list: &Value) -> Result<Vec<crate::kinds::Rule>, String> {
+    let items = list.as_array().ok_or("rules must be a list")?;
+    items
+        .iter()
+        .map(|v| crate::kinds::Rule::deserialize(v).map_err(|e| e.to_string()))
         .collect()
 }
 
-fn from_rules(rules: Vec<&crate::kinds::Rule>) -> Result<cel::Value, cel::ExecutionError> {
-    cel::to_value(rules).map_err(|e| cel::ExecutionError::function_error("rules", e.to_string()))
+fn from_rules(rules: Vec<&crate::kinds::Rule>) -> Result<Value, String> {
+    serde_json::to_value(rules).map_err(|e| e.to_string())
 }
 
-/// The integers of a CEL list (port numbers).
-fn ints(list: &[cel::Value]) -> Vec<i64> {
-    list.iter()
-        .filter_map(|p| match p {
-            cel::Value::Int(i) => Some(*i),
-            cel::Value::UInt(u) => i64::try_from(*u).ok(),
-            _ => None,
-        })
+/// The integers of a JSON list (port numbers).
+fn json_ints(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_i64)
         .collect()
 }
 
@@ -110,7 +104,8 @@ fn cidr_contains(cidr: &str, ip: &str) -> bool {
 /// The `resource` variable. Fields whose value could not be read, at any
 /// depth, are taken out of `attrs` (so `has()` is false for them and checks
 /// stay quiet rather than guess) and listed in `unknown` by dotted path.
-fn resource_value(r: &Resource) -> ResourceView<'_> {
+fn resource_value(r: &Resource) -> Box<dyn cel::common::value::Val> {
+    use super::celval::{map, string, to_val};
     let unknown: Vec<String> = crate::model::unknown_paths(&r.attrs)
         .into_iter()
         .map(|(path, _)| path)
@@ -118,33 +113,27 @@ fn resource_value(r: &Resource) -> ResourceView<'_> {
     // Copied only when something must be taken out: converting the
     // resource for CEL is most of a check's cost already.
     let attrs = if unknown.is_empty() {
-        std::borrow::Cow::Borrowed(&r.attrs)
+        to_val(&r.attrs)
     } else {
         let mut attrs = r.attrs.clone();
         unknown.iter().for_each(|p| remove_path(&mut attrs, p));
-        std::borrow::Cow::Owned(attrs)
+        to_val(&attrs)
     };
-    ResourceView {
-        id: r.id(),
-        kind: &r.kind,
-        region: &r.region,
-        native_id: &r.native_id,
-        arn: &r.arn,
-        attrs,
-        unknown,
-    }
-}
-
-/// The `resource` variable as checks see it.
-#[derive(Serialize)]
-struct ResourceView<'a> {
-    id: String,
-    kind: &'a str,
-    region: &'a str,
-    native_id: &'a str,
-    arn: &'a Option<String>,
-    attrs: std::borrow::Cow<'a, Value>,
-    unknown: Vec<String>,
+    map(vec![
+        ("id", string(&r.id())),
+        ("kind", string(&r.kind)),
+        ("region", string(&r.region)),
+        ("native_id", string(&r.native_id)),
+        (
+            "arn",
+            r.arn.as_deref().map_or_else(super::celval::null, string),
+        ),
+        ("attrs", attrs),
+        (
+            "unknown",
+            super::celval::list(unknown.iter().map(|u| string(u)).collect()),
+        ),
+    ])
 }
 
 /// Removes the field at a dotted path (object keys; array indexes are
@@ -206,10 +195,9 @@ fn bind<'a>(
     iam: &index::IamDocs,
 ) -> Result<cel::Context<'a, 'a>, Unanswered> {
     let mut scope = root.new_inner_scope();
-    scope
-        .add_variable("resource", resource_value(r))
-        .and_then(|_| scope.add_variable("docs", index::docs(&r.kind, &r.native_id, &r.attrs, iam)))
-        .map_err(|e| Unanswered::Failed(format!("cannot bind resource: {e}")))?;
+    scope.add_variable_as_val("resource", resource_value(r));
+    let docs = index::docs(&r.kind, &r.native_id, &r.attrs, iam);
+    scope.add_variable_as_val("docs", super::celval::to_val(&docs));
     Ok(scope)
 }
 
@@ -317,61 +305,100 @@ pub fn evaluate(
 /// The driftwatch functions check expressions may call. Names are chosen
 /// not to collide with CEL's standard overloads. Functions that need the
 /// snapshot or the config capture what they need here.
-fn add_functions(
-    root: &mut cel::Context<'_, '_>,
-    snap: &Snapshot,
-    cfg: &ChecksConfig,
-    iam: &index::IamDocs,
-) {
+fn add_functions(root: &mut cel::Context<'_, '_>, sh: &Shared<'_>) {
+    let (snap, cfg) = (sh.snap, sh.cfg);
     add_common_functions(root, &snap.account, cfg);
-    add_rule_functions(root, &super::network::PrefixLists::of(snap));
+    add_rule_functions(root, &sh.lookups.lists);
     let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
         super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
     });
     let restricting = cfg.restricting_condition_keys.clone();
-    let _ = root.add_function("public_statements", move |policy: cel::Value| {
-        let policy = policy.json().unwrap_or(Value::Null);
-        cel::to_value(super::policy::public_statements(&policy, &restricting))
-            .map_err(|e| cel::ExecutionError::function_error("public_statements", e.to_string()))
-    });
-    let targets = super::escalation::Targets::of(snap, iam);
-    let _ = root.add_function("escalation_paths", move |docs: cel::Value| {
-        let docs = docs.json().unwrap_or(Value::Null);
-        string_list(super::escalation::paths(&docs, &targets))
-    });
-    let _ = root.add_function("aws_principals", |policy: cel::Value| {
-        let policy = policy.json().unwrap_or(Value::Null);
-        string_list(super::policy::aws_principals(&policy))
-    });
+    let _ = root.add_function(
+        "public_statements",
+        json_function("public_statements", 1, move |a| {
+            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
+                .map_err(|e| e.to_string())
+        }),
+    );
+    let targets = sh.lookups.targets.clone();
+    let _ = root.add_function(
+        "escalation_paths",
+        json_function("escalation_paths", 1, move |a| {
+            Ok(super::escalation::paths(&a[0], &targets).into())
+        }),
+    );
+    let _ = root.add_function(
+        "aws_principals",
+        json_function("aws_principals", 1, |a| {
+            Ok(super::policy::aws_principals(&a[0]).into())
+        }),
+    );
     let scanned = snap.regions.clone();
     let _ = root.add_function("aws_address", move |ip: Arc<String>| {
         aws_address(&ip, &scanned)
             .map(|r| cel::Value::String(Arc::new(r)))
             .map_err(|m| cel::ExecutionError::function_error("aws_address", m))
     });
-    let account_block = super::public_access::account_side(snap);
+    let account_block = sh.lookups.account_block.clone();
     let _ = root.add_function(
         "effective_public_access_block",
-        move |bucket: cel::Value| {
-            let bucket = bucket.json().unwrap_or(Value::Null);
+        one_field_function("public_access_block", move |field| {
+            // A missing field was not read (unknown), not "all off".
+            let bucket = field.map_or(
+                Value::Null,
+                |f| serde_json::json!({ "public_access_block": f }),
+            );
             let side = super::public_access::bucket_side(&bucket);
-            cel::to_value(super::public_access::effective(&side, &account_block)).map_err(|e| {
-                cel::ExecutionError::function_error("effective_public_access_block", e.to_string())
-            })
-        },
+            cel::to_value(super::public_access::effective(&side, &account_block))
+        }),
     );
-    let groups = super::network::Groups::of(snap);
-    let lists = super::network::PrefixLists::of(snap);
+    let (groups, lists) = (sh.lookups.groups.clone(), sh.lookups.lists.clone());
     let _ = root.add_function(
         "world_open_groups",
-        move |region: Arc<String>, ids: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
-            let ids = strings(&ids);
-            super::network::world_open_groups(&groups, &lists, &region, &ids, &ints(&ports))
-                .map(string_list)
-                .map_err(|m| cel::ExecutionError::function_error("world_open_groups", m))
-        },
+        json_function("world_open_groups", 3, move |a| {
+            let region = a[0].as_str().ok_or("the region must be a string")?;
+            let ids: Vec<String> = a[1]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            super::network::world_open_groups(&groups, &lists, region, &ids, &json_ints(&a[2]))
+                .map(Value::from)
+        }),
     );
 }
+
+/// A CEL function of one map argument that reads a single field of it:
+/// `f` gets that field as JSON (null when missing), and the rest of the map
+/// is never converted. A bucket's whole attrs (its policy, lifecycle rules)
+/// cost more to convert for each call than the S3 checks themselves.
+fn one_field_function<F, E>(field: &'static str, f: F) -> RawFunction
+where
+    F: Fn(Option<Value>) -> Result<cel::Value, E> + Send + Sync + 'static,
+    E: std::fmt::Display,
+{
+    Box::new(move |ftx| {
+        let key = cel::common::types::CelString::from(field);
+        let value = ftx
+            .args
+            .first()
+            .and_then(|m| m.as_indexer()?.get(&key).ok())
+            .and_then(|v| cel::Value::try_from(v.as_ref()).ok())
+            .map(|v| v.json().unwrap_or(Value::Null));
+        let out = f(value).map_err(|e| ftx.error(e))?;
+        Box::<dyn cel::common::value::Val>::try_from(out).map(cel::common::value::CowVal::Owned)
+    })
+}
+
+/// cel's own type for a function that reads its arguments as they are.
+type RawFunction = Box<
+    dyn for<'c, 'k> Fn(
+            &mut cel::FunctionContext<'c, 'k>,
+        ) -> Result<cel::common::value::CowVal<'c, 'k>, cel::ExecutionError>
+        + Send
+        + Sync,
+>;
 
 /// The functions resource and event checks share: the budget tick, cached
 /// regexes, address tests, and accounts outside the known ones.
@@ -435,40 +462,65 @@ fn at(v: &cel::Value, path: &str) -> cel::Value {
 /// name a customer-managed prefix list into the list's CIDRs, so a list
 /// holding `0.0.0.0/0` opens the group as the CIDR itself would.
 fn add_rule_functions(root: &mut cel::Context<'_, '_>, lists: &super::network::PrefixLists) {
-    let expanded = |lists: super::network::PrefixLists, name: &'static str| {
-        move |rules: &[cel::Value]| {
-            lists
-                .expand(&to_rules(rules)?)
-                .map_err(|m| cel::ExecutionError::function_error(name, m))
-        }
-    };
-    let rules = expanded(lists.clone(), "expand_prefix_lists");
-    let _ = root.add_function("expand_prefix_lists", move |r: Arc<Vec<cel::Value>>| {
-        from_rules(rules(&r)?.iter().collect())
-    });
-    let rules = expanded(lists.clone(), "world_open_ports");
+    use super::network::{all_ports, world_open, world_open_ports, world_open_ranges};
+    let expanded =
+        |lists: super::network::PrefixLists| move |rules: &Value| lists.expand(&to_rules(rules)?);
+    let rules = expanded(lists.clone());
+    let _ = root.add_function(
+        "expand_prefix_lists",
+        json_function("expand_prefix_lists", 1, move |a| {
+            from_rules(rules(&a[0])?.iter().collect())
+        }),
+    );
+    let rules = expanded(lists.clone());
     let _ = root.add_function(
         "world_open_ports",
-        move |r: Arc<Vec<cel::Value>>, ports: Arc<Vec<cel::Value>>| {
-            let rules = rules(&r)?;
-            from_rules(super::network::world_open_ports(&rules, &ints(&ports)))
-        },
+        json_function("world_open_ports", 2, move |a| {
+            from_rules(world_open_ports(&rules(&a[0])?, &json_ints(&a[1])))
+        }),
     );
-    let rules = expanded(lists.clone(), "world_open_all_ports");
-    let _ = root.add_function("world_open_all_ports", move |r: Arc<Vec<cel::Value>>| {
-        let rules = rules(&r)?;
-        from_rules(super::network::world_open(
-            rules.iter().filter(|r| super::network::all_ports(r)),
-        ))
-    });
-    let rules = expanded(lists.clone(), "world_open_ranges");
+    let rules = expanded(lists.clone());
+    let _ = root.add_function(
+        "world_open_all_ports",
+        json_function("world_open_all_ports", 1, move |a| {
+            from_rules(world_open(rules(&a[0])?.iter().filter(|r| all_ports(r))))
+        }),
+    );
+    let rules = expanded(lists.clone());
     let _ = root.add_function(
         "world_open_ranges",
-        move |r: Arc<Vec<cel::Value>>, min_width: i64| {
-            let rules = rules(&r)?;
-            from_rules(super::network::world_open_ranges(&rules, min_width))
-        },
+        json_function("world_open_ranges", 2, move |a| {
+            let min_width = a[1].as_i64().ok_or("the width must be an integer")?;
+            from_rules(world_open_ranges(&rules(&a[0])?, min_width))
+        }),
     );
+}
+
+/// A CEL function over JSON: each argument converted once, straight from
+/// CEL's values (cel's own extractors copy a map twice on the way), and
+/// the result converted back the same way.
+fn json_function<F>(name: &'static str, arity: usize, f: F) -> RawFunction
+where
+    F: Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
+{
+    Box::new(move |ftx| {
+        if ftx.args.len() != arity {
+            return Err(cel::ExecutionError::invalid_argument_count(
+                arity,
+                ftx.args.len(),
+            ));
+        }
+        let args = ftx
+            .args
+            .iter()
+            .map(|a| super::celval::to_json(a.as_ref()))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| ftx.error(format!("{name}: an argument has no JSON form")))?;
+        let out = f(&args).map_err(|m| ftx.error(m))?;
+        Ok(cel::common::value::CowVal::Owned(super::celval::to_val(
+            &out,
+        )))
+    })
 }
 
 /// The region whose EC2 range holds `ip` when this run scanned it; `""`
@@ -508,8 +560,29 @@ fn string_list(items: Vec<String>) -> cel::Value {
     ))
 }
 
+/// What the functions look up across the snapshot, built once and shared
+/// by every evaluating thread (each used to build its own).
+struct Lookups {
+    targets: Arc<super::escalation::Targets>,
+    groups: Arc<super::network::Groups>,
+    lists: super::network::PrefixLists,
+    account_block: super::public_access::Side,
+}
+
+impl Lookups {
+    fn of(snap: &Snapshot, iam: &index::IamDocs) -> Self {
+        Lookups {
+            targets: Arc::new(super::escalation::Targets::of(snap, iam)),
+            groups: Arc::new(super::network::Groups::of(snap)),
+            lists: super::network::PrefixLists::of(snap),
+            account_block: super::public_access::account_side(snap),
+        }
+    }
+}
+
 /// What every evaluating thread shares, built once.
 struct Shared<'a> {
+    lookups: Lookups,
     snap: &'a Snapshot,
     cfg: &'a ChecksConfig,
     now: jiff::Timestamp,
@@ -534,12 +607,15 @@ fn evaluate_here(
             by_kind.entry(k.as_str()).or_default().push(c);
         }
     }
+    let enabled: Vec<&Check> = by_kind.values().flatten().copied().collect();
+    let iam = index::IamDocs::of(snap);
     let shared = Shared {
+        lookups: Lookups::of(snap, &iam),
         snap,
         cfg,
         now,
-        idx: index::build_index(snap),
-        iam: index::IamDocs::of(snap),
+        idx: index_for(snap, &enabled),
+        iam,
         by_kind,
     };
     let resources: Vec<&Resource> = snap
@@ -577,6 +653,28 @@ fn evaluate_here(
     (findings, errors)
 }
 
+/// The `index` with only the fields the checks read (found in their
+/// compiled expressions), or every field when one reads `index` some other
+/// way: each thread converts it into CEL values, which costs time in
+/// proportion to its size.
+fn index_for(snap: &Snapshot, checks: &[&Check]) -> Value {
+    let mut idx = index::build_index(snap);
+    let read: Option<std::collections::BTreeSet<String>> = checks
+        .iter()
+        .map(|c| super::budget::fields_of(&c.program, "index"))
+        .try_fold(
+            Default::default(),
+            |mut all: std::collections::BTreeSet<String>, f| {
+                all.extend(f?);
+                Some(all)
+            },
+        );
+    if let (Some(read), Value::Object(m)) = (read, &mut idx) {
+        m.retain(|k, _| read.contains(k));
+    }
+    idx
+}
+
 /// One thread's share: its own context, then each resource bound once and
 /// judged by every check of its kind. The first thread reports context
 /// errors (every thread would hit the same ones).
@@ -586,7 +684,7 @@ fn run_part<'c>(
     report_context: bool,
 ) -> Outcomes<'c> {
     let mut root = cel::Context::with_env(super::cel_env());
-    add_functions(&mut root, sh.snap, sh.cfg, &sh.iam);
+    add_functions(&mut root, sh);
     let mut out = Outcomes::default();
     let cfg_value = serde_json::to_value(sh.cfg).expect("config serializes");
     for (name, v) in [

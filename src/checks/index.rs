@@ -68,7 +68,9 @@ pub fn build_index(s: &Snapshot) -> Value {
 /// - `unread`: `service/region` scopes that could not be listed
 /// - `trails`: every trail as `{name, home_region, multi_region, logging,
 ///   writes, s3_bucket}` (`logging`/`writes` null when not read)
-/// - `buckets`: bucket name → attrs, for the trail bucket's settings
+/// - `buckets`: bucket name → attrs, for every bucket in `log_buckets`
+///   (the trail bucket's settings); only those, so a 20,000-bucket account
+///   does not copy every bucket into each evaluating thread's context
 /// - `guardduty_on`: regions with an enabled detector
 /// - `config_recording`: regions with a recorder that is recording
 /// - `flow_logged`: VPC, subnet and interface ids with an active flow log
@@ -79,6 +81,7 @@ pub fn build_index(s: &Snapshot) -> Value {
 ///   no access logging of their own
 /// - `cloudfront`: distribution domain → its aliases, and `lb_dns_names`
 fn visibility(s: &Snapshot) -> Value {
+    let log_buckets = log_buckets(s);
     let mut trails = Vec::new();
     let mut buckets = Map::new();
     let mut guardduty = BTreeSet::new();
@@ -99,7 +102,7 @@ fn visibility(s: &Snapshot) -> Value {
                 "writes": a["captures"].get("management_write").cloned().unwrap_or(Value::Null),
                 "s3_bucket": a["s3_bucket"],
             })),
-            S3_BUCKET => {
+            S3_BUCKET if log_buckets.contains(&r.native_id) => {
                 buckets.insert(r.native_id.clone(), a.clone());
             }
             GUARDDUTY_DETECTOR if a["status"] == "ENABLED" => {
@@ -132,7 +135,7 @@ fn visibility(s: &Snapshot) -> Value {
         "flow_logged": logged,
         "query_logged": query_logged(s),
         "securityhub_on": hubs,
-        "log_buckets": log_buckets(s),
+        "log_buckets": log_buckets,
         "cloudfront": cloudfront(s),
         "lb_dns_names": lb_dns_names(s),
     })

@@ -17,6 +17,7 @@
 mod accounts;
 mod aws_ranges;
 mod budget;
+mod celval;
 mod escalation;
 mod eval;
 pub mod events;

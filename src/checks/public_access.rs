@@ -20,7 +20,7 @@ pub const FLAGS: [&str; 4] = [
 
 /// One side's settings: `Some(map)` when read (a missing configuration is
 /// every flag off), `None` when unknown.
-type Side = Option<Map<String, Value>>;
+pub type Side = Option<Map<String, Value>>;
 
 /// The account-level settings, from the snapshot.
 pub fn account_side(snap: &Snapshot) -> Side {

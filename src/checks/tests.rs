@@ -552,3 +552,58 @@ remediation = "r"
     .to_string();
     assert!(e.contains("does not compile"), "{e}");
 }
+
+/// `effective_public_access_block` reads only the bucket's one field, and
+/// still tells its three states apart: not read (every flag unknown), read
+/// and absent (off unless the account blocks), read and on.
+#[test]
+fn effective_public_access_block_tells_unread_from_absent() {
+    let text = user_check(
+        "[effective_public_access_block(resource.attrs).block_public_acls == null ? \"null\" : string(effective_public_access_block(resource.attrs).block_public_acls)]",
+    )
+    .replace("ec2.vpc", "s3.bucket");
+    let check = parse_check("user:X1.toml", &text).unwrap();
+    let bucket = |id: &str, attrs: Value| FixtureResource {
+        kind: "s3.bucket".into(),
+        native_id: id.into(),
+        region: Some(GLOBAL.into()),
+        arn: None,
+        attrs,
+    };
+    let on = serde_json::json!({"block_public_acls": true, "ignore_public_acls": true,
+        "block_public_policy": true, "restrict_public_buckets": true});
+    let snap = snapshot_of(&[
+        bucket(
+            "a-unread",
+            serde_json::json!({"public_access_block": {"$unknown": "AccessDenied"}}),
+        ),
+        bucket("b-absent", serde_json::json!({"public_access_block": null})),
+        bucket("c-on", serde_json::json!({"public_access_block": on})),
+        FixtureResource {
+            kind: "s3.account_public_access_block".into(),
+            native_id: "account".into(),
+            region: Some(GLOBAL.into()),
+            arn: None,
+            attrs: serde_json::json!({"config": null}),
+        },
+    ]);
+    let (findings, errors) = evaluate(
+        &[check],
+        &snap,
+        &ChecksConfig::default(),
+        jiff::Timestamp::now(),
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.resource.id.as_str(), f.evidence[0].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("s3.bucket/global/a-unread", "null"),
+            ("s3.bucket/global/b-absent", "false"),
+            ("s3.bucket/global/c-on", "true"),
+        ]
+    );
+}
