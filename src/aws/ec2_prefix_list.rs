@@ -130,12 +130,13 @@ mod tests {
         got.sort_by_key(|r| r.native_id.clone());
         let ids: Vec<&str> = got.iter().map(|r| r.native_id.as_str()).collect();
         assert_eq!(ids, ["pl-denied", "pl-mine"]);
-        let denied: Attrs = serde_json::from_value(got[0].attrs.clone()).unwrap();
+        let denied: Attrs =
+            serde_json::from_value(serde_json::Value::clone(&got[0].attrs)).unwrap();
         assert_eq!(
             denied.entries,
             Fetched::Unknown("UnauthorizedOperation".into())
         );
-        let mine: Attrs = serde_json::from_value(got[1].attrs.clone()).unwrap();
+        let mine: Attrs = serde_json::from_value(serde_json::Value::clone(&got[1].attrs)).unwrap();
         let cidrs: Vec<&str> = mine
             .entries
             .as_option()

@@ -276,7 +276,7 @@ mod tests {
         );
         let r = region_settings(&mock_ctx().await, &c, "us-east-1").await;
         assert_eq!(r.id(), "ec2.region_settings/us-east-1/us-east-1");
-        let a: RegionSettings = serde_json::from_value(r.attrs).unwrap();
+        let a: RegionSettings = serde_json::from_value(serde_json::Value::clone(&r.attrs)).unwrap();
         assert_eq!(
             a.snapshot_block_public_access,
             Fetched::Unknown("UnauthorizedOperation".into())
@@ -335,9 +335,11 @@ mod tests {
         got.sort_by_key(|r| r.native_id.clone());
         let ids: Vec<&str> = got.iter().map(|r| r.native_id.as_str()).collect();
         assert_eq!(ids, ["snap-denied", "snap-mine"]);
-        let denied: EbsSnapshot = serde_json::from_value(got[0].attrs.clone()).unwrap();
+        let denied: EbsSnapshot =
+            serde_json::from_value(serde_json::Value::clone(&got[0].attrs)).unwrap();
         assert!(denied.shared_with.is_unknown());
-        let mine: EbsSnapshot = serde_json::from_value(got[1].attrs.clone()).unwrap();
+        let mine: EbsSnapshot =
+            serde_json::from_value(serde_json::Value::clone(&got[1].attrs)).unwrap();
         let s = mine.shared_with.as_option().unwrap();
         assert!(s.public);
         assert_eq!(s.accounts, ["999988887777"]);

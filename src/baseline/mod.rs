@@ -196,15 +196,7 @@ fn validate(resources: &mut std::collections::BTreeMap<String, Resource>) -> Res
     let errors: Vec<Result<()>> = std::thread::scope(|s| {
         let handles: Vec<_> = all
             .chunks_mut(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter_mut().try_for_each(|(id, r)| {
-                        valid(id, r)?;
-                        crate::model::sort_in_place(&mut r.attrs);
-                        Ok(())
-                    })
-                })
-            })
+            .map(|part| s.spawn(move || part.iter_mut().try_for_each(|(id, r)| valid(id, r))))
             .collect();
         handles
             .into_iter()
@@ -227,10 +219,15 @@ fn valid(id: &str, r: &Resource) -> Result<()> {
     };
     // Wrong-shaped attrs would be diffed as data and checked as
     // missing values: refuse them, naming the field.
-    if !r.attrs.is_object() {
+    // Read from the text: no tree is built for a resource nothing reads.
+    let text = match r.attrs.text() {
+        Some(t) => std::borrow::Cow::Borrowed(t),
+        None => std::borrow::Cow::Owned(serde_json::to_string(&*r.attrs)?),
+    };
+    if !text.starts_with('{') {
         bail!("resource {id:?}: attrs must be an object");
     }
-    if let Err(e) = (kind.shape)(&r.attrs) {
+    if let Err(e) = (kind.shape)(&text) {
         bail!("resource {id:?}: attrs are not a {}: {e}", r.kind);
     }
     if id != r.id() {

@@ -608,6 +608,7 @@ fn evaluate_here(
         }
     }
     let enabled: Vec<&Check> = by_kind.values().flatten().copied().collect();
+    snap.parse_all();
     let iam = index::IamDocs::of(snap);
     let shared = Shared {
         lookups: Lookups::of(snap, &iam),

@@ -103,7 +103,7 @@ fn visibility(s: &Snapshot) -> Value {
                 "s3_bucket": a["s3_bucket"],
             })),
             S3_BUCKET if log_buckets.contains(&r.native_id) => {
-                buckets.insert(r.native_id.clone(), a.clone());
+                buckets.insert(r.native_id.clone(), Value::clone(a));
             }
             GUARDDUTY_DETECTOR if a["status"] == "ENABLED" => {
                 guardduty.insert(r.region.clone());

@@ -581,7 +581,7 @@ pub fn fold(old: &Snapshot, current: &Snapshot) -> Snapshot {
     }
     // A value the current state could not read keeps the known one.
     for (id, r) in next.resources.iter_mut() {
-        let (Some(o), serde_json::Value::Object(attrs)) = (old.resources.get(id), &mut r.attrs)
+        let (Some(o), serde_json::Value::Object(attrs)) = (old.resources.get(id), &mut *r.attrs)
         else {
             continue;
         };

@@ -340,6 +340,10 @@ fn modified(
     opts: &DiffOptions,
     out: &mut DiffResult,
 ) {
+    // Read as the same text: nothing to compare, and nothing parsed.
+    if o.arn == n.arn && o.attrs.surely_equal(&n.attrs) {
+        return;
+    }
     let mut fields = Vec::new();
     let mut unknown = Vec::new();
     compare(

@@ -94,7 +94,7 @@ pub struct Kind {
     /// Whether attrs read from a file have this kind's shape: every field
     /// present has its type (a missing one is taken as absent, so older
     /// baselines still load). [`shape`] over the kind's attrs type.
-    pub shape: fn(&Value) -> Result<(), serde_json::Error>,
+    pub shape: fn(&str) -> Result<(), serde_json::Error>,
     /// What a call changed when its effect is on something the snapshot
     /// does not hold (`None`: the snapshot holds it). Such a call explains
     /// no change and is reported as a write, never as "changed back".
@@ -106,9 +106,10 @@ pub fn all_held(_: &Call<'_>) -> Option<&'static str> {
     None
 }
 
-/// Reads `attrs` as `T` without copying them: the shape check of a kind.
-pub fn shape<T: serde::de::DeserializeOwned>(attrs: &Value) -> Result<(), serde_json::Error> {
-    T::deserialize(attrs).map(|_| ())
+/// Reads attrs' JSON text as `T`, building no tree: the shape check of a
+/// kind.
+pub fn shape<T: serde::de::DeserializeOwned>(attrs: &str) -> Result<(), serde_json::Error> {
+    serde_json::from_str::<T>(attrs).map(|_| ())
 }
 
 /// Every kind, in the order the kinds document lists them.

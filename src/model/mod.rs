@@ -6,7 +6,10 @@
 //! only volatile field is `taken_at`. The model imports nothing from the rest
 //! of the crate.
 
+pub mod attrs;
 pub mod policy;
+
+pub use attrs::Attrs;
 
 use std::collections::BTreeMap;
 
@@ -37,68 +40,7 @@ pub struct Snapshot {
     /// What could and could not be read, keyed by `service/region`.
     pub coverage: BTreeMap<String, Coverage>,
     /// Every resource, keyed by its stable id.
-    #[serde(deserialize_with = "resources_in_parallel")]
     pub resources: BTreeMap<String, Resource>,
-}
-
-/// Reads the `resources` map on every core: the file is scanned once for
-/// where each resource starts and ends (no tree built), then the resources
-/// are parsed in parallel. Building 100k attrs trees is most of loading a
-/// large state, and one thread did all of it.
-fn resources_in_parallel<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, Resource>, D::Error> {
-    use serde::de::Error;
-    let raw: Vec<(String, Box<serde_json::value::RawValue>)> = d.deserialize_map(RawEntries)?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(raw.len() / 5000 + 1);
-    let chunk = raw.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<(String, Resource)>, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = raw
-            .chunks(chunk)
-            .map(|part| s.spawn(move || parse_resources(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    drop(raw);
-    let mut out = BTreeMap::new();
-    for part in parts {
-        out.extend(part.map_err(D::Error::custom)?);
-    }
-    Ok(out)
-}
-
-fn parse_resources(
-    part: &[(String, Box<serde_json::value::RawValue>)],
-) -> Result<Vec<(String, Resource)>, String> {
-    part.iter()
-        .map(|(id, raw)| {
-            serde_json::from_str(raw.get())
-                .map(|r| (id.clone(), r))
-                .map_err(|e| format!("resource {id:?}: {e}"))
-        })
-        .collect()
-}
-
-/// The entries of a JSON object, each value kept as its text.
-struct RawEntries;
-
-impl<'de> serde::de::Visitor<'de> for RawEntries {
-    type Value = Vec<(String, Box<serde_json::value::RawValue>)>;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a map of resources by id")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(m.size_hint().unwrap_or(0));
-        while let Some(entry) = m.next_entry()? {
-            out.push(entry);
-        }
-        Ok(out)
-    }
 }
 
 impl Snapshot {
@@ -168,6 +110,22 @@ impl Snapshot {
     pub fn coverage_for(&self, kind: &str, region: &str) -> Option<&Coverage> {
         let service = kind.split('.').next().unwrap_or(kind);
         self.coverage.get(&coverage_key(service, region))
+    }
+
+    /// Parses every resource's attrs on every core, for a caller about to
+    /// read them all (checks): read lazily, they would be parsed one at a
+    /// time by whatever looks first.
+    pub fn parse_all(&self) {
+        let all: Vec<&Resource> = self.resources.values().collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(all.len() / 5000 + 1);
+        let chunk = all.len().div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            for part in all.chunks(chunk) {
+                s.spawn(move || part.iter().for_each(|r| _ = r.attrs.is_object()));
+            }
+        });
     }
 
     /// Resources of one kind, in id order.
@@ -272,7 +230,7 @@ pub struct Resource {
     pub native_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
-    pub attrs: Value,
+    pub attrs: Attrs,
 }
 
 impl Resource {
@@ -289,7 +247,7 @@ impl Resource {
             native_id: native_id.into(),
             arn,
             // Serializing plain data structs into a Value cannot fail.
-            attrs: canonical(serde_json::to_value(attrs).expect("resource attrs serialize")),
+            attrs: canonical(serde_json::to_value(attrs).expect("resource attrs serialize")).into(),
         }
     }
 

@@ -1,0 +1,186 @@
+//! A resource's attrs: the JSON tree, or, for a resource read from a file,
+//! the compact text it was read from until something reads it.
+//!
+//! A 100k-resource state file parsed into trees takes about seven times its
+//! size in memory, and a diff of two of them mostly finds that a resource
+//! is as it was. Kept as text, an unchanged resource costs its bytes and a
+//! string comparison; only what differs, or what a check or a report
+//! reads, is ever parsed.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Default)]
+pub struct Attrs {
+    /// Compact JSON as read from a file; `None` once changed in memory, or
+    /// for attrs built in memory.
+    text: Option<Box<str>>,
+    /// The tree, with every map's keys sorted; parsed from `text` on first
+    /// read.
+    /// Boxed: a `Value` is 80 bytes inline, and most attrs of a diffed
+    /// state are never parsed.
+    tree: OnceLock<Box<Value>>,
+}
+
+impl Attrs {
+    /// Attrs from their compact JSON text, which must be valid JSON (the
+    /// loader has read it as such).
+    pub fn from_text(text: String) -> Self {
+        Attrs {
+            text: Some(text.into_boxed_str()),
+            tree: OnceLock::new(),
+        }
+    }
+
+    /// The text attrs were read from, while they are unchanged.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// `true` when both were read as the same text and hold no unknown
+    /// marker: equal without parsing either. `false` says nothing (the same
+    /// value can be written two ways); compare the trees then.
+    pub fn surely_equal(&self, other: &Attrs) -> bool {
+        match (&self.text, &other.text) {
+            (Some(a), Some(b)) => a == b && !a.contains(super::UNKNOWN_KEY),
+            _ => false,
+        }
+    }
+
+    fn tree(&self) -> &Value {
+        self.tree.get_or_init(|| {
+            let text = self.text.as_deref().unwrap_or("{}");
+            // The loader read this text as JSON already.
+            let mut v: Value = serde_json::from_str(text).expect("attrs text is JSON");
+            super::sort_in_place(&mut v);
+            Box::new(v)
+        })
+    }
+}
+
+impl From<Value> for Attrs {
+    fn from(v: Value) -> Self {
+        Attrs {
+            text: None,
+            tree: OnceLock::from(Box::new(v)),
+        }
+    }
+}
+
+impl std::ops::Deref for Attrs {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        self.tree()
+    }
+}
+
+impl std::ops::DerefMut for Attrs {
+    fn deref_mut(&mut self) -> &mut Value {
+        self.tree();
+        // The text no longer says what the tree holds.
+        self.text = None;
+        self.tree.get_mut().expect("parsed above").as_mut()
+    }
+}
+
+impl Clone for Attrs {
+    fn clone(&self) -> Self {
+        Attrs {
+            text: self.text.clone(),
+            tree: self.tree.clone(),
+        }
+    }
+}
+
+impl PartialEq for Attrs {
+    fn eq(&self, other: &Self) -> bool {
+        self.surely_equal(other) || self.tree() == other.tree()
+    }
+}
+
+impl std::fmt::Debug for Attrs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.tree().fmt(f)
+    }
+}
+
+impl Serialize for Attrs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Through the tree: a pretty file stays pretty at every depth.
+        self.tree().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Attrs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        Ok(Attrs::from_text(compact(raw.get())))
+    }
+}
+
+/// JSON text without the whitespace between tokens, so the same value
+/// written at another depth of another file reads as the same text.
+/// Whitespace inside strings is kept; the input is valid JSON.
+pub fn compact(json: &str) -> String {
+    let mut out = Vec::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    // Bytes, not chars: every byte that matters here is ASCII, and no byte
+    // of a multi-byte character is.
+    for &b in json.as_bytes() {
+        if in_string {
+            out.push(b);
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            in_string = b == b'"';
+            out.push(b);
+        }
+    }
+    // Only ASCII whitespace was left out of valid UTF-8.
+    String::from_utf8(out).expect("still UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_keeps_strings_and_drops_the_rest() {
+        let text = "{\n  \"a b\": [ 1, \"x \\\" y\\\\\" ],\r\n\t\"c\": { }\n}";
+        assert_eq!(compact(text), r#"{"a b":[1,"x \" y\\"],"c":{}}"#);
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&compact(text)).unwrap(), v);
+    }
+
+    /// Read from pretty text at any depth, the same value is the same text;
+    /// a value holding an unknown marker is never taken as equal unseen
+    /// (the diff must still name what it could not compare).
+    #[test]
+    fn equal_text_is_equal_without_parsing_unless_unknown() {
+        let a: Attrs = serde_json::from_str("{ \"x\": 1 }").unwrap();
+        let b: Attrs = serde_json::from_str("{\n      \"x\": 1\n    }").unwrap();
+        assert!(a.surely_equal(&b));
+        assert!(a.tree.get().is_none() && b.tree.get().is_none());
+        let u: Attrs = serde_json::from_str(r#"{"p": {"$unknown": "AccessDenied"}}"#).unwrap();
+        assert!(!u.surely_equal(&u.clone()));
+        // Other key order: not surely equal, but equal.
+        let c: Attrs = serde_json::from_str(r#"{"y": 2, "x": 1}"#).unwrap();
+        let d: Attrs = serde_json::from_str(r#"{"x": 1, "y": 2}"#).unwrap();
+        assert!(!c.surely_equal(&d) && c == d);
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"x":1,"y":2}"#);
+    }
+
+    #[test]
+    fn a_change_in_memory_forgets_the_text() {
+        let mut a: Attrs = serde_json::from_str(r#"{"x": 1}"#).unwrap();
+        let b = a.clone();
+        a["x"] = Value::from(2);
+        assert!(a.text().is_none() && !a.surely_equal(&b) && a != b);
+    }
+}
