@@ -102,6 +102,27 @@ pub fn emit(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Writes what `render` produces to `path` atomically (whole or not at
+/// all), or streams it to stdout through a buffer, so a large report is
+/// never held whole in memory on its way to a pipe.
+pub fn emit_with(
+    path: Option<&std::path::Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match path {
+        Some(p) => {
+            let mut bytes = Vec::new();
+            render(&mut bytes).context("rendering the report")?;
+            fsutil::write_atomic(p, &bytes)
+        }
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            render(&mut out).context("writing to stdout")?;
+            out.flush().context("writing to stdout")
+        }
+    }
+}
+
 /// Serializes a snapshot, baseline or any model value as pretty JSON with
 /// every object's keys sorted and a trailing newline: the form that lives in
 /// git, so a change to one part leaves every other line as it was.

@@ -36,11 +36,9 @@ fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
     let written = match &o.output {
         Output::None => Ok(()),
         Output::Bytes { bytes, path } => driftwatch::emit(path.as_deref(), bytes),
-        Output::Report { report, out } => {
-            let mut buf = Vec::new();
-            driftwatch::report::render(report, out.format, &mut buf)?;
-            driftwatch::emit(out.path.as_deref(), &buf)
-        }
+        Output::Report { report, out } => driftwatch::emit_with(out.path.as_deref(), |w| {
+            driftwatch::report::render(report, out.format, w)
+        }),
     };
     match written {
         Err(e) if driftwatch::is_broken_pipe(&e) => {}

@@ -254,7 +254,7 @@ impl Targets {
         let admin: BTreeSet<&str> = s
             .of_kind(IAM_ROLE)
             .filter(|r| {
-                let d = docs(IAM_ROLE, &r.native_id, &r.attrs, iam);
+                let d = docs(IAM_ROLE, &r.native_id, &r.attrs.read(), iam);
                 grants_everything(&d) || !paths(&d, &Targets::default()).is_empty()
             })
             .map(|r| r.native_id.as_str())
@@ -275,14 +275,14 @@ impl Targets {
         let last = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_string();
         let mut t = Targets::default();
         for r in s.of_kind(EC2_INSTANCE) {
-            let profile = r.attrs["iam_instance_profile"].as_str().map(last);
+            let profile = r.attrs.read()["iam_instance_profile"].as_str().map(last);
             if let Some(role) = profile.as_deref().and_then(|p| profiles.get(p)) {
                 t.instances
                     .push(format!("{} ({}, role {role})", r.native_id, r.region));
             }
         }
         for r in s.of_kind(LAMBDA_FUNCTION) {
-            let role = r.attrs["role"].as_str().map(last);
+            let role = r.attrs.read()["role"].as_str().map(last);
             if let Some(role) = role.filter(|n| admin.contains(n.as_str())) {
                 t.functions
                     .push(format!("{} ({}, role {role})", r.native_id, r.region));

@@ -104,18 +104,18 @@ fn cidr_contains(cidr: &str, ip: &str) -> bool {
 /// The `resource` variable. Fields whose value could not be read, at any
 /// depth, are taken out of `attrs` (so `has()` is false for them and checks
 /// stay quiet rather than guess) and listed in `unknown` by dotted path.
-fn resource_value(r: &Resource) -> Box<dyn cel::common::value::Val> {
+fn resource_value(r: &Resource, tree: &Value) -> Box<dyn cel::common::value::Val> {
     use super::celval::{map, string, to_val};
-    let unknown: Vec<String> = crate::model::unknown_paths(&r.attrs)
+    let unknown: Vec<String> = crate::model::unknown_paths(tree)
         .into_iter()
         .map(|(path, _)| path)
         .collect();
     // Copied only when something must be taken out: converting the
     // resource for CEL is most of a check's cost already.
     let attrs = if unknown.is_empty() {
-        to_val(&r.attrs)
+        to_val(tree)
     } else {
-        let mut attrs = r.attrs.clone();
+        let mut attrs = tree.clone();
         unknown.iter().for_each(|p| remove_path(&mut attrs, p));
         to_val(&attrs)
     };
@@ -195,8 +195,11 @@ fn bind<'a>(
     iam: &index::IamDocs,
 ) -> Result<cel::Context<'a, 'a>, Unanswered> {
     let mut scope = root.new_inner_scope();
-    scope.add_variable_as_val("resource", resource_value(r));
-    let docs = index::docs(&r.kind, &r.native_id, &r.attrs, iam);
+    // Parsed for this binding alone when read from a file: 100k trees kept
+    // after the checks would be most of a large scan's memory.
+    let tree = r.attrs.read();
+    scope.add_variable_as_val("resource", resource_value(r, &tree));
+    let docs = index::docs(&r.kind, &r.native_id, &tree, iam);
     scope.add_variable_as_val("docs", super::celval::to_val(&docs));
     Ok(scope)
 }
@@ -570,13 +573,30 @@ struct Lookups {
 }
 
 impl Lookups {
-    fn of(snap: &Snapshot, iam: &index::IamDocs) -> Self {
-        Lookups {
-            targets: Arc::new(super::escalation::Targets::of(snap, iam)),
-            groups: Arc::new(super::network::Groups::of(snap)),
-            lists: super::network::PrefixLists::of(snap),
-            account_block: super::public_access::account_side(snap),
-        }
+    /// The lookups, the IAM documents and the index, built at once: each
+    /// reads every resource of its kinds, one thread each.
+    fn of(snap: &Snapshot, checks: &[&Check]) -> (Self, index::IamDocs, Value) {
+        std::thread::scope(|s| {
+            let iam = s.spawn(|| {
+                let iam = index::IamDocs::of(snap);
+                let targets = super::escalation::Targets::of(snap, &iam);
+                (iam, targets)
+            });
+            let groups = s.spawn(|| super::network::Groups::of(snap));
+            let idx = index_for(snap, checks);
+            fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+                h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+            }
+            let groups = join(groups);
+            let (iam, targets) = join(iam);
+            let lookups = Lookups {
+                targets: Arc::new(targets),
+                groups: Arc::new(groups),
+                lists: super::network::PrefixLists::of(snap),
+                account_block: super::public_access::account_side(snap),
+            };
+            (lookups, iam, idx)
+        })
     }
 }
 
@@ -608,14 +628,13 @@ fn evaluate_here(
         }
     }
     let enabled: Vec<&Check> = by_kind.values().flatten().copied().collect();
-    snap.parse_all();
-    let iam = index::IamDocs::of(snap);
+    let (lookups, iam, idx) = Lookups::of(snap, &enabled);
     let shared = Shared {
-        lookups: Lookups::of(snap, &iam),
+        lookups,
         snap,
         cfg,
         now,
-        idx: index_for(snap, &enabled),
+        idx,
         iam,
         by_kind,
     };

@@ -241,12 +241,9 @@ struct Tally {
     evidence: BTreeSet<String>,
 }
 
-const SAMPLES: usize = 5;
-
+/// The ledger's bounded, order-independent sample.
 fn sample(set: &mut BTreeSet<String>, v: &str) {
-    if !v.is_empty() && set.len() < SAMPLES && !set.contains(v) {
-        set.insert(v.to_string());
-    }
+    crate::trail::ledger::capped_insert(set, Some(v));
 }
 
 impl Tally {

@@ -20,7 +20,8 @@ pub fn build_index(s: &Snapshot) -> Value {
     let mut zones = BTreeSet::new();
     let mut keys: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for r in s.resources.values() {
-        let a = &r.attrs;
+        let a = r.attrs.read();
+        let a: &Value = &a;
         match r.kind.as_str() {
             S3_BUCKET => {
                 buckets.insert(r.native_id.clone());
@@ -89,7 +90,8 @@ fn visibility(s: &Snapshot) -> Value {
     let mut logged = BTreeSet::new();
     let mut hubs = BTreeSet::new();
     for r in s.resources.values() {
-        let a = &r.attrs;
+        let a = r.attrs.read();
+        let a: &Value = &a;
         match r.kind.as_str() {
             SECURITYHUB_HUB => {
                 hubs.insert(r.region.clone());
@@ -151,7 +153,7 @@ fn strings(v: &Value) -> impl Iterator<Item = String> + '_ {
 
 fn query_logged(s: &Snapshot) -> BTreeSet<String> {
     s.of_kind(RESOLVER_QUERY_LOG_CONFIG)
-        .flat_map(|r| strings(&r.attrs["vpcs"]).collect::<Vec<_>>())
+        .flat_map(|r| strings(&r.attrs.read()["vpcs"]).collect::<Vec<_>>())
         .collect()
 }
 
@@ -166,7 +168,8 @@ fn bucket_of(v: &Value) -> Option<String> {
 fn log_buckets(s: &Snapshot) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for r in s.resources.values() {
-        let a = &r.attrs;
+        let a = r.attrs.read();
+        let a: &Value = &a;
         let named = match r.kind.as_str() {
             CLOUDTRAIL_TRAIL => &a["s3_bucket"],
             S3_BUCKET => &a["logging"]["target_bucket"],
@@ -227,7 +230,7 @@ impl IamDocs {
         }
         for (kind, label) in [(IAM_USER, "user"), (IAM_GROUP, "group"), (IAM_ROLE, "role")] {
             for r in s.of_kind(kind) {
-                for arn in attached(&r.attrs) {
+                for arn in attached(&r.attrs.read()) {
                     if let Some((id, _)) = d.managed.get(&arn) {
                         let who = format!("{label}/{}", r.native_id);
                         d.holders.entry(id.clone()).or_default().push(who);

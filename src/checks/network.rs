@@ -25,7 +25,7 @@ pub struct Groups(HashMap<String, Vec<Rule>>);
 impl Groups {
     pub fn of(snap: &Snapshot) -> Groups {
         let groups = snap.of_kind(EC2_SECURITY_GROUP).map(|r| {
-            let rules = Vec::<Rule>::deserialize(&r.attrs["ingress"]).unwrap_or_default();
+            let rules = Vec::<Rule>::deserialize(&r.attrs.read()["ingress"]).unwrap_or_default();
             (format!("{}/{}", r.region, r.native_id), rules)
         });
         Groups(groups.collect())

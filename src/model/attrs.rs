@@ -49,15 +49,29 @@ impl Attrs {
         }
     }
 
-    fn tree(&self) -> &Value {
-        self.tree.get_or_init(|| {
-            let text = self.text.as_deref().unwrap_or("{}");
-            // The loader read this text as JSON already.
-            let mut v: Value = serde_json::from_str(text).expect("attrs text is JSON");
-            super::sort_in_place(&mut v);
-            Box::new(v)
-        })
+    /// The tree without keeping it: borrowed when already parsed, else
+    /// parsed for the caller alone. For passes over every resource (the
+    /// checks) that would otherwise leave 100k trees behind them.
+    pub fn read(&self) -> std::borrow::Cow<'_, Value> {
+        match (self.tree.get(), &self.text) {
+            (Some(t), _) => std::borrow::Cow::Borrowed(t),
+            (None, Some(text)) => std::borrow::Cow::Owned(parse(text)),
+            (None, None) => std::borrow::Cow::Borrowed(self.tree()),
+        }
     }
+
+    fn tree(&self) -> &Value {
+        self.tree
+            .get_or_init(|| Box::new(parse(self.text.as_deref().unwrap_or("{}"))))
+    }
+}
+
+/// The tree of attrs text, every map's keys sorted.
+fn parse(text: &str) -> Value {
+    // The loader read this text as JSON already.
+    let mut v: Value = serde_json::from_str(text).expect("attrs text is JSON");
+    super::sort_in_place(&mut v);
+    v
 }
 
 impl From<Value> for Attrs {

@@ -112,22 +112,6 @@ impl Snapshot {
         self.coverage.get(&coverage_key(service, region))
     }
 
-    /// Parses every resource's attrs on every core, for a caller about to
-    /// read them all (checks): read lazily, they would be parsed one at a
-    /// time by whatever looks first.
-    pub fn parse_all(&self) {
-        let all: Vec<&Resource> = self.resources.values().collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(all.len() / 5000 + 1);
-        let chunk = all.len().div_ceil(threads).max(1);
-        std::thread::scope(|s| {
-            for part in all.chunks(chunk) {
-                s.spawn(move || part.iter().for_each(|r| _ = r.attrs.is_object()));
-            }
-        });
-    }
-
     /// Resources of one kind, in id order.
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
         self.resources.values().filter(move |r| r.kind == kind)

@@ -388,10 +388,10 @@ impl Report {
 
 pub fn render(r: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
+        // Streamed: a report of 100k findings is over 100 MB of JSON.
         Format::Json => {
-            let mut v = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
-            v.push(b'\n');
-            out.write_all(&v)
+            serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")
         }
         Format::Table => table::render(r, out),
         Format::Markdown => markdown::render(r, out),

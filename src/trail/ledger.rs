@@ -161,11 +161,18 @@ pub struct WriteGroup {
     pub hits: Vec<Hit>,
 }
 
-fn capped_insert(set: &mut BTreeSet<String>, v: Option<&str>) {
-    if let Some(v) = v.filter(|v| !v.is_empty()) {
-        if set.len() < SAMPLES && !set.contains(v) {
-            set.insert(v.to_string());
-        }
+/// Keeps the `SAMPLES` smallest values: the same ones whatever order the
+/// files were read in on however many threads, so a report of the same
+/// logs is the same report.
+pub(crate) fn capped_insert(set: &mut BTreeSet<String>, v: Option<&str>) {
+    let Some(v) = v.filter(|v| !v.is_empty()) else {
+        return;
+    };
+    if set.len() < SAMPLES {
+        set.insert(v.to_string());
+    } else if set.last().is_some_and(|last| v < last.as_str()) && !set.contains(v) {
+        set.insert(v.to_string());
+        set.pop_last();
     }
 }
 
@@ -379,6 +386,29 @@ mod tests {
         assert_eq!(
             named_resource(&serde_json::Value::Null, &serde_json::Value::Null),
             ""
+        );
+    }
+
+    /// Samples read in any order, split over any number of threads, are
+    /// the same sample: a report of the same logs does not change.
+    #[test]
+    fn samples_do_not_depend_on_read_order() {
+        let ids: Vec<String> = (0..40).map(|i| format!("id-{:02}", (i * 7) % 40)).collect();
+        let fill = |it: &mut dyn Iterator<Item = &String>| {
+            let mut set = BTreeSet::new();
+            it.for_each(|v| capped_insert(&mut set, Some(v)));
+            set
+        };
+        let forward = fill(&mut ids.iter());
+        let backward = fill(&mut ids.iter().rev());
+        let mut split = fill(&mut ids.iter().skip(20));
+        for v in fill(&mut ids.iter().take(20)) {
+            capped_insert(&mut split, Some(&v));
+        }
+        let want: BTreeSet<String> = (0..SAMPLES).map(|i| format!("id-{i:02}")).collect();
+        assert_eq!(
+            (forward, backward, split),
+            (want.clone(), want.clone(), want)
         );
     }
 }
