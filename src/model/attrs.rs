@@ -130,16 +130,23 @@ impl Serialize for Attrs {
 impl<'de> Deserialize<'de> for Attrs {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
-        Ok(Attrs::from_text(compact(raw.get())))
+        let text = compact(raw.get()).map_err(serde::de::Error::custom)?;
+        Ok(Attrs::from_text(text))
     }
 }
 
+/// How deep attrs may nest: serde_json's own limit when it parses them
+/// into a tree later (it refuses a 128th level). Skipping over the text on load has no limit, so it
+/// is checked here, where a bad file can still be refused.
+pub const MAX_DEPTH: usize = 127;
+
 /// JSON text without the whitespace between tokens, so the same value
 /// written at another depth of another file reads as the same text.
-/// Whitespace inside strings is kept; the input is valid JSON.
-pub fn compact(json: &str) -> String {
+/// Whitespace inside strings is kept; the input is valid JSON. Refused
+/// when it nests deeper than [`MAX_DEPTH`].
+pub fn compact(json: &str) -> Result<String, String> {
     let mut out = Vec::with_capacity(json.len());
-    let (mut in_string, mut escaped) = (false, false);
+    let (mut in_string, mut escaped, mut depth) = (false, false, 0usize);
     // Bytes, not chars: every byte that matters here is ASCII, and no byte
     // of a multi-byte character is.
     for &b in json.as_bytes() {
@@ -151,13 +158,22 @@ pub fn compact(json: &str) -> String {
                 (false, b'"') => in_string = false,
                 _ => {}
             }
-        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            in_string = b == b'"';
-            out.push(b);
+            continue;
         }
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => continue,
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!("attrs nest deeper than {MAX_DEPTH} levels"));
+        }
+        out.push(b);
     }
     // Only ASCII whitespace was left out of valid UTF-8.
-    String::from_utf8(out).expect("still UTF-8")
+    Ok(String::from_utf8(out).expect("still UTF-8"))
 }
 
 #[cfg(test)]
@@ -167,9 +183,28 @@ mod tests {
     #[test]
     fn compact_keeps_strings_and_drops_the_rest() {
         let text = "{\n  \"a b\": [ 1, \"x \\\" y\\\\\" ],\r\n\t\"c\": { }\n}";
-        assert_eq!(compact(text), r#"{"a b":[1,"x \" y\\"],"c":{}}"#);
+        assert_eq!(compact(text).unwrap(), r#"{"a b":[1,"x \" y\\"],"c":{}}"#);
         let v: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&compact(text)).unwrap(), v);
+        assert_eq!(
+            serde_json::from_str::<Value>(&compact(text).unwrap()).unwrap(),
+            v
+        );
+    }
+
+    /// A hostile file nesting attrs 5,000 deep is refused on load: read
+    /// later, the tree could not be built and the run would abort.
+    #[test]
+    fn attrs_deeper_than_a_tree_can_be_are_refused_on_load() {
+        let nest = |n: usize| format!("{{\"x\": {}{}}}", "[".repeat(n), "]".repeat(n));
+        let e = serde_json::from_str::<Attrs>(&nest(5000)).unwrap_err();
+        assert!(e.to_string().contains("deeper than 127"), "{e}");
+        // As deep as a tree can be still loads, and parses.
+        let ok: Attrs = serde_json::from_str(&nest(MAX_DEPTH - 1)).unwrap();
+        assert!(ok.is_object());
+        // Brackets inside strings are text.
+        let s: Attrs =
+            serde_json::from_str(&format!("{{\"x\": \"{}\"}}", "[".repeat(500))).unwrap();
+        assert!(s["x"].is_string());
     }
 
     /// Read from pretty text at any depth, the same value is the same text;
