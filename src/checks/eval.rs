@@ -193,7 +193,7 @@ fn bind<'a>(
     root: &'a cel::Context<'_, '_>,
     r: &Resource,
     iam: &index::IamDocs,
-) -> Result<cel::Context<'a, 'a>, Unanswered> {
+) -> cel::Context<'a, 'a> {
     let mut scope = root.new_inner_scope();
     // Parsed for this binding alone when read from a file: 100k trees kept
     // after the checks would be most of a large scan's memory.
@@ -201,7 +201,7 @@ fn bind<'a>(
     scope.add_variable_as_val("resource", resource_value(r, &tree));
     let docs = index::docs(&r.kind, &r.native_id, &tree, iam);
     scope.add_variable_as_val("docs", super::celval::to_val(&docs));
-    Ok(scope)
+    scope
 }
 
 /// One check on a bound resource: its evidence when it fails, `None` when
@@ -352,7 +352,7 @@ fn add_functions(root: &mut cel::Context<'_, '_>, sh: &Shared<'_>) {
                 |f| serde_json::json!({ "public_access_block": f }),
             );
             let side = super::public_access::bucket_side(&bucket);
-            cel::to_value(super::public_access::effective(&side, &account_block))
+            Ok(super::public_access::effective(&side, &account_block))
         }),
     );
     let (groups, lists) = (sh.lookups.groups.clone(), sh.lookups.lists.clone());
@@ -376,10 +376,9 @@ fn add_functions(root: &mut cel::Context<'_, '_>, sh: &Shared<'_>) {
 /// `f` gets that field as JSON (null when missing), and the rest of the map
 /// is never converted. A bucket's whole attrs (its policy, lifecycle rules)
 /// cost more to convert for each call than the S3 checks themselves.
-fn one_field_function<F, E>(field: &'static str, f: F) -> RawFunction
+fn one_field_function<F>(field: &'static str, f: F) -> RawFunction
 where
-    F: Fn(Option<Value>) -> Result<cel::Value, E> + Send + Sync + 'static,
-    E: std::fmt::Display,
+    F: Fn(Option<Value>) -> Result<Value, String> + Send + Sync + 'static,
 {
     Box::new(move |ftx| {
         let key = cel::common::types::CelString::from(field);
@@ -387,10 +386,11 @@ where
             .args
             .first()
             .and_then(|m| m.as_indexer()?.get(&key).ok())
-            .and_then(|v| cel::Value::try_from(v.as_ref()).ok())
-            .map(|v| v.json().unwrap_or(Value::Null));
+            .map(|v| super::celval::to_json(v.as_ref()).unwrap_or(Value::Null));
         let out = f(value).map_err(|e| ftx.error(e))?;
-        Box::<dyn cel::common::value::Val>::try_from(out).map(cel::common::value::CowVal::Owned)
+        Ok(cel::common::value::CowVal::Owned(super::celval::to_val(
+            &out,
+        )))
     })
 }
 
@@ -726,10 +726,9 @@ fn run_part<'c>(
         let mine = &sh.by_kind[r.kind.as_str()];
         let scope = bind(&root, r, &sh.iam);
         for check in mine {
-            let result = match (out.skipped(check), &scope) {
-                (Some(skip), _) => Err(skip),
-                (None, Ok(scope)) => answer(check, scope, budget),
-                (None, Err(e)) => Err(e.clone()),
+            let result = match out.skipped(check) {
+                Some(skip) => Err(skip),
+                None => answer(check, &scope, budget),
             };
             out.record(&sh.snap.account, check, r, result);
         }
