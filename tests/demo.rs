@@ -16,6 +16,20 @@ fn demo_json(extra: &[&str]) -> (i32, Value, String) {
     (code(&out), v, stderr(&out))
 }
 
+/// `scan` of a demo bundle written under `d`, as its README line runs it.
+fn bundle_scan(d: &std::path::Path) -> std::process::Command {
+    let mut cmd = driftwatch();
+    cmd.args(["scan", "--format", "json", "--snapshot"])
+        .arg(d.join("current.json"))
+        .arg("--baseline")
+        .arg(d.join("baseline.json"))
+        .arg("--cloudtrail")
+        .arg(d.join("cloudtrail"))
+        .arg("--config")
+        .arg(d.join("driftwatch.toml"));
+    cmd
+}
+
 fn by_kind<'a>(r: &'a Value, kind: &str) -> Vec<&'a Value> {
     r["changes"]
         .as_array()
@@ -124,16 +138,7 @@ fn demo_bundle_written_out_scans_the_same_by_hand() {
         "{}",
         stderr(&out)
     );
-    let d = dir.path();
-    let out = run(driftwatch()
-        .args(["scan", "--format", "json", "--snapshot"])
-        .arg(d.join("current.json"))
-        .arg("--baseline")
-        .arg(d.join("baseline.json"))
-        .arg("--cloudtrail")
-        .arg(d.join("cloudtrail"))
-        .arg("--config")
-        .arg(d.join("driftwatch.toml")));
+    let out = run(&mut bundle_scan(dir.path()));
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let by_hand: Value = serde_json::from_slice(&out.stdout).unwrap();
     let (_, demo, _) = demo_json(&[]);
@@ -176,15 +181,8 @@ fn alerts_are_sent_once_then_again_when_due() {
     let d = dir.path().to_path_buf();
     let (url, bodies) = recording_server(200);
     let scan = |extra: &[&str]| {
-        let out = run(driftwatch()
-            .args(["scan", "--format", "json", "--quiet", "--snapshot"])
-            .arg(d.join("current.json"))
-            .arg("--baseline")
-            .arg(d.join("baseline.json"))
-            .arg("--cloudtrail")
-            .arg(d.join("cloudtrail"))
-            .arg("--config")
-            .arg(d.join("driftwatch.toml"))
+        let out = run(bundle_scan(&d)
+            .arg("--quiet")
             .args(["--notify", &format!("slack:{url}")])
             .args(extra));
         assert_eq!(code(&out), 1, "{}", stderr(&out));
