@@ -94,11 +94,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn emit(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
     match path {
         Some(p) => fsutil::write_atomic(p, bytes),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes).context("writing to stdout")?;
-            out.flush().context("writing to stdout")
-        }
+        None => emit_with(None, |w| w.write_all(bytes)),
     }
 }
 
