@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine JSON reports of several runs (shards of an organization) into one')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on a bundled demo account (no AWS needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -70,8 +71,13 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per API call (the SDK''s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS''s published quotas (README, "Performance")')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)')
+            [CompletionResult]::new('--ou', '--ou', [CompletionResultType]::ParameterName, 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)')
+            [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The role to assume in each account (the account the credentials are for is read with them directly)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id the role''s trust policy asks for')
+            [CompletionResult]::new('--parallel-accounts', '--parallel-accounts', [CompletionResultType]::ParameterName, 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas')
             [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Use this snapshot file as the current state instead of reading the account')
-            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)')
             [CompletionResult]::new('--cloudtrail', '--cloudtrail', [CompletionResultType]::ParameterName, 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)')
@@ -214,8 +220,13 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--attempt-timeout', '--attempt-timeout', [CompletionResultType]::ParameterName, 'Seconds one HTTP attempt may take')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per API call (the SDK''s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)')
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS''s published quotas (README, "Performance")')
+            [CompletionResult]::new('--accounts', '--accounts', [CompletionResultType]::ParameterName, 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)')
+            [CompletionResult]::new('--ou', '--ou', [CompletionResultType]::ParameterName, 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)')
+            [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The role to assume in each account (the account the credentials are for is read with them directly)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id the role''s trust policy asks for')
+            [CompletionResult]::new('--parallel-accounts', '--parallel-accounts', [CompletionResultType]::ParameterName, 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Take the state from this snapshot file instead of reading the account')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (default: baselines/<account-id>.json; .gz compresses)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account''s')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a baseline that holds approvals (they are lost)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -282,6 +293,18 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         'driftwatch;baseline;help;help' {
             break
         }
+        'driftwatch;merge' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'driftwatch;demo' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
@@ -322,6 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('checks', 'checks', [CompletionResultType]::ParameterValue, 'List and explain the posture checks')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Compare two snapshot or baseline files (no AWS access needed)')
             [CompletionResult]::new('baseline', 'baseline', [CompletionResultType]::ParameterValue, 'Save, approve and inspect baselines')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Combine JSON reports of several runs (shards of an organization) into one')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on a bundled demo account (no AWS needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -363,6 +387,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             break
         }
         'driftwatch;help;baseline;show' {
+            break
+        }
+        'driftwatch;help;merge' {
             break
         }
         'driftwatch;help;demo' {

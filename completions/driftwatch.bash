@@ -37,6 +37,9 @@ _driftwatch() {
             driftwatch,help)
                 cmd="driftwatch__subcmd__help"
                 ;;
+            driftwatch,merge)
+                cmd="driftwatch__subcmd__merge"
+                ;;
             driftwatch,scan)
                 cmd="driftwatch__subcmd__scan"
                 ;;
@@ -106,6 +109,9 @@ _driftwatch() {
             driftwatch__subcmd__help,help)
                 cmd="driftwatch__subcmd__help__subcmd__help"
                 ;;
+            driftwatch__subcmd__help,merge)
+                cmd="driftwatch__subcmd__help__subcmd__merge"
+                ;;
             driftwatch__subcmd__help,scan)
                 cmd="driftwatch__subcmd__help__subcmd__scan"
                 ;;
@@ -134,7 +140,7 @@ _driftwatch() {
 
     case "${cmd}" in
         driftwatch)
-            opts="-q -v -h -V --quiet --verbose --color --help --version snapshot scan check checks diff baseline demo completions help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version snapshot scan check checks diff baseline merge demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,7 +324,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__save)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --from --out --force --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --from --out --force --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +359,26 @@ _driftwatch() {
                     return 0
                     ;;
                 --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ou)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-accounts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -728,7 +754,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__help)
-            opts="snapshot scan check checks diff baseline demo completions help"
+            opts="snapshot scan check checks diff baseline merge demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +935,20 @@ _driftwatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftwatch__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftwatch__subcmd__help__subcmd__scan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -937,8 +977,34 @@ _driftwatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        driftwatch__subcmd__merge)
+            opts="-q -v -h --format --output --quiet --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json markdown junit sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --config --quiet --verbose --color --help"
+            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --snapshot --baseline --cloudtrail --checks --fail-on --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,6 +1039,26 @@ _driftwatch() {
                     return 0
                     ;;
                 --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ou)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-accounts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

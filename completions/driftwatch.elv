@@ -33,6 +33,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
+            cand merge 'Combine JSON reports of several runs (shards of an organization) into one'
             cand demo 'Run the whole pipeline on a bundled demo account (no AWS needed)'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -65,8 +66,13 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --attempt-timeout 'Seconds one HTTP attempt may take'
             cand --max-attempts 'Attempts per API call (the SDK''s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)'
             cand --rate-limit 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS''s published quotas (README, "Performance")'
+            cand --accounts 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)'
+            cand --ou 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)'
+            cand --role-name 'The role to assume in each account (the account the credentials are for is read with them directly)'
+            cand --external-id 'External id the role''s trust policy asks for'
+            cand --parallel-accounts 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas'
             cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
-            cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json)'
+            cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)'
             cand --cloudtrail 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
             cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)'
@@ -198,8 +204,13 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --attempt-timeout 'Seconds one HTTP attempt may take'
             cand --max-attempts 'Attempts per API call (the SDK''s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)'
             cand --rate-limit 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS''s published quotas (README, "Performance")'
+            cand --accounts 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)'
+            cand --ou 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)'
+            cand --role-name 'The role to assume in each account (the account the credentials are for is read with them directly)'
+            cand --external-id 'External id the role''s trust policy asks for'
+            cand --parallel-accounts 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas'
             cand --from 'Take the state from this snapshot file instead of reading the account'
-            cand --out 'Where to write (default: baselines/<account-id>.json; .gz compresses)'
+            cand --out 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account''s'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --force 'Replace a baseline that holds approvals (they are lost)'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -258,6 +269,17 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;baseline;help;help'= {
         }
+        &'driftwatch;merge'= {
+            cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand --output 'Write the report here (atomically) instead of stdout'
+            cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
+            cand -v 'More log output on stderr (-v info, -vv debug)'
+            cand --verbose 'More log output on stderr (-v info, -vv debug)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'driftwatch;demo'= {
             cand --dir 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
@@ -296,6 +318,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand checks 'List and explain the posture checks'
             cand diff 'Compare two snapshot or baseline files (no AWS access needed)'
             cand baseline 'Save, approve and inspect baselines'
+            cand merge 'Combine JSON reports of several runs (shards of an organization) into one'
             cand demo 'Run the whole pipeline on a bundled demo account (no AWS needed)'
             cand completions 'Print shell completions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -326,6 +349,8 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;help;baseline;approve'= {
         }
         &'driftwatch;help;baseline;show'= {
+        }
+        &'driftwatch;help;merge'= {
         }
         &'driftwatch;help;demo'= {
         }

@@ -37,6 +37,7 @@ complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "check" -d 'Ru
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "checks" -d 'List and explain the posture checks'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "merge" -d 'Combine JSON reports of several runs (shards of an organization) into one'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "demo" -d 'Run the whole pipeline on a bundled demo account (no AWS needed)'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c driftwatch -n "__fish_driftwatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -63,8 +64,13 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l timeout -
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l rate-limit -d 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS\'s published quotas (README, "Performance")' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l accounts -d 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l ou -d 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l role-name -d 'The role to assume in each account (the account the credentials are for is read with them directly)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l external-id -d 'External id the role\'s trust policy asks for' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account\'s)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
@@ -194,8 +200,13 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l attempt-timeout -d 'Seconds one HTTP attempt may take' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l rate-limit -d 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS\'s published quotas (README, "Performance")' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l accounts -d 'Accounts to read: 12-digit ids (comma-separated), or `org` for every active account of the organization (Organizations ListAccounts, from the management or a delegated administrator account)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l ou -d 'With `--accounts org`: only the accounts under this organizational unit, nested ones included (repeatable)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l role-name -d 'The role to assume in each account (the account the credentials are for is read with them directly)' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l external-id -d 'External id the role\'s trust policy asks for' -r
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l from -d 'Take the state from this snapshot file instead of reading the account' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account\'s' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
@@ -236,6 +247,18 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
+json\t''
+markdown\t''
+junit\t''
+sarif\t'SARIF 2.1.0, for code-scanning upload'"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
+always\t''
+never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l dir -d 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
@@ -272,15 +295,16 @@ never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "checks" -d 'List and explain the posture checks'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "demo" -d 'Run the whole pipeline on a bundled demo account (no AWS needed)'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "completions" -d 'Print shell completions'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "snapshot" -d 'Read the account and write a JSON snapshot of its state'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "scan" -d 'Compare the account with its baseline and report unauthorized change'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "check" -d 'Run the posture checks alone on the account or a snapshot file'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "checks" -d 'List and explain the posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "diff" -d 'Compare two snapshot or baseline files (no AWS access needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "baseline" -d 'Save, approve and inspect baselines'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "merge" -d 'Combine JSON reports of several runs (shards of an organization) into one'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "demo" -d 'Run the whole pipeline on a bundled demo account (no AWS needed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "completions" -d 'Print shell completions'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fish_seen_subcommand_from snapshot scan check checks diff baseline merge demo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "list" -d 'List every check with its id, severity and risk'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "save" -d 'Write the account\'s current state as its baseline'

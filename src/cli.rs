@@ -84,6 +84,17 @@ const APPROVE_HELP: &str = concat!(
     exit_codes!()
 );
 
+const MERGE_HELP: &str = concat!(
+    "Examples:
+  driftwatch scan --accounts 111111111111,222222222222 --format json -o shard1.json
+  driftwatch merge shard1.json shard2.json --format markdown > org.md
+
+The exit code is the worst of the accounts', as one run over all of them would give.
+
+",
+    exit_codes!()
+);
+
 const CHECKS_HELP: &str = concat!(
     "Examples:
   driftwatch checks list --format json | jq '.[] | select(.severity == \"critical\")'
@@ -184,6 +195,9 @@ pub enum Command {
     /// Save, approve and inspect baselines.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Combine JSON reports of several runs (shards of an organization) into one.
+    #[command(after_help = MERGE_HELP)]
+    Merge(MergeArgs),
     /// Run the whole pipeline on a bundled demo account (no AWS needed).
     #[command(after_help = DEMO_HELP)]
     Demo(DemoArgs),
@@ -230,6 +244,37 @@ pub struct AwsArgs {
     pub rate_limits: Vec<String>,
 }
 
+/// Many accounts in one run: each reached by assuming a role from the
+/// credentials the standard chain gives (the first hop).
+#[derive(Debug, Args, Clone, Default)]
+pub struct AccountsArgs {
+    /// Accounts to read: 12-digit ids (comma-separated), or `org` for every
+    /// active account of the organization (Organizations ListAccounts, from
+    /// the management or a delegated administrator account).
+    #[arg(long, value_name = "IDS|org")]
+    pub accounts: Option<String>,
+    /// With `--accounts org`: only the accounts under this organizational
+    /// unit, nested ones included (repeatable).
+    #[arg(long = "ou", value_name = "OU_ID", requires = "accounts")]
+    pub ous: Vec<String>,
+    /// The role to assume in each account (the account the credentials are
+    /// for is read with them directly).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "OrganizationAccountAccessRole",
+        requires = "accounts"
+    )]
+    pub role_name: String,
+    /// External id the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "accounts")]
+    pub external_id: Option<String>,
+    /// Accounts read at once; each has its own --concurrency and rate
+    /// limits, as each has its own API quotas.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256), requires = "accounts")]
+    pub parallel_accounts: u16,
+}
+
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
     #[command(flatten)]
@@ -253,6 +298,20 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports (`--format json`) of `scan` or `check`, of one account
+    /// or many; no account may be in two of them.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Report format; default: table on a terminal, JSON otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write the report here (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier state: a snapshot or baseline file (.json or .json.gz).
     pub old: PathBuf,
@@ -266,11 +325,14 @@ pub struct DiffArgs {
 pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub fleet: AccountsArgs,
     /// Use this snapshot file as the current state instead of reading the account.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "accounts")]
     pub snapshot: Option<PathBuf>,
-    /// Baseline to compare with (default: baselines/<account-id>.json).
-    #[arg(long, value_name = "FILE")]
+    /// Baseline to compare with (default: baselines/<account-id>.json; with
+    /// --accounts, each account's).
+    #[arg(long, value_name = "FILE", conflicts_with = "accounts")]
     pub baseline: Option<PathBuf>,
     /// Where CloudTrail events come from: `api` (LookupEvents), `trail` (the
     /// account's trail in S3), `s3://bucket/prefix`, a local file or directory,
@@ -377,10 +439,13 @@ pub enum BaselineCommand {
     Save {
         #[command(flatten)]
         aws: AwsArgs,
+        #[command(flatten)]
+        fleet: AccountsArgs,
         /// Take the state from this snapshot file instead of reading the account.
-        #[arg(long, value_name = "SNAPSHOT")]
+        #[arg(long, value_name = "SNAPSHOT", conflicts_with = "accounts")]
         from: Option<PathBuf>,
-        /// Where to write (default: baselines/<account-id>.json; .gz compresses).
+        /// Where to write (default: baselines/<account-id>.json; .gz
+        /// compresses); with --accounts, a directory for every account's.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Replace a baseline that holds approvals (they are lost).

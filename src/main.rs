@@ -39,6 +39,9 @@ fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
         Output::Report { report, out } => driftwatch::emit_with(out.path.as_deref(), |w| {
             driftwatch::report::render(report, out.format, w)
         }),
+        Output::Accounts { report, out } => driftwatch::emit_with(out.path.as_deref(), |w| {
+            driftwatch::report::accounts::render(report, out.format, w)
+        }),
     };
     match written {
         Err(e) if driftwatch::is_broken_pipe(&e) => {}
@@ -49,10 +52,18 @@ fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
             eprintln!("driftwatch: {m}");
         }
     }
-    let (Output::Report { report, .. }, Some(alerts)) = (&o.output, &o.alerts) else {
+    let Some(alerts) = &o.alerts else {
         return Ok(o.code);
     };
-    let errors = driftwatch::notify::deliver(report, alerts);
+    let errors = match &o.output {
+        Output::Report { report, .. } => driftwatch::notify::deliver(report, alerts),
+        Output::Accounts { report, .. } => report
+            .accounts
+            .iter()
+            .flat_map(|r| driftwatch::notify::deliver(r, &alerts.for_section(r)))
+            .collect(),
+        _ => vec![],
+    };
     for e in &errors {
         eprintln!("driftwatch: error: {e}");
     }

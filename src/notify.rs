@@ -166,8 +166,15 @@ pub fn slack_payload(r: &Report) -> Value {
     let s = &r.summary;
     let headline = truncate(
         &format!(
-            "driftwatch: account {}: {} unauthorized changes, {} transient, {} failing findings",
-            r.account, s.unauthorized, s.transient_unauthorized, s.failing_findings
+            "driftwatch: account {}{}: {} unauthorized changes, {} transient, {} failing findings",
+            r.account,
+            r.account_name
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default(),
+            s.unauthorized,
+            s.transient_unauthorized,
+            s.failing_findings
         ),
         SLACK_MAX_HEADER,
     );
@@ -268,6 +275,38 @@ impl Alerts {
         if self.state.is_none() && !self.every_run && !self.targets.is_empty() {
             self.state = Some(state::beside(baseline));
         }
+    }
+}
+
+impl Alerts {
+    /// The alerts of one account's section in a run over many: each
+    /// account remembers what was sent beside its own baseline, or, with
+    /// `--notify-state FILE`, in `FILE` with the account before its
+    /// extension, so one account's items never quiet another's.
+    pub fn for_section(&self, r: &Report) -> Alerts {
+        let mut a = self.clone();
+        if a.every_run || a.targets.is_empty() {
+            return a;
+        }
+        a.state = Some(match &self.state {
+            Some(p) => {
+                let stem = p.file_stem().map(|s| s.to_string_lossy().to_string());
+                let ext = p.extension().map(|e| format!(".{}", e.to_string_lossy()));
+                p.with_file_name(format!(
+                    "{}.{}{}",
+                    stem.unwrap_or_default(),
+                    r.account,
+                    ext.unwrap_or_default()
+                ))
+            }
+            None => state::beside(
+                &r.baseline
+                    .as_ref()
+                    .map(|b| std::path::PathBuf::from(&b.path))
+                    .unwrap_or_else(|| crate::baseline::default_path(&r.account)),
+            ),
+        });
+        a
     }
 }
 

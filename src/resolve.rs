@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::model::Snapshot;
 pub use crate::notify::Alerts;
 use crate::notify::NotifyOn;
+use crate::report::accounts::AccountsReport;
 use crate::report::Format;
 
 /// A validated command, ready to run.
@@ -62,6 +63,40 @@ pub struct ScanPlan {
     pub alerts: Alerts,
 }
 
+/// Which accounts a run over many reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountSet {
+    /// These ids, sorted, each once.
+    Listed(Vec<String>),
+    /// Every active account of the organization, or under these units.
+    Org { ous: Vec<String> },
+}
+
+/// `--accounts` and how each account is reached.
+#[derive(Debug, Clone)]
+pub struct FleetSpec {
+    pub set: AccountSet,
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// Accounts read at once.
+    pub parallel: usize,
+}
+
+/// A scan of many accounts, one baseline each.
+pub struct FleetScanPlan {
+    pub fleet: FleetSpec,
+    /// The first hop; each account gets these limits of its own.
+    pub aws: AwsOptions,
+    /// Baselines of listed accounts, loaded now; an organization's are
+    /// loaded once its accounts are known.
+    pub baselines: std::collections::BTreeMap<String, (PathBuf, Baseline)>,
+    pub cloudtrail: TrailSource,
+    pub config: Config,
+    pub checking: Checking,
+    pub out: ReportOut,
+    pub alerts: Alerts,
+}
+
 pub struct ApprovePlan {
     pub ids: Vec<String>,
     pub all: bool,
@@ -85,6 +120,14 @@ pub enum Work {
         output: Option<PathBuf>,
     },
     Scan(Box<ScanPlan>),
+    FleetScan(Box<FleetScanPlan>),
+    /// `baseline save --accounts`: every account's baseline under `dir`.
+    FleetSave {
+        fleet: FleetSpec,
+        aws: AwsOptions,
+        dir: PathBuf,
+        force: bool,
+    },
     Check {
         current: Current,
         config: Box<Config>,
@@ -116,6 +159,10 @@ pub enum Work {
         baseline: Box<Baseline>,
         json: bool,
     },
+    Merge {
+        report: Box<AccountsReport>,
+        out: ReportOut,
+    },
     Demo {
         config: Box<Config>,
         checking: Checking,
@@ -136,11 +183,15 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
             aws: aws_options(&a.aws, cli.quiet)?,
             output: a.output.map(|p| output_path(&p)).transpose()?,
         },
+        Command::Scan(a) if a.fleet.accounts.is_some() => {
+            Work::FleetScan(Box::new(fleet_scan(a, cli.quiet)?))
+        }
         Command::Scan(a) => Work::Scan(Box::new(scan(a, cli.quiet)?)),
         Command::Check(a) => check(a, cli.quiet)?,
         Command::Checks(c) => checks_command(c)?,
         Command::Diff(a) => diff(a)?,
         Command::Baseline(b) => baseline_command(b, cli.quiet)?,
+        Command::Merge(a) => merge(a)?,
         Command::Demo(a) => demo(a)?,
         Command::Completions { shell } => Work::Completions(shell),
     };
@@ -213,6 +264,116 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
         out,
         alerts,
     })
+}
+
+/// `scan --accounts`: the accounts, the role, and every listed account's
+/// baseline, checked before any account is read.
+fn fleet_scan(a: cli::ScanArgs, quiet: bool) -> Result<FleetScanPlan> {
+    let config = Config::load(a.report.config.as_deref())?;
+    let fleet = fleet(&a.fleet)?;
+    let mut baselines = std::collections::BTreeMap::new();
+    if let AccountSet::Listed(ids) = &fleet.set {
+        for id in ids {
+            let path = baseline::default_path(id);
+            if !path.exists() {
+                bail!(
+                    "{}: no baseline (create one with `driftwatch baseline save --accounts {id}`)",
+                    path.display()
+                );
+            }
+            baselines.insert(id.clone(), load_baseline_file(&path)?);
+            check_account(&baselines[id], id)?;
+        }
+    }
+    Ok(FleetScanPlan {
+        alerts: alerts(&a.notify, &config)?,
+        checking: checking(&config, &a.checks)?,
+        out: report_out(&a.report)?,
+        cloudtrail: match &a.cloudtrail {
+            Some(s) => trail_source(s)?,
+            None => TrailSource::Api,
+        },
+        aws: aws_options(&a.aws, quiet)?,
+        fleet,
+        baselines,
+        config,
+    })
+}
+
+/// `--accounts`, `--ou`, `--role-name`, `--external-id`, checked by form.
+pub fn fleet(a: &cli::AccountsArgs) -> Result<FleetSpec> {
+    let given = a.accounts.as_deref().unwrap_or_default().trim();
+    let set = if given == "org" {
+        if let Some(bad) = a.ous.iter().find(|o| !is_unit_id(o)) {
+            bail!("--ou {bad:?}: not an organizational unit id (ou-xxxx-xxxxxxxx, or the root r-xxxx)");
+        }
+        AccountSet::Org { ous: a.ous.clone() }
+    } else {
+        if !a.ous.is_empty() {
+            bail!("--ou selects accounts of the organization: use it with --accounts org");
+        }
+        let mut ids: Vec<String> = given.split(',').map(|s| s.trim().to_string()).collect();
+        if let Some(bad) = ids
+            .iter()
+            .find(|i| i.len() != 12 || !i.bytes().all(|b| b.is_ascii_digit()))
+        {
+            bail!("--accounts {bad:?}: not an account id (12 digits), and not `org`");
+        }
+        ids.sort();
+        ids.dedup();
+        AccountSet::Listed(ids)
+    };
+    let role_ok = !a.role_name.is_empty()
+        && a.role_name.len() <= 512
+        && a.role_name.split('/').all(|p| {
+            (1..=64).contains(&p.len())
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+        });
+    if !role_ok {
+        bail!("--role-name {:?}: not a role name (letters, digits and +=,.@_-, up to 64; a path may go before it with /)", a.role_name);
+    }
+    if let Some(e) = &a.external_id {
+        let ok = (2..=1224).contains(&e.len())
+            && e.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@:/_-".contains(&b));
+        if !ok {
+            bail!("--external-id: 2 to 1224 letters, digits or +=,.@:/_- expected");
+        }
+    }
+    Ok(FleetSpec {
+        set,
+        role_name: a.role_name.clone(),
+        external_id: a.external_id.clone(),
+        parallel: a.parallel_accounts as usize,
+    })
+}
+
+/// `ou-` and two lowercase alphanumeric parts, or a root `r-`.
+fn is_unit_id(s: &str) -> bool {
+    let alnum = |p: &str, min: usize| {
+        (min..=32).contains(&p.len())
+            && p.bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    };
+    match s.split('-').collect::<Vec<_>>()[..] {
+        ["ou", a, b] => alnum(a, 4) && alnum(b, 8),
+        ["r", a] => alnum(a, 4),
+        _ => false,
+    }
+}
+
+/// Where `baseline save --accounts` writes: a directory (default
+/// `baselines`), never a file.
+fn fleet_dir(out: Option<PathBuf>) -> Result<PathBuf> {
+    let dir = out.unwrap_or_else(|| PathBuf::from("baselines"));
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "--out {}: with --accounts, a directory for every account's baseline",
+            dir.display()
+        );
+    }
+    Ok(dir)
 }
 
 /// Without `--region`, a scan reads the regions its baseline holds: reading
@@ -295,9 +456,24 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
     Ok(match b {
         BaselineCommand::Save {
             aws,
+            fleet: f @ cli::AccountsArgs {
+                accounts: Some(_), ..
+            },
+            out,
+            force,
+            ..
+        } => Work::FleetSave {
+            fleet: fleet(&f)?,
+            aws: aws_options(&aws, quiet)?,
+            dir: fleet_dir(out)?,
+            force,
+        },
+        BaselineCommand::Save {
+            aws,
             from,
             out,
             force,
+            ..
         } => Work::Save {
             current: current(from.as_deref(), &aws, quiet)?,
             out: out.map(|p| output_path(&p)).transpose()?,
@@ -406,22 +582,77 @@ pub fn load_baseline_file(path: &Path) -> Result<(PathBuf, Baseline)> {
 }
 
 fn load_report(p: &Path) -> Result<crate::report::Report> {
+    let mut sections = load_sections(p)?;
+    if sections.len() != 1 {
+        bail!(
+            "{}: a report of {} accounts; approve from one account's report",
+            p.display(),
+            sections.len()
+        );
+    }
+    Ok(sections.remove(0))
+}
+
+/// The account sections of a JSON report: one for a report of one
+/// account, each section of a report of many.
+fn load_sections(p: &Path) -> Result<Vec<crate::report::Report>> {
+    #[derive(serde::Deserialize)]
+    struct Schema {
+        schema: String,
+    }
     let bytes = baseline::read_maybe_gz(p)?;
-    let r: crate::report::Report = serde_json::from_slice(&bytes).map_err(|e| {
+    let not_report = |e: serde_json::Error| {
         anyhow!(
             "{}: not a driftwatch JSON report (write one with --format json): {e}",
             p.display()
         )
-    })?;
-    if !crate::report::READABLE_SCHEMAS.contains(&r.schema.as_str()) {
+    };
+    let schema = serde_json::from_slice::<Schema>(&bytes)
+        .map_err(not_report)?
+        .schema;
+    if schema == crate::report::accounts::ACCOUNTS_SCHEMA {
+        let r: AccountsReport = serde_json::from_slice(&bytes).map_err(not_report)?;
+        return Ok(r.accounts);
+    }
+    if !crate::report::READABLE_SCHEMAS.contains(&schema.as_str()) {
         bail!(
-            "{}: report schema {:?}, expected {:?}",
+            "{}: report schema {:?}, expected {:?} or {:?}",
             p.display(),
-            r.schema,
-            crate::report::REPORT_SCHEMA
+            schema,
+            crate::report::REPORT_SCHEMA,
+            crate::report::accounts::ACCOUNTS_SCHEMA
         );
     }
-    Ok(r)
+    Ok(vec![serde_json::from_slice(&bytes).map_err(not_report)?])
+}
+
+/// `merge`: every report read and the sections checked for overlap now.
+fn merge(a: cli::MergeArgs) -> Result<Work> {
+    let out = report_out(&cli::ReportArgs {
+        format: a.format,
+        output: a.output,
+        config: None,
+    })?;
+    let mut sections = Vec::new();
+    let mut from = std::collections::BTreeMap::new();
+    for p in &a.reports {
+        for s in load_sections(p)? {
+            if let Some(first) = from.insert(s.account.clone(), p.clone()) {
+                bail!(
+                    "{}: account {} is also in {}: shards must not overlap",
+                    p.display(),
+                    s.account,
+                    first.display()
+                );
+            }
+            sections.push(s);
+        }
+    }
+    let report = AccountsReport::new(sections).map_err(|e| anyhow!(e))?;
+    Ok(Work::Merge {
+        report: Box::new(report),
+        out,
+    })
 }
 
 fn checking(config: &Config, a: &cli::CheckArgs) -> Result<Checking> {

@@ -165,10 +165,7 @@ fn fuzz(name: &str, json: bool, target: impl Fn(&[u8])) {
 
 #[test]
 fn cloudtrail_reader() {
-    let all = Window {
-        start: None,
-        end: None,
-    };
+    let all = Window::default();
     fuzz("cloudtrail", true, move |b| {
         let _ = parse_log(b, &all);
     });

@@ -9,7 +9,8 @@ responses, keeping state per account and region on moto's own EC2 backend; the
 XML comes from moto's serializer, i.e. from the botocore service model, as for
 every other EC2 answer. ListFunctionUrlConfigs (one call per function for
 every URL, aliases included) is answered from the one URL config moto keeps
-per function. IAM Roles Anywhere, which moto lacks entirely, is answered
+per function. AssumeRole into an organization member's role that does not exist is
+refused, as AWS refuses it. IAM Roles Anywhere, which moto lacks entirely, is answered
 by a small in-memory service (trust anchors and profiles: create, list,
 update, enable, disable, delete) in front of moto, chosen by the SigV4
 credential scope as moto itself chooses. GetBucketVersioning is answered
@@ -38,7 +39,11 @@ from moto.s3.responses import S3Response
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses.settings import Settings
-from moto.iam.models import get_account_id_from
+from moto.iam.models import get_account_id_from, iam_backends
+from moto.organizations.models import organizations_backends
+from moto.sts.exceptions import STSClientError
+from moto.sts.models import STSBackend
+from moto.utilities.utils import get_partition
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
@@ -253,6 +258,26 @@ def rolesanywhere(environ, start_response):
         item.update(body)
     return _ra_reply(start_response, 200, {key: item})
 
+
+_assume_role = STSBackend.assume_role
+
+
+def _assume_role_as_aws_would(self, region_name, role_session_name, role_arn, *args, **kwargs):
+    """AssumeRole into a role that does not exist is AccessDenied, as in
+    AWS, for accounts of an organization (moto lets any role be assumed,
+    which the tests' own account switching relies on elsewhere)."""
+    account = role_arn.split(":")[4]
+    if account in organizations_backends.master_accounts:
+        name = role_arn.split(":role/", 1)[-1].split("/")[-1]
+        iam = iam_backends[account][get_partition(region_name)]
+        if not any(r.name == name for r in iam.roles.values()):
+            raise STSClientError(
+                "AccessDenied",
+                f"User is not authorized to perform: sts:AssumeRole on resource: {role_arn}")
+    return _assume_role(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+
+STSBackend.assume_role = _assume_role_as_aws_would
 
 _dispatch = DomainDispatcherApplication.__call__
 

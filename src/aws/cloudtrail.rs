@@ -132,25 +132,41 @@ pub async fn read_events(
     window: Window,
     visitors: Visitors,
 ) -> TrailRead {
+    match source {
+        TrailSource::None => TrailRead::default(),
+        TrailSource::Files(p) => read_files(p, window, visitors).await,
+        _ => {
+            let ctx = Ctx::new(opts).await;
+            read_events_in(&ctx, source, account, regions, window, visitors).await
+        }
+    }
+}
+
+/// The sources that call AWS, with the credentials of `ctx`.
+async fn read_events_in(
+    ctx: &Ctx,
+    source: &TrailSource,
+    account: &str,
+    regions: &[String],
+    window: Window,
+    visitors: Visitors,
+) -> TrailRead {
     // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
     let mut rs: Vec<String> = regions.to_vec();
     rs.push("us-east-1".into());
     rs.sort();
     rs.dedup();
     match source {
-        TrailSource::None => TrailRead::default(),
-        TrailSource::Files(p) => read_files(p, window, visitors).await,
+        TrailSource::None | TrailSource::Files(_) => TrailRead::default(),
         TrailSource::Api => {
-            let ctx = Ctx::new(opts).await;
-            let mut read = lookup_regions(&ctx, &rs, window, visitors.as_deref()).await;
+            let mut read = lookup_regions(ctx, &rs, window, visitors.as_deref()).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
         }
         TrailSource::Trail | TrailSource::S3 { .. } => {
-            let ctx = Ctx::new(opts).await;
             let (bucket, prefix) = match source {
                 TrailSource::S3 { bucket, prefix } => (bucket.clone(), prefix.clone()),
-                _ => match discover_trail(&ctx).await {
+                _ => match discover_trail(ctx).await {
                     Ok(bp) => bp,
                     Err(f) => {
                         return TrailRead {
@@ -160,10 +176,65 @@ pub async fn read_events(
                     }
                 },
             };
-            let mut read = read_s3(&ctx, &bucket, &prefix, account, &rs, window, visitors).await;
+            let mut read = read_s3(ctx, &bucket, &prefix, account, &rs, window, visitors).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
             read
         }
+    }
+}
+
+/// Reads events for one account of a run over many: LookupEvents and the
+/// account's own trail with the account's credentials (`own`), a bucket
+/// named on the command line with the first hop's (an organization
+/// trail's bucket is rarely readable by member roles), each account's
+/// share of local files from `files`.
+#[allow(clippy::too_many_arguments)]
+pub async fn read_account_events(
+    opts: &AwsOptions,
+    own: &super::fleet::Access,
+    first_hop: &super::fleet::Access,
+    source: &TrailSource,
+    files: Option<&source::FilesByAccount>,
+    account: &str,
+    regions: &[String],
+    window: Window,
+    visitors: Visitors,
+) -> TrailRead {
+    match (source, files) {
+        (TrailSource::Files(p), Some(by)) => {
+            let shown = p.display().to_string();
+            let list = by.of_account(window.account);
+            let mut read = read_list(list, shown, window, visitors).await;
+            read.outcome.skipped.extend(by.skipped.iter().cloned());
+            read
+        }
+        (TrailSource::S3 { .. }, _) => {
+            let ctx = Ctx::with_sdk(opts, first_hop.0.clone());
+            read_events_in(&ctx, source, account, regions, window, visitors).await
+        }
+        _ => {
+            let ctx = Ctx::with_sdk(opts, own.0.clone());
+            read_events_in(&ctx, source, account, regions, window, visitors).await
+        }
+    }
+}
+
+/// A list of local files, parsed on all cores off the async runtime.
+async fn read_list(
+    files: Vec<std::path::PathBuf>,
+    shown: String,
+    window: Window,
+    visitors: Visitors,
+) -> TrailRead {
+    let outcome = tokio::task::spawn_blocking(move || {
+        source::read_files(&files, &window, visitors.as_deref())
+    })
+    .await
+    .unwrap_or_default();
+    TrailRead {
+        outcome,
+        sources: vec![format!("files under {shown}")],
+        ..Default::default()
     }
 }
 

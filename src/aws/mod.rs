@@ -31,6 +31,7 @@ mod ec2_prefix_list;
 mod ec2_sharing;
 mod ec2_vpc;
 mod elbv2;
+pub mod fleet;
 mod guardduty;
 mod iam;
 mod iam_report;
@@ -140,6 +141,8 @@ pub enum AwsError {
     },
     #[error("cannot read the AWS config files: {0}")]
     ConfigFiles(String),
+    #[error("cannot list the organization's accounts (organizations:ListAccounts): {0}")]
+    Accounts(String),
 }
 
 /// How long the instance metadata service may take to answer before the
@@ -230,6 +233,13 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub(crate) async fn new(opts: &AwsOptions) -> Ctx {
+        Ctx::with_sdk(opts, load_sdk_config(opts).await)
+    }
+
+    /// A context on a configuration already loaded (another account's
+    /// assumed role): its own semaphore and rate buckets, as that account
+    /// has its own quotas.
+    pub(crate) fn with_sdk(opts: &AwsOptions, sdk: SdkConfig) -> Ctx {
         let progress = if opts.progress {
             let pb = indicatif::ProgressBar::new(0);
             pb.set_style(
@@ -242,7 +252,7 @@ impl Ctx {
             indicatif::ProgressBar::hidden()
         };
         Ctx {
-            sdk: load_sdk_config(opts).await,
+            sdk,
             counter: CallCounter {
                 total: Arc::new(AtomicU64::new(0)),
                 by_op: Arc::new(Mutex::new(BTreeMap::new())),
@@ -505,23 +515,42 @@ pub struct Session {
 
 impl Session {
     pub async fn connect(opts: &AwsOptions) -> Result<Session, AwsError> {
+        Session::with_sdk(opts, load_sdk_config(opts).await).await
+    }
+
+    /// A session on a configuration already loaded.
+    pub async fn with_sdk(opts: &AwsOptions, sdk: SdkConfig) -> Result<Session, AwsError> {
+        match Session::identify(opts, sdk).await {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                let message = error_chain(&e);
+                let hint = identity_hint(opts, &message).await;
+                Err(AwsError::Identity { message, hint })
+            }
+        }
+    }
+
+    /// Who the configuration's credentials are (sts:GetCallerIdentity).
+    async fn identify(
+        opts: &AwsOptions,
+        sdk: SdkConfig,
+    ) -> Result<
+        Session,
+        SdkError<
+            aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError,
+            aws_smithy_runtime_api::http::Response,
+        >,
+    > {
         let started = Instant::now();
         let now = jiff::Timestamp::now();
         let taken_at = now.round(jiff::Unit::Second).unwrap_or(now);
-        let ctx = Ctx::new(opts).await;
+        let ctx = Ctx::with_sdk(opts, sdk);
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::config::Builder::from(&ctx.sdk)
                 .interceptor(ctx.counter.clone())
                 .build(),
         );
-        let ident = match ctx.call(sts.get_caller_identity().send()).await {
-            Ok(i) => i,
-            Err(e) => {
-                let message = error_chain(&e);
-                let hint = identity_hint(opts, &message).await;
-                return Err(AwsError::Identity { message, hint });
-            }
-        };
+        let ident = ctx.call(sts.get_caller_identity().send()).await?;
         Ok(Session {
             account: ident.account().unwrap_or_default().to_string(),
             caller_arn: ident.arn().unwrap_or_default().to_string(),

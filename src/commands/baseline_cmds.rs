@@ -16,6 +16,15 @@ pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) ->
         refuse_losing_approvals(p, force)?;
     }
     let (snap, _) = current_state(current, quiet)?;
+    save_state(snap, out, force)
+}
+
+/// Writes a state read as the baseline at `out` (default: the account's).
+pub(super) fn save_state(
+    snap: crate::model::Snapshot,
+    out: Option<PathBuf>,
+    force: bool,
+) -> Result<Outcome> {
     let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
     // And again under the lock: an approval may have landed meanwhile.
     let _lock = crate::fsutil::lock_dir_of(&path)?;
@@ -51,7 +60,7 @@ pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) ->
     })
 }
 
-fn refuse_losing_approvals(path: &Path, force: bool) -> Result<()> {
+pub(super) fn refuse_losing_approvals(path: &Path, force: bool) -> Result<()> {
     if force || !path.exists() {
         return Ok(());
     }

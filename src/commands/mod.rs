@@ -6,6 +6,7 @@
 mod approve;
 mod baseline_cmds;
 mod checks_cmd;
+mod fleet;
 mod scan;
 mod snapshot;
 
@@ -51,6 +52,11 @@ pub enum Output {
         report: Box<Report>,
         out: crate::resolve::ReportOut,
     },
+    /// A run over many accounts; alerts go out per account.
+    Accounts {
+        report: Box<crate::report::accounts::AccountsReport>,
+        out: crate::resolve::ReportOut,
+    },
 }
 
 impl Outcome {
@@ -92,6 +98,34 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// A report over many accounts: the worst exit code, each section's
+    /// warnings named by its account.
+    pub fn accounts(
+        report: crate::report::accounts::AccountsReport,
+        out: crate::resolve::ReportOut,
+        alerts: Option<crate::resolve::Alerts>,
+    ) -> Outcome {
+        Outcome {
+            code: report.exit_code(),
+            messages: report
+                .accounts
+                .iter()
+                .flat_map(|r| {
+                    r.warnings
+                        .iter()
+                        .map(move |w| format!("warning: account {}: {w}", r.account))
+                })
+                .collect(),
+            output: Output::Accounts {
+                report: Box::new(report),
+                out,
+            },
+            alerts,
+        }
+    }
+}
+
 /// Runs a resolved plan.
 pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
     use crate::resolve::Work;
@@ -100,6 +134,13 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
     match plan.work {
         Work::Snapshot { aws, output } => snapshot::run(&aws, output, quiet),
         Work::Scan(p) => scan::run(*p, quiet, now),
+        Work::FleetScan(p) => fleet::scan(*p, quiet, now),
+        Work::FleetSave {
+            fleet: spec,
+            aws,
+            dir,
+            force,
+        } => fleet::save(spec, aws, dir, force, quiet),
         Work::Check {
             current,
             config,
@@ -146,6 +187,7 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             baseline,
             json,
         } => baseline_cmds::show(&path, &baseline, json, now),
+        Work::Merge { report, out } => Ok(Outcome::accounts(*report, out, None)),
         Work::Demo {
             config,
             checking,
@@ -292,6 +334,7 @@ pub fn check_report(
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
+        account_name: None,
         taken_at: current.taken_at.clone(),
         baseline: None,
         coverage: current.coverage.values().cloned().collect(),
@@ -384,6 +427,7 @@ pub fn window(baseline: &Snapshot, current: &Snapshot) -> Window {
             .parse::<jiff::Timestamp>()
             .ok()
             .map(|t| t + jiff::SignedDuration::from_secs(60)),
+        account: current.account.parse().ok(),
     }
 }
 
@@ -447,6 +491,7 @@ pub fn build_report(
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: current.account.clone(),
+        account_name: None,
         taken_at: current.taken_at.clone(),
         baseline: Some(BaselineInfo {
             path: baseline_path

@@ -38,6 +38,7 @@ fn report(n: usize) -> Report {
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: "111122223333".into(),
+        account_name: None,
         taken_at: "2026-11-28T00:00:00Z".into(),
         baseline: None,
         coverage: vec![],

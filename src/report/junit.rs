@@ -24,17 +24,39 @@ pub(crate) fn xml_escape(s: &str) -> String {
     o
 }
 
-pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let gaps: Vec<_> = r.incomplete_coverage().collect();
+/// Tests, failures and errors of one report's suite.
+fn counts(r: &Report) -> (usize, usize, usize) {
     let failures =
         r.summary.unauthorized + r.summary.transient_unauthorized + r.summary.failing_findings;
     let tests = r.changes.len() + r.transient.len() + r.findings.len() + 1;
+    (tests, failures, usize::from(!r.summary.coverage_complete))
+}
+
+pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    render_all(std::slice::from_ref(r), out)
+}
+
+/// One `<testsuites>` with a suite per account.
+pub(super) fn render_all(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    for r in reports {
+        let (t, f, e) = counts(r);
+        (tests, failures, errors) = (tests + t, failures + f, errors + e);
+    }
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="driftwatch" tests="{tests}" failures="{failures}" errors="{}">"#,
-        usize::from(!gaps.is_empty())
+        r#"<testsuites name="driftwatch" tests="{tests}" failures="{failures}" errors="{errors}">"#,
     )?;
+    for r in reports {
+        suite(r, out)?;
+    }
+    writeln!(out, "</testsuites>")
+}
+
+fn suite(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let gaps: Vec<_> = r.incomplete_coverage().collect();
+    let (tests, failures, _) = counts(r);
     writeln!(
         out,
         r#"  <testsuite name="drift {}" tests="{tests}" failures="{failures}" errors="{}" timestamp="{}">"#,
@@ -64,8 +86,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for f in &r.findings {
         finding_case(r, f, out)?;
     }
-    writeln!(out, "  </testsuite>")?;
-    writeln!(out, "</testsuites>")
+    writeln!(out, "  </testsuite>")
 }
 
 fn change_case(c: &super::ReportChange, out: &mut dyn Write) -> std::io::Result<()> {

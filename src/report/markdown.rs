@@ -45,7 +45,12 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.summary;
-    writeln!(out, "## driftwatch: account {}\n", r.account)?;
+    let name = r
+        .account_name
+        .as_deref()
+        .map(|n| format!(" ({})", cell(n)))
+        .unwrap_or_default();
+    writeln!(out, "## driftwatch: account {}{name}\n", r.account)?;
     writeln!(
         out,
         "State at {}{}.\n",

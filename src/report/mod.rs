@@ -1,6 +1,7 @@
 //! The one `Report` type every command produces, and its renderers. Renderers
 //! are pure: `render(&Report, Format, &mut dyn Write)`.
 
+pub mod accounts;
 mod junit;
 mod markdown;
 mod sarif;
@@ -43,6 +44,9 @@ impl Format {
 pub struct Report {
     pub schema: String,
     pub account: String,
+    /// The account's name in the organization, in a run over many accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     /// When the current state was taken.
     pub taken_at: String,
     pub baseline: Option<BaselineInfo>,

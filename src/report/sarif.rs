@@ -141,21 +141,30 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
 }
 
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let (rules, index) = rules(r);
+    render_all(std::slice::from_ref(r), out)
+}
+
+/// One SARIF log with a run per account.
+pub(super) fn render_all(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "driftwatch",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "automationDetails": {"id": format!("driftwatch/{}/", r.account)},
-            "results": results(r, &index),
-        }],
+        "runs": reports.iter().map(run).collect::<Vec<_>>(),
     });
     let mut v = serde_json::to_vec_pretty(&log).map_err(std::io::Error::other)?;
     v.push(b'\n');
     out.write_all(&v)
+}
+
+fn run(r: &Report) -> Value {
+    let (rules, index) = rules(r);
+    json!({
+        "tool": {"driver": {
+            "name": "driftwatch",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        }},
+        "automationDetails": {"id": format!("driftwatch/{}/", r.account)},
+        "results": results(r, &index),
+    })
 }

@@ -8,7 +8,16 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use super::{by_risk, Report};
 
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "driftwatch: account {} at {}", r.account, r.taken_at)?;
+    let name = r
+        .account_name
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "driftwatch: account {}{name} at {}",
+        r.account, r.taken_at
+    )?;
     if let Some(b) = &r.baseline {
         writeln!(out, "baseline:   {} ({})", b.path, b.taken_at)?;
     }

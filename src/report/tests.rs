@@ -44,6 +44,7 @@ fn sample() -> Report {
     let mut r = Report {
         schema: REPORT_SCHEMA.into(),
         account: "111122223333".into(),
+        account_name: None,
         taken_at: "2026-01-02T00:00:00Z".into(),
         baseline: Some(BaselineInfo {
             path: "baselines/111122223333.json".into(),

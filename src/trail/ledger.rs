@@ -33,6 +33,10 @@ pub struct Skipped {
     pub unusable: u64,
     /// The same call read twice (overlapping sources, a file read twice).
     pub duplicates: u64,
+    /// Records another account recorded (an organization trail holds
+    /// every member's): they belong to that account's section.
+    #[serde(default)]
+    pub other_accounts: u64,
 }
 
 impl Skipped {
@@ -43,6 +47,7 @@ impl Skipped {
             + self.data_events
             + self.unusable
             + self.duplicates
+            + self.other_accounts
     }
     fn add(&mut self, o: &Skipped) {
         self.outside_window += o.outside_window;
@@ -51,6 +56,7 @@ impl Skipped {
         self.data_events += o.data_events;
         self.unusable += o.unusable;
         self.duplicates += o.duplicates;
+        self.other_accounts += o.other_accounts;
     }
 }
 
@@ -104,6 +110,7 @@ impl Ledger {
             (k.data_events, "data events"),
             (k.unusable, "unusable"),
             (k.duplicates, "duplicates"),
+            (k.other_accounts, "of other accounts"),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));

@@ -254,6 +254,11 @@ impl RawRef<'_> {
             .map(str::trim)
             .filter(|n| !n.is_empty())
     }
+    /// `recipientAccountId` as a number; `None` when absent or not an id.
+    pub(crate) fn recipient_account(&self) -> Option<u64> {
+        let raw = self.recipient_account_id?.get();
+        raw.trim().trim_matches('"').parse().ok()
+    }
     pub(crate) fn time(&self) -> Option<&str> {
         self.event_time.as_deref()
     }

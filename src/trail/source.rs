@@ -22,6 +22,11 @@ use super::{from_raw, Class, Event, EventVisitor, EventVisitors, RawRef};
 pub struct Window {
     pub start: Option<jiff::Timestamp>,
     pub end: Option<jiff::Timestamp>,
+    /// The account whose records count: an organization trail (and a
+    /// folder of several accounts' logs) holds every member's records, and
+    /// another account's call never explains a change here. Records that
+    /// do not say which account recorded them are kept.
+    pub account: Option<u64>,
 }
 
 /// `eventTime` as CloudTrail writes it (`2026-11-27T01:02:03Z`): such
@@ -141,6 +146,12 @@ impl Sink<'_> {
             l.skipped.unusable += 1;
             return;
         };
+        if let (Some(want), Some(got)) = (self.window.account, raw.recipient_account()) {
+            if want != got {
+                l.skipped.other_accounts += 1;
+                return;
+            }
+        }
         match self.window.contains(&self.bounds, time) {
             None => {
                 l.skipped.unusable += 1;
@@ -362,6 +373,60 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<SkippedFile>) {
     let mut files: Vec<PathBuf> = seen.into_values().collect();
     files.sort();
     (files, skipped)
+}
+
+/// Log files grouped by the account their path names, for a run over many
+/// accounts: an organization trail's layout puts every file under
+/// `AWSLogs/[o-xxxx/]ACCOUNT/CloudTrail/`, so each account reads only its
+/// own files (every file is read once in the whole run). Files whose path
+/// names no account are under `None`: every account reads those, keeping
+/// its own records.
+#[derive(Debug, Default)]
+pub struct FilesByAccount {
+    pub files: std::collections::BTreeMap<Option<u64>, Vec<PathBuf>>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+impl FilesByAccount {
+    pub fn of(path: &Path) -> Result<FilesByAccount, String> {
+        let (files, skipped) = if path.is_dir() {
+            walk(path)
+        } else if path.exists() {
+            (vec![path.to_path_buf()], vec![])
+        } else {
+            return Err(format!("{}: no such file or directory", path.display()));
+        };
+        let mut by = FilesByAccount {
+            skipped,
+            ..Default::default()
+        };
+        for f in files {
+            by.files.entry(account_of_path(&f)).or_default().push(f);
+        }
+        Ok(by)
+    }
+
+    /// The files `account` reads: its own and those of no account.
+    pub fn of_account(&self, account: Option<u64>) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self.files.get(&None).cloned().unwrap_or_default();
+        if account.is_some() {
+            out.extend(self.files.get(&account).into_iter().flatten().cloned());
+        }
+        out.sort();
+        out
+    }
+}
+
+/// The account in a trail's key layout: the 12 digits just before
+/// `CloudTrail`, under `AWSLogs`.
+pub fn account_of_path(p: &Path) -> Option<u64> {
+    let parts: Vec<&str> = p.iter().filter_map(|c| c.to_str()).collect();
+    let logs = parts.iter().rposition(|c| *c == "AWSLogs")?;
+    let trail = logs + parts[logs..].iter().position(|c| *c == "CloudTrail")?;
+    let account = parts.get(trail.checked_sub(1)?)?;
+    (trail > logs + 1 && account.len() == 12)
+        .then(|| account.parse().ok())
+        .flatten()
 }
 
 /// Reads a file or every log file below a directory, on all cores. Errors

@@ -167,6 +167,7 @@ fn window_keeps_watched_events_in_time() {
     let w = Window {
         start: Some("2026-11-27T02:00:00Z".parse().unwrap()),
         end: Some("2026-11-27T04:00:00Z".parse().unwrap()),
+        account: None,
     };
     let read = parse_log(log.as_bytes(), &w).unwrap();
     assert_eq!(read.ledger.read, 4);

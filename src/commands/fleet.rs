@@ -1,0 +1,295 @@
+//! `scan --accounts` and `baseline save --accounts`: the one-account
+//! pipeline run for every account of the run, a bounded number at once,
+//! each account with its own credentials (an assumed role), its own
+//! request limits and its own baseline. An account that cannot be read is
+//! a section saying why (exit 3), never the end of the run.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Result};
+use futures::StreamExt;
+
+use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
+use crate::aws::cloudtrail::{read_account_events, TrailSource};
+use crate::aws::fleet::{Access, Fleet, Member, RoleSpec};
+use crate::aws::AwsOptions;
+use crate::baseline::{self, Baseline};
+use crate::model::{Coverage, CoverageStatus, Snapshot, GLOBAL};
+use crate::report::accounts::AccountsReport;
+use crate::report::Report;
+use crate::resolve::{AccountSet, FleetScanPlan, FleetSpec};
+use crate::trail::source::FilesByAccount;
+
+/// What every account's scan shares.
+struct Shared {
+    plan: FleetScanPlan,
+    first_hop: Access,
+    files: Option<FilesByAccount>,
+    quiet: bool,
+    now: jiff::Timestamp,
+}
+
+pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
+    let rt = runtime()?;
+    let fleet = rt.block_on(Fleet::connect(&plan.aws))?;
+    let members = rt.block_on(members(&fleet, &plan.fleet.set))?;
+    // Every baseline is read before any account is: a broken file is exit 2
+    // now, not after an hour of reading.
+    let mut baselines = BTreeMap::new();
+    for m in &members {
+        let b = match plan.baselines.remove(&m.id) {
+            Some(b) => Some(b),
+            None => load_if_present(&baseline::default_path(&m.id))?,
+        };
+        baselines.insert(m.id.clone(), b);
+    }
+    let files = match &plan.cloudtrail {
+        TrailSource::Files(p) => {
+            Some(FilesByAccount::of(p).map_err(|e| anyhow!("--cloudtrail {e}"))?)
+        }
+        _ => None,
+    };
+    let parallel = plan.fleet.parallel;
+    let shared = Arc::new(Shared {
+        first_hop: fleet.first_hop(),
+        plan,
+        files,
+        quiet,
+        now,
+    });
+    let fleet = Arc::new(fleet);
+    let sections: Vec<Report> = rt.block_on(
+        futures::stream::iter(members)
+            .map(|m| {
+                let b = baselines.remove(&m.id).flatten();
+                scan_account(fleet.clone(), shared.clone(), m, b)
+            })
+            .buffer_unordered(parallel)
+            .collect(),
+    );
+    let report = AccountsReport::new(sections).map_err(|e| anyhow!(e))?;
+    let shared = Arc::into_inner(shared).expect("every account is done");
+    Ok(Outcome::accounts(
+        report,
+        shared.plan.out,
+        Some(shared.plan.alerts),
+    ))
+}
+
+async fn members(fleet: &Fleet, set: &AccountSet) -> Result<Vec<Member>> {
+    Ok(match set {
+        AccountSet::Listed(ids) => ids
+            .iter()
+            .map(|id| Member {
+                id: id.clone(),
+                name: None,
+            })
+            .collect(),
+        AccountSet::Org { ous } => fleet.members(ous).await?,
+    })
+}
+
+fn load_if_present(path: &std::path::Path) -> Result<Option<(PathBuf, Baseline)>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ok(Some((
+        path.to_path_buf(),
+        baseline::load(path)?.into_baseline(),
+    )))
+}
+
+/// One account: reach it, read it, read its events, build its section.
+async fn scan_account(
+    fleet: Arc<Fleet>,
+    sh: Arc<Shared>,
+    m: Member,
+    base: Option<(PathBuf, Baseline)>,
+) -> Report {
+    let plan = &sh.plan;
+    let taken = sh
+        .now
+        .round(jiff::Unit::Second)
+        .unwrap_or(sh.now)
+        .to_string();
+    let gap = |c: Coverage| {
+        Report::not_read(
+            &m.id,
+            m.name.clone(),
+            c,
+            plan.checking.fail_on,
+            taken.clone(),
+        )
+    };
+    let role = RoleSpec {
+        name: &plan.fleet.role_name,
+        external_id: plan.fleet.external_id.as_deref(),
+    };
+    // Reached first: an account that cannot be reached says so, baseline
+    // or not.
+    let mut session = match fleet.session(&m.id, &role).await {
+        Ok(s) => s,
+        Err(c) => return gap(c),
+    };
+    let Some((path, base)) = base else {
+        return gap(no_baseline(&m.id));
+    };
+    let mut opts = plan.aws.clone();
+    crate::resolve::default_regions(&mut opts, &base);
+    let regions = match session.regions(&opts.regions).await {
+        Ok(r) => r,
+        Err(e) => return gap(failed("account", "Regions", e.to_string())),
+    };
+    let access = session.access();
+    let (current, stats) = Box::pin(session.collect(regions)).await;
+    snapshot::summarize(&current, &stats, sh.quiet);
+    let trail = read_trail(&sh, &access, &base, &current).await;
+    let name = m.name.clone();
+    let sh2 = sh.clone();
+    tokio::task::spawn_blocking(move || {
+        let p = &sh2.plan;
+        let checks = CheckPlan::of(&p.checking);
+        build_report(
+            &base,
+            Some(&path),
+            &current,
+            &p.config,
+            checks,
+            trail.as_ref(),
+            sh2.now,
+        )
+    })
+    .await
+    .map_err(|e| anyhow!("account {}: {e}", m.id))
+    .and_then(|r| r)
+    .map(|mut r| {
+        r.account_name = name;
+        r
+    })
+    .unwrap_or_else(|e| gap(failed("driftwatch", "Internal", format!("{e:#}"))))
+}
+
+async fn read_trail(
+    sh: &Shared,
+    access: &Access,
+    base: &Baseline,
+    current: &Snapshot,
+) -> Option<TrailInput> {
+    let p = &sh.plan;
+    if p.cloudtrail == TrailSource::None {
+        return None;
+    }
+    let runner = super::event_runner(
+        CheckPlan::of(&p.checking),
+        &base.snapshot,
+        current,
+        &p.config,
+    );
+    let window = super::window(&base.snapshot, current);
+    let read = read_account_events(
+        &p.aws,
+        access,
+        &sh.first_hop,
+        &p.cloudtrail,
+        sh.files.as_ref(),
+        &current.account,
+        &current.regions,
+        window,
+        runner
+            .clone()
+            .map(|r| r as Arc<dyn crate::trail::EventVisitors>),
+    )
+    .await;
+    Some(TrailInput::from_read(read, &window).with_event_checks(runner.as_deref()))
+}
+
+fn no_baseline(account: &str) -> Coverage {
+    failed(
+        "baseline",
+        "NoBaseline",
+        format!(
+            "{}: no baseline (create one with `driftwatch baseline save --accounts {account}`)",
+            baseline::default_path(account).display()
+        ),
+    )
+}
+
+fn failed(service: &str, code: &str, message: String) -> Coverage {
+    Coverage {
+        service: service.into(),
+        region: GLOBAL.into(),
+        status: CoverageStatus::Error,
+        error_code: Some(code.into()),
+        message: Some(message),
+        unknown_values: vec![],
+    }
+}
+
+/// `baseline save --accounts`: every reachable account's state written to
+/// `DIR/<account>.json` as `baseline save` would; the others named.
+pub fn save(
+    fleet_spec: FleetSpec,
+    aws: AwsOptions,
+    dir: PathBuf,
+    force: bool,
+    quiet: bool,
+) -> Result<Outcome> {
+    let rt = runtime()?;
+    let fleet = rt.block_on(Fleet::connect(&aws))?;
+    let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
+    for m in &members {
+        super::baseline_cmds::refuse_losing_approvals(&dir.join(format!("{}.json", m.id)), force)?;
+    }
+    let role = RoleSpec {
+        name: &fleet_spec.role_name,
+        external_id: fleet_spec.external_id.as_deref(),
+    };
+    let read: Vec<(String, Result<Snapshot, Coverage>)> = rt.block_on(
+        futures::stream::iter(&members)
+            .map(|m| {
+                let (fleet, role, aws) = (&fleet, &role, &aws);
+                async move {
+                    let r = async {
+                        let mut s = fleet.session(&m.id, role).await?;
+                        let regions = s
+                            .regions(&aws.regions)
+                            .await
+                            .map_err(|e| failed("account", "Regions", e.to_string()))?;
+                        let (snap, stats) = Box::pin(s.collect(regions)).await;
+                        snapshot::summarize(&snap, &stats, quiet);
+                        Ok(snap)
+                    };
+                    (m.id.clone(), r.await)
+                }
+            })
+            .buffer_unordered(fleet_spec.parallel)
+            .collect(),
+    );
+    let mut code = crate::EXIT_CLEAN;
+    let mut messages = Vec::new();
+    for (id, r) in read {
+        match r {
+            Ok(snap) => {
+                let one = super::baseline_cmds::save_state(
+                    snap,
+                    Some(dir.join(format!("{id}.json"))),
+                    force,
+                )?;
+                code = code.max(one.code);
+                messages.extend(one.messages);
+            }
+            Err(c) => {
+                code = code.max(crate::EXIT_INCOMPLETE);
+                messages.push(format!("not saved: {}", c.describe()));
+            }
+        }
+    }
+    Ok(Outcome {
+        output: super::Output::None,
+        code,
+        messages,
+        alerts: None,
+    })
+}

@@ -1,0 +1,248 @@
+//! The report of a run over many accounts: one section per account (each a
+//! whole [`Report`], so every change, finding and write sits under the
+//! account it belongs to) and a roll-up. Shards of one organization merge
+//! into the same shape (`driftwatch merge`), so a run split across a CI
+//! matrix reads as one run.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Format, Report, Summary};
+use crate::model::{Coverage, CoverageStatus};
+
+pub const ACCOUNTS_SCHEMA: &str = "driftwatch.accounts/v1";
+
+/// The coverage service of reaching an account at all (assuming its role):
+/// an account that cannot be reached is a gap, never a crash.
+pub const ACCESS: &str = "account-access";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountsReport {
+    pub schema: String,
+    /// One section per account, by account id.
+    pub accounts: Vec<Report>,
+    pub summary: RollUp,
+}
+
+/// The whole run in figures; each account's own summary is in its section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollUp {
+    pub accounts: usize,
+    /// Accounts with unauthorized changes or failing findings (exit 1).
+    pub failing: Vec<String>,
+    /// Accounts not wholly read, compared or evaluated, failing or not.
+    pub incomplete: Vec<String>,
+    /// Accounts that could not be reached (their role not assumed).
+    pub unreachable: Vec<String>,
+    pub changes: usize,
+    pub unauthorized: usize,
+    pub transient_unauthorized: usize,
+    pub writes_unauthorized: usize,
+    pub findings: usize,
+    pub failing_findings: usize,
+    /// Every account was read, compared and evaluated.
+    pub complete: bool,
+}
+
+/// Why sections could not be put together.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MergeError {
+    #[error("account {0} is in more than one report: shards must not overlap")]
+    Overlap(String),
+}
+
+impl AccountsReport {
+    /// Sections in account order, the roll-up computed from them.
+    pub fn new(mut accounts: Vec<Report>) -> Result<AccountsReport, MergeError> {
+        accounts.sort_by(|a, b| a.account.cmp(&b.account));
+        if let Some(w) = accounts.windows(2).find(|w| w[0].account == w[1].account) {
+            return Err(MergeError::Overlap(w[0].account.clone()));
+        }
+        let summary = RollUp::of(&accounts);
+        Ok(AccountsReport {
+            schema: ACCOUNTS_SCHEMA.into(),
+            accounts,
+            summary,
+        })
+    }
+
+    /// The worst of the accounts' exit codes: findings (1) outrank gaps (3).
+    pub fn exit_code(&self) -> u8 {
+        let codes: BTreeSet<u8> = self.accounts.iter().map(Report::exit_code).collect();
+        [crate::EXIT_FINDINGS, crate::EXIT_INCOMPLETE]
+            .into_iter()
+            .find(|c| codes.contains(c))
+            .unwrap_or(crate::EXIT_CLEAN)
+    }
+}
+
+impl RollUp {
+    fn of(accounts: &[Report]) -> RollUp {
+        let ids = |f: &dyn Fn(&Report) -> bool| -> Vec<String> {
+            accounts
+                .iter()
+                .filter(|r| f(r))
+                .map(|r| r.account.clone())
+                .collect()
+        };
+        let sum = |f: &dyn Fn(&Summary) -> usize| accounts.iter().map(|r| f(&r.summary)).sum();
+        RollUp {
+            accounts: accounts.len(),
+            failing: ids(&|r| r.exit_code() == crate::EXIT_FINDINGS),
+            incomplete: ids(&|r| !r.summary.complete),
+            unreachable: ids(&|r| unreachable(r).is_some()),
+            changes: sum(&|s| s.changes),
+            unauthorized: sum(&|s| s.unauthorized),
+            transient_unauthorized: sum(&|s| s.transient_unauthorized),
+            writes_unauthorized: sum(&|s| s.writes_unauthorized),
+            findings: sum(&|s| s.findings),
+            failing_findings: sum(&|s| s.failing_findings),
+            complete: accounts.iter().all(|r| r.summary.complete),
+        }
+    }
+}
+
+/// Why an account could not be reached, when it could not.
+pub fn unreachable(r: &Report) -> Option<&Coverage> {
+    r.coverage
+        .iter()
+        .find(|c| c.service == ACCESS && c.status != CoverageStatus::Complete)
+}
+
+impl Report {
+    /// The section of an account that could not be read (its role not
+    /// assumed, its baseline missing): its one coverage entry says why, and
+    /// its exit code is 3.
+    pub fn not_read(
+        account: &str,
+        name: Option<String>,
+        why: Coverage,
+        fail_on: crate::checks::FailOn,
+        taken_at: String,
+    ) -> Report {
+        let mut r = Report {
+            schema: super::REPORT_SCHEMA.into(),
+            account: account.into(),
+            account_name: name,
+            taken_at,
+            baseline: None,
+            coverage: vec![why],
+            not_compared: vec![],
+            changes: vec![],
+            transient: vec![],
+            writes: vec![],
+            cloudtrail: None,
+            findings: vec![],
+            fail_on,
+            warnings: vec![],
+            summary: Summary::default(),
+        };
+        r.finish();
+        r
+    }
+}
+
+/// Renders the roll-up, then every account's section as a report of its own.
+pub fn render(r: &AccountsReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")
+        }
+        Format::Junit => super::junit::render_all(&r.accounts, out),
+        Format::Sarif => super::sarif::render_all(&r.accounts, out),
+        Format::Table => {
+            roll_up_table(r, out)?;
+            sections(r, format, out, "\n")
+        }
+        Format::Markdown => {
+            roll_up_markdown(r, out)?;
+            sections(r, format, out, "\n---\n\n")
+        }
+    }
+}
+
+fn sections(
+    r: &AccountsReport,
+    format: Format,
+    out: &mut dyn Write,
+    between: &str,
+) -> std::io::Result<()> {
+    for section in &r.accounts {
+        out.write_all(between.as_bytes())?;
+        super::render(section, format, out)?;
+    }
+    Ok(())
+}
+
+/// One row per account: what a reader scans first.
+fn rows(r: &AccountsReport) -> Vec<[String; 6]> {
+    r.accounts
+        .iter()
+        .map(|a| {
+            let status = match (a.exit_code(), unreachable(a)) {
+                (_, Some(c)) => format!("unreachable: {}", c.error_code.as_deref().unwrap_or("?")),
+                (crate::EXIT_FINDINGS, _) => "failing".into(),
+                (crate::EXIT_INCOMPLETE, _) => "incomplete".into(),
+                _ => "clean".into(),
+            };
+            [
+                a.account.clone(),
+                a.account_name.clone().unwrap_or_default(),
+                status,
+                a.summary.changes.to_string(),
+                (a.summary.unauthorized + a.summary.transient_unauthorized).to_string(),
+                a.summary.failing_findings.to_string(),
+            ]
+        })
+        .collect()
+}
+
+const HEADER: [&str; 6] = [
+    "account",
+    "name",
+    "status",
+    "changes",
+    "unauthorized",
+    "failing findings",
+];
+
+fn roll_up_table(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &r.summary;
+    writeln!(
+        out,
+        "driftwatch: {} accounts: {} failing, {} incomplete, {} unreachable",
+        s.accounts,
+        s.failing.len(),
+        s.incomplete.len(),
+        s.unreachable.len()
+    )?;
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_header(HEADER);
+    for row in rows(r) {
+        t.add_row(row);
+    }
+    writeln!(out, "{t}")
+}
+
+fn roll_up_markdown(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &r.summary;
+    writeln!(
+        out,
+        "# driftwatch: {} accounts\n\n{} failing, {} incomplete, {} unreachable.\n",
+        s.accounts,
+        s.failing.len(),
+        s.incomplete.len(),
+        s.unreachable.len()
+    )?;
+    writeln!(out, "| {} |", HEADER.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(HEADER.len()))?;
+    for row in rows(r) {
+        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+"""An organization for the many-accounts tests: the account found becomes
+its management account and creates five member accounts (moto gives each
+an OrganizationAccountAccessRole trusting the management account, as
+AWS does). Each member gets a bucket and a security group of its own.
+Prints the organization id, the management account and the members."""
+from common import account_id, client, emit
+from fleet_access import member_client
+
+org = client("organizations")
+org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+members = []
+for n in range(5):
+    status = org.create_account(AccountName=f"team-{n}", Email=f"team-{n}@example.com")
+    members.append(status["CreateAccountStatus"]["AccountId"])
+
+
+for acct in members:
+    member_client(acct, "s3").create_bucket(Bucket=f"dw-fleet-{acct}")
+    ec2 = member_client(acct, "ec2")
+    ec2.create_security_group(GroupName="app", Description="app tier")
+
+emit({"org": org_id, "management": account_id(), "members": members})
