@@ -492,13 +492,12 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             config,
         } => {
             check_approval(&ids, &reason, expires.as_deref())?;
+            let target = baseline.as_deref().map(load_baseline_file).transpose()?;
+            let target = target.as_ref().map(|(_, b)| b.snapshot.account.as_str());
             let source = match from_report {
-                Some(p) => ApproveSource::Report(Box::new(load_report(&p)?)),
+                Some(p) => ApproveSource::Report(Box::new(report_section(&p, &ids, target)?)),
                 None => ApproveSource::State(current(snapshot.as_deref(), &aws, quiet)?),
             };
-            if let Some(p) = &baseline {
-                load_baseline_file(p)?;
-            }
             Work::Approve(Box::new(ApprovePlan {
                 ids,
                 all,
@@ -581,16 +580,49 @@ pub fn load_baseline_file(path: &Path) -> Result<(PathBuf, Baseline)> {
     Ok((path.to_path_buf(), baseline::load(path)?.into_baseline()))
 }
 
-fn load_report(p: &Path) -> Result<crate::report::Report> {
+/// The section of a report that approvals come from: the only one, or,
+/// in a report of many accounts, the one of the baseline given, else the
+/// one holding the ids (one account's baseline is written per run).
+fn report_section(
+    p: &Path,
+    ids: &[String],
+    account: Option<&str>,
+) -> Result<crate::report::Report> {
     let mut sections = load_sections(p)?;
-    if sections.len() != 1 {
-        bail!(
-            "{}: a report of {} accounts; approve from one account's report",
-            p.display(),
-            sections.len()
-        );
+    if sections.len() == 1 {
+        return Ok(sections.remove(0));
     }
-    Ok(sections.remove(0))
+    if let Some(a) = account {
+        return sections
+            .into_iter()
+            .find(|s| s.account == a)
+            .ok_or_else(|| anyhow!("{}: no section for account {a}", p.display()));
+    }
+    let holding: Vec<usize> = (0..sections.len())
+        .filter(|&i| {
+            sections[i]
+                .changes
+                .iter()
+                .any(|c| ids.contains(&c.change.id))
+        })
+        .collect();
+    match holding[..] {
+        [i] => Ok(sections.swap_remove(i)),
+        [] => bail!(
+            "{}: no account's changes have id {} (run a scan for the current ids)",
+            p.display(),
+            ids.join(", ")
+        ),
+        _ => bail!(
+            "{}: the ids are changes of accounts {}: approve each account's with --baseline baselines/ACCOUNT.json",
+            p.display(),
+            holding
+                .iter()
+                .map(|&i| sections[i].account.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// The account sections of a JSON report: one for a report of one
@@ -845,6 +877,43 @@ mod tests {
         assert!(output_path(Path::new("report.json")).is_ok());
         let e = output_path(Path::new("/")).unwrap_err().to_string();
         assert!(e.contains("not a regular file"), "{e}");
+    }
+
+    fn accounts(accounts: &str, ous: &[&str], role: &str) -> Result<FleetSpec> {
+        fleet(&cli::AccountsArgs {
+            accounts: Some(accounts.into()),
+            ous: ous.iter().map(|s| s.to_string()).collect(),
+            role_name: role.into(),
+            external_id: None,
+            parallel_accounts: 8,
+        })
+    }
+
+    #[test]
+    fn accounts_are_checked_by_form() {
+        let f = accounts("222222222222, 111111111111,222222222222", &[], "Audit").unwrap();
+        assert_eq!(
+            f.set,
+            AccountSet::Listed(vec!["111111111111".into(), "222222222222".into()])
+        );
+        let f = accounts("org", &["ou-ab12-abcdefgh", "r-ab12"], "audit/ReadOnly").unwrap();
+        assert_eq!(
+            f.set,
+            AccountSet::Org {
+                ous: vec!["ou-ab12-abcdefgh".into(), "r-ab12".into()]
+            }
+        );
+        for (ids, ous, role, says) in [
+            ("12345", &[][..], "R", "not an account id"),
+            ("", &[], "R", "not an account id"),
+            ("111111111111", &["ou-ab12-abcdefgh"], "R", "--ou selects"),
+            ("org", &["ou-x"], "R", "not an organizational unit"),
+            ("org", &[], "bad role", "not a role name"),
+            ("org", &[], "", "not a role name"),
+        ] {
+            let e = accounts(ids, ous, role).unwrap_err().to_string();
+            assert!(e.contains(says), "{ids} {ous:?} {role}: {e}");
+        }
     }
 
     #[test]

@@ -156,6 +156,43 @@ fn an_organization_is_scanned_account_by_account() {
     }
     assert_eq!(merged, all_unnamed);
 
+    // A change approved from the organization's report lands in its own
+    // account's baseline, and the next scan calls it approved.
+    let first = did["changed"][0].as_str().unwrap();
+    let id = section(&all, first)["changes"][0]["id"].as_str().unwrap();
+    let report = dir.path().join("org.json");
+    std::fs::write(&report, serde_json::to_vec(&all).unwrap()).unwrap();
+    let out = run(in_dir(&mgmt, dir.path())
+        .args([
+            "baseline",
+            "approve",
+            id,
+            "--reason",
+            "CHG-7",
+            "--from-report",
+        ])
+        .arg(&report));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let b = read_json(&dir.path().join(format!("baselines/{first}.json")));
+    assert_eq!(b["approvals"][0]["change_id"], id);
+    let (_, again) = scan(&mgmt, dir.path(), first, &logs);
+    assert_eq!(section(&again, first)["changes"][0]["verdict"], "approved");
+
+    // The table leads with one row per account.
+    let out = run(driftwatch()
+        .args(["merge", "--format", "table"])
+        .arg(&report));
+    let table = stdout(&out);
+    assert!(
+        table.starts_with("driftwatch: 6 accounts: 4 failing, 1 incomplete, 1 unreachable"),
+        "{table}"
+    );
+    assert!(table.contains("unreachable: AccessDenied"), "{table}");
+    assert!(
+        table.contains(&format!("driftwatch: account {first} (team-")),
+        "{table}"
+    );
+
     // A shard given twice is refused before anything is written.
     let out = run(driftwatch().args(["merge"]).arg(&pa).arg(&pa));
     assert_eq!(code(&out), 2);

@@ -246,3 +246,34 @@ fn roll_up_markdown(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::FailOn;
+
+    fn section(account: &str, status: CoverageStatus) -> Report {
+        let mut c = Coverage::complete(ACCESS, crate::model::GLOBAL);
+        c.status = status;
+        Report::not_read(account, None, c, FailOn::High, "t".into())
+    }
+
+    #[test]
+    fn the_worst_account_decides_and_overlaps_are_refused() {
+        let clean = section("1", CoverageStatus::Complete);
+        assert_eq!(clean.exit_code(), crate::EXIT_CLEAN);
+        let denied = section("2", CoverageStatus::Denied);
+        let mut failing = section("3", CoverageStatus::Complete);
+        failing.summary.failing_findings = 1;
+        let r = AccountsReport::new(vec![denied.clone(), clean.clone()]).unwrap();
+        assert_eq!(r.exit_code(), crate::EXIT_INCOMPLETE);
+        assert_eq!(r.summary.unreachable, ["2"]);
+        assert_eq!(r.accounts[0].account, "1", "sections sorted by account");
+        let r = AccountsReport::new(vec![denied, failing, clean.clone()]).unwrap();
+        assert_eq!(r.exit_code(), crate::EXIT_FINDINGS);
+        assert_eq!(
+            AccountsReport::new(vec![clean.clone(), clean]).unwrap_err(),
+            MergeError::Overlap("1".into())
+        );
+    }
+}

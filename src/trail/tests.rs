@@ -229,3 +229,40 @@ fn symlink_loops_are_walked_once() {
         out.skipped
     );
 }
+
+#[test]
+fn other_accounts_records_are_counted_not_used() {
+    let rec = |acct: &str| {
+        serde_json::json!({"eventName": "CreateUser", "eventTime": "2026-11-27T01:00:00Z",
+        "recipientAccountId": acct, "requestParameters": {"userName": "u"}})
+    };
+    let log = serde_json::json!({"Records": [rec("111111111111"), rec("222222222222"),
+        {"eventName": "CreateUser", "eventTime": "2026-11-27T01:00:00Z", "requestParameters": {"userName": "v"}}]})
+    .to_string();
+    let w = Window {
+        account: Some(111111111111),
+        ..Window::default()
+    };
+    let read = parse_log(log.as_bytes(), &w).unwrap();
+    assert_eq!(read.ledger.read, 3);
+    assert_eq!(read.ledger.skipped.other_accounts, 1);
+    // Its own record and the one that names no account.
+    assert_eq!(read.events.len(), 2);
+}
+
+#[test]
+fn a_trail_path_names_its_account() {
+    use crate::trail::source::account_of_path;
+    use std::path::Path;
+    let org = "logs/AWSLogs/o-abc123/111122223333/CloudTrail/us-east-1/2026/11/27/f.json.gz";
+    let own = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/11/27/f.json.gz";
+    assert_eq!(account_of_path(Path::new(org)), Some(111122223333));
+    assert_eq!(account_of_path(Path::new(own)), Some(111122223333));
+    for none in [
+        "logs/f.json",
+        "AWSLogs/CloudTrail/x.json",
+        "AWSLogs/o-abc/12/CloudTrail/f.json",
+    ] {
+        assert_eq!(account_of_path(Path::new(none)), None, "{none}");
+    }
+}
