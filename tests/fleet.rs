@@ -193,6 +193,33 @@ fn an_organization_is_scanned_account_by_account() {
         "{table}"
     );
 
+    // Athena over moto (which answers every query with no rows): the
+    // query runs once for the run, and each account reads its share.
+    let (_, athena) = scan(
+        &mgmt,
+        dir.path(),
+        &members[..2].join(","),
+        Path::new("athena://primary/trails.cloudtrail_org"),
+    );
+    for m in &members[..2] {
+        let s = section(&athena, m);
+        assert_eq!(
+            s["coverage"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["service"] == "cloudtrail-events")
+                .count(),
+            1,
+            "{s:#}"
+        );
+        let source = s["cloudtrail"]["sources"][0].as_str().unwrap();
+        assert!(
+            source.starts_with("athena://primary/trails.cloudtrail_org (query "),
+            "{source}"
+        );
+    }
+
     // A shard given twice is refused before anything is written.
     let out = run(driftwatch().args(["merge"]).arg(&pa).arg(&pa));
     assert_eq!(code(&out), 2);

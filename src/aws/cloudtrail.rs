@@ -27,6 +27,8 @@ pub enum TrailSource {
     S3 { bucket: String, prefix: String },
     /// Local files or a directory.
     Files(std::path::PathBuf),
+    /// An organization trail's table in Athena.
+    Athena(crate::trail::athena::Table),
     /// No attribution.
     None,
 }
@@ -38,6 +40,10 @@ impl std::str::FromStr for TrailSource {
             "api" => TrailSource::Api,
             "trail" => TrailSource::Trail,
             "none" => TrailSource::None,
+            _ if s.starts_with("athena://") => TrailSource::Athena(
+                s.parse()
+                    .map_err(|e: crate::trail::athena::TableError| e.to_string())?,
+            ),
             _ if s.starts_with("s3://") => {
                 let rest = &s[5..];
                 let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
@@ -158,6 +164,19 @@ async fn read_events_in(
     rs.dedup();
     match source {
         TrailSource::None | TrailSource::Files(_) => TrailRead::default(),
+        TrailSource::Athena(t) => {
+            let c = super::athena::client(ctx);
+            let rows = super::athena::read(ctx, &c, t, &[account.to_string()], &rs, &window).await;
+            let mut read = super::athena::trail_read(
+                rows.as_ref(),
+                t,
+                window.account,
+                &window,
+                visitors.as_deref(),
+            );
+            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
+            read
+        }
         TrailSource::Api => {
             let mut read = lookup_regions(ctx, &rs, window, visitors.as_deref()).await;
             read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
@@ -194,14 +213,21 @@ pub async fn read_account_events(
     own: &super::fleet::Access,
     first_hop: &super::fleet::Access,
     source: &TrailSource,
-    files: Option<&source::FilesByAccount>,
+    shared: Option<&SharedRead>,
     account: &str,
     regions: &[String],
     window: Window,
     visitors: Visitors,
 ) -> TrailRead {
-    match (source, files) {
-        (TrailSource::Files(p), Some(by)) => {
+    match (source, shared) {
+        (TrailSource::Athena(t), Some(SharedRead::Athena(rows))) => super::athena::trail_read(
+            rows.as_ref(),
+            t,
+            window.account,
+            &window,
+            visitors.as_deref(),
+        ),
+        (TrailSource::Files(p), Some(SharedRead::Files(by))) => {
             let shown = p.display().to_string();
             let list = by.of_account(window.account);
             let mut read = read_list(list, shown, window, visitors).await;
@@ -215,6 +241,43 @@ pub async fn read_account_events(
         _ => {
             let ctx = Ctx::with_sdk(opts, own.0.clone());
             read_events_in(&ctx, source, account, regions, window, visitors).await
+        }
+    }
+}
+
+/// What a run over many accounts reads once for all of them: a folder's
+/// files sorted by account, or one Athena query's rows.
+pub enum SharedRead {
+    Files(source::FilesByAccount),
+    Athena(Result<super::athena::Rows, Failure>),
+}
+
+impl SharedRead {
+    /// Reads what `source` shares: the folder walked, or the query run for
+    /// every account and region of the run over the widest window (each
+    /// account's read then keeps its own window). `None` for the sources
+    /// each account reads with its own credentials.
+    pub async fn read(
+        opts: &AwsOptions,
+        first_hop: &super::fleet::Access,
+        source: &TrailSource,
+        accounts: &[String],
+        regions: &[String],
+        window: Window,
+    ) -> Result<Option<SharedRead>, String> {
+        match source {
+            TrailSource::Files(p) => Ok(Some(SharedRead::Files(source::FilesByAccount::of(p)?))),
+            TrailSource::Athena(t) => {
+                let ctx = Ctx::with_sdk(opts, first_hop.0.clone());
+                let c = super::athena::client(&ctx);
+                let mut rs: Vec<String> = regions.to_vec();
+                rs.push("us-east-1".into());
+                rs.sort();
+                rs.dedup();
+                let rows = super::athena::read(&ctx, &c, t, accounts, &rs, &window).await;
+                Ok(Some(SharedRead::Athena(rows)))
+            }
+            _ => Ok(None),
         }
     }
 }

@@ -23,6 +23,7 @@ macro_rules! regional_client {
     };
 }
 
+pub mod athena;
 mod cloudfront;
 pub mod cloudtrail;
 mod config;
@@ -414,7 +415,7 @@ fn custom_endpoint(opts: &AwsOptions) -> bool {
 
 /// How a failed call is recorded.
 #[derive(Debug, Clone)]
-pub(crate) struct Failure {
+pub struct Failure {
     pub status: CoverageStatus,
     pub code: String,
     pub message: String,

@@ -12,7 +12,7 @@ use anyhow::{anyhow, Result};
 use futures::StreamExt;
 
 use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
-use crate::aws::cloudtrail::{read_account_events, TrailSource};
+use crate::aws::cloudtrail::{read_account_events, SharedRead, TrailSource};
 use crate::aws::fleet::{Access, Fleet, Member, RoleSpec};
 use crate::aws::AwsOptions;
 use crate::baseline::{self, Baseline};
@@ -20,13 +20,13 @@ use crate::model::{Coverage, CoverageStatus, Snapshot, GLOBAL};
 use crate::report::accounts::AccountsReport;
 use crate::report::Report;
 use crate::resolve::{AccountSet, FleetScanPlan, FleetSpec};
-use crate::trail::source::FilesByAccount;
+use crate::trail::source::Window;
 
 /// What every account's scan shares.
 struct Shared {
     plan: FleetScanPlan,
     first_hop: Access,
-    files: Option<FilesByAccount>,
+    shared_read: Option<SharedRead>,
     quiet: bool,
     now: jiff::Timestamp,
 }
@@ -45,17 +45,24 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
         };
         baselines.insert(m.id.clone(), b);
     }
-    let files = match &plan.cloudtrail {
-        TrailSource::Files(p) => {
-            Some(FilesByAccount::of(p).map_err(|e| anyhow!("--cloudtrail {e}"))?)
-        }
-        _ => None,
-    };
+    // Read once for every account: a folder's files sorted by account, or
+    // one Athena query.
+    let ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+    let shared_read = rt
+        .block_on(SharedRead::read(
+            &plan.aws,
+            &fleet.first_hop(),
+            &plan.cloudtrail,
+            &ids,
+            &regions_of(&plan.aws, &baselines),
+            widest_window(&baselines, now),
+        ))
+        .map_err(|e| anyhow!("--cloudtrail {e}"))?;
     let parallel = plan.fleet.parallel;
     let shared = Arc::new(Shared {
         first_hop: fleet.first_hop(),
         plan,
-        files,
+        shared_read,
         quiet,
         now,
     });
@@ -77,6 +84,38 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
         Some(shared.plan.alerts),
     ))
 }
+
+/// The regions read in any account: those asked for, else those of
+/// every baseline.
+fn regions_of(aws: &AwsOptions, baselines: &Baselines) -> Vec<String> {
+    if !aws.regions.is_empty() {
+        return aws.regions.clone();
+    }
+    let mut all: Vec<String> = baselines
+        .values()
+        .flatten()
+        .flat_map(|(_, b)| b.snapshot.regions.iter().cloned())
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// From the oldest baseline to a minute past now: every account's window
+/// is inside it.
+fn widest_window(baselines: &Baselines, now: jiff::Timestamp) -> Window {
+    Window {
+        start: baselines
+            .values()
+            .flatten()
+            .filter_map(|(_, b)| b.snapshot.taken_at.parse::<jiff::Timestamp>().ok())
+            .min(),
+        end: Some(now + jiff::SignedDuration::from_secs(60)),
+        account: None,
+    }
+}
+
+type Baselines = BTreeMap<String, Option<(PathBuf, Baseline)>>;
 
 async fn members(fleet: &Fleet, set: &AccountSet) -> Result<Vec<Member>> {
     Ok(match set {
@@ -193,7 +232,7 @@ async fn read_trail(
         access,
         &sh.first_hop,
         &p.cloudtrail,
-        sh.files.as_ref(),
+        sh.shared_read.as_ref(),
         &current.account,
         &current.regions,
         window,

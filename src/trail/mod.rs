@@ -5,6 +5,7 @@
 //! record per line; either may be gzip-compressed. Records are parsed one at
 //! a time as the file streams, never as a whole-file tree.
 
+pub mod athena;
 pub mod ledger;
 pub mod source;
 
