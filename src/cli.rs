@@ -22,6 +22,7 @@ pub const EXIT_CODES_HELP: &str = exit_codes!();
 const SCAN_HELP: &str = concat!(
     "Examples:
   driftwatch scan                # baselines/<account>.json, events from LookupEvents
+  driftwatch scan --accounts org --cloudtrail athena://primary/trails.cloudtrail_org
   driftwatch scan --region us-east-1,eu-west-1 --cloudtrail trail --format sarif --output scan.sarif
   driftwatch scan --snapshot now.json --baseline base.json --cloudtrail ./logs --fail-on none
 
@@ -336,7 +337,9 @@ pub struct ScanArgs {
     pub baseline: Option<PathBuf>,
     /// Where CloudTrail events come from: `api` (LookupEvents), `trail` (the
     /// account's trail in S3), `s3://bucket/prefix`, a local file or directory,
-    /// or `none`. Default: `api` when reading the account, `none` with --snapshot.
+    /// `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an
+    /// organization trail's table), or `none`. Default: `api` when reading
+    /// the account, `none` with --snapshot.
     #[arg(long, value_name = "SOURCE")]
     pub cloudtrail: Option<String>,
     #[command(flatten)]

@@ -781,7 +781,7 @@ fn trail_source(s: &str) -> Result<TrailSource> {
     let source: TrailSource = s.parse().map_err(|e: String| anyhow!("--cloudtrail {e}"))?;
     if let TrailSource::Files(p) = &source {
         if s.contains("://") {
-            bail!("--cloudtrail {s}: unknown scheme (use s3://bucket/prefix, api, trail, none or a path)");
+            bail!("--cloudtrail {s}: unknown scheme (use s3://bucket/prefix, athena://WORKGROUP/DATABASE.TABLE, api, trail, none or a path)");
         }
         let meta = std::fs::metadata(p).with_context(|| format!("--cloudtrail {}", p.display()))?;
         if !meta.is_file() && !meta.is_dir() {

@@ -1,15 +1,17 @@
-"""An organization for the many-accounts tests: the account found becomes
-its management account and creates five member accounts (moto gives each
-an OrganizationAccountAccessRole trusting the management account, as
-AWS does). Each member gets a bucket and a security group of its own.
+"""An organization for the many-accounts tests and benchmark: the account
+found becomes its management account and creates member accounts (argv[1],
+default 5; moto gives each an OrganizationAccountAccessRole trusting the
+management account, as AWS does). Each member gets a bucket and a security group of its own.
 Prints the organization id, the management account and the members."""
+import sys
+
 from common import account_id, client, emit
 from fleet_access import member_client
 
 org = client("organizations")
 org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
 members = []
-for n in range(5):
+for n in range(int(sys.argv[1]) if len(sys.argv) > 1 else 5):
     status = org.create_account(AccountName=f"team-{n}", Email=f"team-{n}@example.com")
     members.append(status["CreateAccountStatus"]["AccountId"])
 
