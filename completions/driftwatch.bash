@@ -176,7 +176,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__baseline__subcmd__approve)
-            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --from-report --baseline --config --quiet --verbose --color --help"
+            opts="-q -v -h --all --reason --expires --by --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --from-report --accounts --ou --role-name --external-id --parallel-accounts --baseline --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +231,26 @@ _driftwatch() {
                     return 0
                     ;;
                 --from-report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ou)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --external-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel-accounts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

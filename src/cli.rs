@@ -485,6 +485,9 @@ pub enum BaselineCommand {
         /// Approve changes as a saved JSON scan report lists them (no AWS access).
         #[arg(long, value_name = "REPORT", conflicts_with = "all")]
         from_report: Option<PathBuf>,
+        /// With --all: every account's current state into its own baseline.
+        #[command(flatten)]
+        fleet: AccountsArgs,
         /// Baseline to update (default: baselines/<account-id>.json).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,

@@ -97,6 +97,16 @@ pub struct FleetScanPlan {
     pub alerts: Alerts,
 }
 
+/// `baseline approve --all --accounts`: each account's state into its own
+/// baseline.
+pub struct FleetApprove {
+    pub fleet: FleetSpec,
+    pub aws: AwsOptions,
+    pub reason: String,
+    pub by: Option<String>,
+    pub config: Config,
+}
+
 pub struct ApprovePlan {
     pub ids: Vec<String>,
     pub all: bool,
@@ -121,6 +131,8 @@ pub enum Work {
     },
     Scan(Box<ScanPlan>),
     FleetScan(Box<FleetScanPlan>),
+    /// `baseline approve --all --accounts`.
+    FleetApprove(Box<FleetApprove>),
     /// `baseline save --accounts`: every account's baseline under `dir`.
     FleetSave {
         fleet: FleetSpec,
@@ -480,6 +492,34 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             force,
         },
         BaselineCommand::Approve {
+            all: true,
+            reason,
+            by,
+            aws,
+            fleet: f @ cli::AccountsArgs {
+                accounts: Some(_), ..
+            },
+            snapshot: None,
+            baseline: None,
+            config,
+            ..
+        } => {
+            check_approval(&[], &reason, None)?;
+            Work::FleetApprove(Box::new(FleetApprove {
+                fleet: fleet(&f)?,
+                aws: aws_options(&aws, quiet)?,
+                reason,
+                by,
+                config: Config::load(config.as_deref())?,
+            }))
+        }
+        BaselineCommand::Approve {
+            fleet: cli::AccountsArgs {
+                accounts: Some(_), ..
+            },
+            ..
+        } => bail!("--accounts approves with --all only (no --snapshot, no --baseline): approve changes by id with --from-report"),
+        BaselineCommand::Approve {
             ids,
             all,
             reason,
@@ -490,6 +530,7 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             from_report,
             baseline,
             config,
+            ..
         } => {
             check_approval(&ids, &reason, expires.as_deref())?;
             let target = baseline.as_deref().map(load_baseline_file).transpose()?;

@@ -178,6 +178,27 @@ fn an_organization_is_scanned_account_by_account() {
     let (_, again) = scan(&mgmt, dir.path(), first, &logs);
     assert_eq!(section(&again, first)["changes"][0]["verdict"], "approved");
 
+    // Accepting the whole state, account by account: the next scan of
+    // those accounts is clean.
+    let two = did["changed"].as_array().unwrap()[..2]
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(",");
+    let out = run(in_dir(&mgmt, dir.path())
+        .args([
+            "baseline",
+            "approve",
+            "--all",
+            "--reason",
+            "reviewed in PR 9",
+        ])
+        .args(["--accounts", &two]));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let (clean, r) = scan(&mgmt, dir.path(), &two, &logs);
+    assert_eq!(r["summary"]["changes"], 0, "{r:#}");
+    assert_eq!(clean, 0, "{r:#}");
+
     // The table leads with one row per account.
     let out = run(driftwatch()
         .args(["merge", "--format", "table"])
@@ -219,6 +240,13 @@ fn an_organization_is_scanned_account_by_account() {
             "{source}"
         );
     }
+
+    let out = run(driftwatch()
+        .args(["merge", "--format", "markdown"])
+        .arg(&report));
+    let md = stdout(&out);
+    assert!(md.starts_with("# driftwatch: 6 accounts"), "{md}");
+    assert_eq!(md.matches("## driftwatch: account ").count(), 6, "{md}");
 
     // A shard given twice is refused before anything is written.
     let out = run(driftwatch().args(["merge"]).arg(&pa).arg(&pa));

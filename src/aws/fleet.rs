@@ -27,6 +27,8 @@ pub struct Fleet {
     /// The account the first hop's credentials are for: read with them,
     /// as the role to assume rarely exists there.
     pub account: String,
+    /// Who the first hop is (recorded as the approver).
+    pub caller_arn: String,
 }
 
 /// The credentials and settings of one account, opaque outside `aws`.
@@ -51,8 +53,13 @@ impl Fleet {
         let session = Session::connect(opts).await?;
         Ok(Fleet {
             sdk: session.ctx.sdk.clone(),
-            opts: opts.clone(),
+            // One bar for the run's accounts, not one per account.
+            opts: AwsOptions {
+                progress: false,
+                ..opts.clone()
+            },
             account: session.account,
+            caller_arn: session.caller_arn,
         })
     }
 
@@ -223,4 +230,49 @@ async fn list_under(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// Each account's context has its own request slots and rate buckets:
+    /// one account's scan never waits on another's quota.
+    #[tokio::test]
+    async fn each_account_has_its_own_limits() {
+        let opts = AwsOptions {
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            regions: vec!["us-east-1".into()],
+            ..Default::default()
+        };
+        let sdk = super::super::load_sdk_config(&opts).await;
+        let (a, b) = (Ctx::with_sdk(&opts, sdk.clone()), Ctx::with_sdk(&opts, sdk));
+        assert!(!Arc::ptr_eq(&a.sem, &b.sem));
+        let bucket = |c: &Ctx| c.limited("ec2", "us-east-1").bucket.unwrap();
+        assert!(!Arc::ptr_eq(&bucket(&a), &bucket(&b)));
+        // Within one account, every call to a service and region shares one.
+        assert!(Arc::ptr_eq(&bucket(&a), &bucket(&a)));
+    }
+
+    #[test]
+    fn the_role_is_in_the_runs_partition() {
+        let sdk = |r: &'static str| {
+            SdkConfig::builder()
+                .region(aws_config::Region::from_static(r))
+                .build()
+        };
+        assert_eq!(
+            role_arn(&sdk("eu-west-1"), "111122223333", "audit/ReadOnly"),
+            "arn:aws:iam::111122223333:role/audit/ReadOnly"
+        );
+        assert_eq!(
+            role_arn(&sdk("cn-north-1"), "1", "R"),
+            "arn:aws-cn:iam::1:role/R"
+        );
+        assert_eq!(
+            role_arn(&sdk("us-gov-west-1"), "1", "R"),
+            "arn:aws-us-gov:iam::1:role/R"
+        );
+    }
 }

@@ -111,6 +111,48 @@ pub fn run(plan: ApprovePlan, quiet: bool, now: jiff::Timestamp) -> Result<Outco
     Ok(out)
 }
 
+/// `--all` into the baseline at `path` with a state already read: one
+/// account of `approve --all --accounts`.
+pub(super) fn all_into(
+    path: &std::path::Path,
+    current: &crate::model::Snapshot,
+    config: &crate::config::Config,
+    reason: &str,
+    by: &str,
+    now: jiff::Timestamp,
+) -> Result<Outcome> {
+    let _lock = crate::fsutil::lock_dir_of(path)?;
+    let loaded = resolve::load_baseline_file(path)?;
+    resolve::check_account(&loaded, &current.account)?;
+    let (path, mut b) = loaded;
+    let stamp = Stamp {
+        ids: &[],
+        reason,
+        expires: None,
+        by: by.to_string(),
+        at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
+    };
+    approve_all(&mut b, current, config, stamp)?;
+    baseline::save(&path, &b)?;
+    let gaps: Vec<String> = current
+        .coverage
+        .values()
+        .filter(|c| !c.is_full())
+        .map(|c| format!("not read, baseline value kept: {}", c.describe()))
+        .collect();
+    let code = if gaps.is_empty() {
+        crate::EXIT_CLEAN
+    } else {
+        crate::EXIT_INCOMPLETE
+    };
+    let mut out = Outcome::message(
+        code,
+        format!("{} now holds the current state", path.display()),
+    );
+    out.messages.splice(0..0, gaps);
+    Ok(out)
+}
+
 fn from_report(r: &Report) -> Vec<Candidate> {
     r.changes
         .iter()

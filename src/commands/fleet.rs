@@ -25,6 +25,7 @@ use crate::trail::source::Window;
 /// What every account's scan shares.
 struct Shared {
     plan: FleetScanPlan,
+    bar: indicatif::ProgressBar,
     first_hop: Access,
     shared_read: Option<SharedRead>,
     quiet: bool,
@@ -60,6 +61,7 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
         .map_err(|e| anyhow!("--cloudtrail {e}"))?;
     let parallel = plan.fleet.parallel;
     let shared = Arc::new(Shared {
+        bar: bar(plan.aws.progress, ids.len()),
         first_hop: fleet.first_hop(),
         plan,
         shared_read,
@@ -78,6 +80,7 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
     );
     let report = AccountsReport::new(sections).map_err(|e| anyhow!(e))?;
     let shared = Arc::into_inner(shared).expect("every account is done");
+    shared.bar.finish_and_clear();
     Ok(Outcome::accounts(
         report,
         shared.plan.out,
@@ -140,8 +143,36 @@ fn load_if_present(path: &std::path::Path) -> Result<Option<(PathBuf, Baseline)>
     )))
 }
 
-/// One account: reach it, read it, read its events, build its section.
+/// One account's section, counted on the run's progress bar.
 async fn scan_account(
+    fleet: Arc<Fleet>,
+    sh: Arc<Shared>,
+    m: Member,
+    base: Option<(PathBuf, Baseline)>,
+) -> Report {
+    let id = m.id.clone();
+    let r = scan_one(fleet, sh.clone(), m, base).await;
+    sh.bar.inc(1);
+    sh.bar.set_message(id);
+    r
+}
+
+/// A bar of accounts done, on a terminal only (the caller decides).
+fn bar(show: bool, accounts: usize) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new(accounts as u64);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} accounts {msg}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    b
+}
+
+/// One account: reach it, read it, read its events, build its section.
+async fn scan_one(
     fleet: Arc<Fleet>,
     sh: Arc<Shared>,
     m: Member,
@@ -281,54 +312,135 @@ pub fn save(
     for m in &members {
         super::baseline_cmds::refuse_losing_approvals(&dir.join(format!("{}.json", m.id)), force)?;
     }
-    let role = RoleSpec {
-        name: &fleet_spec.role_name,
-        external_id: fleet_spec.external_id.as_deref(),
+    let read = rt.block_on(read_states(
+        &fleet,
+        &members,
+        &fleet_spec,
+        |_| aws.regions.clone(),
+        quiet,
+    ));
+    let mut done = Done::default();
+    for (id, r) in read {
+        match r {
+            Ok(snap) => done.add(super::baseline_cmds::save_state(
+                snap,
+                Some(dir.join(format!("{id}.json"))),
+                force,
+            )?),
+            Err(c) => done.not_read("not saved", &c),
+        }
+    }
+    Ok(done.outcome())
+}
+
+/// `baseline approve --all --accounts`: every account's current state
+/// accepted into its own baseline, which must exist (checked before any
+/// account is read).
+pub fn approve_all(
+    fleet_spec: FleetSpec,
+    aws: AwsOptions,
+    reason: String,
+    by: Option<String>,
+    config: crate::config::Config,
+    quiet: bool,
+    now: jiff::Timestamp,
+) -> Result<Outcome> {
+    let rt = runtime()?;
+    let fleet = rt.block_on(Fleet::connect(&aws))?;
+    let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
+    let mut baselines = BTreeMap::new();
+    for m in &members {
+        let path = baseline::default_path(&m.id);
+        baselines.insert(
+            m.id.clone(),
+            crate::resolve::load_baseline_file(&path)?
+                .1
+                .snapshot
+                .regions,
+        );
+    }
+    let regions = |id: &str| {
+        if aws.regions.is_empty() {
+            baselines.get(id).cloned().unwrap_or_default()
+        } else {
+            aws.regions.clone()
+        }
     };
-    let read: Vec<(String, Result<Snapshot, Coverage>)> = rt.block_on(
-        futures::stream::iter(&members)
-            .map(|m| {
-                let (fleet, role, aws) = (&fleet, &role, &aws);
-                async move {
-                    let r = async {
-                        let mut s = fleet.session(&m.id, role).await?;
-                        let regions = s
-                            .regions(&aws.regions)
-                            .await
-                            .map_err(|e| failed("account", "Regions", e.to_string()))?;
-                        let (snap, stats) = Box::pin(s.collect(regions)).await;
-                        snapshot::summarize(&snap, &stats, quiet);
-                        Ok(snap)
-                    };
-                    (m.id.clone(), r.await)
-                }
-            })
-            .buffer_unordered(fleet_spec.parallel)
-            .collect(),
-    );
-    let mut code = crate::EXIT_CLEAN;
-    let mut messages = Vec::new();
+    let read = rt.block_on(read_states(&fleet, &members, &fleet_spec, regions, quiet));
+    let by = by.unwrap_or_else(|| fleet.caller_arn.clone());
+    let mut done = Done::default();
     for (id, r) in read {
         match r {
             Ok(snap) => {
-                let one = super::baseline_cmds::save_state(
-                    snap,
-                    Some(dir.join(format!("{id}.json"))),
-                    force,
-                )?;
-                code = code.max(one.code);
-                messages.extend(one.messages);
+                let path = baseline::default_path(&id);
+                done.add(super::approve::all_into(
+                    &path, &snap, &config, &reason, &by, now,
+                )?);
             }
-            Err(c) => {
-                code = code.max(crate::EXIT_INCOMPLETE);
-                messages.push(format!("not saved: {}", c.describe()));
-            }
+            Err(c) => done.not_read("not approved", &c),
         }
     }
-    Ok(Outcome {
-        output: super::Output::None,
-        code,
-        messages,
-        alerts: None,
-    })
+    Ok(done.outcome())
+}
+
+/// What a command over many accounts did, account by account.
+#[derive(Default)]
+struct Done {
+    code: u8,
+    messages: Vec<String>,
+}
+
+impl Done {
+    fn add(&mut self, one: Outcome) {
+        self.code = self.code.max(one.code);
+        self.messages.extend(one.messages);
+    }
+    fn not_read(&mut self, what: &str, c: &Coverage) {
+        self.code = self.code.max(crate::EXIT_INCOMPLETE);
+        self.messages.push(format!("{what}: {}", c.describe()));
+    }
+    fn outcome(self) -> Outcome {
+        Outcome {
+            output: super::Output::None,
+            code: self.code,
+            messages: self.messages,
+            alerts: None,
+        }
+    }
+}
+
+/// Every account's current state, `parallel` at a time, by account id; an
+/// account that cannot be read is the coverage entry saying why.
+async fn read_states(
+    fleet: &Fleet,
+    members: &[Member],
+    spec: &FleetSpec,
+    regions: impl Fn(&str) -> Vec<String>,
+    quiet: bool,
+) -> Vec<(String, Result<Snapshot, Coverage>)> {
+    let role = RoleSpec {
+        name: &spec.role_name,
+        external_id: spec.external_id.as_deref(),
+    };
+    let role = &role;
+    let regions = &regions;
+    let mut read: Vec<(String, Result<Snapshot, Coverage>)> = futures::stream::iter(members)
+        .map(|m| async move {
+            let r = async {
+                let mut s = fleet.session(&m.id, role).await?;
+                let regions = s
+                    .regions(&regions(&m.id))
+                    .await
+                    .map_err(|e| failed("account", "Regions", e.to_string()))?;
+                let (snap, stats) = Box::pin(s.collect(regions)).await;
+                snapshot::summarize(&snap, &stats, quiet);
+                Ok(snap)
+            };
+            (m.id.clone(), r.await)
+        })
+        .buffer_unordered(spec.parallel)
+        .collect()
+        .await;
+    read.sort_by(|a, b| a.0.cmp(&b.0));
+    read
 }

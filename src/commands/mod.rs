@@ -141,6 +141,10 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             dir,
             force,
         } => fleet::save(spec, aws, dir, force, quiet),
+        Work::FleetApprove(p) => {
+            let p = *p;
+            fleet::approve_all(p.fleet, p.aws, p.reason, p.by, p.config, quiet, now)
+        }
         Work::Check {
             current,
             config,

@@ -234,3 +234,36 @@ fn plain_http_goes_only_to_loopback_addresses() {
     assert!(parse_target("https://").is_err());
     assert!(parse_target("not a url").is_err());
 }
+
+/// In a run over many accounts each alert names its account and the
+/// account's name, and remembers what it sent beside that account's
+/// baseline (or in the state file named for it).
+#[test]
+fn an_accounts_alert_names_it_and_remembers_apart() {
+    let mut r = report(1);
+    r.account_name = Some("payments-prod".into());
+    let p = slack_payload(&r);
+    assert_eq!(
+        p["blocks"][0]["text"]["text"].as_str().unwrap(),
+        "driftwatch: account 111122223333 (payments-prod): 1 unauthorized changes, 0 transient, 0 failing findings"
+    );
+    let mut alerts = Alerts {
+        targets: vec![parse_target("https://hooks.example.com/x").unwrap()],
+        ..Alerts::default()
+    };
+    let beside = alerts.for_section(&r).state.unwrap();
+    assert_eq!(
+        beside,
+        std::path::Path::new("baselines/111122223333.alerts.json")
+    );
+    alerts.state = Some("state/alerts.json".into());
+    assert_eq!(
+        alerts.for_section(&r).state.unwrap(),
+        std::path::Path::new("state/alerts.111122223333.json")
+    );
+    alerts.every_run = true;
+    assert_eq!(
+        alerts.for_section(&r).state.as_deref(),
+        Some(std::path::Path::new("state/alerts.json"))
+    );
+}

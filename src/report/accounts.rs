@@ -155,24 +155,26 @@ pub fn render(r: &AccountsReport, format: Format, out: &mut dyn Write) -> std::i
         Format::Sarif => super::sarif::render_all(&r.accounts, out),
         Format::Table => {
             roll_up_table(r, out)?;
-            sections(r, format, out, "\n")
+            sections(r, out)
         }
         Format::Markdown => {
-            roll_up_markdown(r, out)?;
-            sections(r, format, out, "\n---\n\n")
+            // One comment for the whole run: cut as a whole, the roll-up
+            // first, so the accounts that matter are never the part cut.
+            let mut full = Vec::new();
+            roll_up_markdown(r, &mut full)?;
+            for section in &r.accounts {
+                full.extend_from_slice(b"\n---\n\n");
+                super::markdown::render_full(section, &mut full)?;
+            }
+            super::markdown::cut(&full, out)
         }
     }
 }
 
-fn sections(
-    r: &AccountsReport,
-    format: Format,
-    out: &mut dyn Write,
-    between: &str,
-) -> std::io::Result<()> {
+fn sections(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
     for section in &r.accounts {
-        out.write_all(between.as_bytes())?;
-        super::render(section, format, out)?;
+        out.write_all(b"\n")?;
+        super::render(section, Format::Table, out)?;
     }
     Ok(())
 }

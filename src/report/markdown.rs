@@ -19,7 +19,13 @@ const RESERVE: usize = 512;
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut full = Vec::new();
     render_full(r, &mut full)?;
-    let text = String::from_utf8_lossy(&full);
+    cut(&full, out)
+}
+
+/// Writes `full`, cut at a line boundary below GitHub's comment limit with
+/// a line saying how many table rows were left out.
+pub(super) fn cut(full: &[u8], out: &mut dyn Write) -> std::io::Result<()> {
+    let text = String::from_utf8_lossy(full);
     if text.chars().count() <= COMMENT_LIMIT {
         return out.write_all(text.as_bytes());
     }
@@ -43,7 +49,7 @@ pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub(super) fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.summary;
     let name = r
         .account_name
