@@ -245,7 +245,10 @@ fn an_organization_is_scanned_account_by_account() {
         .args(["merge", "--format", "markdown"])
         .arg(&report));
     let md = stdout(&out);
-    assert!(md.starts_with("# driftwatch: 6 accounts"), "{md}");
+    assert!(
+        md.starts_with("# driftwatch: 6 accounts: 4 failing"),
+        "{md}"
+    );
     assert_eq!(md.matches("## driftwatch: account ").count(), 6, "{md}");
 
     // A shard given twice is refused before anything is written.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use futures::StreamExt;
 
 use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
@@ -129,7 +129,21 @@ async fn members(fleet: &Fleet, set: &AccountSet) -> Result<Vec<Member>> {
                 name: None,
             })
             .collect(),
-        AccountSet::Org { ous } => fleet.members(ous).await?,
+        AccountSet::Org { ous } => {
+            let m = fleet.members(ous).await?;
+            // An empty run would read as "every account clean".
+            if m.is_empty() {
+                bail!(
+                    "--accounts org: no active account{}",
+                    if ous.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" under {}", ous.join(", "))
+                    }
+                );
+            }
+            m
+        }
     })
 }
 

@@ -211,16 +211,19 @@ const HEADER: [&str; 6] = [
     "failing findings",
 ];
 
-fn roll_up_table(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
-    let s = &r.summary;
-    writeln!(
-        out,
-        "driftwatch: {} accounts: {} failing, {} incomplete, {} unreachable",
+/// `N accounts: N failing, N incomplete, N unreachable`.
+fn headline(s: &RollUp) -> String {
+    format!(
+        "{} accounts: {} failing, {} incomplete, {} unreachable",
         s.accounts,
         s.failing.len(),
         s.incomplete.len(),
         s.unreachable.len()
-    )?;
+    )
+}
+
+fn roll_up_table(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "driftwatch: {}", headline(&r.summary))?;
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_header(HEADER);
@@ -231,15 +234,7 @@ fn roll_up_table(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()>
 }
 
 fn roll_up_markdown(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
-    let s = &r.summary;
-    writeln!(
-        out,
-        "# driftwatch: {} accounts\n\n{} failing, {} incomplete, {} unreachable.\n",
-        s.accounts,
-        s.failing.len(),
-        s.incomplete.len(),
-        s.unreachable.len()
-    )?;
+    writeln!(out, "# driftwatch: {}\n", headline(&r.summary))?;
     writeln!(out, "| {} |", HEADER.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(HEADER.len()))?;
     for row in rows(r) {

@@ -189,6 +189,27 @@ fn started() -> Rule {
         })
 }
 
+/// The run's query for accounts A and B in us-east-1, answered by `rules`
+/// in order.
+async fn read_with(rules: &[Rule]) -> Result<Rows, Failure> {
+    let c = mock_client!(
+        aws_sdk_athena,
+        RuleMode::Sequential,
+        &rules.iter().collect::<Vec<_>>()
+    );
+    let ctx = crate::aws::mock_ctx().await;
+    let accounts = [A.into(), B.into()];
+    read(
+        &ctx,
+        &c,
+        &table(),
+        &accounts,
+        &["us-east-1".into()],
+        &window(),
+    )
+    .await
+}
+
 /// The query waits (queued, running), then its rows come in two pages and
 /// go to the account that recorded each.
 #[tokio::test(start_paused = true)]
@@ -221,22 +242,7 @@ async fn the_query_is_waited_for_and_its_pages_read() {
             .match_requests(|r| r.next_token() == Some("p2"))
             .then_output(move || page(second.clone(), None)),
     ];
-    let c = mock_client!(
-        aws_sdk_athena,
-        RuleMode::Sequential,
-        &rules.iter().collect::<Vec<_>>()
-    );
-    let ctx = crate::aws::mock_ctx().await;
-    let rows = read(
-        &ctx,
-        &c,
-        &table(),
-        &[A.into(), B.into()],
-        &["us-east-1".into()],
-        &window(),
-    )
-    .await
-    .unwrap();
+    let rows = read_with(&rules).await.unwrap();
     assert_eq!((rows.rows, rows.pages, rows.scanned_bytes), (6, 2, 4096));
     assert_eq!(
         rows.by_account.keys().collect::<Vec<_>>(),
@@ -284,22 +290,7 @@ async fn a_failed_query_is_a_gap_with_its_reason() {
             )
         }),
     ];
-    let c = mock_client!(
-        aws_sdk_athena,
-        RuleMode::Sequential,
-        &rules.iter().collect::<Vec<_>>()
-    );
-    let ctx = crate::aws::mock_ctx().await;
-    let f = read(
-        &ctx,
-        &c,
-        &table(),
-        &[A.into(), B.into()],
-        &["us-east-1".into()],
-        &window(),
-    )
-    .await
-    .unwrap_err();
+    let f = read_with(&rules).await.unwrap_err();
     assert_eq!(f.code, "AthenaQueryFailed");
     assert!(f.message.contains("TABLE_NOT_FOUND"), "{}", f.message);
     let r = trail_read(Err(&f), &table(), Some(111122223333), &window(), None);
