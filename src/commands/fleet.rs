@@ -1,5 +1,5 @@
-//! `scan --accounts` and `baseline save --accounts`: the one-account
-//! pipeline run for every account of the run, a bounded number at once,
+//! `scan`, `baseline save` and `baseline approve --all` with `--accounts`:
+//! the one-account pipeline run for every account, a bounded number at once,
 //! each account with its own credentials (an assumed role), its own
 //! request limits and its own baseline. An account that cannot be read is
 //! a section saying why (exit 3), never the end of the run.
