@@ -1,6 +1,7 @@
 //! Item 7 of the first-hour issue: the IAM policy shipped in `iam/` grants
 //! every operation the code calls, and nothing that writes. A file of its
-//! own: it sets the process environment for the in-process collection.
+//! own: it sets the process environment for the in-process collection,
+//! and its tests take turns (`ENV`) doing so.
 mod common;
 
 use common::*;
@@ -33,9 +34,14 @@ fn iam_action(op: &str) -> String {
     format!("{prefix}:{name}")
 }
 
+/// Held by each test for its whole run: both set the process environment
+/// the SDK reads.
+static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Item 7: every operation a snapshot calls is granted by the shipped policy.
 #[test]
 fn least_privilege_policy_grants_every_call_the_code_makes() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
     let acct = Account::new();
     acct.seed("account.py", &[]);
     // Trails, a detector, a recorder and bucket settings, so every per-item
@@ -106,4 +112,77 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
             "{a} is not read-only"
         );
     }
+}
+
+/// The first hop of a run over many accounts: every call it makes (the
+/// identity, listing the organization's accounts, with and without units)
+/// is granted by `iam/driftwatch-organization.json`, which also grants the
+/// AssumeRole the SDK's provider makes into each account; `--ou` reads the
+/// accounts under a unit and the units below it.
+#[test]
+fn the_organization_policy_grants_what_the_first_hop_calls() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let mgmt = Account::new();
+    let org = mgmt.seed("fleet.py", &["3"]);
+    let policy: Value = serde_json::from_slice(
+        &std::fs::read(repo_root().join("iam/driftwatch-organization.json")).unwrap(),
+    )
+    .unwrap();
+    let granted: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::Array(a) => a.clone(),
+            one => vec![one.clone()],
+        })
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    assert!(granted.contains(&"sts:AssumeRole".to_string()));
+    let opts = driftwatch::aws::AwsOptions {
+        regions: vec!["us-east-1".into()],
+        endpoint_url: Some(mgmt.endpoint.clone()),
+        ..Default::default()
+    };
+    let mut cmd = std::process::Command::new("true");
+    mgmt.apply_env(&mut cmd);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => std::env::set_var(k, v),
+            None => std::env::remove_var(k),
+        }
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (all, under, ops) = rt.block_on(async {
+        let fleet = driftwatch::aws::fleet::Fleet::connect(&opts).await.unwrap();
+        let all = fleet.members(&[]).await.unwrap();
+        let unit = org["unit"].as_str().unwrap().to_string();
+        let under = fleet.members(&[unit]).await.unwrap();
+        (all, under, fleet.operations())
+    });
+    let ids = |ms: &[driftwatch::aws::fleet::Member]| -> Vec<String> {
+        ms.iter().map(|m| m.id.clone()).collect()
+    };
+    let members: Vec<String> = serde_json::from_value(org["members"].clone()).unwrap();
+    let mut want_all = members.clone();
+    want_all.push(mgmt.id.clone());
+    want_all.sort();
+    assert_eq!(ids(&all), want_all);
+    let mut want_under = members[1..].to_vec();
+    want_under.sort();
+    assert_eq!(
+        ids(&under),
+        want_under,
+        "the unit's account and its child unit's"
+    );
+    let missing: Vec<String> = ops
+        .keys()
+        .map(|op| iam_action(op))
+        .filter(|a| a != "sts:GetCallerIdentity" && !granted.contains(a))
+        .collect();
+    assert!(ops.len() >= 3, "{ops:?}");
+    assert!(
+        missing.is_empty(),
+        "iam/driftwatch-organization.json lacks {missing:?}"
+    );
 }

@@ -29,6 +29,8 @@ pub struct Fleet {
     pub account: String,
     /// Who the first hop is (recorded as the approver).
     pub caller_arn: String,
+    /// The first hop's own calls (identity, listing the accounts).
+    counter: super::CallCounter,
 }
 
 /// The credentials and settings of one account, opaque outside `aws`.
@@ -60,7 +62,14 @@ impl Fleet {
             },
             account: session.account,
             caller_arn: session.caller_arn,
+            counter: session.ctx.counter.clone(),
         })
+    }
+
+    /// The first hop's calls so far by `Service.Operation`: what
+    /// `iam/driftwatch-organization.json` must grant.
+    pub fn operations(&self) -> std::collections::BTreeMap<String, u64> {
+        self.counter.by_op.lock().expect("counter lock").clone()
     }
 
     /// The first hop's access (reading an organization trail's bucket,
@@ -72,7 +81,10 @@ impl Fleet {
     /// Active accounts of the organization, or of the given units and the
     /// units below them, by id.
     pub async fn members(&self, ous: &[String]) -> Result<Vec<Member>, AwsError> {
-        let ctx = Ctx::with_sdk(&self.opts, self.sdk.clone());
+        let ctx = Ctx {
+            counter: self.counter.clone(),
+            ..Ctx::with_sdk(&self.opts, self.sdk.clone())
+        };
         let ctx = ctx.limited("organizations", GLOBAL);
         let c = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(&ctx.sdk)

@@ -2,7 +2,9 @@
 found becomes its management account and creates member accounts (argv[1],
 default 5; moto gives each an OrganizationAccountAccessRole trusting the
 management account, as AWS does). Each member gets a bucket and a security group of its own.
-Prints the organization id, the management account and the members."""
+The last two members go into a unit `prod`, the last one into `prod`'s
+`payments`. Prints the organization id, the management account, the
+members, the root and the unit."""
 import sys
 
 from common import account_id, client, emit
@@ -21,4 +23,11 @@ for acct in members:
     ec2 = member_client(acct, "ec2")
     ec2.create_security_group(GroupName="app", Description="app tier")
 
-emit({"org": org_id, "management": account_id(), "members": members})
+# The last two members move into a unit, one of them into a unit below it.
+root = org.list_roots()["Roots"][0]["Id"]
+unit = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
+inner = org.create_organizational_unit(ParentId=unit, Name="payments")["OrganizationalUnit"]["Id"]
+for acct, dest in zip(members[-2:], [unit, inner]):
+    org.move_account(AccountId=acct, SourceParentId=root, DestinationParentId=dest)
+
+emit({"org": org_id, "management": account_id(), "members": members, "root": root, "unit": unit})
