@@ -148,6 +148,16 @@ pub async fn read_events(
     }
 }
 
+/// The regions whose events a run reads: its own, and us-east-1, where
+/// global services (IAM, Route53, S3 bucket calls) log.
+fn logging_regions(regions: &[String]) -> Vec<String> {
+    let mut rs: Vec<String> = regions.to_vec();
+    rs.push("us-east-1".into());
+    rs.sort();
+    rs.dedup();
+    rs
+}
+
 /// The sources that call AWS, with the credentials of `ctx`.
 async fn read_events_in(
     ctx: &Ctx,
@@ -157,11 +167,7 @@ async fn read_events_in(
     window: Window,
     visitors: Visitors,
 ) -> TrailRead {
-    // Global services (IAM, Route53, S3 bucket calls) log in us-east-1.
-    let mut rs: Vec<String> = regions.to_vec();
-    rs.push("us-east-1".into());
-    rs.sort();
-    rs.dedup();
+    let rs = logging_regions(regions);
     match source {
         TrailSource::None | TrailSource::Files(_) => TrailRead::default(),
         TrailSource::Athena(t) => {
@@ -206,7 +212,7 @@ async fn read_events_in(
 /// account's own trail with the account's credentials (`own`), a bucket
 /// named on the command line with the first hop's (an organization
 /// trail's bucket is rarely readable by member roles), each account's
-/// share of local files from `files`.
+/// share of a folder or of an Athena query from what `shared` read once.
 #[allow(clippy::too_many_arguments)]
 pub async fn read_account_events(
     opts: &AwsOptions,
@@ -270,10 +276,7 @@ impl SharedRead {
             TrailSource::Athena(t) => {
                 let ctx = Ctx::with_sdk(opts, first_hop.0.clone());
                 let c = super::athena::client(&ctx);
-                let mut rs: Vec<String> = regions.to_vec();
-                rs.push("us-east-1".into());
-                rs.sort();
-                rs.dedup();
+                let rs = logging_regions(regions);
                 let rows = super::athena::read(&ctx, &c, t, accounts, &rs, &window).await;
                 Ok(Some(SharedRead::Athena(rows)))
             }
