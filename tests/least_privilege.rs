@@ -34,6 +34,43 @@ fn iam_action(op: &str) -> String {
     format!("{prefix}:{name}")
 }
 
+/// The actions a policy file in `iam/` grants (`Action` a string or a list).
+fn granted(file: &str) -> Vec<String> {
+    let policy: Value =
+        serde_json::from_slice(&std::fs::read(repo_root().join("iam").join(file)).unwrap())
+            .unwrap();
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::Array(a) => a.clone(),
+            one => vec![one.clone()],
+        })
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The operations called (`Service.Operation`) that `granted` lacks;
+/// GetCallerIdentity needs no permission.
+fn ungranted<'a>(ops: impl Iterator<Item = &'a String>, granted: &[String]) -> Vec<String> {
+    ops.map(|op| iam_action(op))
+        .filter(|a| a != "sts:GetCallerIdentity" && !granted.contains(a))
+        .collect()
+}
+
+/// The process environment as `acct`'s: the in-process SDK reads it.
+fn act_as(acct: &Account) {
+    let mut cmd = std::process::Command::new("true");
+    acct.apply_env(&mut cmd);
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => std::env::set_var(k, v),
+            None => std::env::remove_var(k),
+        }
+    }
+}
+
 /// Held by each test for its whole run: both set the process environment
 /// the SDK reads.
 static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -49,17 +86,7 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
     acct.seed("visibility.py", &[]);
     // Keys, queues, topics, secrets and Roles Anywhere: their per-item calls.
     acct.seed("policies.py", &[]);
-    let policy: Value = serde_json::from_slice(
-        &std::fs::read(repo_root().join("iam/driftwatch-readonly.json")).unwrap(),
-    )
-    .unwrap();
-    let granted: Vec<String> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap().iter())
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
+    let granted = granted("driftwatch-readonly.json");
     let mut opts = driftwatch::aws::AwsOptions {
         regions: vec!["us-east-1".into()],
         endpoint_url: Some(acct.endpoint.clone()),
@@ -67,14 +94,7 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
         ..Default::default()
     };
     opts.profile = None;
-    let mut cmd = std::process::Command::new("true");
-    acct.apply_env(&mut cmd);
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => std::env::set_var(k, v),
-            None => std::env::remove_var(k),
-        }
-    }
+    act_as(&acct);
     // The CLI collects on the main thread (8 MiB of stack); a test thread
     // has 2 MiB, less than twenty services' SDK futures take to poll in a
     // debug build.
@@ -88,12 +108,7 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
         .join()
         .unwrap();
     assert!(stats.by_operation.len() > 15, "{:?}", stats.by_operation);
-    let missing: Vec<String> = stats
-        .by_operation
-        .keys()
-        .map(|op| iam_action(op))
-        .filter(|a| a != "sts:GetCallerIdentity" && !granted.contains(a))
-        .collect();
+    let missing = ungranted(stats.by_operation.keys(), &granted);
     assert!(
         missing.is_empty(),
         "iam/driftwatch-readonly.json lacks {missing:?}"
@@ -124,34 +139,14 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
     let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
     let mgmt = Account::new();
     let org = mgmt.seed("fleet.py", &["3"]);
-    let policy: Value = serde_json::from_slice(
-        &std::fs::read(repo_root().join("iam/driftwatch-organization.json")).unwrap(),
-    )
-    .unwrap();
-    let granted: Vec<String> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| match &s["Action"] {
-            Value::Array(a) => a.clone(),
-            one => vec![one.clone()],
-        })
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
+    let granted = granted("driftwatch-organization.json");
     assert!(granted.contains(&"sts:AssumeRole".to_string()));
     let opts = driftwatch::aws::AwsOptions {
         regions: vec!["us-east-1".into()],
         endpoint_url: Some(mgmt.endpoint.clone()),
         ..Default::default()
     };
-    let mut cmd = std::process::Command::new("true");
-    mgmt.apply_env(&mut cmd);
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => std::env::set_var(k, v),
-            None => std::env::remove_var(k),
-        }
-    }
+    act_as(&mgmt);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (all, under, ops) = rt.block_on(async {
         let fleet = driftwatch::aws::fleet::Fleet::connect(&opts).await.unwrap();
@@ -175,11 +170,7 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
         want_under,
         "the unit's account and its child unit's"
     );
-    let missing: Vec<String> = ops
-        .keys()
-        .map(|op| iam_action(op))
-        .filter(|a| a != "sts:GetCallerIdentity" && !granted.contains(a))
-        .collect();
+    let missing = ungranted(ops.keys(), &granted);
     assert!(ops.len() >= 3, "{ops:?}");
     assert!(
         missing.is_empty(),
