@@ -177,3 +177,42 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
         "iam/driftwatch-organization.json lacks {missing:?}"
     );
 }
+
+/// The Athena source's own calls (the query, waiting for it, its rows) are
+/// granted by `iam/driftwatch-athena.json`; what Athena itself reads (Glue,
+/// the trail's bucket, the results) that policy grants too, by AWS's
+/// documentation, which moto does not check.
+#[test]
+fn the_athena_policy_grants_what_the_athena_source_calls() {
+    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
+    let acct = Account::new();
+    act_as(&acct);
+    let opts = driftwatch::aws::AwsOptions {
+        regions: vec!["us-east-1".into()],
+        endpoint_url: Some(acct.endpoint.clone()),
+        ..Default::default()
+    };
+    let source: driftwatch::aws::cloudtrail::TrailSource =
+        "athena://primary/trails.cloudtrail_org".parse().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let read = rt.block_on(driftwatch::aws::cloudtrail::read_events(
+        &opts,
+        &source,
+        &acct.id,
+        &["us-east-1".into()],
+        driftwatch::trail::source::Window::default(),
+        None,
+    ));
+    assert_eq!(
+        read.coverage[0].status,
+        driftwatch::model::CoverageStatus::Complete,
+        "{:?}",
+        read.coverage
+    );
+    assert!(read.operations.len() >= 3, "{:?}", read.operations);
+    let missing = ungranted(read.operations.keys(), &granted("driftwatch-athena.json"));
+    assert!(
+        missing.is_empty(),
+        "iam/driftwatch-athena.json lacks {missing:?}"
+    );
+}

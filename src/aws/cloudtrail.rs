@@ -69,6 +69,8 @@ pub struct TrailRead {
     /// Human-readable description of what was read.
     pub sources: Vec<String>,
     pub api_calls: u64,
+    /// The calls by `Service.Operation`: what the policies in `iam/` must grant.
+    pub operations: std::collections::BTreeMap<String, u64>,
 }
 
 fn to_smithy(t: jiff::Timestamp) -> DateTime {
@@ -158,8 +160,23 @@ fn logging_regions(regions: &[String]) -> Vec<String> {
     rs
 }
 
-/// The sources that call AWS, with the credentials of `ctx`.
+/// The sources that call AWS, with the credentials of `ctx`, and the
+/// calls they made.
 async fn read_events_in(
+    ctx: &Ctx,
+    source: &TrailSource,
+    account: &str,
+    regions: &[String],
+    window: Window,
+    visitors: Visitors,
+) -> TrailRead {
+    let mut read = read_from(ctx, source, account, regions, window, visitors).await;
+    read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
+    read.operations = ctx.counter.by_op.lock().expect("counter lock").clone();
+    read
+}
+
+async fn read_from(
     ctx: &Ctx,
     source: &TrailSource,
     account: &str,
@@ -173,21 +190,15 @@ async fn read_events_in(
         TrailSource::Athena(t) => {
             let c = super::athena::client(ctx);
             let rows = super::athena::read(ctx, &c, t, &[account.to_string()], &rs, &window).await;
-            let mut read = super::athena::trail_read(
+            super::athena::trail_read(
                 rows.as_ref(),
                 t,
                 window.account,
                 &window,
                 visitors.as_deref(),
-            );
-            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
-            read
+            )
         }
-        TrailSource::Api => {
-            let mut read = lookup_regions(ctx, &rs, window, visitors.as_deref()).await;
-            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
-            read
-        }
+        TrailSource::Api => lookup_regions(ctx, &rs, window, visitors.as_deref()).await,
         TrailSource::Trail | TrailSource::S3 { .. } => {
             let (bucket, prefix) = match source {
                 TrailSource::S3 { bucket, prefix } => (bucket.clone(), prefix.clone()),
@@ -201,9 +212,7 @@ async fn read_events_in(
                     }
                 },
             };
-            let mut read = read_s3(ctx, &bucket, &prefix, account, &rs, window, visitors).await;
-            read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
-            read
+            read_s3(ctx, &bucket, &prefix, account, &rs, window, visitors).await
         }
     }
 }
