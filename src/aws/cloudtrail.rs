@@ -170,22 +170,8 @@ async fn read_events_in(
     window: Window,
     visitors: Visitors,
 ) -> TrailRead {
-    let mut read = read_from(ctx, source, account, regions, window, visitors).await;
-    read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
-    read.operations = ctx.counter.by_op.lock().expect("counter lock").clone();
-    read
-}
-
-async fn read_from(
-    ctx: &Ctx,
-    source: &TrailSource,
-    account: &str,
-    regions: &[String],
-    window: Window,
-    visitors: Visitors,
-) -> TrailRead {
     let rs = logging_regions(regions);
-    match source {
+    let mut read = match source {
         TrailSource::None | TrailSource::Files(_) => TrailRead::default(),
         TrailSource::Athena(t) => {
             let c = super::athena::client(ctx);
@@ -199,22 +185,22 @@ async fn read_from(
             )
         }
         TrailSource::Api => lookup_regions(ctx, &rs, window, visitors.as_deref()).await,
-        TrailSource::Trail | TrailSource::S3 { .. } => {
-            let (bucket, prefix) = match source {
-                TrailSource::S3 { bucket, prefix } => (bucket.clone(), prefix.clone()),
-                _ => match discover_trail(ctx).await {
-                    Ok(bp) => bp,
-                    Err(f) => {
-                        return TrailRead {
-                            coverage: vec![f.coverage(EVENTS, GLOBAL)],
-                            ..Default::default()
-                        }
-                    }
-                },
-            };
-            read_s3(ctx, &bucket, &prefix, account, &rs, window, visitors).await
+        TrailSource::S3 { bucket, prefix } => {
+            read_s3(ctx, bucket, prefix, account, &rs, window, visitors).await
         }
-    }
+        TrailSource::Trail => match discover_trail(ctx).await {
+            Ok((bucket, prefix)) => {
+                read_s3(ctx, &bucket, &prefix, account, &rs, window, visitors).await
+            }
+            Err(f) => TrailRead {
+                coverage: vec![f.coverage(EVENTS, GLOBAL)],
+                ..Default::default()
+            },
+        },
+    };
+    read.api_calls = ctx.counter.total.load(std::sync::atomic::Ordering::Relaxed);
+    read.operations = ctx.counter.by_op.lock().expect("counter lock").clone();
+    read
 }
 
 /// Reads events for one account of a run over many: LookupEvents and the
