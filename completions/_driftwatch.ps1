@@ -88,8 +88,11 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--show-approved', '--show-approved', [CompletionResultType]::ParameterName, 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)')
+            [CompletionResult]::new('--fail-on-known', '--fail-on-known', [CompletionResultType]::ParameterName, 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do')
             [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
             [CompletionResult]::new('--notify-all', '--notify-all', [CompletionResultType]::ParameterName, 'Send every run''s alert in full, remembering nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -119,8 +122,10 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--fail-on-known', '--fail-on-known', [CompletionResultType]::ParameterName, 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do')
             [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
             [CompletionResult]::new('--notify-all', '--notify-all', [CompletionResultType]::ParameterName, 'Send every run''s alert in full, remembering nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -187,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         'driftwatch;diff' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -206,7 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the account''s current state as its baseline')
-            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes: by id (pinned to their current content), or all of them')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Summarize a baseline and its approvals')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -227,8 +233,11 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--parallel-accounts', '--parallel-accounts', [CompletionResultType]::ParameterName, 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Take the state from this snapshot file instead of reading the account')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account''s')
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace a baseline that holds approvals (they are lost)')
+            [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Record no findings as known: every finding of the next scan is new')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
@@ -257,9 +266,11 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id the role''s trust policy asks for')
             [CompletionResult]::new('--parallel-accounts', '--parallel-accounts', [CompletionResultType]::ParameterName, 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas')
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to update (default: baselines/<account-id>.json)')
+            [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Accept the whole current state as the new baseline')
+            [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Record no findings as known: every finding of the next scan is new')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v info, -vv debug)')
@@ -281,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         }
         'driftwatch;baseline;help' {
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the account''s current state as its baseline')
-            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes: by id (pinned to their current content), or all of them')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Summarize a baseline and its approvals')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -301,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         'driftwatch;merge' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -321,8 +333,11 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
+            [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--show-approved', '--show-approved', [CompletionResultType]::ParameterName, 'List approved changes too (by default they are counted, not listed)')
+            [CompletionResult]::new('--fail-on-known', '--fail-on-known', [CompletionResultType]::ParameterName, 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do')
             [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
             [CompletionResult]::new('--notify-all', '--notify-all', [CompletionResultType]::ParameterName, 'Send every run''s alert in full, remembering nothing')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress bars or summaries on stderr (for cron); errors still print')
@@ -381,7 +396,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         }
         'driftwatch;help;baseline' {
             [CompletionResult]::new('save', 'save', [CompletionResultType]::ParameterValue, 'Write the account''s current state as its baseline')
-            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes: by id (pinned to their current content), or all of them')
+            [CompletionResult]::new('approve', 'approve', [CompletionResultType]::ParameterValue, 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Summarize a baseline and its approvals')
             break
         }

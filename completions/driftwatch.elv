@@ -83,8 +83,11 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --show-approved 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)'
+            cand --fail-on-known 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
             cand --no-checks 'Do not run posture checks'
             cand --notify-all 'Send every run''s alert in full, remembering nothing'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -113,8 +116,10 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --fail-on-known 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
             cand --no-checks 'Do not run posture checks'
             cand --notify-all 'Send every run''s alert in full, remembering nothing'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -173,6 +178,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;diff'= {
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -191,7 +197,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand save 'Write the account''s current state as its baseline'
-            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand approve 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
             cand show 'Summarize a baseline and its approvals'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -211,8 +217,11 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --parallel-accounts 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas'
             cand --from 'Take the state from this snapshot file instead of reading the account'
             cand --out 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account''s'
+            cand --checks 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too'
+            cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --force 'Replace a baseline that holds approvals (they are lost)'
+            cand --no-checks 'Record no findings as known: every finding of the next scan is new'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
             cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
             cand -v 'More log output on stderr (-v info, -vv debug)'
@@ -240,9 +249,11 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --external-id 'External id the role''s trust policy asks for'
             cand --parallel-accounts 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas'
             cand --baseline 'Baseline to update (default: baselines/<account-id>.json)'
+            cand --checks 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --all 'Accept the whole current state as the new baseline'
+            cand --no-checks 'Record no findings as known: every finding of the next scan is new'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
             cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
             cand -v 'More log output on stderr (-v info, -vv debug)'
@@ -262,7 +273,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;baseline;help'= {
             cand save 'Write the account''s current state as its baseline'
-            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand approve 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
             cand show 'Summarize a baseline and its approvals'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -277,6 +288,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         &'driftwatch;merge'= {
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --width 'Columns the table fills (default: the terminal''s width, or 100)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
             cand --quiet 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -296,8 +308,11 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
             cand --output 'Write the report here (atomically) instead of stdout'
+            cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
+            cand --show-approved 'List approved changes too (by default they are counted, not listed)'
+            cand --fail-on-known 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
             cand --no-checks 'Do not run posture checks'
             cand --notify-all 'Send every run''s alert in full, remembering nothing'
             cand -q 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -346,7 +361,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;help;baseline'= {
             cand save 'Write the account''s current state as its baseline'
-            cand approve 'Accept changes: by id (pinned to their current content), or all of them'
+            cand approve 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
             cand show 'Summarize a baseline and its approvals'
         }
         &'driftwatch;help;baseline;save'= {

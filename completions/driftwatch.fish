@@ -92,10 +92,13 @@ markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l show-approved -d 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -130,10 +133,12 @@ markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -175,6 +180,7 @@ markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
@@ -189,7 +195,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not 
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "save" -d 'Write the account\'s current state as its baseline'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "approve" -d 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and not __fish_seen_subcommand_from save approve show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l profile -d 'Named profile from the AWS config files' -r
@@ -207,10 +213,13 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l from -d 'Take the state from this snapshot file instead of reading the account' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l out -d 'Where to write (default: baselines/<account-id>.json; .gz compresses); with --accounts, a directory for every account\'s' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l checks -d 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l force -d 'Replace a baseline that holds approvals (they are lost)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -l no-checks -d 'Record no findings as known: every finding of the next scan is new'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -233,11 +242,13 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l external-id -d 'External id the role\'s trust policy asks for' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l baseline -d 'Baseline to update (default: baselines/<account-id>.json)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l checks -d 'More check files (*.toml) from this directory (repeatable): their findings are accepted as known too' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l all -d 'Accept the whole current state as the new baseline'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -l no-checks -d 'Record no findings as known: every finding of the next scan is new'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from approve" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -249,7 +260,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "save" -d 'Write the account\'s current state as its baseline'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "approve" -d 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "show" -d 'Summarize a baseline and its approvals'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand baseline; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l format -d 'Report format; default: table on a terminal, JSON otherwise' -r -f -a "table\t''
@@ -258,6 +269,7 @@ markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
@@ -285,10 +297,13 @@ markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l show-approved -d 'List approved changes too (by default they are counted, not listed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
@@ -313,5 +328,5 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and not __fi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "list" -d 'List every check with its id, severity and risk'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from checks" -f -a "explain" -d 'Print a check\'s rationale, remediation, references and expression'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "save" -d 'Write the account\'s current state as its baseline'
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "approve" -d 'Accept changes: by id (pinned to their current content), or all of them'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "approve" -d 'Accept changes and findings: by id (pinned to their current content and evidence), or the whole current state'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand help; and __fish_seen_subcommand_from baseline" -f -a "show" -d 'Summarize a baseline and its approvals'

@@ -293,6 +293,10 @@ pub struct ReportArgs {
     /// Write the report here (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Columns the table fills (default: the terminal's width, or 100 when
+    /// stdout is a pipe or file; at least 60).
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(60..=1000))]
+    pub width: Option<u16>,
     /// Configuration file (default: ./driftwatch.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -310,6 +314,9 @@ pub struct MergeArgs {
     /// Write the report here (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Columns the table fills (default: the terminal's width, or 100).
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(60..=1000))]
+    pub width: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +349,10 @@ pub struct ScanArgs {
     /// the account, `none` with --snapshot.
     #[arg(long, value_name = "SOURCE")]
     pub cloudtrail: Option<String>,
+    /// List approved changes too (by default they are counted, not listed:
+    /// the report shows what is not yet reviewed).
+    #[arg(long)]
+    pub show_approved: bool,
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]
@@ -385,6 +396,10 @@ pub struct CheckArgs {
     /// `none` reports findings without failing (unauthorized changes still do).
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOnArg,
+    /// Known findings (accepted with the baseline, exactly as they were)
+    /// fail the run too; by default only new and updated ones do.
+    #[arg(long)]
+    pub fail_on_known: bool,
     /// Do not run posture checks.
     #[arg(long)]
     pub no_checks: bool,
@@ -403,6 +418,21 @@ pub struct CheckCommandArgs {
     pub notify: NotifyArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// The checks whose findings a baseline accepts as known with its state.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AcceptArgs {
+    /// More check files (*.toml) from this directory (repeatable): their
+    /// findings are accepted as known too.
+    #[arg(long = "checks", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Record no findings as known: every finding of the next scan is new.
+    #[arg(long)]
+    pub no_checks: bool,
+    /// Configuration file (default: ./driftwatch.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Where checks come from besides the built-ins.
@@ -454,13 +484,17 @@ pub enum BaselineCommand {
         /// Replace a baseline that holds approvals (they are lost).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        accept: AcceptArgs,
     },
-    /// Accept changes: by id (pinned to their current content), or all of them.
+    /// Accept changes and findings: by id (pinned to their current content
+    /// and evidence), or the whole current state.
     #[command(arg_required_else_help = true, after_help = APPROVE_HELP)]
     Approve {
-        /// Change ids from a scan report (c-...).
+        /// Change ids (c-...) and finding ids (f-...) from a scan report; a
+        /// change's resource's findings are accepted with it.
         #[arg(
-            value_name = "CHANGE_ID",
+            value_name = "ID",
             required_unless_present = "all",
             conflicts_with = "all"
         )]
@@ -491,9 +525,8 @@ pub enum BaselineCommand {
         /// Baseline to update (default: baselines/<account-id>.json).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
-        /// Configuration file (default: ./driftwatch.toml when present).
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        accept: AcceptArgs,
     },
     /// Summarize a baseline and its approvals.
     Show {
@@ -511,6 +544,9 @@ pub struct DemoArgs {
     /// driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// List approved changes too (by default they are counted, not listed).
+    #[arg(long)]
+    pub show_approved: bool,
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]

@@ -72,7 +72,7 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
     let current = baseline::parse(file("current.json")?)
         .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
         .into_snapshot();
-    let window = commands::window(&base.snapshot, &current);
+    let window = commands::window(&base, &current);
     let runner = commands::event_runner(plan, &base.snapshot, &current, config);
     let mut outcome = ReadOutcome::default();
     for (name, bytes) in DEMO_FILES

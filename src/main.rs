@@ -37,10 +37,10 @@ fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
         Output::None => Ok(()),
         Output::Bytes { bytes, path } => driftwatch::emit(path.as_deref(), bytes),
         Output::Report { report, out } => driftwatch::emit_with(out.path.as_deref(), |w| {
-            driftwatch::report::render(report, out.format, w)
+            driftwatch::report::render(report, out.format, out.width, w)
         }),
         Output::Accounts { report, out } => driftwatch::emit_with(out.path.as_deref(), |w| {
-            driftwatch::report::accounts::render(report, out.format, w)
+            driftwatch::report::accounts::render(report, out.format, out.width, w)
         }),
     };
     match written {

@@ -220,7 +220,7 @@ pub fn slack_payload(r: &Report) -> Value {
     let finding_lines: Vec<String> = r
         .findings
         .iter()
-        .filter(|f| f.suppressed.is_none() && r.fail_on.fails(f.severity))
+        .filter(|f| r.fails(f))
         .map(|f| {
             esc(&format!(
                 "• `{}` {} {}",

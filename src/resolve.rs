@@ -34,12 +34,17 @@ pub struct Plan {
 pub struct ReportOut {
     pub format: Format,
     pub path: Option<PathBuf>,
+    /// Columns a table is drawn in: `--width`, else the terminal's, else
+    /// [`crate::report::DEFAULT_WIDTH`].
+    pub width: usize,
 }
 
 /// The checks of a run and which findings fail it.
 pub struct Checking {
     pub checks: Vec<Check>,
     pub fail_on: FailOn,
+    /// Known findings fail the run too (`--fail-on-known`).
+    pub fail_on_known: bool,
 }
 
 /// The current state: a file already read, or the account to read.
@@ -61,6 +66,8 @@ pub struct ScanPlan {
     pub checking: Checking,
     pub out: ReportOut,
     pub alerts: Alerts,
+    /// List approved changes rather than count them.
+    pub show_approved: bool,
 }
 
 /// Which accounts a run over many reads.
@@ -95,6 +102,8 @@ pub struct FleetScanPlan {
     pub checking: Checking,
     pub out: ReportOut,
     pub alerts: Alerts,
+    /// List approved changes rather than count them.
+    pub show_approved: bool,
 }
 
 /// `baseline approve --all --accounts`: each account's state into its own
@@ -104,7 +113,15 @@ pub struct FleetApprove {
     pub aws: AwsOptions,
     pub reason: String,
     pub by: Option<String>,
+    pub accept: Acceptance,
+}
+
+/// What a baseline accepts with a state besides the state: the findings
+/// of these checks, as known.
+pub struct Acceptance {
     pub config: Config,
+    /// Empty with `--no-checks`.
+    pub checks: Vec<Check>,
 }
 
 pub struct ApprovePlan {
@@ -115,7 +132,7 @@ pub struct ApprovePlan {
     pub by: Option<String>,
     pub source: ApproveSource,
     pub baseline: Option<PathBuf>,
-    pub config: Config,
+    pub accept: Acceptance,
 }
 
 /// Where `approve` learns the current content of what it approves.
@@ -139,6 +156,7 @@ pub enum Work {
         aws: AwsOptions,
         dir: PathBuf,
         force: bool,
+        accept: Box<Acceptance>,
     },
     Check {
         current: Current,
@@ -164,6 +182,7 @@ pub enum Work {
         current: Current,
         out: Option<PathBuf>,
         force: bool,
+        accept: Box<Acceptance>,
     },
     Approve(Box<ApprovePlan>),
     Show {
@@ -180,6 +199,7 @@ pub enum Work {
         checking: Checking,
         out: ReportOut,
         alerts: Alerts,
+        show_approved: bool,
     },
     DemoWrite {
         dir: PathBuf,
@@ -275,6 +295,7 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
         checking,
         out,
         alerts,
+        show_approved: a.show_approved,
     })
 }
 
@@ -309,6 +330,7 @@ fn fleet_scan(a: cli::ScanArgs, quiet: bool) -> Result<FleetScanPlan> {
         fleet,
         baselines,
         config,
+        show_approved: a.show_approved,
     })
 }
 
@@ -473,8 +495,10 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             },
             out,
             force,
+            accept,
             ..
         } => Work::FleetSave {
+            accept: Box::new(acceptance(&accept)?),
             fleet: fleet(&f)?,
             aws: aws_options(&aws, quiet)?,
             dir: fleet_dir(out)?,
@@ -485,8 +509,10 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             from,
             out,
             force,
+            accept,
             ..
         } => Work::Save {
+            accept: Box::new(acceptance(&accept)?),
             current: current(from.as_deref(), &aws, quiet)?,
             out: out.map(|p| output_path(&p)).transpose()?,
             force,
@@ -501,16 +527,16 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             },
             snapshot: None,
             baseline: None,
-            config,
+            accept,
             ..
         } => {
             check_approval(&[], &reason, None)?;
             Work::FleetApprove(Box::new(FleetApprove {
+                accept: acceptance(&accept)?,
                 fleet: fleet(&f)?,
                 aws: aws_options(&aws, quiet)?,
                 reason,
                 by,
-                config: Config::load(config.as_deref())?,
             }))
         }
         BaselineCommand::Approve {
@@ -529,7 +555,7 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             snapshot,
             from_report,
             baseline,
-            config,
+            accept,
             ..
         } => {
             check_approval(&ids, &reason, expires.as_deref())?;
@@ -547,7 +573,7 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
                 by,
                 source,
                 baseline,
-                config: Config::load(config.as_deref())?,
+                accept: acceptance(&accept)?,
             }))
         }
         BaselineCommand::Show { path, json } => Work::Show {
@@ -556,6 +582,17 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             json,
         },
     })
+}
+
+/// The config and the checks whose findings a baseline accepts.
+fn acceptance(a: &cli::AcceptArgs) -> Result<Acceptance> {
+    let config = Config::load(a.config.as_deref())?;
+    let checks = if a.no_checks {
+        vec![]
+    } else {
+        crate::commands::load_checks(&config, &a.dirs)?
+    };
+    Ok(Acceptance { config, checks })
 }
 
 /// Reason, expiry and ids of an approval, before anything is read.
@@ -570,14 +607,15 @@ fn check_approval(ids: &[String], reason: &str, expires: Option<&str>) -> Result
             bail!("--expires {e}: already in the past");
         }
     }
-    if let Some(bad) = ids.iter().find(|id| !is_change_id(id)) {
-        bail!("{bad}: not a change id (c- and 12 hex digits, as a scan report lists them)");
+    if let Some(bad) = ids.iter().find(|id| !is_change_or_finding_id(id)) {
+        bail!("{bad}: not a change or finding id (c- or f- and 12 hex digits, as a scan report lists them)");
     }
     Ok(())
 }
 
-fn is_change_id(id: &str) -> bool {
+fn is_change_or_finding_id(id: &str) -> bool {
     id.strip_prefix("c-")
+        .or_else(|| id.strip_prefix("f-"))
         .is_some_and(|h| h.len() == 12 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
@@ -595,6 +633,7 @@ fn demo(a: cli::DemoArgs) -> Result<Work> {
         checking: checking(&config, &a.checks)?,
         out: report_out(&a.report)?,
         config: Box::new(config),
+        show_approved: a.show_approved,
     })
 }
 
@@ -641,10 +680,9 @@ fn report_section(
     }
     let holding: Vec<usize> = (0..sections.len())
         .filter(|&i| {
-            sections[i]
-                .changes
-                .iter()
-                .any(|c| ids.contains(&c.change.id))
+            let s = &sections[i];
+            s.changes.iter().any(|c| ids.contains(&c.change.id))
+                || s.findings.iter().any(|f| ids.contains(&f.id))
         })
         .collect();
     match holding[..] {
@@ -704,6 +742,7 @@ fn merge(a: cli::MergeArgs) -> Result<Work> {
     let out = report_out(&cli::ReportArgs {
         format: a.format,
         output: a.output,
+        width: a.width,
         config: None,
     })?;
     let mut sections = Vec::new();
@@ -743,6 +782,7 @@ fn checking(config: &Config, a: &cli::CheckArgs) -> Result<Checking> {
             cli::FailOnArg::High => FailOn::High,
             cli::FailOnArg::Critical => FailOn::Critical,
         },
+        fail_on_known: a.fail_on_known,
     })
 }
 
@@ -757,9 +797,18 @@ fn report_out(a: &cli::ReportArgs) -> Result<ReportOut> {
         None if a.output.is_none() && std::io::stdout().is_terminal() => Format::Table,
         None => Format::Json,
     };
+    let terminal = (a.output.is_none() && std::io::stdout().is_terminal())
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(w, _)| w.0 as usize);
     Ok(ReportOut {
         format,
         path: a.output.as_deref().map(output_path).transpose()?,
+        width: a
+            .width
+            .map(usize::from)
+            .or(terminal)
+            .unwrap_or(crate::report::DEFAULT_WIDTH),
     })
 }
 
@@ -878,16 +927,7 @@ fn rate_limits(values: &[String]) -> Result<crate::aws::limits::RateLimits> {
     Ok(limits)
 }
 
-/// `xx-yyyy-N`, with optional middle parts (`us-gov-west-1`, `ap-southeast-2`).
-pub fn is_region_name(r: &str) -> bool {
-    let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0)
-}
+pub use crate::model::is_region_name;
 
 #[cfg(test)]
 mod tests {
@@ -962,7 +1002,8 @@ mod tests {
         let e = check_approval(&["c-1".into()], "ok", None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("not a change id"), "{e}");
+        assert!(e.contains("not a change or finding id"), "{e}");
+        assert!(check_approval(&["f-0123456789ab".into()], "ok", None).is_ok());
         assert!(check_approval(&["c-0123456789ab".into()], "ok", None).is_ok());
         assert!(check_approval(&[], " ", None).is_err());
     }

@@ -172,7 +172,7 @@ fn trail_logs_attribute_every_change_and_policy_decides() {
         .arg(&cfg));
     let table = stdout(&out);
     assert!(
-        table.contains("alice@example.com") && table.contains("TRANSIENT (2)"),
+        table.contains("alice@example.com") && table.contains("TRANSIENT: 2 resources"),
         "{table}"
     );
 }

@@ -131,6 +131,7 @@ fn demo_runs_at_the_bundles_own_time() {
     let plan = driftwatch::commands::CheckPlan {
         checks: &checks,
         fail_on: driftwatch::checks::FailOn::High,
+        fail_on_known: false,
     };
     let later = clock + jiff::SignedDuration::from_hours(3 * 365 * 24);
     let current = driftwatch::baseline::parse(
@@ -502,10 +503,21 @@ fn sarif_output_is_valid_sarif_2_1_0_with_stable_fingerprints() {
             .iter()
             .filter(|c| c["verdict"] == "unauthorized")
             .count();
+    // Every finding, and every known finding no longer found (resolved,
+    // with baselineState "absent").
+    let resolved = r["resolved"].as_array().map_or(0, Vec::len);
+    assert!(resolved > 0, "the demo resolves the deleted bucket's findings");
     assert_eq!(
         results.len(),
-        unauthorized + r["findings"].as_array().unwrap().len()
+        unauthorized + r["findings"].as_array().unwrap().len() + resolved
     );
+    let states: Vec<&str> = results
+        .iter()
+        .filter_map(|x| x["baselineState"].as_str())
+        .collect();
+    for s in ["new", "updated", "unchanged", "absent"] {
+        assert!(states.contains(&s), "no {s} in {states:?}");
+    }
     let mut prints: Vec<&str> = results
         .iter()
         .map(|x| {

@@ -187,7 +187,7 @@ fn scan_reports_exactly_the_drift_and_approvals_clear_it() {
         .args(REGIONS));
     assert_eq!(code(&out), 2);
     assert!(
-        stderr(&out).contains("no current change has id c-000000000000"),
+        stderr(&out).contains("no current change or finding has id c-000000000000"),
         "{}",
         stderr(&out)
     );
@@ -231,14 +231,16 @@ fn approval_is_pinned_to_content_and_expires() {
     acct.seed("drift.py", &[&made.to_string()]);
     acct.snapshot_to(&snap1, &REGIONS);
 
-    let report_for = |snap: &std::path::Path| -> Value {
+    let report_with = |snap: &std::path::Path, extra: &[&str]| -> Value {
         let out = run(driftwatch()
             .args(["scan", "--no-checks", "--format", "json", "--snapshot"])
             .arg(snap)
             .arg("--baseline")
-            .arg(&base));
+            .arg(&base)
+            .args(extra));
         serde_json::from_slice(&out.stdout).unwrap()
     };
+    let report_for = |snap: &std::path::Path| report_with(snap, &["--show-approved"]);
     let r = report_for(&snap1);
     let web = made["security_groups"]["us-east-1"]["web"]
         .as_str()
@@ -261,6 +263,18 @@ fn approval_is_pinned_to_content_and_expires() {
         .arg("--baseline")
         .arg(&base));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Approved changes are counted, not listed, unless asked for.
+    let r = report_with(&snap1, &[]);
+    assert!(
+        r["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["resource"]["id"] != sg_res.as_str()),
+        "{r:#}"
+    );
+    assert_eq!(r["summary"]["approved"], 1);
+    assert_eq!(r["approved_not_listed"], 1);
     let r = report_for(&snap1);
     let c = change_for(&r, &sg_res);
     assert_eq!(c["verdict"], "approved");

@@ -13,6 +13,9 @@ pub enum Verdict {
     Unauthorized,
     Authorized,
     Approved,
+    /// Nothing was consulted (`driftwatch diff`): a difference, not a
+    /// judgement.
+    Unjudged,
 }
 
 impl Verdict {
@@ -21,6 +24,7 @@ impl Verdict {
             Verdict::Unauthorized => "unauthorized",
             Verdict::Authorized => "authorized",
             Verdict::Approved => "approved",
+            Verdict::Unjudged => "unjudged",
         }
     }
 }
@@ -274,10 +278,19 @@ pub fn judge(change: &Change, ev: &Evidence<'_>) -> Attributed {
                 .filter(|e| e.succeeded())
                 .map(|e| e.actor.display())
                 .collect();
-            j.notes.push(format!(
-                "no [[allow]] rule covers every event behind it (by {})",
-                who.into_iter().collect::<Vec<_>>().join(", ")
-            ));
+            // The last caller is named above the notes already.
+            let others: Vec<String> = who
+                .into_iter()
+                .filter(|w| actor.as_ref().is_none_or(|a| &a.display() != w))
+                .collect();
+            j.notes.push(if others.is_empty() {
+                "no [[allow]] rule covers it".to_string()
+            } else {
+                format!(
+                    "no [[allow]] rule covers every event behind it (also by {})",
+                    others.join(", ")
+                )
+            });
         }
     }
     Attributed {

@@ -101,14 +101,34 @@ fn ci_role_changes_are_authorized_others_are_not() {
         "AuthorizeSecurityGroupIngress",
         "2026-11-27T10:00:00Z",
         "arn:aws:sts::111122223333:assumed-role/admin/alice",
-        req,
+        req.clone(),
     );
     let a = judge_one(&base, &cur, vec![admin], &ci_policy());
     assert_eq!(a.judgement.verdict, Verdict::Unauthorized);
-    assert!(
-        a.judgement.notes[0].contains("assumed-role/admin/alice"),
-        "{:?}",
-        a.judgement.notes
+    // The actor is named once, above the note: the note does not repeat it.
+    assert_eq!(a.judgement.notes, ["no [[allow]] rule covers it"]);
+    assert!(a
+        .actor
+        .unwrap()
+        .display()
+        .contains("assumed-role/admin/alice"));
+    // With another caller behind it too, the note names the other.
+    let ops = event(
+        "AuthorizeSecurityGroupIngress",
+        "2026-11-27T09:00:00Z",
+        "arn:aws:sts::111122223333:assumed-role/ops/bob",
+        req.clone(),
+    );
+    let later = event(
+        "AuthorizeSecurityGroupIngress",
+        "2026-11-27T10:00:00Z",
+        "arn:aws:sts::111122223333:assumed-role/admin/alice",
+        req,
+    );
+    let a = judge_one(&base, &cur, vec![ops, later], &ci_policy());
+    assert_eq!(
+        a.judgement.notes,
+        ["no [[allow]] rule covers every event behind it (also by arn:aws:sts::111122223333:assumed-role/ops/bob)"]
     );
 
     let a = judge_one(&base, &cur, vec![], &ci_policy());

@@ -361,6 +361,8 @@ async fn lookup_regions(
         sources: vec![format!("LookupEvents in {}", regions.join(", "))],
         ..Default::default()
     };
+    read.coverage
+        .extend(beyond_history(&window, jiff::Timestamp::now()));
     for (region, r) in results {
         match r {
             Ok((got, _pages)) => {
@@ -376,6 +378,31 @@ async fn lookup_regions(
         }
     }
     read
+}
+
+/// How far back LookupEvents reaches: AWS keeps 90 days of management
+/// events in the event history.
+pub const LOOKUP_HISTORY_DAYS: i64 = 90;
+
+/// A gap when the window starts before the event history does: changes
+/// made then cannot be attributed, which is a gap to say, with its date,
+/// not a silent "unattributed".
+pub fn beyond_history(window: &Window, now: jiff::Timestamp) -> Option<Coverage> {
+    let oldest = now - jiff::SignedDuration::from_hours(24 * LOOKUP_HISTORY_DAYS);
+    let start = window.start.filter(|s| *s < oldest)?;
+    let day = |t: jiff::Timestamp| t.strftime("%Y-%m-%d").to_string();
+    Some(Coverage {
+        service: EVENTS.into(),
+        region: GLOBAL.into(),
+        status: crate::model::CoverageStatus::Error,
+        error_code: Some("BeyondEventHistory".into()),
+        message: Some(format!(
+            "the window starts {}, but LookupEvents keeps {LOOKUP_HISTORY_DAYS} days: events before {} cannot be read (read the trail's logs with --cloudtrail trail, or approve or save the baseline so the window starts later)",
+            day(start),
+            day(oldest)
+        )),
+        unknown_values: vec![],
+    })
 }
 
 /// The account's trail: a logging multi-region one if there is one.

@@ -25,6 +25,15 @@ pub struct Baseline {
     /// accepted; plus a record of every `approve --all`.
     #[serde(default)]
     pub approvals: Vec<Approval>,
+    /// Posture findings accepted with the reviewed state, each pinned to
+    /// its evidence: a scan reports them as known, not as new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_findings: Vec<crate::checks::known::KnownFinding>,
+    /// When the state a reviewer last accepted in full was taken, when
+    /// later than `snapshot.taken_at` (changes approved one by one until
+    /// none was left): CloudTrail is read from here on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,7 +87,16 @@ impl Baseline {
             schema: BASELINE_SCHEMA.into(),
             snapshot,
             approvals: Vec::new(),
+            known_findings: Vec::new(),
+            reviewed_at: None,
         }
+    }
+
+    /// Where review ended: CloudTrail before it was seen by a reviewer.
+    pub fn reviewed_until(&self) -> &str {
+        self.reviewed_at
+            .as_deref()
+            .unwrap_or(&self.snapshot.taken_at)
     }
 }
 

@@ -279,6 +279,7 @@ impl<'c> Outcomes<'c> {
                     suppressed: None,
                     notes: vec![],
                     events: None,
+                    status: None,
                 });
                 return;
             }

@@ -452,6 +452,7 @@ fn finding(check: &Check, account: &str, key: &str, t: Tally) -> Finding {
         suppressed: None,
         notes: vec![],
         events: Some(ev),
+        status: None,
     }
 }
 

@@ -22,6 +22,7 @@ mod escalation;
 mod eval;
 pub mod events;
 mod index;
+pub mod known;
 mod network;
 mod policy;
 mod public_access;
@@ -500,6 +501,10 @@ pub struct Finding {
     /// Event checks: the records behind the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<events::EventEvidence>,
+    /// New, updated or known against the baseline's reviewed findings;
+    /// absent where no baseline was compared (`check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<known::FindingStatus>,
 }
 
 /// Settings for the built-in checks, from `[checks]` in the config.

@@ -6,17 +6,25 @@ use anyhow::{bail, Result};
 
 use super::{current_state, Outcome, Output};
 use crate::baseline::{self, Baseline};
-use crate::resolve::Current;
+use crate::resolve::{Acceptance, Current};
 
-/// Writes the current state as the baseline. A baseline that holds
-/// approvals is replaced only with `--force`: they would be lost silently.
-pub fn save(current: Current, out: Option<PathBuf>, force: bool, quiet: bool) -> Result<Outcome> {
+/// Writes the current state as the baseline, with the findings it holds
+/// accepted as known. A baseline that holds approvals is replaced only with
+/// `--force`: they would be lost silently.
+pub fn save(
+    current: Current,
+    out: Option<PathBuf>,
+    force: bool,
+    accept: &Acceptance,
+    quiet: bool,
+    now: jiff::Timestamp,
+) -> Result<Outcome> {
     // Checked before the (slow) read of the account when the path is known.
     if let Some(p) = &out {
         refuse_losing_approvals(p, force)?;
     }
     let (snap, _) = current_state(current, quiet)?;
-    save_state(snap, out, force)
+    save_state(snap, out, force, accept, now)
 }
 
 /// Writes a state read as the baseline at `out` (default: the account's).
@@ -24,6 +32,8 @@ pub(super) fn save_state(
     snap: crate::model::Snapshot,
     out: Option<PathBuf>,
     force: bool,
+    accept: &Acceptance,
+    now: jiff::Timestamp,
 ) -> Result<Outcome> {
     let path = out.unwrap_or_else(|| baseline::default_path(&snap.account));
     // And again under the lock: an approval may have landed meanwhile.
@@ -46,8 +56,14 @@ pub(super) fn save_state(
         }
         _ => snap,
     };
-    baseline::save(&path, &Baseline::new(snap))?;
-    messages.push(format!("baseline written to {}", path.display()));
+    let mut b = Baseline::new(snap);
+    b.known_findings = super::accepted_findings(&b.snapshot, accept, now);
+    baseline::save(&path, &b)?;
+    messages.push(format!(
+        "baseline written to {}{}",
+        path.display(),
+        known_note(b.known_findings.len(), accept)
+    ));
     Ok(Outcome {
         output: Output::None,
         code: if every_value {
@@ -58,6 +74,18 @@ pub(super) fn save_state(
         messages,
         alerts: None,
     })
+}
+
+/// `, with 85 findings accepted as known`, or why none were.
+pub(super) fn known_note(n: usize, accept: &Acceptance) -> String {
+    if accept.checks.is_empty() {
+        ", no findings accepted (--no-checks): every finding of the next scan is new".into()
+    } else {
+        format!(
+            ", with {} accepted as known (a scan reports them as known, not new)",
+            crate::report::plural(n, "finding", "findings")
+        )
+    }
 }
 
 pub(super) fn refuse_losing_approvals(path: &Path, force: bool) -> Result<()> {
@@ -88,6 +116,8 @@ pub fn show(path: &Path, b: &Baseline, json: bool, now: jiff::Timestamp) -> Resu
             "resources": b.snapshot.resources.len(),
             "coverage": b.snapshot.coverage.values().collect::<Vec<_>>(),
             "approvals": b.approvals,
+            "reviewed_until": b.reviewed_until(),
+            "known_findings": b.known_findings,
         });
         return Ok(Outcome::stdout(crate::to_pretty_json(&summary)?));
     }
@@ -114,6 +144,9 @@ pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String 
         "taken at {} by driftwatch {}",
         snap.taken_at, snap.driftwatch_version
     );
+    if let Some(r) = &b.reviewed_at {
+        let _ = writeln!(s, "reviewed until {r} (changes since approved one by one)");
+    }
     let _ = writeln!(s, "regions: {}", snap.regions.join(", "));
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for r in snap.resources.values() {
@@ -125,6 +158,17 @@ pub fn show_baseline(b: &Baseline, path: &Path, now: jiff::Timestamp) -> String 
     }
     for c in snap.coverage.values().filter(|c| !c.is_full()) {
         let _ = writeln!(s, "  not read: {}", c.describe());
+    }
+    let mut checks: BTreeMap<(std::cmp::Reverse<crate::checks::Severity>, &str), usize> =
+        BTreeMap::new();
+    for k in &b.known_findings {
+        *checks
+            .entry((std::cmp::Reverse(k.severity), &k.check))
+            .or_default() += 1;
+    }
+    let _ = writeln!(s, "known findings: {}", b.known_findings.len());
+    for ((sev, check), n) in checks {
+        let _ = writeln!(s, "  {:<8} {check:<10} {n}", sev.0.as_str());
     }
     let _ = writeln!(s, "approvals: {}", b.approvals.len());
     for a in &b.approvals {

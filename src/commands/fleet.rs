@@ -111,7 +111,7 @@ fn widest_window(baselines: &Baselines, now: jiff::Timestamp) -> Window {
         start: baselines
             .values()
             .flatten()
-            .filter_map(|(_, b)| b.snapshot.taken_at.parse::<jiff::Timestamp>().ok())
+            .filter_map(|(_, b)| b.reviewed_until().parse::<jiff::Timestamp>().ok())
             .min(),
         end: Some(now + jiff::SignedDuration::from_secs(60)),
         account: None,
@@ -250,6 +250,9 @@ async fn scan_one(
     .and_then(|r| r)
     .map(|mut r| {
         r.account_name = name;
+        if !sh.plan.show_approved {
+            r.hide_approved();
+        }
         r
     })
     .unwrap_or_else(|e| gap(failed("driftwatch", "Internal", format!("{e:#}"))))
@@ -271,7 +274,7 @@ async fn read_trail(
         current,
         &p.config,
     );
-    let window = super::window(&base.snapshot, current);
+    let window = super::window(base, current);
     let read = read_account_events(
         &p.aws,
         access,
@@ -318,7 +321,9 @@ pub fn save(
     aws: AwsOptions,
     dir: PathBuf,
     force: bool,
+    accept: &crate::resolve::Acceptance,
     quiet: bool,
+    now: jiff::Timestamp,
 ) -> Result<Outcome> {
     let rt = runtime()?;
     let fleet = rt.block_on(Fleet::connect(&aws))?;
@@ -340,6 +345,8 @@ pub fn save(
                 snap,
                 Some(dir.join(format!("{id}.json"))),
                 force,
+                accept,
+                now,
             )?),
             Err(c) => done.not_read("not saved", &c),
         }
@@ -351,14 +358,17 @@ pub fn save(
 /// accepted into its own baseline, which must exist (checked before any
 /// account is read).
 pub fn approve_all(
-    fleet_spec: FleetSpec,
-    aws: AwsOptions,
-    reason: String,
-    by: Option<String>,
-    config: crate::config::Config,
+    p: crate::resolve::FleetApprove,
     quiet: bool,
     now: jiff::Timestamp,
 ) -> Result<Outcome> {
+    let crate::resolve::FleetApprove {
+        fleet: fleet_spec,
+        aws,
+        reason,
+        by,
+        accept,
+    } = p;
     let rt = runtime()?;
     let fleet = rt.block_on(Fleet::connect(&aws))?;
     let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
@@ -388,7 +398,7 @@ pub fn approve_all(
             Ok(snap) => {
                 let path = baseline::default_path(&id);
                 done.add(super::approve::all_into(
-                    &path, &snap, &config, &reason, &by, now,
+                    &path, &snap, &accept, &reason, &by, now,
                 )?);
             }
             Err(c) => done.not_read("not approved", &c),

@@ -152,7 +152,7 @@ fn report() -> crate::report::Report {
             ("carol", &[]),
         ],
     );
-    let window = super::window(&base.snapshot, &current);
+    let window = super::window(&base, &current);
     let records = log();
     let (one, two) = records.split_at(6);
     let mut outcome = ReadOutcome::default();
@@ -264,7 +264,7 @@ fn builtin_service_rules_can_be_turned_off() {
 fn an_allow_rule_that_authorized_nothing_is_a_warning() {
     let base = Baseline::new(snap("2026-11-27T09:00:00Z", &[]));
     let current = snap("2026-11-27T11:00:00Z", &[]);
-    let window = super::window(&base.snapshot, &current);
+    let window = super::window(&base, &current);
     let mut outcome = ReadOutcome::default();
     let bytes = json!({ "Records": log() }).to_string();
     outcome.add("f.json".into(), parse_log(bytes.as_bytes(), &window));

@@ -20,12 +20,13 @@ use std::collections::BTreeSet;
 
 use crate::attribution::{self, judge, EventIndex, Evidence};
 use crate::baseline::{self, Baseline};
+use crate::checks::known::KnownFinding;
 use crate::checks::{suppress, Check, Finding};
 use crate::config::Config;
 use crate::diff::{self, DiffResult};
 use crate::model::Coverage;
 use crate::model::Snapshot;
-use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange, Summary, REPORT_SCHEMA};
+use crate::report::{risk_of_kind, BaselineInfo, Report, ReportChange};
 use crate::report::{ReportTransient, TrailSummary};
 use crate::trail::source::Window;
 use crate::warning::{Warning, WarningCode};
@@ -140,11 +141,9 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             aws,
             dir,
             force,
-        } => fleet::save(spec, aws, dir, force, quiet),
-        Work::FleetApprove(p) => {
-            let p = *p;
-            fleet::approve_all(p.fleet, p.aws, p.reason, p.by, p.config, quiet, now)
-        }
+            accept,
+        } => fleet::save(spec, aws, dir, force, &accept, quiet, now),
+        Work::FleetApprove(p) => fleet::approve_all(*p, quiet, now),
         Work::Check {
             current,
             config,
@@ -169,7 +168,7 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             config,
             out,
         } => {
-            let r = build_report(
+            let mut r = build_report(
                 &old,
                 Some(&old_path),
                 &new,
@@ -178,13 +177,15 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
                 None,
                 now,
             )?;
+            r.unjudged();
             Ok(Outcome::report(r, out, None))
         }
         Work::Save {
             current,
             out,
             force,
-        } => baseline_cmds::save(current, out, force, quiet),
+            accept,
+        } => baseline_cmds::save(current, out, force, &accept, quiet, now),
         Work::Approve(p) => approve::run(*p, quiet, now),
         Work::Show {
             path,
@@ -197,8 +198,12 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             checking,
             out,
             alerts,
+            show_approved,
         } => {
-            let r = crate::demo::report(&config, CheckPlan::of(&checking))?;
+            let mut r = crate::demo::report(&config, CheckPlan::of(&checking))?;
+            if !show_approved {
+                r.hide_approved();
+            }
             Ok(Outcome::report(r, out, Some(alerts)))
         }
         Work::DemoWrite { dir } => demo_write(&dir),
@@ -259,6 +264,8 @@ pub fn current_state(
 pub struct CheckPlan<'a> {
     pub checks: &'a [Check],
     pub fail_on: crate::checks::FailOn,
+    /// Known findings fail the run too.
+    pub fail_on_known: bool,
 }
 
 impl<'a> CheckPlan<'a> {
@@ -266,6 +273,7 @@ impl<'a> CheckPlan<'a> {
         CheckPlan {
             checks: &c.checks,
             fail_on: c.fail_on,
+            fail_on_known: c.fail_on_known,
         }
     }
 }
@@ -274,6 +282,7 @@ impl CheckPlan<'_> {
     pub const NONE: CheckPlan<'static> = CheckPlan {
         checks: &[],
         fail_on: crate::checks::FailOn::High,
+        fail_on_known: false,
     };
 }
 
@@ -293,6 +302,15 @@ pub fn load_checks(config: &Config, extra: &[PathBuf]) -> Result<Vec<Check>> {
     Ok(checks)
 }
 
+/// What the checks of a run found, and where they could not say.
+pub struct Evaluated {
+    pub findings: Vec<Finding>,
+    /// Check errors (W001) and suppression notices.
+    pub warnings: Vec<Warning>,
+    /// `(check, resource id)` pairs with no answer.
+    pub not_evaluated: BTreeSet<(String, String)>,
+}
+
 /// Runs the checks and applies suppressions; check evaluation errors and
 /// suppression notices come back as warnings.
 pub fn evaluate_checks(
@@ -301,9 +319,13 @@ pub fn evaluate_checks(
     plan: CheckPlan<'_>,
     now: jiff::Timestamp,
     trail: Option<&TrailInput>,
-) -> (Vec<Finding>, Vec<Warning>) {
+) -> Evaluated {
     if plan.checks.is_empty() {
-        return (vec![], vec![]);
+        return Evaluated {
+            findings: vec![],
+            warnings: vec![],
+            not_evaluated: BTreeSet::new(),
+        };
     }
     let (mut findings, mut errors) =
         crate::checks::evaluate(plan.checks, snap, &config.checks, now);
@@ -324,7 +346,62 @@ pub fn evaluate_checks(
         })
         .collect();
     warnings.extend(suppress::apply(&mut findings, &config.suppress, now));
-    (findings, warnings)
+    Evaluated {
+        findings,
+        warnings,
+        not_evaluated: errors.into_iter().map(|e| (e.check, e.resource)).collect(),
+    }
+}
+
+/// Whether this run would have found a known finding again had it still
+/// been there: its check ran on the resource and read every value of it,
+/// or the resource is gone from a service read in full.
+fn would_find(
+    k: &KnownFinding,
+    current: &Snapshot,
+    plan: CheckPlan<'_>,
+    not_evaluated: &BTreeSet<(String, String)>,
+) -> bool {
+    let Some(check) = plan
+        .checks
+        .iter()
+        .find(|c| c.id == k.check && c.target == crate::checks::Target::Resource)
+    else {
+        return false;
+    };
+    if not_evaluated.contains(&(k.check.clone(), k.resource.clone())) {
+        return false;
+    }
+    match current.resources.get(&k.resource) {
+        Some(r) => {
+            check.kinds.contains(&r.kind)
+                && crate::model::unknown_paths(&r.attrs.read()).is_empty()
+        }
+        None => {
+            let mut parts = k.resource.splitn(3, '/');
+            let (kind, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            current
+                .coverage_for(kind, region)
+                .is_some_and(|c| c.status == crate::model::CoverageStatus::Complete)
+        }
+    }
+}
+
+/// The findings a baseline accepts with `state`, as known: what the
+/// acceptance's checks find, suppressed ones left out (a suppression is an
+/// acceptance of its own, with an expiry).
+pub fn accepted_findings(
+    state: &Snapshot,
+    a: &crate::resolve::Acceptance,
+    now: jiff::Timestamp,
+) -> Vec<KnownFinding> {
+    let plan = CheckPlan {
+        checks: &a.checks,
+        fail_on: crate::checks::FailOn::None,
+        fail_on_known: false,
+    };
+    let found = evaluate_checks(state, &a.config, plan, now, None).findings;
+    crate::checks::known::accept(&found, &state.taken_at, None)
 }
 
 /// Builds a report of posture findings alone (`driftwatch check`).
@@ -334,24 +411,12 @@ pub fn check_report(
     plan: CheckPlan<'_>,
     now: jiff::Timestamp,
 ) -> Report {
-    let (findings, warnings) = evaluate_checks(current, config, plan, now, None);
-    let mut r = Report {
-        schema: REPORT_SCHEMA.into(),
-        account: current.account.clone(),
-        account_name: None,
-        taken_at: current.taken_at.clone(),
-        baseline: None,
-        coverage: current.coverage.values().cloned().collect(),
-        not_compared: vec![],
-        changes: vec![],
-        transient: vec![],
-        writes: vec![],
-        cloudtrail: None,
-        findings,
-        fail_on: plan.fail_on,
-        warnings,
-        summary: Summary::default(),
-    };
+    let e = evaluate_checks(current, config, plan, now, None);
+    let mut r = Report::new(&current.account, &current.taken_at, plan.fail_on);
+    r.coverage = current.coverage.values().cloned().collect();
+    r.findings = e.findings;
+    r.warnings = e.warnings;
+    r.fail_on_known = plan.fail_on_known;
     r.finish();
     r
 }
@@ -421,11 +486,13 @@ pub fn event_runner(
         .map(std::sync::Arc::new)
 }
 
-/// The window attribution reads: from the baseline to the current state,
-/// plus a minute, because a snapshot is read over time after its `taken_at`.
-pub fn window(baseline: &Snapshot, current: &Snapshot) -> Window {
+/// The window attribution reads: from where review of the baseline ended
+/// (its state's time, or later once every change since was approved) to
+/// the current state, plus a minute, because a snapshot is read over time
+/// after its `taken_at`.
+pub fn window(baseline: &Baseline, current: &Snapshot) -> Window {
     Window {
-        start: baseline.taken_at.parse().ok(),
+        start: baseline.reviewed_until().parse().ok(),
         end: current
             .taken_at
             .parse::<jiff::Timestamp>()
@@ -450,7 +517,17 @@ pub fn build_report(
         changes,
         not_compared,
     } = diff::diff(&baseline.snapshot, current, &config.diff_options()?);
-    let (findings, warnings) = evaluate_checks(current, config, plan, now, trail);
+    let Evaluated {
+        mut findings,
+        warnings,
+        not_evaluated,
+    } = evaluate_checks(current, config, plan, now, trail);
+    let resolved = crate::checks::known::classify(
+        &mut findings,
+        &baseline.known_findings,
+        now,
+        |k| would_find(k, current, plan, &not_evaluated),
+    );
     let evidence = Evidence {
         baseline: &baseline.snapshot,
         current,
@@ -492,31 +569,26 @@ pub fn build_report(
             &writes,
         ));
     }
-    let mut r = Report {
-        schema: REPORT_SCHEMA.into(),
-        account: current.account.clone(),
-        account_name: None,
-        taken_at: current.taken_at.clone(),
-        baseline: Some(BaselineInfo {
-            path: baseline_path
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "-".into()),
-            taken_at: baseline.snapshot.taken_at.clone(),
-        }),
-        coverage,
-        not_compared,
-        changes,
-        transient,
-        writes,
-        cloudtrail: trail.map(|t| TrailSummary {
-            ledger: ledger.unwrap_or_default(),
-            ..t.summary.clone()
-        }),
-        findings,
-        fail_on: plan.fail_on,
-        warnings: trail_warnings.into_iter().chain(warnings).collect(),
-        summary: Summary::default(),
-    };
+    let mut r = Report::new(&current.account, &current.taken_at, plan.fail_on);
+    r.baseline = Some(BaselineInfo {
+        path: baseline_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "-".into()),
+        taken_at: baseline.snapshot.taken_at.clone(),
+    });
+    r.coverage = coverage;
+    r.not_compared = not_compared;
+    r.changes = changes;
+    r.transient = transient;
+    r.writes = writes;
+    r.cloudtrail = trail.map(|t| TrailSummary {
+        ledger: ledger.unwrap_or_default(),
+        ..t.summary.clone()
+    });
+    r.findings = findings;
+    r.resolved = resolved;
+    r.fail_on_known = plan.fail_on_known;
+    r.warnings = trail_warnings.into_iter().chain(warnings).collect();
     r.finish();
     Ok(r)
 }

@@ -51,7 +51,7 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             quiet,
         )),
     };
-    let report = build_report(
+    let mut report = build_report(
         &base,
         Some(&path),
         &current,
@@ -60,6 +60,9 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
         trail.as_ref(),
         now,
     )?;
+    if !plan.show_approved {
+        report.hide_approved();
+    }
     let mut alerts = plan.alerts;
     alerts.remember_beside(&path);
     Ok(Outcome::report(report, plan.out, Some(alerts)))
@@ -74,7 +77,7 @@ fn read_trail(
     current: &Snapshot,
     quiet: bool,
 ) -> TrailInput {
-    let window = super::window(&base.snapshot, current);
+    let window = super::window(base, current);
     let read = rt.block_on(read_events(
         opts,
         source,

@@ -132,16 +132,12 @@ pub fn describe(r: &Resource) -> Option<String> {
 }
 
 impl Change {
-    /// One-line summary of what changed.
+    /// What changed in a line, beside the resource and the change kind a
+    /// report shows anyway: an added or removed resource's description, a
+    /// modified one's fields.
     pub fn summary(&self) -> String {
         match self.change {
-            ChangeKind::Added | ChangeKind::Removed => {
-                let verb = self.change.as_str();
-                match &self.detail {
-                    Some(d) => format!("{} {verb}: {d}", self.resource.kind),
-                    None => format!("{} {verb}", self.resource.kind),
-                }
-            }
+            ChangeKind::Added | ChangeKind::Removed => self.detail.clone().unwrap_or_default(),
             ChangeKind::Modified => {
                 let mut parts: Vec<String> =
                     self.fields.iter().take(3).map(FieldChange::short).collect();
@@ -151,6 +147,25 @@ impl Change {
                 parts.join("; ")
             }
         }
+    }
+
+    /// The change as a sentence of its own: `iam.user svc-backup added: 1
+    /// policy: break-glass-admin`.
+    pub fn headline(&self) -> String {
+        let r = &self.resource;
+        let at = if r.region == crate::model::GLOBAL {
+            String::new()
+        } else {
+            format!(" ({})", r.region)
+        };
+        let summary = self.summary();
+        let sep = if summary.is_empty() { "" } else { ": " };
+        format!(
+            "{} {}{at} {}{sep}{summary}",
+            r.kind,
+            r.native_id,
+            self.change.as_str()
+        )
     }
 }
 

@@ -19,10 +19,26 @@ pub const IAM_POLICY: &str = "iam.policy";
 pub const IAM_ACCESS_KEY: &str = "iam.access_key";
 pub const IAM_ACCOUNT_SUMMARY: &str = "iam.account_summary";
 
+/// `1 policy: AdministratorAccess`, `3 policies: a, b, c`: attached
+/// policies by name (the last part of the ARN), then inline ones.
 fn policy_count(a: &Value) -> String {
-    let n = a["attached_policies"].as_array().map_or(0, Vec::len)
-        + a["inline_policies"].as_object().map_or(0, |m| m.len());
-    format!("{n} policies")
+    let attached = a["attached_policies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|arn| arn.rsplit('/').next().unwrap_or(arn).to_string());
+    let inline = a["inline_policies"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys().cloned());
+    let names: Vec<String> = attached.chain(inline).collect();
+    match names.len() {
+        0 => "no policies".into(),
+        1 => format!("1 policy: {}", names[0]),
+        n if n <= 4 => format!("{n} policies: {}", names.join(", ")),
+        n => format!("{n} policies: {}, and {} more", names[..3].join(", "), n - 3),
+    }
 }
 
 /// The principal a user/role/group event names, by request or response.

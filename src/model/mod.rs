@@ -118,6 +118,17 @@ impl Snapshot {
     }
 }
 
+/// `xx-yyyy-N`, with optional middle parts (`us-gov-west-1`, `ap-southeast-2`).
+pub fn is_region_name(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0)
+}
+
 pub fn coverage_key(service: &str, region: &str) -> String {
     format!("{service}/{region}")
 }

@@ -112,11 +112,7 @@ pub fn items(r: &Report) -> BTreeMap<String, String> {
         let last = t.events.last().map(|e| e.id.as_str()).unwrap_or_default();
         out.insert(format!("transient/{}", t.resource.id), fingerprint(&[last]));
     }
-    for f in r
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && r.fail_on.fails(f.severity))
-    {
+    for f in r.findings.iter().filter(|f| r.fails(f)) {
         out.insert(
             f.id.clone(),
             fingerprint(&[f.severity.as_str(), &f.message]),
@@ -161,8 +157,7 @@ pub fn fresh(
     out.transient.retain(|t| {
         t.verdict != Verdict::Unauthorized || is_due(&format!("transient/{}", t.resource.id))
     });
-    out.findings
-        .retain(|f| f.suppressed.is_some() || !r.fail_on.fails(f.severity) || is_due(&f.id));
+    out.findings.retain(|f| !r.fails(f) || is_due(&f.id));
     out.finish();
     out
 }

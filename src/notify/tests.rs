@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::*;
 use crate::attribution::Verdict;
 use crate::diff::{Change, ChangeKind, ResourceRef};
-use crate::report::{ReportChange, Summary, REPORT_SCHEMA};
+use crate::report::ReportChange;
 
 fn report(n: usize) -> Report {
     let changes = (0..n)
@@ -35,23 +35,12 @@ fn report(n: usize) -> Report {
             events: vec![],
         })
         .collect();
-    let mut r = Report {
-        schema: REPORT_SCHEMA.into(),
-        account: "111122223333".into(),
-        account_name: None,
-        taken_at: "2026-11-28T00:00:00Z".into(),
-        baseline: None,
-        coverage: vec![],
-        not_compared: vec![],
-        changes,
-        transient: vec![],
-        writes: vec![],
-        cloudtrail: None,
-        findings: vec![],
-        fail_on: crate::checks::FailOn::High,
-        warnings: vec![],
-        summary: Summary::default(),
-    };
+    let mut r = Report::new(
+        "111122223333",
+        "2026-11-28T00:00:00Z",
+        crate::checks::FailOn::High,
+    );
+    r.changes = changes;
     r.finish();
     r
 }

@@ -122,30 +122,21 @@ impl Report {
         fail_on: crate::checks::FailOn,
         taken_at: String,
     ) -> Report {
-        let mut r = Report {
-            schema: super::REPORT_SCHEMA.into(),
-            account: account.into(),
-            account_name: name,
-            taken_at,
-            baseline: None,
-            coverage: vec![why],
-            not_compared: vec![],
-            changes: vec![],
-            transient: vec![],
-            writes: vec![],
-            cloudtrail: None,
-            findings: vec![],
-            fail_on,
-            warnings: vec![],
-            summary: Summary::default(),
-        };
+        let mut r = Report::new(account, &taken_at, fail_on);
+        r.account_name = name;
+        r.coverage = vec![why];
         r.finish();
         r
     }
 }
 
 /// Renders the roll-up, then every account's section as a report of its own.
-pub fn render(r: &AccountsReport, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn render(
+    r: &AccountsReport,
+    format: Format,
+    width: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
@@ -154,8 +145,8 @@ pub fn render(r: &AccountsReport, format: Format, out: &mut dyn Write) -> std::i
         Format::Junit => super::junit::render_all(&r.accounts, out),
         Format::Sarif => super::sarif::render_all(&r.accounts, out),
         Format::Table => {
-            roll_up_table(r, out)?;
-            sections(r, out)
+            roll_up_table(r, width, out)?;
+            sections(r, width, out)
         }
         Format::Markdown => {
             // One comment for the whole run: cut as a whole, the roll-up
@@ -171,10 +162,10 @@ pub fn render(r: &AccountsReport, format: Format, out: &mut dyn Write) -> std::i
     }
 }
 
-fn sections(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
+fn sections(r: &AccountsReport, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     for section in &r.accounts {
         out.write_all(b"\n")?;
-        super::render(section, Format::Table, out)?;
+        super::render(section, Format::Table, width, out)?;
     }
     Ok(())
 }
@@ -222,10 +213,12 @@ fn headline(s: &RollUp) -> String {
     )
 }
 
-fn roll_up_table(r: &AccountsReport, out: &mut dyn Write) -> std::io::Result<()> {
+fn roll_up_table(r: &AccountsReport, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "driftwatch: {}", headline(&r.summary))?;
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(width as u16)
         .set_header(HEADER);
     for row in rows(r) {
         t.add_row(row);

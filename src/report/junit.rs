@@ -26,8 +26,10 @@ pub(crate) fn xml_escape(s: &str) -> String {
 
 /// Tests, failures and errors of one report's suite.
 fn counts(r: &Report) -> (usize, usize, usize) {
-    let failures =
-        r.summary.unauthorized + r.summary.transient_unauthorized + r.summary.failing_findings;
+    let failures = r.summary.unauthorized
+        + r.summary.unjudged
+        + r.summary.transient_unauthorized
+        + r.summary.failing_findings;
     let tests = r.changes.len() + r.transient.len() + r.findings.len() + 1;
     (tests, failures, usize::from(!r.summary.coverage_complete))
 }
@@ -106,11 +108,13 @@ fn change_case(c: &super::ReportChange, out: &mut dyn Write) -> std::io::Result<
         .map(|f| f.short())
         .collect::<Vec<_>>();
     body.extend(c.notes.iter().cloned());
-    if c.verdict == Verdict::Unauthorized {
+    if matches!(c.verdict, Verdict::Unauthorized | Verdict::Unjudged) {
         writeln!(
             out,
-            r#"      <failure message="unauthorized change: {}" type="unauthorized">{}</failure>"#,
-            xml_escape(&c.change.summary()),
+            r#"      <failure message="{} change: {}" type="{}">{}</failure>"#,
+            c.verdict.as_str(),
+            xml_escape(&c.change.headline()),
+            c.verdict.as_str(),
             xml_escape(&body.join("\n"))
         )?;
     } else {
@@ -165,19 +169,27 @@ fn finding_case(
         xml_escape(&f.resource.id),
         xml_escape(&f.id)
     )?;
+    let known = f.status == Some(crate::checks::known::FindingStatus::Known);
     if let Some(s) = &f.suppressed {
         writeln!(
             out,
             "      <skipped message=\"{}\"/>",
             xml_escape(&s.describe())
         )?;
-    } else if r.fail_on.fails(f.severity) {
+    } else if r.fails(f) {
         writeln!(
             out,
             r#"      <failure message="{}" type="{}">{}</failure>"#,
             xml_escape(&f.message),
             f.severity.as_str(),
             xml_escape(&f.evidence.join("\n"))
+        )?;
+    } else if known {
+        writeln!(
+            out,
+            "      <skipped message=\"known: accepted with the baseline ({}): {}\"/>",
+            f.severity.as_str(),
+            xml_escape(&f.message)
         )?;
     } else {
         writeln!(

@@ -4,7 +4,8 @@
 
 use std::io::Write;
 
-use super::{by_risk, Report};
+use super::{by_risk, group, Report};
+use crate::checks::Finding;
 
 /// Escapes table-breaking characters in a cell.
 fn cell(s: &str) -> String {
@@ -50,7 +51,6 @@ pub(super) fn cut(full: &[u8], out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 pub(super) fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let s = &r.summary;
     let name = r
         .account_name
         .as_deref()
@@ -66,50 +66,36 @@ pub(super) fn render_full(r: &Report, out: &mut dyn Write) -> std::io::Result<()
             .map(|b| format!(", compared with baseline `{}` ({})", b.path, b.taken_at))
             .unwrap_or_default()
     )?;
-    writeln!(
-        out,
-        "**{} changes**: {} unauthorized, {} authorized, {} approved. **{} findings**: {} at or above {}, {} suppressed.{}\n",
-        s.changes,
-        s.unauthorized,
-        s.authorized,
-        s.approved,
-        s.findings,
-        s.failing_findings,
-        r.fail_on.as_str(),
-        s.suppressed_findings,
-        s.gaps(&r.coverage)
-            .map(|g| format!(" **{g}**"))
-            .unwrap_or_default()
-    )?;
+    let totals = super::totals(r).replace('\n', " ");
+    writeln!(out, "**{totals}**\n")?;
     for group in by_risk(r) {
         risk_section(group, out)?;
     }
+    known_section(r, out)?;
+    resolved_section(r, out)?;
     transient_section(r, out)?;
     writes_section(r, out)?;
     gaps_section(r, out)
+}
+
+fn is_known(f: &Finding) -> bool {
+    f.status == Some(crate::checks::known::FindingStatus::Known)
 }
 
 fn risk_section(
     (risk, changes, findings): super::RiskGroup<'_>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let findings: Vec<&Finding> = findings.into_iter().filter(|f| !is_known(f)).collect();
+    if changes.is_empty() && findings.is_empty() {
+        return Ok(());
+    }
     writeln!(out, "### {risk}\n")?;
     if !findings.is_empty() {
-        writeln!(out, "| severity | check | resource | finding |")?;
-        writeln!(out, "|---|---|---|---|")?;
-        for f in &findings {
-            let mut msg = f.message.clone();
-            if let Some(s) = &f.suppressed {
-                msg.push_str(&format!(" ({})", s.describe()));
-            }
-            writeln!(
-                out,
-                "| {} | {} | `{}` | {} |",
-                f.severity.as_str(),
-                f.check,
-                cell(&f.resource.id),
-                cell(&msg)
-            )?;
+        writeln!(out, "| severity | check | finding |")?;
+        writeln!(out, "|---|---|---|")?;
+        for g in group::by_check(&findings) {
+            finding_row(&g, out)?;
         }
         writeln!(out)?;
     }
@@ -119,7 +105,6 @@ fn risk_section(
     writeln!(out, "| verdict | change | resource | what |")?;
     writeln!(out, "|---|---|---|---|")?;
     for c in changes {
-        let what = c.what(" ", "\n⚠ ");
         writeln!(
             out,
             "| {} | {} `{}` | `{}` | {} |",
@@ -127,11 +112,89 @@ fn risk_section(
             c.change.change.as_str(),
             c.change.id,
             cell(&c.change.resource.id),
-            cell(&what)
+            cell(&c.what("\n").replace("\n! ", "\n⚠ "))
         )?;
     }
     writeln!(out)?;
     Ok(())
+}
+
+/// One row per check: the finding itself, or its title, where it fires
+/// and a few of its resources.
+fn finding_row(g: &group::Group<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let first = g.findings[0];
+    let mut sev = first.severity.as_str().to_string();
+    if first.status == Some(crate::checks::known::FindingStatus::Updated) {
+        sev.push_str(" (updated)");
+    }
+    if first.suppressed.is_some() {
+        sev.push_str(" (suppressed)");
+    }
+    let (check, mut text) = match g.findings.as_slice() {
+        [f] => (
+            format!("{} `{}`", f.check, f.id),
+            vec![format!("`{}`: {}", f.resource.id, f.message)],
+        ),
+        all => {
+            let mut t = vec![g.headline()];
+            t.extend(g.items(group::ITEMS_SHOWN));
+            (format!("{} ×{}", first.check, all.len()), t)
+        }
+    };
+    let notes: std::collections::BTreeSet<String> = g
+        .findings
+        .iter()
+        .flat_map(|f| {
+            f.suppressed
+                .iter()
+                .map(|s| s.describe())
+                .chain(f.notes.iter().map(|n| format!("⚠ {n}")))
+        })
+        .collect();
+    text.extend(notes);
+    writeln!(out, "| {sev} | {check} | {} |", cell(&text.join("\n")))
+}
+
+/// Known findings, one row per check.
+fn known_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let known: Vec<&Finding> = r.findings.iter().filter(|f| is_known(f)).collect();
+    if known.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### known: {} accepted with the baseline\n",
+        super::plural(known.len(), "finding", "findings")
+    )?;
+    writeln!(out, "| severity | check | count | where |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for g in group::by_check(&known) {
+        let first = g.findings[0];
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            first.severity.as_str(),
+            first.check,
+            g.findings.len(),
+            cell(&format!("{}: {}", first.title, g.places()))
+        )?;
+    }
+    writeln!(out)
+}
+
+fn resolved_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    if r.resolved.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### resolved: {} the baseline accepted, no longer found\n",
+        super::plural(r.resolved.len(), "finding", "findings")
+    )?;
+    for k in &r.resolved {
+        writeln!(out, "- {} `{}`: {}", k.check, k.id, cell(&k.message))?;
+    }
+    writeln!(out)
 }
 
 fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {

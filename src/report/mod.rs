@@ -2,10 +2,12 @@
 //! are pure: `render(&Report, Format, &mut dyn Write)`.
 
 pub mod accounts;
+mod group;
 mod junit;
 mod markdown;
 mod sarif;
 mod table;
+pub mod wrap;
 
 use std::io::Write;
 
@@ -63,11 +65,23 @@ pub struct Report {
     /// How CloudTrail was read; absent when it was not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudtrail: Option<TrailSummary>,
-    /// Posture findings (suppressed ones included, marked).
+    /// Posture findings (suppressed ones included, marked), each new,
+    /// updated or known against the baseline's reviewed findings.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// Findings the baseline accepted that this run no longer finds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<crate::checks::known::KnownFinding>,
     /// Findings at or above this severity fail the run.
     pub fail_on: crate::checks::FailOn,
+    /// Known findings fail the run too (`--fail-on-known`); by default only
+    /// new and updated ones do.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_known: bool,
+    /// Approved changes left out of `changes` (`--show-approved` lists
+    /// them); counted in the summary.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub approved_not_listed: usize,
     /// Things the user should know that are not findings: stale or expired
     /// suppressions, checks that could not be evaluated.
     #[serde(default)]
@@ -109,20 +123,23 @@ pub struct ReportChange {
 }
 
 impl ReportChange {
-    /// The "what" cell: summary, who and when, what decided, notes. `decided`
-    /// and `note` are the separators each format wants before those parts.
-    pub(crate) fn what(&self, decided: &str, note: &str) -> String {
-        let mut what = self.change.summary();
-        if let Some(w) = who_when(self.attribution, self.actor.as_ref(), &self.events) {
-            what.push_str(&format!("\n{w}"));
+    /// What happened, line by line: the change, who and when, what decided,
+    /// then notes (each marked `! `). Nothing the lines above said again.
+    pub(crate) fn lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let summary = self.change.summary();
+        if !summary.is_empty() {
+            lines.push(summary);
         }
-        if let Some(d) = &self.decided_by {
-            what.push_str(&format!("{decided}({d})"));
-        }
-        for n in &self.notes {
-            what.push_str(&format!("{note}{n}"));
-        }
-        what
+        lines.extend(who_when(self.attribution, self.actor.as_ref(), &self.events));
+        lines.extend(self.decided_by.as_ref().map(|d| format!("({d})")));
+        lines.extend(self.notes.iter().map(|n| format!("! {n}")));
+        lines
+    }
+
+    /// [`Self::lines`] as one string, `sep` between them.
+    pub(crate) fn what(&self, sep: &str) -> String {
+        self.lines().join(sep)
     }
 }
 
@@ -166,6 +183,9 @@ pub struct Summary {
     pub unauthorized: usize,
     pub authorized: usize,
     pub approved: usize,
+    /// Changes nothing judged (`driftwatch diff`).
+    #[serde(default)]
+    pub unjudged: usize,
     pub not_compared: usize,
     pub transient: usize,
     pub transient_unauthorized: usize,
@@ -176,7 +196,17 @@ pub struct Summary {
     pub writes_unauthorized: usize,
     pub unattributed: usize,
     pub findings: usize,
-    /// Unsuppressed findings at or above `fail_on`.
+    /// Findings not in the reviewed state, or in it with other evidence.
+    #[serde(default)]
+    pub new_findings: usize,
+    /// Findings exactly as the baseline accepted them.
+    #[serde(default)]
+    pub known_findings: usize,
+    /// Accepted findings no longer found.
+    #[serde(default)]
+    pub resolved_findings: usize,
+    /// Findings that fail the run: unsuppressed, at or above `fail_on`,
+    /// and not known (unless `fail_on_known`).
     pub failing_findings: usize,
     pub suppressed_findings: usize,
     /// Every service and region was listed (values aside).
@@ -237,6 +267,65 @@ impl Summary {
     }
 }
 
+/// `1 finding`, `3 findings`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The closing lines of the table and Markdown: changes, then findings,
+/// then what kept the run from being complete.
+pub(crate) fn totals(r: &Report) -> String {
+    let s = &r.summary;
+    let mut changes = format!(
+        "{}: {} unauthorized, {} authorized, {} approved",
+        plural(s.changes, "change", "changes"),
+        s.unauthorized,
+        s.authorized,
+        s.approved
+    );
+    if s.unjudged > 0 {
+        changes = format!(
+            "{} (not judged: no policy, approvals or CloudTrail were consulted)",
+            plural(s.changes, "change", "changes")
+        );
+    }
+    if s.transient > 0 {
+        changes.push_str(&format!(
+            "; {} ({} unauthorized)",
+            plural(s.transient, "transient", "transient"),
+            s.transient_unauthorized
+        ));
+    }
+    let mut findings = plural(s.findings, "finding", "findings");
+    let known = r.findings.iter().any(|f| f.status.is_some());
+    let mut parts = Vec::new();
+    if known {
+        parts.push(format!("{} new", s.new_findings));
+        parts.push(format!("{} known", s.known_findings));
+    }
+    parts.push(format!(
+        "{} failing (at or above {}{})",
+        s.failing_findings,
+        r.fail_on.as_str(),
+        if known && !r.fail_on_known { ", new only" } else { "" }
+    ));
+    parts.push(format!("{} suppressed", s.suppressed_findings));
+    if s.resolved_findings > 0 {
+        parts.push(format!("{} resolved", s.resolved_findings));
+    }
+    findings.push_str(&format!(": {}.", parts.join(", ")));
+    let gaps = s.gaps(&r.coverage).map(|g| format!(" {g}")).unwrap_or_default();
+    if s.unjudged > 0 && s.findings == 0 {
+        // `diff`: no checks ran, so there is nothing to say of findings.
+        return format!("{changes}.{gaps}");
+    }
+    format!("{changes}.\n{findings}{gaps}")
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// The risk area a resource kind belongs to, as its kind file declares
 /// (asset for a kind this build does not know, e.g. from a newer baseline).
 pub fn risk_of_kind(kind: &str) -> Risk {
@@ -263,15 +352,15 @@ pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// "by WHO at WHEN from IP" for the latest successful event, or why not.
+/// "by WHO at WHEN from IP" for the latest successful event; `None` when
+/// CloudTrail was not read or found nothing (a note then says why).
 pub(crate) fn who_when(
     attribution: Option<Attribution>,
     actor: Option<&Actor>,
     events: &[Event],
 ) -> Option<String> {
     match attribution {
-        None => None,
-        Some(Attribution::Unattributed) => Some("no CloudTrail event found".into()),
+        None | Some(Attribution::Unattributed) => None,
         Some(_) => {
             let last = events.iter().rev().find(|e| e.succeeded())?;
             let who = actor
@@ -291,19 +380,47 @@ pub(crate) fn who_when(
 }
 
 impl Report {
+    /// An empty report of an account's state taken at `taken_at`: what each
+    /// command fills in, then [`Report::finish`]es.
+    pub fn new(account: &str, taken_at: &str, fail_on: crate::checks::FailOn) -> Report {
+        Report {
+            schema: REPORT_SCHEMA.into(),
+            account: account.into(),
+            account_name: None,
+            taken_at: taken_at.into(),
+            baseline: None,
+            coverage: vec![],
+            not_compared: vec![],
+            changes: vec![],
+            transient: vec![],
+            writes: vec![],
+            cloudtrail: None,
+            findings: vec![],
+            resolved: vec![],
+            fail_on,
+            fail_on_known: false,
+            approved_not_listed: 0,
+            warnings: vec![],
+            summary: Summary::default(),
+        }
+    }
+
     /// Fills in `summary` from the contents; call after building.
     pub fn finish(&mut self) {
         use crate::diff::ChangeKind::*;
+        use crate::checks::known::FindingStatus;
         let count =
             |f: &dyn Fn(&ReportChange) -> bool| self.changes.iter().filter(|c| f(c)).count();
+        let known = |f: &&Finding| f.status == Some(FindingStatus::Known);
         self.summary = Summary {
-            changes: self.changes.len(),
+            changes: self.changes.len() + self.approved_not_listed,
             added: count(&|c| c.change.change == Added),
             removed: count(&|c| c.change.change == Removed),
             modified: count(&|c| c.change.change == Modified),
             unauthorized: count(&|c| c.verdict == Verdict::Unauthorized),
             authorized: count(&|c| c.verdict == Verdict::Authorized),
-            approved: count(&|c| c.verdict == Verdict::Approved),
+            approved: count(&|c| c.verdict == Verdict::Approved) + self.approved_not_listed,
+            unjudged: count(&|c| c.verdict == Verdict::Unjudged),
             not_compared: self.not_compared.len(),
             transient: self.transient.len(),
             transient_unauthorized: self
@@ -319,11 +436,10 @@ impl Report {
                 .count(),
             unattributed: count(&|c| c.attribution == Some(Attribution::Unattributed)),
             findings: self.findings.len(),
-            failing_findings: self
-                .findings
-                .iter()
-                .filter(|f| f.suppressed.is_none() && self.fail_on.fails(f.severity))
-                .count(),
+            new_findings: self.findings.iter().filter(|f| !known(f)).count(),
+            known_findings: self.findings.iter().filter(known).count(),
+            resolved_findings: self.resolved.len(),
+            failing_findings: self.findings.iter().filter(|f| self.fails(f)).count(),
             suppressed_findings: self
                 .findings
                 .iter()
@@ -346,14 +462,45 @@ impl Report {
             && s.trail_files_skipped == 0;
     }
 
+    /// Whether a finding fails the run: unsuppressed, at or above
+    /// `fail_on`, and new or updated (known ones too with `fail_on_known`).
+    pub fn fails(&self, f: &Finding) -> bool {
+        f.suppressed.is_none()
+            && self.fail_on.fails(f.severity)
+            && (self.fail_on_known
+                || f.status != Some(crate::checks::known::FindingStatus::Known))
+    }
+
+    /// Leaves approved changes out of `changes`, counting them: a reader
+    /// sees what is not yet reviewed (`--show-approved` keeps them).
+    pub fn hide_approved(&mut self) {
+        let before = self.changes.len();
+        self.changes.retain(|c| c.verdict != Verdict::Approved);
+        self.approved_not_listed += before - self.changes.len();
+        self.finish();
+    }
+
+    /// Every change unjudged: what `diff` gives, having consulted nothing.
+    pub fn unjudged(&mut self) {
+        for c in &mut self.changes {
+            c.verdict = Verdict::Unjudged;
+            c.decided_by = None;
+            c.approval = None;
+            c.notes.clear();
+        }
+        self.finish();
+    }
+
     fn warned(&self, code: WarningCode) -> usize {
         self.warnings.iter().filter(|w| w.code == code).count()
     }
 
-    /// 1 for unauthorized changes or failing findings; else 3 when anything
-    /// was not read, compared or evaluated; else 0.
+    /// 1 for unauthorized changes or failing findings (or, from `diff`,
+    /// any change: the states differ); else 3 when anything was not read,
+    /// compared or evaluated; else 0.
     pub fn exit_code(&self) -> u8 {
         if self.summary.unauthorized > 0
+            || self.summary.unjudged > 0
             || self.summary.transient_unauthorized > 0
             || self.summary.failing_findings > 0
         {
@@ -390,14 +537,24 @@ impl Report {
     }
 }
 
-pub fn render(r: &Report, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+/// The width a table is drawn at when none is given and stdout is not a
+/// terminal.
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// Writes the report in `format`; a table is `width` columns wide.
+pub fn render(
+    r: &Report,
+    format: Format,
+    width: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         // Streamed: a report of 100k findings is over 100 MB of JSON.
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
             out.write_all(b"\n")
         }
-        Format::Table => table::render(r, out),
+        Format::Table => table::render(r, width, out),
         Format::Markdown => markdown::render(r, out),
         Format::Junit => junit::render(r, out),
         Format::Sarif => sarif::render(r, out),

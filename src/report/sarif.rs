@@ -94,6 +94,16 @@ fn rules(r: &Report) -> (Vec<Value>, BTreeMap<String, usize>) {
             rules.push(rule(&f.check, &f.title, f.severity, f.risk.as_str()));
         }
     }
+    // A resolved finding's check may have found nothing else this run.
+    let mut gone: Vec<_> = r.resolved.iter().collect();
+    gone.sort_by(|a, b| a.check.cmp(&b.check));
+    for k in gone {
+        if !index.contains_key(&k.check) {
+            index.insert(k.check.clone(), rules.len());
+            let title = format!("{} (resolved)", k.check);
+            rules.push(rule(&k.check, &title, k.severity, "resolved"));
+        }
+    }
     (rules, index)
 }
 
@@ -104,7 +114,7 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
         .iter()
         .filter(|c| c.verdict == Verdict::Unauthorized)
     {
-        let text = c.what("; ", "; ").replace('\n', "; ");
+        let text = format!("{}: {}", c.change.headline(), c.lines()[1..].join("; "));
         let loc = location(r, &c.change.resource.id);
         out.push(result(CHANGE_RULE, 0, "error", text, loc, &c.change.id));
     }
@@ -135,9 +145,32 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
         if let Some(s) = &f.suppressed {
             v["suppressions"] = json!([{"kind": "external", "justification": s.describe()}]);
         }
+        if let Some(state) = f.status.map(baseline_state) {
+            v["baselineState"] = json!(state);
+        }
+        out.push(v);
+    }
+    for k in &r.resolved {
+        let loc = location(r, &k.resource);
+        let Some(&i) = index.get(&k.check) else {
+            continue;
+        };
+        let mut v = result(&k.check, i, "none", k.message.clone(), loc, &k.id);
+        v["baselineState"] = json!("absent");
         out.push(v);
     }
     out
+}
+
+/// SARIF's name for how a result stands against the previous run: here,
+/// against the findings the baseline accepted.
+fn baseline_state(s: crate::checks::known::FindingStatus) -> &'static str {
+    use crate::checks::known::FindingStatus::*;
+    match s {
+        New => "new",
+        Updated => "updated",
+        Known => "unchanged",
+    }
 }
 
 pub(super) fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {

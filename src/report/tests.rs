@@ -82,7 +82,10 @@ fn sample() -> Report {
         writes: vec![],
         cloudtrail: None,
         findings: vec![],
+        resolved: vec![],
         fail_on: crate::checks::FailOn::High,
+        fail_on_known: false,
+        approved_not_listed: 0,
         warnings: vec![],
         summary: Summary::default(),
     };
@@ -92,7 +95,7 @@ fn sample() -> Report {
 
 fn rendered(r: &Report, f: Format) -> String {
     let mut out = Vec::new();
-    render(r, f, &mut out).unwrap();
+    render(r, f, super::DEFAULT_WIDTH, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -205,6 +208,7 @@ fn finding(check: &str, sev: crate::checks::Severity, suppressed: bool) -> Findi
         }),
         notes: vec![],
         events: None,
+        status: None,
     }
 }
 

@@ -146,3 +146,21 @@ fn sources_parse_from_the_command_line() {
     );
     assert!("s3://".parse::<TrailSource>().is_err());
 }
+
+#[test]
+fn a_window_older_than_the_event_history_is_a_gap_with_its_dates() {
+    let now: jiff::Timestamp = "2026-12-07T00:00:00Z".parse().unwrap();
+    let window = |start: &str| Window {
+        start: Some(start.parse().unwrap()),
+        end: Some(now),
+        account: None,
+    };
+    assert!(beyond_history(&window("2026-10-01T00:00:00Z"), now).is_none());
+    let gap = beyond_history(&window("2026-08-01T00:00:00Z"), now).unwrap();
+    assert_eq!(gap.status, crate::model::CoverageStatus::Error);
+    let msg = gap.message.unwrap();
+    assert!(
+        msg.contains("starts 2026-08-01") && msg.contains("before 2026-09-08"),
+        "{msg}"
+    );
+}

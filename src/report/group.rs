@@ -1,0 +1,151 @@
+//! Findings of one check side by side, for the table and Markdown: a check
+//! that fires in 17 regions is one row naming them, not 17 rows saying the
+//! same thing; a check that fires on several resources is one row listing
+//! a few of them. The JSON, SARIF and JUnit outputs keep every finding.
+
+use std::collections::BTreeSet;
+
+use crate::checks::known::FindingStatus;
+use crate::checks::Finding;
+
+/// Resources listed in a group's row; the rest are counted.
+pub const ITEMS_SHOWN: usize = 5;
+
+/// Findings of one check, alike in suppression and status.
+pub struct Group<'a> {
+    pub findings: Vec<&'a Finding>,
+}
+
+/// Groups by check, most severe first, then by check id; suppressed and
+/// updated findings apart from the others.
+pub fn by_check<'a>(findings: &[&'a Finding]) -> Vec<Group<'a>> {
+    let key = |f: &Finding| {
+        (
+            std::cmp::Reverse(f.severity),
+            f.check.clone(),
+            f.suppressed.is_some(),
+            f.status == Some(FindingStatus::Updated),
+        )
+    };
+    let mut sorted: Vec<&Finding> = findings.to_vec();
+    sorted.sort_by(|a, b| (key(a), &a.resource.id).cmp(&(key(b), &b.resource.id)));
+    let mut out: Vec<Group<'a>> = Vec::new();
+    for f in sorted {
+        match out.last_mut() {
+            Some(g) if key(g.findings[0]) == key(f) => g.findings.push(f),
+            _ => out.push(Group { findings: vec![f] }),
+        }
+    }
+    out
+}
+
+/// A resource that is the account's or a region's one of its kind (the
+/// region's EC2 settings, the account summary): its place says it all.
+fn singleton(f: &Finding) -> bool {
+    f.resource.native_id == "account" || crate::model::is_region_name(&f.resource.native_id)
+}
+
+/// Where a finding fires: its region, or the region a regional singleton
+/// stands for (`account.region` resources are global, named by region).
+fn place(f: &Finding) -> &str {
+    if crate::model::is_region_name(&f.resource.native_id) {
+        &f.resource.native_id
+    } else {
+        &f.resource.region
+    }
+}
+
+/// `native-id (region)`, or the native id alone for a global resource.
+fn at(f: &Finding) -> String {
+    let r = &f.resource;
+    if r.region == crate::model::GLOBAL {
+        r.native_id.clone()
+    } else {
+        format!("{} ({})", r.native_id, r.region)
+    }
+}
+
+impl Group<'_> {
+    fn all_singletons(&self) -> bool {
+        self.findings.iter().all(|f| singleton(f))
+    }
+
+    /// The distinct places, sorted.
+    fn place_list(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> = self.findings.iter().map(|f| place(f)).collect();
+        set.into_iter().collect()
+    }
+
+    /// Where the check fires, in as few words as say it: `the account`,
+    /// `eu-west-1, us-east-1` (a region's own settings), `admin` (one
+    /// resource), `3 resources`, `3 resources in eu-west-1, us-east-1`.
+    pub fn places(&self) -> String {
+        let places = self.place_list();
+        let regions: Vec<&str> = places
+            .iter()
+            .copied()
+            .filter(|p| *p != crate::model::GLOBAL)
+            .collect();
+        if self.all_singletons() {
+            return if regions.is_empty() {
+                "the account".into()
+            } else {
+                places.join(", ")
+            };
+        }
+        if let [f] = self.findings.as_slice() {
+            return at(f);
+        }
+        let n = super::plural(self.findings.len(), "resource", "resources");
+        match regions.len() {
+            0 => n,
+            _ => format!("{n} in {}", places.join(", ")),
+        }
+    }
+
+    /// The check's title and where it fires, then what every finding
+    /// shares as evidence.
+    pub fn headline(&self) -> String {
+        let first = self.findings[0];
+        let mut s = format!("{}: {}", first.title, self.places());
+        if let Some(e) = self.shared_evidence() {
+            s.push_str(&format!("\neach: {e}"));
+        }
+        s
+    }
+
+    fn shared_evidence(&self) -> Option<String> {
+        let first = &self.findings[0].evidence;
+        (!first.is_empty() && self.findings.iter().all(|f| &f.evidence == first))
+            .then(|| first.join("; "))
+    }
+
+    /// Up to `max` lines, one per resource with its finding id (and its
+    /// evidence where it differs), then how many more; none where the
+    /// headline's places say it all.
+    pub fn items(&self, max: usize) -> Vec<String> {
+        if self.all_singletons() {
+            return vec![];
+        }
+        let own_evidence = self.shared_evidence().is_none();
+        let mut lines: Vec<String> = self
+            .findings
+            .iter()
+            .take(max)
+            .map(|f| {
+                let at = at(f);
+                match (own_evidence, f.evidence.is_empty()) {
+                    (true, false) => format!("{at} {}: {}", f.id, f.evidence.join("; ")),
+                    _ => format!("{at} {}", f.id),
+                }
+            })
+            .collect();
+        if self.findings.len() > max {
+            lines.push(format!(
+                "… and {} more (the JSON report lists every one)",
+                self.findings.len() - max
+            ));
+        }
+        lines
+    }
+}
