@@ -21,6 +21,10 @@ pub enum WarningCode {
     /// An `[[allow]]` rule authorized nothing in the CloudTrail window.
     #[serde(rename = "W005")]
     AllowRuleUnmatched,
+    /// An approval covers no change: its resource is as the baseline holds
+    /// it (the change was undone).
+    #[serde(rename = "W006")]
+    ApprovalUnmatched,
 }
 
 impl WarningCode {
@@ -31,6 +35,7 @@ impl WarningCode {
             WarningCode::SuppressionExpired => "W003",
             WarningCode::TrailFileSkipped => "W004",
             WarningCode::AllowRuleUnmatched => "W005",
+            WarningCode::ApprovalUnmatched => "W006",
         }
     }
 }

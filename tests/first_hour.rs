@@ -506,7 +506,10 @@ fn sarif_output_is_valid_sarif_2_1_0_with_stable_fingerprints() {
     // Every finding, and every known finding no longer found (resolved,
     // with baselineState "absent").
     let resolved = r["resolved"].as_array().map_or(0, Vec::len);
-    assert!(resolved > 0, "the demo resolves the deleted bucket's findings");
+    assert!(
+        resolved > 0,
+        "the demo resolves the deleted bucket's findings"
+    );
     assert_eq!(
         results.len(),
         unauthorized + r["findings"].as_array().unwrap().len() + resolved

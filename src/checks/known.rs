@@ -202,7 +202,8 @@ mod tests {
         );
         assert!(resolved.is_empty());
         assert!(
-            now_found[1].notes[0].contains("was, when accepted 2026-11-30T00:00:00Z: f-b allows SSH"),
+            now_found[1].notes[0]
+                .contains("was, when accepted 2026-11-30T00:00:00Z: f-b allows SSH"),
             "{:?}",
             now_found[1].notes
         );

@@ -143,7 +143,25 @@ pub fn run(plan: ApprovePlan, quiet: bool, now: jiff::Timestamp) -> Result<Outco
         (None, _) => by_id(&mut b, &path, &src, stamp, now)?,
     };
     baseline::save(&outcome.path, &b)?;
-    Ok(approved_outcome(&outcome, src.current.as_ref()))
+    let mut out = approved_outcome(&outcome, src.current.as_ref());
+    out.messages.extend(still_new(&b, &src.findings));
+    Ok(out)
+}
+
+/// The findings of the state that the baseline does not hold as known
+/// after this approval, by id: what a reviewer may mean to accept too
+/// (the instance behind a group just opened), each approvable by its id.
+fn still_new(b: &Baseline, findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| known::acceptable(f))
+        .filter(|f| {
+            !b.known_findings
+                .iter()
+                .any(|k| k.id == f.id && k.evidence == known::evidence_digest(f))
+        })
+        .map(|f| format!("still new: {} {} {}", f.id, f.check, f.message))
+        .collect()
 }
 
 /// What `approve` says: what it did, and (with `--all`) what the state
@@ -274,7 +292,9 @@ fn approve_all(
     let unread = |id: &str| {
         let mut parts = id.splitn(3, '/');
         let (kind, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        current.coverage_for(kind, region).is_none_or(|c| !c.is_full())
+        current
+            .coverage_for(kind, region)
+            .is_none_or(|c| !c.is_full())
     };
     let mut kept: Vec<KnownFinding> = std::mem::take(&mut b.known_findings)
         .into_iter()

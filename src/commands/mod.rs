@@ -374,8 +374,7 @@ fn would_find(
     }
     match current.resources.get(&k.resource) {
         Some(r) => {
-            check.kinds.contains(&r.kind)
-                && crate::model::unknown_paths(&r.attrs.read()).is_empty()
+            check.kinds.contains(&r.kind) && crate::model::unknown_paths(&r.attrs.read()).is_empty()
         }
         None => {
             let mut parts = k.resource.splitn(3, '/');
@@ -522,12 +521,10 @@ pub fn build_report(
         warnings,
         not_evaluated,
     } = evaluate_checks(current, config, plan, now, trail);
-    let resolved = crate::checks::known::classify(
-        &mut findings,
-        &baseline.known_findings,
-        now,
-        |k| would_find(k, current, plan, &not_evaluated),
-    );
+    let resolved =
+        crate::checks::known::classify(&mut findings, &baseline.known_findings, now, |k| {
+            would_find(k, current, plan, &not_evaluated)
+        });
     let evidence = Evidence {
         baseline: &baseline.snapshot,
         current,
@@ -561,6 +558,7 @@ pub fn build_report(
         }
         None => (vec![], None),
     };
+    trail_warnings.extend(unmatched_approvals(&baseline.approvals, &changed));
     if trail.is_some() {
         trail_warnings.extend(unmatched_rules(
             &config.allow,
@@ -641,6 +639,29 @@ fn unmatched_rules(
                 format!(
                     "[[allow]] rule {:?} authorized nothing in this window",
                     r.name
+                ),
+            )
+        })
+        .collect()
+}
+
+/// W006 for every approval whose resource has no change left: the change
+/// was undone, and the approval would quietly accept it again if it came
+/// back. (An approval whose resource changed further is named on that
+/// change instead.)
+fn unmatched_approvals(
+    approvals: &[crate::baseline::Approval],
+    changed: &BTreeSet<String>,
+) -> Vec<Warning> {
+    approvals
+        .iter()
+        .filter(|a| !a.is_whole_state() && !changed.contains(&a.resource))
+        .map(|a| {
+            Warning::new(
+                WarningCode::ApprovalUnmatched,
+                format!(
+                    "approval {} of {} covers no change: the resource is as the baseline holds it (`baseline approve --all` accepts the state and drops it)",
+                    a.change_id, a.resource
                 ),
             )
         })

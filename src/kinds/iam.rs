@@ -37,7 +37,11 @@ fn policy_count(a: &Value) -> String {
         0 => "no policies".into(),
         1 => format!("1 policy: {}", names[0]),
         n if n <= 4 => format!("{n} policies: {}", names.join(", ")),
-        n => format!("{n} policies: {}, and {} more", names[..3].join(", "), n - 3),
+        n => format!(
+            "{n} policies: {}, and {} more",
+            names[..3].join(", "),
+            n - 3
+        ),
     }
 }
 

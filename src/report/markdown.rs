@@ -131,10 +131,7 @@ fn finding_row(g: &group::Group<'_>, out: &mut dyn Write) -> std::io::Result<()>
         sev.push_str(" (suppressed)");
     }
     let (check, mut text) = match g.findings.as_slice() {
-        [f] => (
-            format!("{} `{}`", f.check, f.id),
-            vec![format!("`{}`: {}", f.resource.id, f.message)],
-        ),
+        [f] => (format!("{} `{}`", f.check, f.id), vec![f.message.clone()]),
         all => {
             let mut t = vec![g.headline()];
             t.extend(g.items(group::ITEMS_SHOWN));

@@ -131,7 +131,11 @@ impl ReportChange {
         if !summary.is_empty() {
             lines.push(summary);
         }
-        lines.extend(who_when(self.attribution, self.actor.as_ref(), &self.events));
+        lines.extend(who_when(
+            self.attribution,
+            self.actor.as_ref(),
+            &self.events,
+        ));
         lines.extend(self.decided_by.as_ref().map(|d| format!("({d})")));
         lines.extend(self.notes.iter().map(|n| format!("! {n}")));
         lines
@@ -307,14 +311,21 @@ pub(crate) fn totals(r: &Report) -> String {
         "{} failing (at or above {}{})",
         s.failing_findings,
         r.fail_on.as_str(),
-        if known && !r.fail_on_known { ", new only" } else { "" }
+        if known && !r.fail_on_known {
+            ", new only"
+        } else {
+            ""
+        }
     ));
     parts.push(format!("{} suppressed", s.suppressed_findings));
     if s.resolved_findings > 0 {
         parts.push(format!("{} resolved", s.resolved_findings));
     }
     findings.push_str(&format!(": {}.", parts.join(", ")));
-    let gaps = s.gaps(&r.coverage).map(|g| format!(" {g}")).unwrap_or_default();
+    let gaps = s
+        .gaps(&r.coverage)
+        .map(|g| format!(" {g}"))
+        .unwrap_or_default();
     if s.unjudged > 0 && s.findings == 0 {
         // `diff`: no checks ran, so there is nothing to say of findings.
         return format!("{changes}.{gaps}");
@@ -407,8 +418,8 @@ impl Report {
 
     /// Fills in `summary` from the contents; call after building.
     pub fn finish(&mut self) {
-        use crate::diff::ChangeKind::*;
         use crate::checks::known::FindingStatus;
+        use crate::diff::ChangeKind::*;
         let count =
             |f: &dyn Fn(&ReportChange) -> bool| self.changes.iter().filter(|c| f(c)).count();
         let known = |f: &&Finding| f.status == Some(FindingStatus::Known);
@@ -467,8 +478,7 @@ impl Report {
     pub fn fails(&self, f: &Finding) -> bool {
         f.suppressed.is_none()
             && self.fail_on.fails(f.severity)
-            && (self.fail_on_known
-                || f.status != Some(crate::checks::known::FindingStatus::Known))
+            && (self.fail_on_known || f.status != Some(crate::checks::known::FindingStatus::Known))
     }
 
     /// Leaves approved changes out of `changes`, counting them: a reader

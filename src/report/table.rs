@@ -24,7 +24,7 @@ const LEFT: usize = 14;
 
 pub(super) fn render(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     let width = width.max(MIN_WIDTH);
-    header(r, out)?;
+    header(r, width, out)?;
     for (risk, changes, findings) in by_risk(r) {
         let listed: Vec<&Finding> = findings.into_iter().filter(|f| !is_known(f)).collect();
         if changes.is_empty() && listed.is_empty() {
@@ -57,19 +57,17 @@ fn is_known(f: &Finding) -> bool {
     f.status == Some(FindingStatus::Known)
 }
 
-fn header(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+fn header(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
     let name = r
         .account_name
         .as_deref()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
-    writeln!(
-        out,
-        "driftwatch: account {}{name} at {}",
-        r.account, r.taken_at
-    )?;
+    let title = format!("driftwatch: account {}{name} at {}", r.account, r.taken_at);
+    writeln!(out, "{}", wrapped(&title, width))?;
     if let Some(b) = &r.baseline {
-        writeln!(out, "baseline:   {} ({})", b.path, b.taken_at)?;
+        let line = format!("baseline:   {} ({})", b.path, b.taken_at);
+        writeln!(out, "{}", wrapped(&line, width))?;
     }
     let nothing_new = r.changes.is_empty() && r.findings.iter().all(is_known);
     if nothing_new && r.transient.is_empty() && r.unauthorized_writes().is_empty() {
@@ -77,11 +75,7 @@ fn header(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if known == 0 {
             writeln!(out, "No changes, no findings.")?;
         } else {
-            writeln!(
-                out,
-                "No changes, no new findings ({} known).",
-                plural(known, "finding", "findings")
-            )?;
+            writeln!(out, "No changes, no new findings ({known} known).")?;
         }
     }
     Ok(())
@@ -130,7 +124,9 @@ impl Grid {
         let n = fixed.len() + 1;
         // "│ " + cells joined by " ┆ " + " │".
         let frame = 3 * n + 1;
-        let last = width.saturating_sub(frame + fixed.iter().sum::<usize>()).max(16);
+        let last = width
+            .saturating_sub(frame + fixed.iter().sum::<usize>())
+            .max(16);
         let widths: Vec<usize> = fixed.iter().copied().chain([last]).collect();
         let mut table = Table::new();
         table
@@ -340,7 +336,12 @@ fn writes(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> 
     )?;
     let mut t = Grid::new(width, &["verdict", "call, where, who"], &[LEFT]);
     for w in bad {
-        let right = format!("{}\nin {}\n{}", w.what(), w.regions.join(", "), w.who_when());
+        let right = format!(
+            "{}\nin {}\n{}",
+            w.what(),
+            w.regions.join(", "),
+            w.who_when()
+        );
         t.row(&[w.verdict.as_str().to_string(), right]);
     }
     t.write(out)

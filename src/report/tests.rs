@@ -236,3 +236,85 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
         assert!(text.contains("bastion"), "{f:?} shows the suppression");
     }
 }
+
+/// The demo's report as `driftwatch demo` gives it.
+fn demo() -> Report {
+    let config = crate::demo::bundle_config().unwrap();
+    let checks = crate::commands::load_checks(&config, &[]).unwrap();
+    let plan = crate::commands::CheckPlan {
+        checks: &checks,
+        fail_on: crate::checks::FailOn::High,
+        fail_on_known: false,
+    };
+    let mut r = crate::demo::report(&config, plan).unwrap();
+    r.hide_approved();
+    r
+}
+
+fn table(r: &Report, width: usize) -> String {
+    let mut out = Vec::new();
+    render(r, Format::Table, width, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The table as people read it, at a narrow terminal and a wide one;
+/// reviewed in the diff like code (`cargo insta review`).
+#[test]
+fn the_demo_table_at_80_and_160_columns() {
+    let r = demo();
+    for width in [80, 160] {
+        let text = table(&r, width);
+        insta::assert_snapshot!(format!("demo_table_{width}"), text);
+    }
+}
+
+#[test]
+fn the_demo_in_markdown() {
+    insta::assert_snapshot!("demo_markdown", rendered(&demo(), Format::Markdown));
+}
+
+/// What the snapshots show, held as rules: every line fits, counts agree
+/// with their nouns, and no line says its neighbour's words again.
+#[test]
+fn the_table_fits_its_width_speaks_plainly_and_never_repeats_itself() {
+    let r = demo();
+    let singular_with_plural = regex::Regex::new(
+        r"\b1 (changes|findings|policies|resources|files|records|events|regions|accounts)\b",
+    )
+    .unwrap();
+    for width in [60, 80, 120, 160, 200] {
+        let text = table(&r, width);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{width}: {} columns: {line}",
+                line.chars().count()
+            );
+            assert!(!singular_with_plural.is_match(line), "{line}");
+        }
+        // An actor, a check's advice or a resource is said once per row:
+        // the "no rule covers it" note does not name the caller again,
+        // "no CloudTrail event found" is not followed by the same in words.
+        assert!(!text.contains("rule covers every event behind it (by"));
+        assert!(!text.contains("no CloudTrail event found"));
+        assert!(!text.contains("iam.user added"), "{text}");
+    }
+    // ARNs break after their separators: at 80 columns the pipeline's
+    // session ARN does not fit its line, and joined back at the break it is
+    // whole, the break after a `/`.
+    let text = table(&r, 80);
+    let cells: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split('┆').nth(1))
+        .map(|c| c.trim_end_matches('│').trim())
+        .collect();
+    let arn = "arn:aws:sts::210987654321:assumed-role/deploy/pipeline-1187";
+    let broken = cells.windows(2).find_map(|w| {
+        let joined = format!("{}{}", w[0], w[1]);
+        (joined.contains(arn) && !w[0].contains(arn)).then_some(w[0])
+    });
+    let at = broken.expect("the ARN is broken across two lines at 80 columns");
+    assert!(at.ends_with('/') || at.ends_with(':'), "{at}");
+    // A user added with one policy names it, in the singular.
+    assert!(table(&r, 160).contains("1 policy: break-glass-admin"));
+}
