@@ -63,6 +63,9 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             break
         }
         'driftwatch;scan' {
+            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Use this snapshot file as the current state instead of reading the account')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)')
+            [CompletionResult]::new('--cloudtrail', '--cloudtrail', [CompletionResultType]::ParameterName, 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail''s table), or `none`. Default: `api` when reading the account, `none` with --snapshot')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from the AWS config files')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline''s regions, else every enabled region')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style')
@@ -76,9 +79,6 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--role-name', '--role-name', [CompletionResultType]::ParameterName, 'The role to assume in each account (the account the credentials are for is read with them directly)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External id the role''s trust policy asks for')
             [CompletionResult]::new('--parallel-accounts', '--parallel-accounts', [CompletionResultType]::ParameterName, 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas')
-            [CompletionResult]::new('--snapshot', '--snapshot', [CompletionResultType]::ParameterName, 'Use this snapshot file as the current state instead of reading the account')
-            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)')
-            [CompletionResult]::new('--cloudtrail', '--cloudtrail', [CompletionResultType]::ParameterName, 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail''s table), or `none`. Default: `api` when reading the account, `none` with --snapshot')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'More check files (*.toml) from this directory (repeatable)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)')
             [CompletionResult]::new('--notify', '--notify', [CompletionResultType]::ParameterName, 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed')
@@ -87,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--notify-state', '--notify-state', [CompletionResultType]::ParameterName, 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours')
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
@@ -121,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--notify-state', '--notify-state', [CompletionResultType]::ParameterName, 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours')
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
@@ -191,6 +193,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         }
         'driftwatch;diff' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
@@ -311,6 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
         }
         'driftwatch;merge' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
@@ -332,6 +336,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--notify-state', '--notify-state', [CompletionResultType]::ParameterName, 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours')
             [CompletionResult]::new('--realert', '--realert', [CompletionResultType]::ParameterName, 'Hours before an item already sent is sent again (default 24)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format; default: table on a terminal, JSON otherwise')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report here (atomically) instead of stdout')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')

@@ -452,7 +452,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +527,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -698,7 +702,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__demo)
-            opts="-q -v -h --dir --show-approved --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --show-approved --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -744,6 +748,10 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --width)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -764,7 +772,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__diff)
-            opts="-q -v -h --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,6 +783,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1022,7 +1034,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__merge)
-            opts="-q -v -h --format --output --width --quiet --verbose --color --help"
+            opts="-o -q -v -h --format --output --width --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,6 +1045,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1052,12 +1068,24 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --snapshot --baseline --cloudtrail --show-approved --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --snapshot --baseline --cloudtrail --show-approved --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --snapshot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cloudtrail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1110,18 +1138,6 @@ _driftwatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --snapshot)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --baseline)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cloudtrail)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --checks)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1155,6 +1171,10 @@ _driftwatch() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -58,6 +58,9 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'driftwatch;scan'= {
+            cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
+            cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)'
+            cand --cloudtrail 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail''s table), or `none`. Default: `api` when reading the account, `none` with --snapshot'
             cand --profile 'Named profile from the AWS config files'
             cand --region 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline''s regions, else every enabled region'
             cand --endpoint-url 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style'
@@ -71,9 +74,6 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --role-name 'The role to assume in each account (the account the credentials are for is read with them directly)'
             cand --external-id 'External id the role''s trust policy asks for'
             cand --parallel-accounts 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas'
-            cand --snapshot 'Use this snapshot file as the current state instead of reading the account'
-            cand --baseline 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account''s)'
-            cand --cloudtrail 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account''s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail''s table), or `none`. Default: `api` when reading the account, `none` with --snapshot'
             cand --checks 'More check files (*.toml) from this directory (repeatable)'
             cand --fail-on 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)'
             cand --notify 'Post alerts here (repeatable): a Slack incoming webhook gets a Slack message, any other https URL the JSON report; `slack:URL` forces Slack. Also `[notify] urls` in the config. URLs are never printed'
@@ -82,6 +82,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --notify-state 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours'
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand -o 'Write the report here (atomically) instead of stdout'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
@@ -115,6 +116,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --notify-state 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours'
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand -o 'Write the report here (atomically) instead of stdout'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
@@ -177,6 +179,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;diff'= {
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand -o 'Write the report here (atomically) instead of stdout'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
@@ -287,6 +290,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
         }
         &'driftwatch;merge'= {
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand -o 'Write the report here (atomically) instead of stdout'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --width 'Columns the table fills (default: the terminal''s width, or 100)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
@@ -307,6 +311,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --notify-state 'Remember what was sent here (default: beside the baseline, `baselines/ACCOUNT.alerts.json`); an item is sent again when it changes or after --realert hours'
             cand --realert 'Hours before an item already sent is sent again (default 24)'
             cand --format 'Report format; default: table on a terminal, JSON otherwise'
+            cand -o 'Write the report here (atomically) instead of stdout'
             cand --output 'Write the report here (atomically) instead of stdout'
             cand --width 'Columns the table fills (default: the terminal''s width, or 100 when stdout is a pipe or file; at least 60)'
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'

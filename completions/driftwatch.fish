@@ -56,6 +56,9 @@ never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand snapshot" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account\'s)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail\'s table), or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l profile -d 'Named profile from the AWS config files' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l region -d 'Regions to scan for regional services (repeatable or comma-separated); default: the baseline\'s regions, else every enabled region' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l endpoint-url -d 'Send every request to this endpoint (also read from AWS_ENDPOINT_URL); S3 then uses path-style' -r
@@ -69,9 +72,6 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l ou -d 'Wi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l role-name -d 'The role to assume in each account (the account the credentials are for is read with them directly)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l external-id -d 'External id the role\'s trust policy asks for' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l snapshot -d 'Use this snapshot file as the current state instead of reading the account' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l baseline -d 'Baseline to compare with (default: baselines/<account-id>.json; with --accounts, each account\'s)' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l cloudtrail -d 'Where CloudTrail events come from: `api` (LookupEvents), `trail` (the account\'s trail in S3), `s3://bucket/prefix`, a local file or directory, `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an organization trail\'s table), or `none`. Default: `api` when reading the account, `none` with --snapshot' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
 info\t''
@@ -91,7 +91,7 @@ json\t''
 markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s o -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
@@ -132,7 +132,7 @@ json\t''
 markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s o -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
@@ -179,7 +179,7 @@ json\t''
 markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -s o -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand diff" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
@@ -268,7 +268,7 @@ json\t''
 markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s o -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
@@ -296,7 +296,7 @@ json\t''
 markdown\t''
 junit\t''
 sarif\t'SARIF 2.1.0, for code-scanning upload'"
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l output -d 'Write the report here (atomically) instead of stdout' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s o -l output -d 'Write the report here (atomically) instead of stdout' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l width -d 'Columns the table fills (default: the terminal\'s width, or 100 when stdout is a pipe or file; at least 60)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l config -d 'Configuration file (default: ./driftwatch.toml when present)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'

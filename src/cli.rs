@@ -11,7 +11,7 @@ macro_rules! exit_codes {
     () => {
         "Exit codes:
   0  clean, and every service and region was read
-  1  unauthorized changes, or failing checks at or above --fail-on
+  1  unauthorized changes, or new findings at or above --fail-on (diff: the states differ)
   2  driftwatch itself failed (bad input, credentials, I/O)
   3  nothing found, but coverage was incomplete (a service or region could not be read)"
     };
@@ -87,7 +87,7 @@ const APPROVE_HELP: &str = concat!(
 
 const MERGE_HELP: &str = concat!(
     "Examples:
-  driftwatch scan --accounts 111111111111,222222222222 --format json -o shard1.json
+  driftwatch scan --accounts 111111111111,222222222222 --format json --output shard1.json
   driftwatch merge shard1.json shard2.json --format markdown > org.md
 
 The exit code is the worst of the accounts', as one run over all of them would give.
@@ -212,6 +212,7 @@ pub enum Command {
 /// How to reach AWS. The standard credential chain applies (environment,
 /// profile, SSO, instance role, web identity).
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "AWS access")]
 pub struct AwsArgs {
     /// Named profile from the AWS config files.
     #[arg(long, env = "AWS_PROFILE")]
@@ -248,6 +249,7 @@ pub struct AwsArgs {
 /// Many accounts in one run: each reached by assuming a role from the
 /// credentials the standard chain gives (the first hop).
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Many accounts")]
 pub struct AccountsArgs {
     /// Accounts to read: 12-digit ids (comma-separated), or `org` for every
     /// active account of the organization (Organizations ListAccounts, from
@@ -286,12 +288,13 @@ pub struct SnapshotArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Report")]
 pub struct ReportArgs {
     /// Report format; default: table on a terminal, JSON otherwise.
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write the report here (atomically) instead of stdout.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Columns the table fills (default: the terminal's width, or 100 when
     /// stdout is a pipe or file; at least 60).
@@ -312,7 +315,7 @@ pub struct MergeArgs {
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Write the report here (atomically) instead of stdout.
-    #[arg(long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Columns the table fills (default: the terminal's width, or 100).
     #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(60..=1000))]
@@ -331,28 +334,38 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    #[command(flatten)]
-    pub aws: AwsArgs,
-    #[command(flatten)]
-    pub fleet: AccountsArgs,
     /// Use this snapshot file as the current state instead of reading the account.
-    #[arg(long, value_name = "FILE", conflicts_with = "accounts")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "accounts",
+        help_heading = "Inputs"
+    )]
     pub snapshot: Option<PathBuf>,
     /// Baseline to compare with (default: baselines/<account-id>.json; with
     /// --accounts, each account's).
-    #[arg(long, value_name = "FILE", conflicts_with = "accounts")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "accounts",
+        help_heading = "Inputs"
+    )]
     pub baseline: Option<PathBuf>,
     /// Where CloudTrail events come from: `api` (LookupEvents), `trail` (the
     /// account's trail in S3), `s3://bucket/prefix`, a local file or directory,
     /// `athena://WORKGROUP/DATABASE.TABLE[?output=s3://bucket/prefix]` (an
     /// organization trail's table), or `none`. Default: `api` when reading
     /// the account, `none` with --snapshot.
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", help_heading = "Inputs")]
     pub cloudtrail: Option<String>,
     /// List approved changes too (by default they are counted, not listed:
     /// the report shows what is not yet reviewed).
-    #[arg(long)]
+    #[arg(long, help_heading = "Report")]
     pub show_approved: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub fleet: AccountsArgs,
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]
@@ -362,6 +375,7 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Alerts")]
 pub struct NotifyArgs {
     /// Post alerts here (repeatable): a Slack incoming webhook gets a Slack
     /// message, any other https URL the JSON report; `slack:URL` forces Slack.
@@ -388,6 +402,7 @@ pub struct NotifyArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Checks")]
 pub struct CheckArgs {
     /// More check files (*.toml) from this directory (repeatable).
     #[arg(long = "checks", value_name = "DIR")]
@@ -422,6 +437,7 @@ pub struct CheckCommandArgs {
 
 /// The checks whose findings a baseline accepts as known with its state.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Known findings")]
 pub struct AcceptArgs {
     /// More check files (*.toml) from this directory (repeatable): their
     /// findings are accepted as known too.
@@ -555,10 +571,27 @@ pub struct DemoArgs {
     pub report: ReportArgs,
 }
 
-/// The man page (roff), generated from the same definitions as `--help`;
-/// a copy lives in `completions/driftwatch.1`.
-pub fn man_page() -> std::io::Result<Vec<u8>> {
+/// The man pages (roff), generated from the same definitions as `--help`:
+/// `driftwatch.1` and one per subcommand (`driftwatch-scan.1`,
+/// `driftwatch-baseline-save.1`, ...), which the top page's SEE ALSO names;
+/// copies live in `completions/`. Each is `(file name, page)`.
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    fn walk(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            walk(sub, out)?;
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut page = Vec::new();
+        man.render(&mut page)?;
+        out.push((man.get_filename(), page));
+        Ok(())
+    }
+    // No `help` subcommand: `--help` is the help, and a page for it would
+    // say nothing the others do not.
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
     let mut out = Vec::new();
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    walk(cmd, &mut out)?;
+    out.sort();
     Ok(out)
 }

@@ -291,6 +291,14 @@ fn credential_errors_name_the_profile_and_the_fix() {
         "http://127.0.0.1:9",
     ]));
     one_error_line(&out, "run `aws sso login --profile work`");
+    // The fix leads the line; the SDK's chain of causes follows it.
+    assert!(
+        stderr(&out).starts_with(
+            "driftwatch: error: profile work uses SSO and has no session: run `aws sso login --profile work`; cannot establish"
+        ),
+        "{}",
+        stderr(&out)
+    );
 
     // No credentials anywhere, and a metadata endpoint that accepts and never
     // answers: one line, promptly (a hang guard, not a benchmark).
@@ -310,6 +318,11 @@ fn credential_errors_name_the_profile_and_the_fix() {
     let took = started.elapsed();
     drop(listener);
     one_error_line(&out, "no credentials found");
+    assert!(
+        stderr(&out).starts_with("driftwatch: error: no credentials found: set AWS_PROFILE"),
+        "{}",
+        stderr(&out)
+    );
     assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
 }
 
@@ -565,18 +578,82 @@ fn markdown_stays_under_githubs_comment_limit() {
     );
 }
 
+/// A man page for every subcommand, each current; every page the others
+/// refer to is shipped, and no page is shipped for a command that is gone.
 #[test]
-fn man_page_is_generated_and_not_stale() {
-    let page = driftwatch::cli::man_page().unwrap();
-    let path = repo_root().join("completions/driftwatch.1");
+fn man_pages_are_generated_for_every_command_and_not_stale() {
+    let pages = driftwatch::cli::man_pages().unwrap();
+    let dir = repo_root().join("completions");
     if std::env::var_os("DRIFTWATCH_UPDATE_COMPLETIONS").is_some() {
-        std::fs::write(&path, &page).unwrap();
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "1") {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+        for (name, page) in &pages {
+            std::fs::write(dir.join(name), page).unwrap();
+        }
     }
-    assert!(String::from_utf8_lossy(&page).contains(".TH driftwatch"));
-    assert!(
-        std::fs::read(&path).unwrap_or_default() == page,
-        "completions/driftwatch.1 is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_page`"
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for want in [
+        "driftwatch.1",
+        "driftwatch-scan.1",
+        "driftwatch-baseline-approve.1",
+    ] {
+        assert!(names.contains(&want), "no {want} in {names:?}");
+    }
+    let shipped: std::collections::BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".1"))
+        .collect();
+    let generated: std::collections::BTreeSet<String> =
+        names.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        shipped, generated,
+        "completions/*.1 are stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_pages`"
     );
+    for (name, page) in &pages {
+        assert!(
+            std::fs::read(dir.join(name)).unwrap_or_default() == *page,
+            "completions/{name} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_pages`"
+        );
+        // Every page named in SEE ALSO is shipped.
+        let text = String::from_utf8_lossy(page);
+        let refs = text
+            .split_whitespace()
+            .filter(|w| w.starts_with("driftwatch\\-") && w.ends_with("(1)"));
+        for see in refs {
+            let file = see.replace("\\-", "-").replace("(1)", ".1");
+            assert!(
+                shipped.contains(&file),
+                "{name} refers to {file}, not shipped"
+            );
+        }
+    }
+}
+
+/// `scan --help` reads by topic: its flags sit under headings.
+#[test]
+fn scan_help_groups_its_flags_under_headings() {
+    let out = run(driftwatch().args(["scan", "--help"]));
+    let help = stdout(&out);
+    let mut at = 0;
+    for heading in [
+        "Inputs:",
+        "Report:",
+        "AWS access:",
+        "Many accounts:",
+        "Checks:",
+        "Alerts:",
+    ] {
+        let found = help[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading} after the previous heading in\n{help}"));
+        at += found;
+    }
+    assert!(help.contains("--rate-limit"));
 }
 
 /// Item 13: the test build reuses the SDK crates `cargo run` built: no

@@ -128,7 +128,9 @@ pub struct CollectStats {
 /// which is recorded in coverage).
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
-    #[error("cannot establish AWS identity (sts:GetCallerIdentity): {message}{hint}")]
+    /// The fix first, when one is known: the SDK's own chain of causes is
+    /// long (every provider it tried) and ends far from what to do.
+    #[error("{hint}cannot establish AWS identity (sts:GetCallerIdentity): {message}")]
     Identity { message: String, hint: String },
     #[error("cannot list regions (ec2:DescribeRegions): {0}")]
     Regions(String),
@@ -201,7 +203,9 @@ async fn identity_hint(opts: &AwsOptions, message: &str) -> String {
         })
         .unwrap_or(false);
     if sso {
-        format!(" (profile {name} uses SSO: run `aws sso login --profile {name}`)")
+        format!(
+            "profile {name} uses SSO and has no session: run `aws sso login --profile {name}`; "
+        )
     } else if [
         "loading credentials",
         "no credentials",
@@ -210,7 +214,7 @@ async fn identity_hint(opts: &AwsOptions, message: &str) -> String {
     .iter()
     .any(|m| message.to_ascii_lowercase().contains(m))
     {
-        " (no credentials found: set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)".into()
+        "no credentials found: set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; ".into()
     } else {
         String::new()
     }
