@@ -16,6 +16,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod diff;
+pub mod exit;
 pub mod fsutil;
 pub mod kinds;
 pub mod model;
@@ -31,14 +32,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-/// Exit code: clean and complete.
-pub const EXIT_CLEAN: u8 = 0;
-/// Exit code: unauthorized changes or failing checks.
-pub const EXIT_FINDINGS: u8 = 1;
-/// Exit code: the tool failed.
-pub const EXIT_TOOL_FAILED: u8 = 2;
-/// Exit code: nothing found, but coverage was incomplete.
-pub const EXIT_INCOMPLETE: u8 = 3;
+pub use exit::ExitStatus;
 
 /// Logs go to stderr only; stdout carries the report and nothing else. The
 /// SDK's own log lines (credential-chain probes, retries) stay off stderr

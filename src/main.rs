@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         .and_then(driftwatch::commands::execute)
         .and_then(|o| deliver(o, quiet));
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             let label = if color {
                 "\x1b[1;31merror\x1b[0m"
@@ -26,13 +26,13 @@ fn main() -> ExitCode {
                 "error"
             };
             eprintln!("driftwatch: {label}: {}", driftwatch::one_line(&e));
-            ExitCode::from(driftwatch::EXIT_TOOL_FAILED)
+            ExitCode::from(driftwatch::ExitStatus::ToolFailed)
         }
     }
 }
 
 /// Writes what the command produced; returns the exit code.
-fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
+fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<driftwatch::ExitStatus> {
     let written = match &o.output {
         Output::None => Ok(()),
         Output::Bytes { bytes, path } => driftwatch::emit(path.as_deref(), bytes),
@@ -70,6 +70,6 @@ fn deliver(o: Outcome, quiet: bool) -> anyhow::Result<u8> {
     Ok(if errors.is_empty() {
         o.code
     } else {
-        driftwatch::EXIT_TOOL_FAILED
+        o.code.worst(driftwatch::ExitStatus::ToolFailed)
     })
 }

@@ -140,11 +140,30 @@ pub async fn read_events(
     window: Window,
     visitors: Visitors,
 ) -> TrailRead {
+    read_events_with_sdk(opts, None, source, account, regions, window, visitors).await
+}
+
+/// [`read_events`] on a configuration already loaded (a caller's own
+/// credentials, as [`super::Session::with_sdk`] takes them); `None` loads
+/// the standard chain's, where the source calls AWS at all.
+pub async fn read_events_with_sdk(
+    opts: &AwsOptions,
+    sdk: Option<aws_config::SdkConfig>,
+    source: &TrailSource,
+    account: &str,
+    regions: &[String],
+    window: Window,
+    visitors: Visitors,
+) -> TrailRead {
     match source {
         TrailSource::None => TrailRead::default(),
         TrailSource::Files(p) => read_files(p, window, visitors).await,
         _ => {
-            let ctx = Ctx::new(opts).await;
+            let sdk = match sdk {
+                Some(s) => s,
+                None => super::load_sdk_config(opts).await,
+            };
+            let ctx = Ctx::with_sdk(opts, sdk);
             read_events_in(&ctx, source, account, regions, window, visitors).await
         }
     }

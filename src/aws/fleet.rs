@@ -52,7 +52,16 @@ pub struct RoleSpec<'a> {
 
 impl Fleet {
     pub async fn connect(opts: &AwsOptions) -> Result<Fleet, AwsError> {
-        let session = Session::connect(opts).await?;
+        Fleet::with_sdk(opts, super::load_sdk_config(opts).await).await
+    }
+
+    /// The first hop on a configuration already loaded (a caller's own
+    /// credentials, as [`Session::with_sdk`] takes them).
+    pub async fn with_sdk(
+        opts: &AwsOptions,
+        sdk: aws_config::SdkConfig,
+    ) -> Result<Fleet, AwsError> {
+        let session = Session::with_sdk(opts, sdk).await?;
         Ok(Fleet {
             sdk: session.ctx.sdk.clone(),
             // One bar for the run's accounts, not one per account.

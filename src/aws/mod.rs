@@ -237,10 +237,6 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub(crate) async fn new(opts: &AwsOptions) -> Ctx {
-        Ctx::with_sdk(opts, load_sdk_config(opts).await)
-    }
-
     /// A context on a configuration already loaded (another account's
     /// assumed role): its own semaphore and rate buckets, as that account
     /// has its own quotas.
@@ -810,12 +806,12 @@ async fn unit(ctx: &Ctx, name: String, fut: impl Future<Output = Part>) -> Part 
 /// developer's AWS setup that matters to the mocks.
 #[cfg(test)]
 pub(crate) async fn mock_ctx() -> Ctx {
-    Ctx::new(&AwsOptions {
+    let opts = AwsOptions {
         endpoint_url: Some("http://127.0.0.1:9".into()),
         regions: vec!["us-east-1".into()],
         ..Default::default()
-    })
-    .await
+    };
+    Ctx::with_sdk(&opts, load_sdk_config(&opts).await)
 }
 
 /// EC2's query-protocol error for a call the role may not make, for mocked

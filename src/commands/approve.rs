@@ -195,9 +195,9 @@ fn approved_outcome(outcome: &ApproveOutcome, current: Option<&Snapshot>) -> Out
         ));
     }
     let code = if gaps.is_empty() {
-        crate::EXIT_CLEAN
+        crate::ExitStatus::Clean
     } else {
-        crate::EXIT_INCOMPLETE
+        crate::ExitStatus::Incomplete
     };
     let mut out = Outcome::message(code, message);
     out.messages.splice(0..0, gaps);

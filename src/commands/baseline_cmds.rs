@@ -67,9 +67,9 @@ pub(super) fn save_state(
     Ok(Outcome {
         output: Output::None,
         code: if every_value {
-            crate::EXIT_CLEAN
+            crate::ExitStatus::Clean
         } else {
-            crate::EXIT_INCOMPLETE
+            crate::ExitStatus::Incomplete
         },
         messages,
         alerts: None,
@@ -126,7 +126,7 @@ pub fn show(path: &Path, b: &Baseline, json: bool, now: jiff::Timestamp) -> Resu
             bytes: show_baseline(b, path, now).into_bytes(),
             path: None,
         },
-        code: crate::EXIT_CLEAN,
+        code: crate::ExitStatus::Clean,
         messages: vec![],
         alerts: None,
     })

@@ -410,17 +410,17 @@ pub fn approve_all(
 /// What a command over many accounts did, account by account.
 #[derive(Default)]
 struct Done {
-    code: u8,
+    code: crate::ExitStatus,
     messages: Vec<String>,
 }
 
 impl Done {
     fn add(&mut self, one: Outcome) {
-        self.code = self.code.max(one.code);
+        self.code = self.code.worst(one.code);
         self.messages.extend(one.messages);
     }
     fn not_read(&mut self, what: &str, c: &Coverage) {
-        self.code = self.code.max(crate::EXIT_INCOMPLETE);
+        self.code = self.code.worst(crate::ExitStatus::Incomplete);
         self.messages.push(format!("{what}: {}", c.describe()));
     }
     fn outcome(self) -> Outcome {

@@ -34,8 +34,9 @@ use crate::warning::{Warning, WarningCode};
 /// What a command produced, for `main` to deliver.
 pub struct Outcome {
     pub output: Output,
-    /// The exit code the result itself calls for (delivery may raise it).
-    pub code: u8,
+    /// The exit status the result itself calls for (delivery may make it
+    /// worse).
+    pub code: crate::ExitStatus,
     /// Summaries for stderr (not printed under --quiet).
     pub messages: Vec<String>,
     /// Alerts to send once the report is out.
@@ -61,7 +62,7 @@ pub enum Output {
 }
 
 impl Outcome {
-    pub fn message(code: u8, message: String) -> Outcome {
+    pub fn message(code: crate::ExitStatus, message: String) -> Outcome {
         Outcome {
             output: Output::None,
             code,
@@ -72,7 +73,7 @@ impl Outcome {
     pub fn stdout(bytes: Vec<u8>) -> Outcome {
         Outcome {
             output: Output::Bytes { bytes, path: None },
-            code: crate::EXIT_CLEAN,
+            code: crate::ExitStatus::Clean,
             messages: vec![],
             alerts: None,
         }
@@ -221,7 +222,7 @@ fn demo_write(dir: &Path) -> Result<Outcome> {
     let written = crate::demo::write_bundle(dir)?;
     Ok(Outcome {
         output: Output::None,
-        code: crate::EXIT_CLEAN,
+        code: crate::ExitStatus::Clean,
         messages: vec![
             format!(
                 "wrote {} files under {}; run the same scan by hand with:",

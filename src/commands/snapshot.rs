@@ -17,9 +17,9 @@ pub fn run(aws: &AwsOptions, output: Option<PathBuf>, quiet: bool) -> Result<Out
             path: output,
         },
         code: if snap.fully_read() {
-            crate::EXIT_CLEAN
+            crate::ExitStatus::Clean
         } else {
-            crate::EXIT_INCOMPLETE
+            crate::ExitStatus::Incomplete
         },
         messages: vec![],
         alerts: None,

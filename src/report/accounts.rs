@@ -4,7 +4,6 @@
 //! into the same shape (`driftwatch merge`), so a run split across a CI
 //! matrix reads as one run.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
@@ -68,13 +67,9 @@ impl AccountsReport {
         })
     }
 
-    /// The worst of the accounts' exit codes: findings (1) outrank gaps (3).
-    pub fn exit_code(&self) -> u8 {
-        let codes: BTreeSet<u8> = self.accounts.iter().map(Report::exit_code).collect();
-        [crate::EXIT_FINDINGS, crate::EXIT_INCOMPLETE]
-            .into_iter()
-            .find(|c| codes.contains(c))
-            .unwrap_or(crate::EXIT_CLEAN)
+    /// The worst of the accounts' exit statuses ([`crate::ExitStatus::worst`]).
+    pub fn exit_code(&self) -> crate::ExitStatus {
+        crate::ExitStatus::worst_of(self.accounts.iter().map(Report::exit_code))
     }
 }
 
@@ -90,7 +85,7 @@ impl RollUp {
         let sum = |f: &dyn Fn(&Summary) -> usize| accounts.iter().map(|r| f(&r.summary)).sum();
         RollUp {
             accounts: accounts.len(),
-            failing: ids(&|r| r.exit_code() == crate::EXIT_FINDINGS),
+            failing: ids(&|r| r.exit_code() == crate::ExitStatus::Findings),
             incomplete: ids(&|r| !r.summary.complete),
             unreachable: ids(&|r| unreachable(r).is_some()),
             changes: sum(&|s| s.changes),
@@ -177,8 +172,8 @@ fn rows(r: &AccountsReport) -> Vec<[String; 6]> {
         .map(|a| {
             let status = match (a.exit_code(), unreachable(a)) {
                 (_, Some(c)) => format!("unreachable: {}", c.error_code.as_deref().unwrap_or("?")),
-                (crate::EXIT_FINDINGS, _) => "failing".into(),
-                (crate::EXIT_INCOMPLETE, _) => "incomplete".into(),
+                (crate::ExitStatus::Findings, _) => "failing".into(),
+                (crate::ExitStatus::Incomplete, _) => "incomplete".into(),
                 _ => "clean".into(),
             };
             [
@@ -251,16 +246,16 @@ mod tests {
     #[test]
     fn the_worst_account_decides_and_overlaps_are_refused() {
         let clean = section("1", CoverageStatus::Complete);
-        assert_eq!(clean.exit_code(), crate::EXIT_CLEAN);
+        assert_eq!(clean.exit_code(), crate::ExitStatus::Clean);
         let denied = section("2", CoverageStatus::Denied);
         let mut failing = section("3", CoverageStatus::Complete);
         failing.summary.failing_findings = 1;
         let r = AccountsReport::new(vec![denied.clone(), clean.clone()]).unwrap();
-        assert_eq!(r.exit_code(), crate::EXIT_INCOMPLETE);
+        assert_eq!(r.exit_code(), crate::ExitStatus::Incomplete);
         assert_eq!(r.summary.unreachable, ["2"]);
         assert_eq!(r.accounts[0].account, "1", "sections sorted by account");
         let r = AccountsReport::new(vec![denied, failing, clean.clone()]).unwrap();
-        assert_eq!(r.exit_code(), crate::EXIT_FINDINGS);
+        assert_eq!(r.exit_code(), crate::ExitStatus::Findings);
         assert_eq!(
             AccountsReport::new(vec![clean.clone(), clean]).unwrap_err(),
             MergeError::Overlap("1".into())

@@ -508,17 +508,17 @@ impl Report {
     /// 1 for unauthorized changes or failing findings (or, from `diff`,
     /// any change: the states differ); else 3 when anything was not read,
     /// compared or evaluated; else 0.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::ExitStatus {
         if self.summary.unauthorized > 0
             || self.summary.unjudged > 0
             || self.summary.transient_unauthorized > 0
             || self.summary.failing_findings > 0
         {
-            crate::EXIT_FINDINGS
+            crate::ExitStatus::Findings
         } else if !self.summary.complete {
-            crate::EXIT_INCOMPLETE
+            crate::ExitStatus::Incomplete
         } else {
-            crate::EXIT_CLEAN
+            crate::ExitStatus::Clean
         }
     }
 

@@ -106,17 +106,17 @@ fn summary_and_exit_code() {
     assert_eq!(r.summary.unauthorized, 1);
     assert_eq!(r.summary.approved, 1);
     assert!(!r.summary.coverage_complete);
-    assert_eq!(r.exit_code(), 1);
+    assert_eq!(r.exit_code().code(), 1);
     r.changes.remove(0);
     r.finish();
     assert_eq!(
-        r.exit_code(),
+        r.exit_code().code(),
         3,
         "nothing unauthorized but coverage incomplete"
     );
     r.coverage.truncate(1);
     r.finish();
-    assert_eq!(r.exit_code(), 0);
+    assert_eq!(r.exit_code().code(), 0);
 }
 
 #[test]
@@ -223,13 +223,13 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
     ];
     r.finish();
     assert_eq!(
-        r.exit_code(),
+        r.exit_code().code(),
         0,
         "medium is below high; the high one is suppressed"
     );
     r.fail_on = crate::checks::FailOn::Medium;
     r.finish();
-    assert_eq!(r.exit_code(), 1);
+    assert_eq!(r.exit_code().code(), 1);
     for f in [Format::Table, Format::Json, Format::Markdown, Format::Junit] {
         let text = rendered(&r, f);
         assert!(text.contains("SG005") && text.contains("SG002"), "{f:?}");

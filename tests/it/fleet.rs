@@ -5,11 +5,10 @@
 //! account; `scan --accounts org` reports each change in its account with
 //! its actor; a member whose role is gone is a coverage gap (exit 3) that
 //! hides nobody else's result; two shards merged equal one run.
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const REGION: [&str; 2] = ["--region", "us-east-1"];

@@ -4,9 +4,8 @@
 //! and the bucket settings that keep logs, each collected with its fields; every
 //! visibility check fires on its planted problem and not on the look-alike;
 //! an intruder's weakening of the layer is diffed and attributed.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];

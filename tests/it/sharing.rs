@@ -4,9 +4,8 @@
 //! sharing check fires on its planted problem and not on the look-alike
 //! (a known account, a guarded region); sharing data out is diffed and
 //! attributed.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];

@@ -2,9 +2,8 @@
 //! scope or evaluate a check says so and exits 3, never 0, even when it
 //! found nothing (cases 1 and 2 of the "never falsely clean" issue, over
 //! moto behind a proxy that denies one operation).
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const EAST: [&str; 2] = ["--region", "us-east-1"];

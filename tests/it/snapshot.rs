@@ -1,9 +1,8 @@
 //! `driftwatch snapshot` against moto server: every seeded resource with its
 //! fields, byte-identical across runs, and honest coverage when a service is
 //! denied.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn snapshot(acct: &Account, extra: &[&str]) -> (std::process::Output, Value) {

@@ -4,9 +4,8 @@
 //! policies in `iam/` (the read-only one always; the trail's logs and the
 //! organization's first hop when asked), so the template and the policy
 //! files the least-privilege tests check cannot drift apart.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 fn deploy(acct: &Account, params: Value) -> Value {

@@ -3,9 +3,8 @@
 //! kind and line, and not one of the secret strings, nor a Lambda
 //! environment value, nor a Secrets Manager secret value, appears in the
 //! snapshot, the baseline, or any report format.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const EAST: [&str; 2] = ["--region", "us-east-1"];

@@ -4,9 +4,8 @@
 //! scan names each with its actor and verdict (as a change, a write outside
 //! the snapshot, and an event check's finding), calls none of them "changed
 //! back", authorizes AWS's own routine write, and its ledger adds up.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const REGIONS: [&str; 2] = ["--region", "us-east-1"];

@@ -1,8 +1,7 @@
 //! `driftwatch demo`: the bundled account loads, shows every scene of the bad
 //! morning, matches a hand-run scan of the written-out bundle, and alerts.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn demo_json(extra: &[&str]) -> (i32, Value, String) {

@@ -1,8 +1,7 @@
 //! Posture checks over moto: every planted problem reported exactly once, no
 //! benign look-alike reported; explain and list; suppressions.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn findings(report: &Value) -> Vec<(String, String)> {

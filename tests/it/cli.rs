@@ -1,8 +1,7 @@
 //! The command line without AWS: completions, bad input of every kind, atomic
 //! baseline writes under kill -9, and `diff` of two files.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::path::Path;
 
@@ -28,7 +27,7 @@ fn completions_are_generated_and_not_stale() {
         let committed = std::fs::read(&path).unwrap_or_default();
         assert!(
             committed == out.stdout,
-            "completions/{file} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test cli completions`"
+            "completions/{file} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test it cli::completions`"
         );
     }
 }

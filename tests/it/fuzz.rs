@@ -10,7 +10,7 @@
 //! (`arbtest(..).seed(S).minimize()`) turns into the smallest failing input.
 //!
 //! Each target runs for `DRIFTWATCH_FUZZ_SECS` seconds (default 3; `.ci/run`
-//! sets 20; `DRIFTWATCH_FUZZ_SECS=600 cargo test --release --test fuzz` is
+//! sets 20; `DRIFTWATCH_FUZZ_SECS=600 cargo test --release --test it fuzz::` is
 //! the long run). arbtest, not proptest: proptest's `rand` turns on
 //! `getrandom` features the main build does not use, and that would rebuild
 //! the TLS stack and every AWS SDK crate between `demo` and the tests.

@@ -1,8 +1,7 @@
 //! Baselines, drift and approvals end to end over moto: save a baseline,
 //! change the account, scan, approve by id, approve the rest.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];

@@ -1,9 +1,8 @@
 //! Attribution end to end over moto: changes by two principals, CloudTrail
 //! records delivered to a trail bucket as AWS would, and a scan that says who,
 //! when and whether they were allowed; the same offline from a directory.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];

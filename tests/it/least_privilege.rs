@@ -1,10 +1,10 @@
 //! Item 7 of the first-hour issue: the IAM policy shipped in `iam/` grants
-//! every operation the code calls, and nothing that writes. A file of its
-//! own: it sets the process environment for the in-process collection,
-//! and its tests take turns (`ENV`) doing so.
-mod common;
+//! every operation the code calls, and nothing that writes. The calls are
+//! made in this process, on an SDK configuration holding the test
+//! account's credentials (never the process environment, which every other
+//! test's threads read).
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// IAM action names for the operations the SDK reports (`Service.Operation`),
@@ -59,26 +59,27 @@ fn ungranted<'a>(ops: impl Iterator<Item = &'a String>, granted: &[String]) -> V
         .collect()
 }
 
-/// The process environment as `acct`'s: the in-process SDK reads it.
-fn act_as(acct: &Account) {
-    let mut cmd = std::process::Command::new("true");
-    acct.apply_env(&mut cmd);
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => std::env::set_var(k, v),
-            None => std::env::remove_var(k),
-        }
-    }
+/// An SDK configuration acting as `acct`, against moto, with the
+/// timeouts and retries the binary uses.
+async fn sdk_as(acct: &Account) -> aws_config::SdkConfig {
+    let creds = aws_sdk_sts::config::Credentials::new(
+        &acct.access_key,
+        &acct.secret_key,
+        Some(acct.session_token.clone()),
+        None,
+        "test-account",
+    );
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&acct.endpoint)
+        .load()
+        .await
 }
-
-/// Held by each test for its whole run: both set the process environment
-/// the SDK reads.
-static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Item 7: every operation a snapshot calls is granted by the shipped policy.
 #[test]
 fn least_privilege_policy_grants_every_call_the_code_makes() {
-    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
     let acct = Account::new();
     acct.seed("account.py", &[]);
     // Trails, a detector, a recorder and bucket settings, so every per-item
@@ -94,7 +95,6 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
         ..Default::default()
     };
     opts.profile = None;
-    act_as(&acct);
     // The CLI collects on the main thread (8 MiB of stack); a test thread
     // has 2 MiB, less than twenty services' SDK futures take to poll in a
     // debug build.
@@ -102,7 +102,14 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
         .stack_size(16 << 20)
         .spawn(move || {
             let rt = tokio::runtime::Runtime::new().unwrap();
-            rt.block_on(driftwatch::aws::collect(&opts)).unwrap().1
+            rt.block_on(Box::pin(async {
+                let sdk = sdk_as(&acct).await;
+                let mut session = driftwatch::aws::Session::with_sdk(&opts, sdk)
+                    .await
+                    .unwrap();
+                let regions = session.regions(&opts.regions).await.unwrap();
+                Box::pin(session.collect(regions)).await.1
+            }))
         })
         .unwrap()
         .join()
@@ -136,7 +143,6 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
 /// accounts under a unit and the units below it.
 #[test]
 fn the_organization_policy_grants_what_the_first_hop_calls() {
-    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
     let mgmt = Account::new();
     let org = mgmt.seed("fleet.py", &["3"]);
     let granted = granted("driftwatch-organization.json");
@@ -146,10 +152,12 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
         endpoint_url: Some(mgmt.endpoint.clone()),
         ..Default::default()
     };
-    act_as(&mgmt);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (all, under, ops) = rt.block_on(async {
-        let fleet = driftwatch::aws::fleet::Fleet::connect(&opts).await.unwrap();
+        let sdk = sdk_as(&mgmt).await;
+        let fleet = driftwatch::aws::fleet::Fleet::with_sdk(&opts, sdk)
+            .await
+            .unwrap();
         let all = fleet.members(&[]).await.unwrap();
         let unit = org["unit"].as_str().unwrap().to_string();
         let under = fleet.members(&[unit]).await.unwrap();
@@ -184,9 +192,7 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
 /// documentation, which moto does not check.
 #[test]
 fn the_athena_policy_grants_what_the_athena_source_calls() {
-    let _env = ENV.lock().unwrap_or_else(|p| p.into_inner());
     let acct = Account::new();
-    act_as(&acct);
     let opts = driftwatch::aws::AwsOptions {
         regions: vec!["us-east-1".into()],
         endpoint_url: Some(acct.endpoint.clone()),
@@ -195,8 +201,10 @@ fn the_athena_policy_grants_what_the_athena_source_calls() {
     let source: driftwatch::aws::cloudtrail::TrailSource =
         "athena://primary/trails.cloudtrail_org".parse().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let read = rt.block_on(driftwatch::aws::cloudtrail::read_events(
+    let sdk = rt.block_on(sdk_as(&acct));
+    let read = rt.block_on(driftwatch::aws::cloudtrail::read_events_with_sdk(
         &opts,
+        Some(sdk),
         &source,
         &acct.id,
         &["us-east-1".into()],

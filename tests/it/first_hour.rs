@@ -2,13 +2,12 @@
 //! the README's commands on a fresh clone, broken pipes, the demo's clock,
 //! `--output table`, regions, credential errors, least privilege, reviewable
 //! approvals, `baseline save --force`, CI conventions and build features.
-mod common;
 
 use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// Exit 2 with one error line that says `needle`.
@@ -612,12 +611,12 @@ fn man_pages_are_generated_for_every_command_and_not_stale() {
         names.iter().map(|n| n.to_string()).collect();
     assert_eq!(
         shipped, generated,
-        "completions/*.1 are stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_pages`"
+        "completions/*.1 are stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test it first_hour::man_pages`"
     );
     for (name, page) in &pages {
         assert!(
             std::fs::read(dir.join(name)).unwrap_or_default() == *page,
-            "completions/{name} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test first_hour man_pages`"
+            "completions/{name} is stale: regenerate with `DRIFTWATCH_UPDATE_COMPLETIONS=1 cargo test --test it first_hour::man_pages`"
         );
         // Every page named in SEE ALSO is shipped.
         let text = String::from_utf8_lossy(page);
@@ -795,7 +794,7 @@ fn scan_runs_in_process_through_the_library() {
     let cli = driftwatch::cli::Cli::parse_from(args);
     let plan = driftwatch::resolve::resolve(cli).unwrap();
     let outcome = driftwatch::commands::execute(plan).unwrap();
-    assert_eq!(outcome.code, 1);
+    assert_eq!(outcome.code, driftwatch::ExitStatus::Findings);
     let driftwatch::commands::Output::Report { report, .. } = outcome.output else {
         panic!("scan returns a report");
     };

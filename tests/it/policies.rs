@@ -6,9 +6,8 @@
 //! known account, `*` limited by a condition, the default SNS policy); each
 //! door opened after the baseline is diffed and attributed; no secret value
 //! is ever written.
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 const EAST: [&str; 2] = ["--region", "us-east-1"];

@@ -1,9 +1,8 @@
 //! The IAM credential report over moto: each user's row lands on the user
 //! with its fields; a user with no password or keys has empty slots; the
 //! root user, whom moto's report leaves out, is unknown, never "unused".
-mod common;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

@@ -3,11 +3,10 @@
 //! of the reviewed state), then one unauthorized change (exactly it, and
 //! the finding it brings, fail the run), its approval (review moves on, the
 //! finding becomes known), and its undoing (the finding is resolved).
-mod common;
 
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// Three regions: the two account.py seeds, and one with only AWS's

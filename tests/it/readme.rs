@@ -2,10 +2,9 @@
 //! shell blocks, and every example in the commands' `--help`, parses as
 //! the command line it claims to be (clap's own parser), so an example
 //! cannot rot; and its kinds table names every kind driftwatch reads.
-mod common;
 
+use crate::common::*;
 use clap::{CommandFactory, Parser};
-use common::*;
 use driftwatch::cli::Cli;
 
 /// The `driftwatch` command lines of a text: each shell line (joined
