@@ -1,18 +1,14 @@
-//! `driftwatch demo`: the whole pipeline (baseline, current state,
-//! CloudTrail, policy, checks) on a bundled demo account, so a fresh machine
-//! with no AWS account shows what a bad morning looks like. The bundle
-//! (`baselines/demo/`) is embedded at build time and built by
-//! `tests/build-demo.sh` from a moto account.
+//! The demo bundle: a demo account's baseline, current state, CloudTrail
+//! logs and `driftwatch.toml` (`baselines/demo/`, built from a moto account
+//! by `tests/build-demo.sh`), embedded at build time, and its clock. The
+//! `demo` command (`commands/demo.rs`) runs the pipeline on it.
 
 use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 
 use crate::baseline;
-use crate::commands::{self, CheckPlan, TrailInput};
 use crate::config::Config;
-use crate::report::Report;
-use crate::trail::source::{self, ReadOutcome};
 
 include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 
@@ -64,46 +60,24 @@ pub fn clock() -> Result<jiff::Timestamp> {
         .map_err(|e| anyhow!("demo bundle: current.json: taken_at: {e}"))
 }
 
-/// Runs the pipeline on the bundle at the bundle's own time.
-pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
-    let base = baseline::parse(file("baseline.json")?)
+/// The bundle's baseline.
+pub fn baseline() -> Result<crate::baseline::Baseline> {
+    Ok(baseline::parse(file("baseline.json")?)
         .map_err(|e| anyhow!("demo bundle: baseline.json: {e}"))?
-        .into_baseline();
-    let current = baseline::parse(file("current.json")?)
+        .into_baseline())
+}
+
+/// The bundle's current state.
+pub fn current() -> Result<crate::model::Snapshot> {
+    Ok(baseline::parse(file("current.json")?)
         .map_err(|e| anyhow!("demo bundle: current.json: {e}"))?
-        .into_snapshot();
-    let window = commands::window(&base, &current);
-    let runner = commands::event_runner(plan, &base.snapshot, &current, config);
-    let mut outcome = ReadOutcome::default();
-    for (name, bytes) in DEMO_FILES
+        .into_snapshot())
+}
+
+/// The bundle's CloudTrail log files, by name.
+pub fn trail_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    DEMO_FILES
         .iter()
+        .copied()
         .filter(|(n, _)| n.starts_with("cloudtrail/"))
-    {
-        outcome.add(
-            name.to_string(),
-            source::parse_file_bytes(
-                bytes.to_vec(),
-                &window,
-                runner
-                    .as_deref()
-                    .map(|r| r as &dyn crate::trail::EventVisitors),
-            ),
-        );
-    }
-    outcome.dedup_writes();
-    let read = crate::aws::cloudtrail::TrailRead {
-        outcome,
-        sources: vec!["the demo bundle's trail logs".into()],
-        ..Default::default()
-    };
-    let trail = TrailInput::from_read(read, &window).with_event_checks(runner.as_deref());
-    commands::build_report(
-        &base,
-        Some(Path::new("baselines/demo/baseline.json")),
-        &current,
-        config,
-        plan,
-        Some(&trail),
-        clock()?,
-    )
 }

@@ -447,14 +447,14 @@ fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
         cli::ChecksCommand::List { from, format } => {
             let config = Config::load(from.config.as_deref())?;
             Ok(Work::ChecksList {
-                checks: crate::commands::load_checks(&config, &from.dirs)?,
+                checks: crate::checks::load(&config.checks, &from.dirs)?,
                 config: Box::new(config),
                 json: format == cli::ListFormatArg::Json,
             })
         }
         cli::ChecksCommand::Explain { id, from } => {
             let config = Config::load(from.config.as_deref())?;
-            let checks = crate::commands::load_checks(&config, &from.dirs)?;
+            let checks = crate::checks::load(&config.checks, &from.dirs)?;
             let c = checks
                 .into_iter()
                 .find(|c| c.id.eq_ignore_ascii_case(&id))
@@ -590,7 +590,7 @@ fn acceptance(a: &cli::AcceptArgs) -> Result<Acceptance> {
     let checks = if a.no_checks {
         vec![]
     } else {
-        crate::commands::load_checks(&config, &a.dirs)?
+        crate::checks::load(&config.checks, &a.dirs)?
     };
     Ok(Acceptance { config, checks })
 }
@@ -772,7 +772,7 @@ fn checking(config: &Config, a: &cli::CheckArgs) -> Result<Checking> {
         checks: if a.no_checks {
             vec![]
         } else {
-            crate::commands::load_checks(config, &a.dirs)?
+            crate::checks::load(&config.checks, &a.dirs)?
         },
         fail_on: match a.fail_on {
             cli::FailOnArg::None => FailOn::None,
@@ -889,7 +889,7 @@ fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
         }
     }
     if let Some(p) = &a.profile {
-        crate::commands::runtime()?.block_on(crate::aws::check_profile(p))?;
+        crate::aws::runtime()?.block_on(crate::aws::check_profile(p))?;
     }
     let rate_limits = rate_limits(&a.rate_limits)?;
     Ok(AwsOptions {

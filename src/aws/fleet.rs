@@ -172,7 +172,7 @@ fn unreachable(account: &str, role: &RoleSpec<'_>, f: Failure) -> Coverage {
             "cannot reach account {account} as role {}: {}",
             role.name, f.message
         )),
-        ..f.coverage(crate::report::accounts::ACCESS, GLOBAL)
+        ..f.coverage(crate::model::ACCOUNT_ACCESS, GLOBAL)
     }
 }
 

@@ -485,6 +485,17 @@ pub(crate) fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// The async runtime AWS calls run on; the commands block on it.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // Event checks evaluate CEL on the threads that parse trail logs.
+        .thread_stack_size(crate::trail::source::READER_STACK)
+        .build()
+        .context("cannot start the async runtime")
+}
+
 /// Collects a full snapshot of the account.
 pub async fn collect(opts: &AwsOptions) -> Result<(Snapshot, CollectStats), AwsError> {
     // On the heap: the state of every service's collector together is more

@@ -412,6 +412,22 @@ pub(crate) fn cel_env() -> std::sync::Arc<cel::Env> {
     .clone()
 }
 
+/// The checks of a run: the built-ins, `[checks] dirs`, then `--checks`
+/// dirs; a `[checks] disable` entry naming no check is refused.
+pub fn load(cfg: &ChecksConfig, extra: &[PathBuf]) -> Result<Vec<Check>> {
+    let mut dirs = cfg.dirs.clone();
+    dirs.extend(extra.iter().cloned());
+    let checks = registry(&dirs)?;
+    if let Some(id) = cfg
+        .disable
+        .iter()
+        .find(|id| !checks.iter().any(|c| &c.id == *id))
+    {
+        bail!("[checks] disable names {id}, which is not a check");
+    }
+    Ok(checks)
+}
+
 /// Every check: the built-ins, then each directory's `*.toml` in name order.
 /// A duplicate id is an error naming both files.
 pub fn registry(dirs: &[PathBuf]) -> Result<Vec<Check>> {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail, Result};
 use futures::StreamExt;
 
-use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
+use super::{build_report, snapshot, CheckPlan, Outcome, TrailInput};
 use crate::aws::cloudtrail::{read_account_events, SharedRead, TrailSource};
 use crate::aws::fleet::{Access, Fleet, Member, RoleSpec};
 use crate::aws::AwsOptions;
@@ -33,7 +33,7 @@ struct Shared {
 }
 
 pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
-    let rt = runtime()?;
+    let rt = crate::aws::runtime()?;
     let fleet = rt.block_on(Fleet::connect(&plan.aws))?;
     let members = rt.block_on(members(&fleet, &plan.fleet.set))?;
     // Every baseline is read before any account is: a broken file is exit 2
@@ -325,7 +325,7 @@ pub fn save(
     quiet: bool,
     now: jiff::Timestamp,
 ) -> Result<Outcome> {
-    let rt = runtime()?;
+    let rt = crate::aws::runtime()?;
     let fleet = rt.block_on(Fleet::connect(&aws))?;
     let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
     for m in &members {
@@ -369,7 +369,7 @@ pub fn approve_all(
         by,
         accept,
     } = p;
-    let rt = runtime()?;
+    let rt = crate::aws::runtime()?;
     let fleet = rt.block_on(Fleet::connect(&aws))?;
     let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
     let mut baselines = BTreeMap::new();

@@ -6,6 +6,7 @@
 mod approve;
 mod baseline_cmds;
 mod checks_cmd;
+pub mod demo;
 mod fleet;
 mod scan;
 mod snapshot;
@@ -14,7 +15,7 @@ pub use approve::{summary as approval_summary, ApproveOutcome};
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 
 use std::collections::BTreeSet;
 
@@ -201,13 +202,13 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             alerts,
             show_approved,
         } => {
-            let mut r = crate::demo::report(&config, CheckPlan::of(&checking))?;
+            let mut r = demo::report(&config, CheckPlan::of(&checking))?;
             if !show_approved {
                 r.hide_approved();
             }
             Ok(Outcome::report(r, out, Some(alerts)))
         }
-        Work::DemoWrite { dir } => demo_write(&dir),
+        Work::DemoWrite { dir } => demo::write(&dir),
         Work::Completions(shell) => {
             use clap::CommandFactory;
             let mut out = Vec::new();
@@ -218,33 +219,6 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
     }
 }
 
-fn demo_write(dir: &Path) -> Result<Outcome> {
-    let written = crate::demo::write_bundle(dir)?;
-    Ok(Outcome {
-        output: Output::None,
-        code: crate::ExitStatus::Clean,
-        messages: vec![
-            format!(
-                "wrote {} files under {}; run the same scan by hand with:",
-                written.len(),
-                dir.display()
-            ),
-            format!("  {}", crate::demo::scan_command(dir)),
-        ],
-        alerts: None,
-    })
-}
-
-/// The async runtime for AWS calls; commands block on it.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // Event checks evaluate CEL on the threads that parse trail logs.
-        .thread_stack_size(crate::trail::source::READER_STACK)
-        .build()
-        .context("cannot start the async runtime")
-}
-
 /// The current state, and the caller's ARN when it was read live.
 pub fn current_state(
     c: crate::resolve::Current,
@@ -253,7 +227,7 @@ pub fn current_state(
     match c {
         crate::resolve::Current::File(s) => Ok((*s, None)),
         crate::resolve::Current::Live(opts) => {
-            let (s, stats) = runtime()?.block_on(crate::aws::collect(&opts))?;
+            let (s, stats) = crate::aws::runtime()?.block_on(crate::aws::collect(&opts))?;
             snapshot::summarize(&s, &stats, quiet);
             Ok((s, Some(stats.caller_arn)))
         }
@@ -285,22 +259,6 @@ impl CheckPlan<'_> {
         fail_on: crate::checks::FailOn::High,
         fail_on_known: false,
     };
-}
-
-/// The check registry for a run: built-ins, `[checks] dirs`, then `--checks` dirs.
-pub fn load_checks(config: &Config, extra: &[PathBuf]) -> Result<Vec<Check>> {
-    let mut dirs = config.checks.dirs.clone();
-    dirs.extend(extra.iter().cloned());
-    let checks = crate::checks::registry(&dirs)?;
-    if let Some(id) = config
-        .checks
-        .disable
-        .iter()
-        .find(|id| !checks.iter().any(|c| &c.id == *id))
-    {
-        bail!("[checks] disable names {id}, which is not a check");
-    }
-    Ok(checks)
 }
 
 /// What the checks of a run found, and where they could not say.

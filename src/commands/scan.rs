@@ -5,14 +5,14 @@
 
 use anyhow::Result;
 
-use super::{build_report, runtime, snapshot, CheckPlan, Outcome, TrailInput};
+use super::{build_report, snapshot, CheckPlan, Outcome, TrailInput};
 use crate::aws::cloudtrail::{read_events, TrailSource};
 use crate::baseline::{self, Baseline};
 use crate::model::Snapshot;
 use crate::resolve::{self, Current, ScanPlan};
 
 pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
-    let rt = runtime()?;
+    let rt = crate::aws::runtime()?;
     let (current, (path, base)) = match plan.current {
         Current::File(s) => {
             let b = plan

@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{runtime, Outcome, Output};
+use super::{Outcome, Output};
 use crate::aws::{AwsOptions, CollectStats};
 use crate::model::Snapshot;
 
 pub fn run(aws: &AwsOptions, output: Option<PathBuf>, quiet: bool) -> Result<Outcome> {
-    let (snap, stats) = runtime()?.block_on(crate::aws::collect(aws))?;
+    let (snap, stats) = crate::aws::runtime()?.block_on(crate::aws::collect(aws))?;
     summarize(&snap, &stats, quiet);
     Ok(Outcome {
         output: Output::Bytes {

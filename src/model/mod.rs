@@ -118,6 +118,11 @@ impl Snapshot {
     }
 }
 
+/// The coverage service of reaching an account at all (assuming its role
+/// in a run over many): an account that cannot be reached is a gap, never
+/// a crash.
+pub const ACCOUNT_ACCESS: &str = "account-access";
+
 /// `xx-yyyy-N`, with optional middle parts (`us-gov-west-1`, `ap-southeast-2`).
 pub fn is_region_name(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();

@@ -13,9 +13,7 @@ use crate::model::{Coverage, CoverageStatus};
 
 pub const ACCOUNTS_SCHEMA: &str = "driftwatch.accounts/v1";
 
-/// The coverage service of reaching an account at all (assuming its role):
-/// an account that cannot be reached is a gap, never a crash.
-pub const ACCESS: &str = "account-access";
+pub use crate::model::ACCOUNT_ACCESS as ACCESS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountsReport {

@@ -240,13 +240,13 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
 /// The demo's report as `driftwatch demo` gives it.
 fn demo() -> Report {
     let config = crate::demo::bundle_config().unwrap();
-    let checks = crate::commands::load_checks(&config, &[]).unwrap();
+    let checks = crate::checks::load(&config.checks, &[]).unwrap();
     let plan = crate::commands::CheckPlan {
         checks: &checks,
         fail_on: crate::checks::FailOn::High,
         fail_on_known: false,
     };
-    let mut r = crate::demo::report(&config, plan).unwrap();
+    let mut r = crate::commands::demo::report(&config, plan).unwrap();
     r.hide_approved();
     r
 }

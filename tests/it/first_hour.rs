@@ -126,7 +126,7 @@ fn demo_runs_at_the_bundles_own_time() {
     // Run through the library at a time three years on, the same checks give
     // a different answer: the pinned clock is what keeps the demo stable.
     let config = driftwatch::demo::bundle_config().unwrap();
-    let checks = driftwatch::commands::load_checks(&config, &[]).unwrap();
+    let checks = driftwatch::checks::load(&config.checks, &[]).unwrap();
     let plan = driftwatch::commands::CheckPlan {
         checks: &checks,
         fail_on: driftwatch::checks::FailOn::High,
