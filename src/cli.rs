@@ -254,8 +254,8 @@ pub struct AccountsArgs {
     /// Accounts to read: 12-digit ids (comma-separated), or `org` for every
     /// active account of the organization (Organizations ListAccounts, from
     /// the management or a delegated administrator account).
-    #[arg(long, value_name = "IDS|org")]
-    pub accounts: Option<String>,
+    #[arg(id = "accounts", long = "accounts", value_name = "IDS|org")]
+    pub ids: Option<String>,
     /// With `--accounts org`: only the accounts under this organizational
     /// unit, nested ones included (repeatable).
     #[arg(long = "ou", value_name = "OU_ID", requires = "accounts")]
@@ -365,7 +365,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
     #[command(flatten)]
-    pub fleet: AccountsArgs,
+    pub accounts: AccountsArgs,
     #[command(flatten)]
     pub checks: CheckArgs,
     #[command(flatten)]
@@ -489,7 +489,7 @@ pub enum BaselineCommand {
         #[command(flatten)]
         aws: AwsArgs,
         #[command(flatten)]
-        fleet: AccountsArgs,
+        accounts: AccountsArgs,
         /// Take the state from this snapshot file instead of reading the account.
         #[arg(long, value_name = "SNAPSHOT", conflicts_with = "accounts")]
         from: Option<PathBuf>,
@@ -537,7 +537,7 @@ pub enum BaselineCommand {
         from_report: Option<PathBuf>,
         /// With --all: every account's current state into its own baseline.
         #[command(flatten)]
-        fleet: AccountsArgs,
+        accounts: AccountsArgs,
         /// Baseline to update (default: baselines/<account-id>.json).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,

@@ -53,6 +53,18 @@ pub enum Current {
     Live(AwsOptions),
 }
 
+/// What a scan needs besides the accounts it reads: the same for a scan of
+/// one account and of many, so a new scan flag is added once.
+pub struct ScanInputs {
+    pub cloudtrail: TrailSource,
+    pub config: Config,
+    pub checking: Checking,
+    pub out: ReportOut,
+    pub alerts: Alerts,
+    /// List approved changes rather than count them.
+    pub show_approved: bool,
+}
+
 pub struct ScanPlan {
     pub current: Current,
     /// How to reach AWS for CloudTrail, also when the state is a file.
@@ -61,13 +73,7 @@ pub struct ScanPlan {
     /// scan without `--baseline` loads `baselines/<account>.json` as soon as
     /// the identity call names the account, before the account is read.
     pub baseline: Option<(PathBuf, Baseline)>,
-    pub cloudtrail: TrailSource,
-    pub config: Config,
-    pub checking: Checking,
-    pub out: ReportOut,
-    pub alerts: Alerts,
-    /// List approved changes rather than count them.
-    pub show_approved: bool,
+    pub inputs: ScanInputs,
 }
 
 /// Which accounts a run over many reads.
@@ -81,7 +87,7 @@ pub enum AccountSet {
 
 /// `--accounts` and how each account is reached.
 #[derive(Debug, Clone)]
-pub struct FleetSpec {
+pub struct AccountsSpec {
     pub set: AccountSet,
     pub role_name: String,
     pub external_id: Option<String>,
@@ -90,26 +96,20 @@ pub struct FleetSpec {
 }
 
 /// A scan of many accounts, one baseline each.
-pub struct FleetScanPlan {
-    pub fleet: FleetSpec,
+pub struct AccountsScanPlan {
+    pub accounts: AccountsSpec,
     /// The first hop; each account gets these limits of its own.
     pub aws: AwsOptions,
     /// Baselines of listed accounts, loaded now; an organization's are
     /// loaded once its accounts are known.
     pub baselines: std::collections::BTreeMap<String, (PathBuf, Baseline)>,
-    pub cloudtrail: TrailSource,
-    pub config: Config,
-    pub checking: Checking,
-    pub out: ReportOut,
-    pub alerts: Alerts,
-    /// List approved changes rather than count them.
-    pub show_approved: bool,
+    pub inputs: ScanInputs,
 }
 
 /// `baseline approve --all --accounts`: each account's state into its own
 /// baseline.
-pub struct FleetApprove {
-    pub fleet: FleetSpec,
+pub struct AccountsApprove {
+    pub accounts: AccountsSpec,
     pub aws: AwsOptions,
     pub reason: String,
     pub by: Option<String>,
@@ -147,12 +147,12 @@ pub enum Work {
         output: Option<PathBuf>,
     },
     Scan(Box<ScanPlan>),
-    FleetScan(Box<FleetScanPlan>),
+    AccountsScan(Box<AccountsScanPlan>),
     /// `baseline approve --all --accounts`.
-    FleetApprove(Box<FleetApprove>),
+    AccountsApprove(Box<AccountsApprove>),
     /// `baseline save --accounts`: every account's baseline under `dir`.
-    FleetSave {
-        fleet: FleetSpec,
+    AccountsSave {
+        accounts: AccountsSpec,
         aws: AwsOptions,
         dir: PathBuf,
         force: bool,
@@ -215,8 +215,8 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
             aws: aws_options(&a.aws, cli.quiet)?,
             output: a.output.map(|p| output_path(&p)).transpose()?,
         },
-        Command::Scan(a) if a.fleet.accounts.is_some() => {
-            Work::FleetScan(Box::new(fleet_scan(a, cli.quiet)?))
+        Command::Scan(a) if a.accounts.ids.is_some() => {
+            Work::AccountsScan(Box::new(accounts_scan(a, cli.quiet)?))
         }
         Command::Scan(a) => Work::Scan(Box::new(scan(a, cli.quiet)?)),
         Command::Check(a) => check(a, cli.quiet)?,
@@ -246,16 +246,26 @@ pub fn stderr_color(c: cli::ColorArg) -> bool {
     }
 }
 
-fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
+/// The inputs every scan has; CloudTrail from `api` unless told (or, from
+/// a snapshot file, not at all).
+fn scan_inputs(a: &cli::ScanArgs) -> Result<ScanInputs> {
     let config = Config::load(a.report.config.as_deref())?;
-    let alerts = alerts(&a.notify, &config)?;
-    let checking = checking(&config, &a.checks)?;
-    let out = report_out(&a.report)?;
-    let cloudtrail = match (&a.cloudtrail, &a.snapshot) {
-        (Some(s), _) => trail_source(s)?,
-        (None, Some(_)) => TrailSource::None,
-        (None, None) => TrailSource::Api,
-    };
+    Ok(ScanInputs {
+        alerts: alerts(&a.notify, &config)?,
+        checking: checking(&config, &a.checks)?,
+        out: report_out(&a.report)?,
+        cloudtrail: match (&a.cloudtrail, &a.snapshot) {
+            (Some(s), _) => trail_source(s)?,
+            (None, Some(_)) => TrailSource::None,
+            (None, None) => TrailSource::Api,
+        },
+        config,
+        show_approved: a.show_approved,
+    })
+}
+
+fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
+    let inputs = scan_inputs(&a)?;
     let aws = aws_options(&a.aws, quiet)?;
     // Two large files load at once, one per core; the baseline's error, if
     // any, is said first, as before.
@@ -290,22 +300,17 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
         current,
         aws,
         baseline,
-        cloudtrail,
-        config,
-        checking,
-        out,
-        alerts,
-        show_approved: a.show_approved,
+        inputs,
     })
 }
 
 /// `scan --accounts`: the accounts, the role, and every listed account's
 /// baseline, checked before any account is read.
-fn fleet_scan(a: cli::ScanArgs, quiet: bool) -> Result<FleetScanPlan> {
-    let config = Config::load(a.report.config.as_deref())?;
-    let fleet = fleet(&a.fleet)?;
+fn accounts_scan(a: cli::ScanArgs, quiet: bool) -> Result<AccountsScanPlan> {
+    let inputs = scan_inputs(&a)?;
+    let accounts = accounts_spec(&a.accounts)?;
     let mut baselines = std::collections::BTreeMap::new();
-    if let AccountSet::Listed(ids) = &fleet.set {
+    if let AccountSet::Listed(ids) = &accounts.set {
         for id in ids {
             let path = baseline::default_path(id);
             if !path.exists() {
@@ -318,25 +323,17 @@ fn fleet_scan(a: cli::ScanArgs, quiet: bool) -> Result<FleetScanPlan> {
             check_account(&baselines[id], id)?;
         }
     }
-    Ok(FleetScanPlan {
-        alerts: alerts(&a.notify, &config)?,
-        checking: checking(&config, &a.checks)?,
-        out: report_out(&a.report)?,
-        cloudtrail: match &a.cloudtrail {
-            Some(s) => trail_source(s)?,
-            None => TrailSource::Api,
-        },
+    Ok(AccountsScanPlan {
         aws: aws_options(&a.aws, quiet)?,
-        fleet,
+        accounts,
         baselines,
-        config,
-        show_approved: a.show_approved,
+        inputs,
     })
 }
 
 /// `--accounts`, `--ou`, `--role-name`, `--external-id`, checked by form.
-pub fn fleet(a: &cli::AccountsArgs) -> Result<FleetSpec> {
-    let given = a.accounts.as_deref().unwrap_or_default().trim();
+pub fn accounts_spec(a: &cli::AccountsArgs) -> Result<AccountsSpec> {
+    let given = a.ids.as_deref().unwrap_or_default().trim();
     let set = if given == "org" {
         if let Some(bad) = a.ous.iter().find(|o| !is_unit_id(o)) {
             bail!("--ou {bad:?}: not an organizational unit id (ou-xxxx-xxxxxxxx, or the root r-xxxx)");
@@ -375,7 +372,7 @@ pub fn fleet(a: &cli::AccountsArgs) -> Result<FleetSpec> {
             bail!("--external-id: 2 to 1224 letters, digits or +=,.@:/_- expected");
         }
     }
-    Ok(FleetSpec {
+    Ok(AccountsSpec {
         set,
         role_name: a.role_name.clone(),
         external_id: a.external_id.clone(),
@@ -399,7 +396,7 @@ fn is_unit_id(s: &str) -> bool {
 
 /// Where `baseline save --accounts` writes: a directory (default
 /// `baselines`), never a file.
-fn fleet_dir(out: Option<PathBuf>) -> Result<PathBuf> {
+fn accounts_dir(out: Option<PathBuf>) -> Result<PathBuf> {
     let dir = out.unwrap_or_else(|| PathBuf::from("baselines"));
     if dir.exists() && !dir.is_dir() {
         bail!(
@@ -490,18 +487,18 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
     Ok(match b {
         BaselineCommand::Save {
             aws,
-            fleet: f @ cli::AccountsArgs {
-                accounts: Some(_), ..
+            accounts: f @ cli::AccountsArgs {
+                ids: Some(_), ..
             },
             out,
             force,
             accept,
             ..
-        } => Work::FleetSave {
+        } => Work::AccountsSave {
             accept: Box::new(acceptance(&accept)?),
-            fleet: fleet(&f)?,
+            accounts: accounts_spec(&f)?,
             aws: aws_options(&aws, quiet)?,
-            dir: fleet_dir(out)?,
+            dir: accounts_dir(out)?,
             force,
         },
         BaselineCommand::Save {
@@ -522,8 +519,8 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             reason,
             by,
             aws,
-            fleet: f @ cli::AccountsArgs {
-                accounts: Some(_), ..
+            accounts: f @ cli::AccountsArgs {
+                ids: Some(_), ..
             },
             snapshot: None,
             baseline: None,
@@ -531,17 +528,17 @@ fn baseline_command(b: BaselineCommand, quiet: bool) -> Result<Work> {
             ..
         } => {
             check_approval(&[], &reason, None)?;
-            Work::FleetApprove(Box::new(FleetApprove {
+            Work::AccountsApprove(Box::new(AccountsApprove {
                 accept: acceptance(&accept)?,
-                fleet: fleet(&f)?,
+                accounts: accounts_spec(&f)?,
                 aws: aws_options(&aws, quiet)?,
                 reason,
                 by,
             }))
         }
         BaselineCommand::Approve {
-            fleet: cli::AccountsArgs {
-                accounts: Some(_), ..
+            accounts: cli::AccountsArgs {
+                ids: Some(_), ..
             },
             ..
         } => bail!("--accounts approves with --all only (no --snapshot, no --baseline): approve changes by id with --from-report"),
@@ -960,9 +957,9 @@ mod tests {
         assert!(e.contains("not a regular file"), "{e}");
     }
 
-    fn accounts(accounts: &str, ous: &[&str], role: &str) -> Result<FleetSpec> {
-        fleet(&cli::AccountsArgs {
-            accounts: Some(accounts.into()),
+    fn accounts(accounts: &str, ous: &[&str], role: &str) -> Result<AccountsSpec> {
+        accounts_spec(&cli::AccountsArgs {
+            ids: Some(accounts.into()),
             ous: ous.iter().map(|s| s.to_string()).collect(),
             role_name: role.into(),
             external_id: None,

@@ -230,8 +230,8 @@ async fn read_events_in(
 #[allow(clippy::too_many_arguments)]
 pub async fn read_account_events(
     opts: &AwsOptions,
-    own: &super::fleet::Access,
-    first_hop: &super::fleet::Access,
+    own: &super::accounts::Access,
+    first_hop: &super::accounts::Access,
     source: &TrailSource,
     shared: Option<&SharedRead>,
     account: &str,
@@ -279,7 +279,7 @@ impl SharedRead {
     /// each account reads with its own credentials.
     pub async fn read(
         opts: &AwsOptions,
-        first_hop: &super::fleet::Access,
+        first_hop: &super::accounts::Access,
         source: &TrailSource,
         accounts: &[String],
         regions: &[String],

@@ -23,6 +23,7 @@ macro_rules! regional_client {
     };
 }
 
+pub mod accounts;
 pub mod athena;
 mod cloudfront;
 pub mod cloudtrail;
@@ -32,7 +33,6 @@ mod ec2_prefix_list;
 mod ec2_sharing;
 mod ec2_vpc;
 mod elbv2;
-pub mod fleet;
 mod guardduty;
 mod iam;
 mod iam_report;

@@ -3,11 +3,11 @@
 //! writes to stdout: `main` delivers the outcome. This file holds what the
 //! commands share: checks, the report builder, reading the current state.
 
+mod accounts;
 mod approve;
 mod baseline_cmds;
 mod checks_cmd;
 pub mod demo;
-mod fleet;
 mod scan;
 mod snapshot;
 
@@ -137,15 +137,15 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
     match plan.work {
         Work::Snapshot { aws, output } => snapshot::run(&aws, output, quiet),
         Work::Scan(p) => scan::run(*p, quiet, now),
-        Work::FleetScan(p) => fleet::scan(*p, quiet, now),
-        Work::FleetSave {
-            fleet: spec,
+        Work::AccountsScan(p) => accounts::scan(*p, quiet, now),
+        Work::AccountsSave {
+            accounts: spec,
             aws,
             dir,
             force,
             accept,
-        } => fleet::save(spec, aws, dir, force, &accept, quiet, now),
-        Work::FleetApprove(p) => fleet::approve_all(*p, quiet, now),
+        } => accounts::save(spec, aws, dir, force, &accept, quiet, now),
+        Work::AccountsApprove(p) => accounts::approve_all(*p, quiet, now),
         Work::Check {
             current,
             config,

@@ -9,7 +9,7 @@ use super::{build_report, snapshot, CheckPlan, Outcome, TrailInput};
 use crate::aws::cloudtrail::{read_events, TrailSource};
 use crate::baseline::{self, Baseline};
 use crate::model::Snapshot;
-use crate::resolve::{self, Current, ScanPlan};
+use crate::resolve::{self, Current, ScanInputs, ScanPlan};
 
 pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
     let rt = crate::aws::runtime()?;
@@ -34,16 +34,16 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             (snap, b)
         }
     };
-    let trail = match &plan.cloudtrail {
+    let trail = match &plan.inputs.cloudtrail {
         TrailSource::None => None,
         source => Some(read_trail(
             &rt,
             &plan.aws,
             super::event_runner(
-                CheckPlan::of(&plan.checking),
+                CheckPlan::of(&plan.inputs.checking),
                 &base.snapshot,
                 &current,
-                &plan.config,
+                &plan.inputs.config,
             ),
             source,
             &base,
@@ -51,21 +51,35 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             quiet,
         )),
     };
+    let report = account_report(&plan.inputs, &base, &path, &current, trail.as_ref(), now)?;
+    let mut alerts = plan.inputs.alerts;
+    alerts.remember_beside(&path);
+    Ok(Outcome::report(report, plan.inputs.out, Some(alerts)))
+}
+
+/// One account's report, as a scan of one account or of many gives it:
+/// approved changes counted, not listed, unless asked for.
+pub(super) fn account_report(
+    inputs: &ScanInputs,
+    base: &Baseline,
+    path: &std::path::Path,
+    current: &Snapshot,
+    trail: Option<&TrailInput>,
+    now: jiff::Timestamp,
+) -> Result<crate::report::Report> {
     let mut report = build_report(
-        &base,
-        Some(&path),
-        &current,
-        &plan.config,
-        CheckPlan::of(&plan.checking),
-        trail.as_ref(),
+        base,
+        Some(path),
+        current,
+        &inputs.config,
+        CheckPlan::of(&inputs.checking),
+        trail,
         now,
     )?;
-    if !plan.show_approved {
+    if !inputs.show_approved {
         report.hide_approved();
     }
-    let mut alerts = plan.alerts;
-    alerts.remember_beside(&path);
-    Ok(Outcome::report(report, plan.out, Some(alerts)))
+    Ok(report)
 }
 
 fn read_trail(

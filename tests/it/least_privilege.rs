@@ -144,7 +144,7 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
 #[test]
 fn the_organization_policy_grants_what_the_first_hop_calls() {
     let mgmt = Account::new();
-    let org = mgmt.seed("fleet.py", &["3"]);
+    let org = mgmt.seed("org_accounts.py", &["3"]);
     let granted = granted("driftwatch-organization.json");
     assert!(granted.contains(&"sts:AssumeRole".to_string()));
     let opts = driftwatch::aws::AwsOptions {
@@ -155,15 +155,15 @@ fn the_organization_policy_grants_what_the_first_hop_calls() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (all, under, ops) = rt.block_on(async {
         let sdk = sdk_as(&mgmt).await;
-        let fleet = driftwatch::aws::fleet::Fleet::with_sdk(&opts, sdk)
+        let hop = driftwatch::aws::accounts::FirstHop::with_sdk(&opts, sdk)
             .await
             .unwrap();
-        let all = fleet.members(&[]).await.unwrap();
+        let all = hop.members(&[]).await.unwrap();
         let unit = org["unit"].as_str().unwrap().to_string();
-        let under = fleet.members(&[unit]).await.unwrap();
-        (all, under, fleet.operations())
+        let under = hop.members(&[unit]).await.unwrap();
+        (all, under, hop.operations())
     });
-    let ids = |ms: &[driftwatch::aws::fleet::Member]| -> Vec<String> {
+    let ids = |ms: &[driftwatch::aws::accounts::Member]| -> Vec<String> {
         ms.iter().map(|m| m.id.clone()).collect()
     };
     let members: Vec<String> = serde_json::from_value(org["members"].clone()).unwrap();

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod accounts;
 mod attribution;
 mod checks;
 mod cli;
@@ -17,7 +18,6 @@ mod credentials;
 mod demo;
 mod deploy;
 mod first_hour;
-mod fleet;
 mod fuzz;
 mod least_privilege;
 mod ledger;

@@ -11,20 +11,20 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail, Result};
 use futures::StreamExt;
 
-use super::{build_report, snapshot, CheckPlan, Outcome, TrailInput};
+use super::{snapshot, CheckPlan, Outcome, TrailInput};
+use crate::aws::accounts::{Access, FirstHop, Member, RoleSpec};
 use crate::aws::cloudtrail::{read_account_events, SharedRead, TrailSource};
-use crate::aws::fleet::{Access, Fleet, Member, RoleSpec};
 use crate::aws::AwsOptions;
 use crate::baseline::{self, Baseline};
 use crate::model::{Coverage, CoverageStatus, Snapshot, GLOBAL};
 use crate::report::accounts::AccountsReport;
 use crate::report::Report;
-use crate::resolve::{AccountSet, FleetScanPlan, FleetSpec};
+use crate::resolve::{AccountSet, AccountsScanPlan, AccountsSpec};
 use crate::trail::source::Window;
 
 /// What every account's scan shares.
 struct Shared {
-    plan: FleetScanPlan,
+    plan: AccountsScanPlan,
     bar: indicatif::ProgressBar,
     first_hop: Access,
     shared_read: Option<SharedRead>,
@@ -32,10 +32,10 @@ struct Shared {
     now: jiff::Timestamp,
 }
 
-pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
+pub fn scan(mut plan: AccountsScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
     let rt = crate::aws::runtime()?;
-    let fleet = rt.block_on(Fleet::connect(&plan.aws))?;
-    let members = rt.block_on(members(&fleet, &plan.fleet.set))?;
+    let hop = rt.block_on(FirstHop::connect(&plan.aws))?;
+    let members = rt.block_on(members(&hop, &plan.accounts.set))?;
     // Every baseline is read before any account is: a broken file is exit 2
     // now, not after an hour of reading.
     let mut baselines = BTreeMap::new();
@@ -52,28 +52,28 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
     let shared_read = rt
         .block_on(SharedRead::read(
             &plan.aws,
-            &fleet.first_hop(),
-            &plan.cloudtrail,
+            &hop.first_hop(),
+            &plan.inputs.cloudtrail,
             &ids,
             &regions_of(&plan.aws, &baselines),
             widest_window(&baselines, now),
         ))
         .map_err(|e| anyhow!("--cloudtrail {e}"))?;
-    let parallel = plan.fleet.parallel;
+    let parallel = plan.accounts.parallel;
     let shared = Arc::new(Shared {
         bar: bar(plan.aws.progress, ids.len()),
-        first_hop: fleet.first_hop(),
+        first_hop: hop.first_hop(),
         plan,
         shared_read,
         quiet,
         now,
     });
-    let fleet = Arc::new(fleet);
+    let hop = Arc::new(hop);
     let sections: Vec<Report> = rt.block_on(
         futures::stream::iter(members)
             .map(|m| {
                 let b = baselines.remove(&m.id).flatten();
-                scan_account(fleet.clone(), shared.clone(), m, b)
+                scan_account(hop.clone(), shared.clone(), m, b)
             })
             .buffer_unordered(parallel)
             .collect(),
@@ -83,8 +83,8 @@ pub fn scan(mut plan: FleetScanPlan, quiet: bool, now: jiff::Timestamp) -> Resul
     shared.bar.finish_and_clear();
     Ok(Outcome::accounts(
         report,
-        shared.plan.out,
-        Some(shared.plan.alerts),
+        shared.plan.inputs.out,
+        Some(shared.plan.inputs.alerts),
     ))
 }
 
@@ -120,7 +120,7 @@ fn widest_window(baselines: &Baselines, now: jiff::Timestamp) -> Window {
 
 type Baselines = BTreeMap<String, Option<(PathBuf, Baseline)>>;
 
-async fn members(fleet: &Fleet, set: &AccountSet) -> Result<Vec<Member>> {
+async fn members(hop: &FirstHop, set: &AccountSet) -> Result<Vec<Member>> {
     Ok(match set {
         AccountSet::Listed(ids) => ids
             .iter()
@@ -130,7 +130,7 @@ async fn members(fleet: &Fleet, set: &AccountSet) -> Result<Vec<Member>> {
             })
             .collect(),
         AccountSet::Org { ous } => {
-            let m = fleet.members(ous).await?;
+            let m = hop.members(ous).await?;
             // An empty run would read as "every account clean".
             if m.is_empty() {
                 bail!(
@@ -159,13 +159,13 @@ fn load_if_present(path: &std::path::Path) -> Result<Option<(PathBuf, Baseline)>
 
 /// One account's section, counted on the run's progress bar.
 async fn scan_account(
-    fleet: Arc<Fleet>,
+    hop: Arc<FirstHop>,
     sh: Arc<Shared>,
     m: Member,
     base: Option<(PathBuf, Baseline)>,
 ) -> Report {
     let id = m.id.clone();
-    let r = scan_one(fleet, sh.clone(), m, base).await;
+    let r = scan_one(hop, sh.clone(), m, base).await;
     sh.bar.inc(1);
     sh.bar.set_message(id);
     r
@@ -187,7 +187,7 @@ fn bar(show: bool, accounts: usize) -> indicatif::ProgressBar {
 
 /// One account: reach it, read it, read its events, build its section.
 async fn scan_one(
-    fleet: Arc<Fleet>,
+    hop: Arc<FirstHop>,
     sh: Arc<Shared>,
     m: Member,
     base: Option<(PathBuf, Baseline)>,
@@ -203,17 +203,17 @@ async fn scan_one(
             &m.id,
             m.name.clone(),
             c,
-            plan.checking.fail_on,
+            plan.inputs.checking.fail_on,
             taken.clone(),
         )
     };
     let role = RoleSpec {
-        name: &plan.fleet.role_name,
-        external_id: plan.fleet.external_id.as_deref(),
+        name: &plan.accounts.role_name,
+        external_id: plan.accounts.external_id.as_deref(),
     };
     // Reached first: an account that cannot be reached says so, baseline
     // or not.
-    let mut session = match fleet.session(&m.id, &role).await {
+    let mut session = match hop.session(&m.id, &role).await {
         Ok(s) => s,
         Err(c) => return gap(c),
     };
@@ -233,14 +233,11 @@ async fn scan_one(
     let name = m.name.clone();
     let sh2 = sh.clone();
     tokio::task::spawn_blocking(move || {
-        let p = &sh2.plan;
-        let checks = CheckPlan::of(&p.checking);
-        build_report(
+        super::scan::account_report(
+            &sh2.plan.inputs,
             &base,
-            Some(&path),
+            &path,
             &current,
-            &p.config,
-            checks,
             trail.as_ref(),
             sh2.now,
         )
@@ -250,9 +247,6 @@ async fn scan_one(
     .and_then(|r| r)
     .map(|mut r| {
         r.account_name = name;
-        if !sh.plan.show_approved {
-            r.hide_approved();
-        }
         r
     })
     .unwrap_or_else(|e| gap(failed("driftwatch", "Internal", format!("{e:#}"))))
@@ -265,21 +259,21 @@ async fn read_trail(
     current: &Snapshot,
 ) -> Option<TrailInput> {
     let p = &sh.plan;
-    if p.cloudtrail == TrailSource::None {
+    if p.inputs.cloudtrail == TrailSource::None {
         return None;
     }
     let runner = super::event_runner(
-        CheckPlan::of(&p.checking),
+        CheckPlan::of(&p.inputs.checking),
         &base.snapshot,
         current,
-        &p.config,
+        &p.inputs.config,
     );
     let window = super::window(base, current);
     let read = read_account_events(
         &p.aws,
         access,
         &sh.first_hop,
-        &p.cloudtrail,
+        &p.inputs.cloudtrail,
         sh.shared_read.as_ref(),
         &current.account,
         &current.regions,
@@ -317,7 +311,7 @@ fn failed(service: &str, code: &str, message: String) -> Coverage {
 /// `baseline save --accounts`: every reachable account's state written to
 /// `DIR/<account>.json` as `baseline save` would; the others named.
 pub fn save(
-    fleet_spec: FleetSpec,
+    spec: AccountsSpec,
     aws: AwsOptions,
     dir: PathBuf,
     force: bool,
@@ -326,15 +320,15 @@ pub fn save(
     now: jiff::Timestamp,
 ) -> Result<Outcome> {
     let rt = crate::aws::runtime()?;
-    let fleet = rt.block_on(Fleet::connect(&aws))?;
-    let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
+    let hop = rt.block_on(FirstHop::connect(&aws))?;
+    let members = rt.block_on(members(&hop, &spec.set))?;
     for m in &members {
         super::baseline_cmds::refuse_losing_approvals(&dir.join(format!("{}.json", m.id)), force)?;
     }
     let read = rt.block_on(read_states(
-        &fleet,
+        &hop,
         &members,
-        &fleet_spec,
+        &spec,
         |_| aws.regions.clone(),
         quiet,
     ));
@@ -358,20 +352,20 @@ pub fn save(
 /// accepted into its own baseline, which must exist (checked before any
 /// account is read).
 pub fn approve_all(
-    p: crate::resolve::FleetApprove,
+    p: crate::resolve::AccountsApprove,
     quiet: bool,
     now: jiff::Timestamp,
 ) -> Result<Outcome> {
-    let crate::resolve::FleetApprove {
-        fleet: fleet_spec,
+    let crate::resolve::AccountsApprove {
+        accounts: spec,
         aws,
         reason,
         by,
         accept,
     } = p;
     let rt = crate::aws::runtime()?;
-    let fleet = rt.block_on(Fleet::connect(&aws))?;
-    let members = rt.block_on(members(&fleet, &fleet_spec.set))?;
+    let hop = rt.block_on(FirstHop::connect(&aws))?;
+    let members = rt.block_on(members(&hop, &spec.set))?;
     let mut baselines = BTreeMap::new();
     for m in &members {
         let path = baseline::default_path(&m.id);
@@ -390,8 +384,8 @@ pub fn approve_all(
             aws.regions.clone()
         }
     };
-    let read = rt.block_on(read_states(&fleet, &members, &fleet_spec, regions, quiet));
-    let by = by.unwrap_or_else(|| fleet.caller_arn.clone());
+    let read = rt.block_on(read_states(&hop, &members, &spec, regions, quiet));
+    let by = by.unwrap_or_else(|| hop.caller_arn.clone());
     let mut done = Done::default();
     for (id, r) in read {
         match r {
@@ -436,9 +430,9 @@ impl Done {
 /// Every account's current state, `parallel` at a time, by account id; an
 /// account that cannot be read is the coverage entry saying why.
 async fn read_states(
-    fleet: &Fleet,
+    hop: &FirstHop,
     members: &[Member],
-    spec: &FleetSpec,
+    spec: &AccountsSpec,
     regions: impl Fn(&str) -> Vec<String>,
     quiet: bool,
 ) -> Vec<(String, Result<Snapshot, Coverage>)> {
@@ -451,7 +445,7 @@ async fn read_states(
     let mut read: Vec<(String, Result<Snapshot, Coverage>)> = futures::stream::iter(members)
         .map(|m| async move {
             let r = async {
-                let mut s = fleet.session(&m.id, role).await?;
+                let mut s = hop.session(&m.id, role).await?;
                 let regions = s
                     .regions(&regions(&m.id))
                     .await

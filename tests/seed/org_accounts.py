@@ -8,7 +8,7 @@ members, the root and the unit."""
 import sys
 
 from common import account_id, client, emit
-from fleet_access import member_client
+from org_member_access import member_client
 
 org = client("organizations")
 org_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
@@ -19,7 +19,7 @@ for n in range(int(sys.argv[1]) if len(sys.argv) > 1 else 5):
 
 
 for acct in members:
-    member_client(acct, "s3").create_bucket(Bucket=f"dw-fleet-{acct}")
+    member_client(acct, "s3").create_bucket(Bucket=f"dw-org-{acct}")
     ec2 = member_client(acct, "ec2")
     ec2.create_security_group(GroupName="app", Description="app tier")
 

@@ -21,7 +21,7 @@ pub struct Member {
 
 /// The first hop: the identity the standard chain gives, from which every
 /// account's role is assumed.
-pub struct Fleet {
+pub struct FirstHop {
     sdk: SdkConfig,
     opts: AwsOptions,
     /// The account the first hop's credentials are for: read with them,
@@ -50,9 +50,9 @@ pub struct RoleSpec<'a> {
     pub external_id: Option<&'a str>,
 }
 
-impl Fleet {
-    pub async fn connect(opts: &AwsOptions) -> Result<Fleet, AwsError> {
-        Fleet::with_sdk(opts, super::load_sdk_config(opts).await).await
+impl FirstHop {
+    pub async fn connect(opts: &AwsOptions) -> Result<FirstHop, AwsError> {
+        FirstHop::with_sdk(opts, super::load_sdk_config(opts).await).await
     }
 
     /// The first hop on a configuration already loaded (a caller's own
@@ -60,9 +60,9 @@ impl Fleet {
     pub async fn with_sdk(
         opts: &AwsOptions,
         sdk: aws_config::SdkConfig,
-    ) -> Result<Fleet, AwsError> {
+    ) -> Result<FirstHop, AwsError> {
         let session = Session::with_sdk(opts, sdk).await?;
-        Ok(Fleet {
+        Ok(FirstHop {
             sdk: session.ctx.sdk.clone(),
             // One bar for the run's accounts, not one per account.
             opts: AwsOptions {

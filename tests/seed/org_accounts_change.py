@@ -1,9 +1,9 @@
-"""One change in each member of the organization fleet.py made: a user
+"""One change in each member of the organization org_accounts.py made: a user
 `intruder` created by that account's own `mallory`, with the CloudTrail
 record the organization trail would deliver, under
 `OUTDIR/AWSLogs/<org>/<account>/CloudTrail/us-east-1/...`. Then the last
 member's OrganizationAccountAccessRole is deleted, so it cannot be reached.
-argv: fleet.py's output, OUTDIR. Prints the accounts changed and the one
+argv: org_accounts.py's output, OUTDIR. Prints the accounts changed and the one
 cut off."""
 import datetime
 import gzip
@@ -13,7 +13,7 @@ import sys
 import uuid
 
 from common import Trail, emit
-from fleet_access import member_client
+from org_member_access import member_client
 
 made = json.loads(sys.argv[1])
 out = sys.argv[2]

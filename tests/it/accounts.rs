@@ -61,7 +61,7 @@ fn timeless(mut v: Value) -> Value {
 #[test]
 fn an_organization_is_scanned_account_by_account() {
     let mgmt = Account::new();
-    let org = mgmt.seed("fleet.py", &[]);
+    let org = mgmt.seed("org_accounts.py", &[]);
     let members: Vec<String> = serde_json::from_value(org["members"].clone()).unwrap();
     let dir = tempdir();
     let out = run(in_dir(&mgmt, dir.path())
@@ -77,7 +77,7 @@ fn an_organization_is_scanned_account_by_account() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let logs = dir.path().join("ct");
     let did = mgmt.seed(
-        "fleet_change.py",
+        "org_accounts_change.py",
         &[&org.to_string(), logs.to_str().unwrap()],
     );
     let cut = did["cut"].as_str().unwrap();

@@ -5,7 +5,7 @@
 //! scheduler would start it. Prints wall time, API calls per account, the
 //! peak memory of the organization's run and the size of its report.
 //!
-//! Run: `tests/with-moto.sh cargo bench --bench fleet` (N accounts with
+//! Run: `tests/with-moto.sh cargo bench --bench accounts` (N accounts with
 //! DRIFTWATCH_BENCH_ACCOUNTS, default 100). moto answers one request at a
 //! time in Python, so both figures are moto's as much as ours; what the
 //! comparison shows is what one process saves over a hundred.
@@ -23,7 +23,9 @@ fn main() {
         return;
     }
     if std::env::var_os("DRIFTWATCH_MOTO_ENDPOINT").is_none() {
-        eprintln!("fleet bench: needs moto; run as `tests/with-moto.sh cargo bench --bench fleet`");
+        eprintln!(
+            "accounts bench: needs moto; run as `tests/with-moto.sh cargo bench --bench accounts`"
+        );
         std::process::exit(2);
     }
     let n: usize = std::env::var("DRIFTWATCH_BENCH_ACCOUNTS")
@@ -32,7 +34,7 @@ fn main() {
         .unwrap_or(100);
     let mgmt = common::Account::new();
     let t = Instant::now();
-    let org = mgmt.seed("fleet.py", &[&n.to_string()]);
+    let org = mgmt.seed("org_accounts.py", &[&n.to_string()]);
     eprintln!("seeded {n} accounts in {:.0}s", t.elapsed().as_secs_f64());
     let dir = tempfile::tempdir().unwrap();
     let out = timed(mgmt.driftwatch().current_dir(dir.path()).args([
