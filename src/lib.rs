@@ -21,6 +21,7 @@ pub mod fsutil;
 pub mod kinds;
 pub mod model;
 pub mod notify;
+pub mod parallel;
 pub mod report;
 pub mod resolve;
 pub mod secrets;

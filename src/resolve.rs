@@ -269,14 +269,10 @@ fn scan(a: cli::ScanArgs, quiet: bool) -> Result<ScanPlan> {
     let aws = aws_options(&a.aws, quiet)?;
     // Two large files load at once, one per core; the baseline's error, if
     // any, is said first, as before.
-    let (explicit, snap) = std::thread::scope(|s| {
-        let snap = s.spawn(|| a.snapshot.as_deref().map(load_state).transpose());
-        let explicit = a.baseline.as_deref().map(load_baseline_file).transpose();
-        (
-            explicit,
-            snap.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
-    });
+    let (explicit, snap) = crate::parallel::join(
+        || a.baseline.as_deref().map(load_baseline_file).transpose(),
+        || a.snapshot.as_deref().map(load_state).transpose(),
+    );
     let explicit = explicit?;
     let snap = snap?;
     let (current, baseline) = match (&a.snapshot, snap) {
@@ -464,14 +460,7 @@ fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
 fn diff(a: cli::DiffArgs) -> Result<Work> {
     let config = Config::load(a.report.config.as_deref())?;
     // One file per core; the old one's error, if any, is said first.
-    let (old, new) = std::thread::scope(|s| {
-        let new = s.spawn(|| load_state(&a.new));
-        let old = baseline::load(&a.old);
-        (
-            old,
-            new.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
-    });
+    let (old, new) = crate::parallel::join(|| baseline::load(&a.old), || load_state(&a.new));
     let old = old?.into_baseline();
     let new = new?;
     Ok(Work::Diff {

@@ -206,23 +206,16 @@ pub fn parse(bytes: &[u8]) -> Result<State> {
 /// here). Shared out over the cores: a 100k-resource file has 100k typed
 /// reads to make.
 fn validate(resources: &mut std::collections::BTreeMap<String, Resource>) -> Result<()> {
+    use rayon::prelude::*;
     let mut all: Vec<(&String, &mut Resource)> = resources.iter_mut().collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(all.len() / 5000 + 1);
-    let chunk = all.len().div_ceil(threads).max(1);
-    let errors: Vec<Result<()>> = std::thread::scope(|s| {
-        let handles: Vec<_> = all
-            .chunks_mut(chunk)
-            .map(|part| s.spawn(move || part.iter_mut().try_for_each(|(id, r)| valid(id, r))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
     // The first bad resource in key order, whichever thread found it.
-    errors.into_iter().collect()
+    crate::parallel::install(|| {
+        all.par_iter_mut()
+            .with_min_len(5000)
+            .map(|(id, r)| valid(id, r))
+            .find_first(Result::is_err)
+    })
+    .unwrap_or(Ok(()))
 }
 
 fn valid(id: &str, r: &Resource) -> Result<()> {

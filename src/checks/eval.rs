@@ -577,27 +577,26 @@ impl Lookups {
     /// The lookups, the IAM documents and the index, built at once: each
     /// reads every resource of its kinds, one thread each.
     fn of(snap: &Snapshot, checks: &[&Check]) -> (Self, index::IamDocs, Value) {
-        std::thread::scope(|s| {
-            let iam = s.spawn(|| {
+        let ((iam, targets), (groups, idx)) = crate::parallel::join(
+            || {
                 let iam = index::IamDocs::of(snap);
                 let targets = super::escalation::Targets::of(snap, &iam);
                 (iam, targets)
-            });
-            let groups = s.spawn(|| super::network::Groups::of(snap));
-            let idx = index_for(snap, checks);
-            fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-                h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-            }
-            let groups = join(groups);
-            let (iam, targets) = join(iam);
-            let lookups = Lookups {
-                targets: Arc::new(targets),
-                groups: Arc::new(groups),
-                lists: super::network::PrefixLists::of(snap),
-                account_block: super::public_access::account_side(snap),
-            };
-            (lookups, iam, idx)
-        })
+            },
+            || {
+                rayon::join(
+                    || super::network::Groups::of(snap),
+                    || index_for(snap, checks),
+                )
+            },
+        );
+        let lookups = Lookups {
+            targets: Arc::new(targets),
+            groups: Arc::new(groups),
+            lists: super::network::PrefixLists::of(snap),
+            account_block: super::public_access::account_side(snap),
+        };
+        (lookups, iam, idx)
     }
 }
 
@@ -644,25 +643,18 @@ fn evaluate_here(
         .values()
         .filter(|r| shared.by_kind.contains_key(r.kind.as_str()))
         .collect();
-    // A thread costs a CEL context (the index converted again): worth it
+    // A part costs a CEL context (the index converted again): worth it
     // only for thousands of resources.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(resources.len() / 2000 + 1);
-    let parts = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
+    let threads = crate::parallel::parts(resources.len(), 2000);
+    let parts: Vec<Outcomes<'_>> = crate::parallel::install(|| {
+        use rayon::prelude::*;
+        (0..threads)
+            .into_par_iter()
             .map(|t| {
-                let (shared, resources) = (&shared, &resources);
-                super::spawn_big_stack(s, move || {
-                    let mine = resources.iter().skip(t).step_by(threads).copied();
-                    run_part(shared, mine, t == 0)
-                })
+                let mine = resources.iter().skip(t).step_by(threads).copied();
+                run_part(&shared, mine, t == 0)
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect::<Vec<_>>()
+            .collect()
     });
     let (mut findings, mut errors) = (Vec::new(), Vec::new());
     for p in parts {

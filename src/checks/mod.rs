@@ -233,31 +233,10 @@ fn within_limits(expr: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Stack for parsing and evaluating expressions. CEL's parser and evaluator
-/// recurse once per nesting level and chained operator, with large frames
-/// (about 27 KiB a level in a debug build): 64 MiB holds the limits above
-/// with room to spare, where a 2 MiB thread would not.
-const CEL_STACK: usize = 64 << 20;
-
-/// Runs `f` on a thread with [`CEL_STACK`] of stack.
+/// Runs `f` where parsing and evaluating an expression within the limits
+/// above cannot overflow the stack: on a worker of [`crate::parallel`].
 pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| {
-        spawn_big_stack(s, f)
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
-    })
-}
-
-/// Starts `f` on a scoped thread with [`CEL_STACK`] of stack.
-pub(crate) fn spawn_big_stack<'s, 'e, T: Send + 's>(
-    s: &'s std::thread::Scope<'s, 'e>,
-    f: impl FnOnce() -> T + Send + 's,
-) -> std::thread::ScopedJoinHandle<'s, T> {
-    std::thread::Builder::new()
-        .name("cel".into())
-        .stack_size(CEL_STACK)
-        .spawn_scoped(s, f)
-        .expect("spawn the expression thread")
+    crate::parallel::install(f)
 }
 
 /// Parses and compiles one check file; errors name the file and line.

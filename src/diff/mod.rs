@@ -317,26 +317,20 @@ fn modified_in_parallel(
     opts: &DiffOptions,
     out: &mut DiffResult,
 ) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(both.len() / 5000 + 1);
-    let chunk = both.len().div_ceil(threads).max(1);
-    let parts: Vec<DiffResult> = std::thread::scope(|s| {
-        let handles: Vec<_> = both
-            .chunks(chunk)
+    use rayon::prelude::*;
+    let chunk = both
+        .len()
+        .div_ceil(crate::parallel::parts(both.len(), 5000))
+        .max(1);
+    let parts: Vec<DiffResult> = crate::parallel::install(|| {
+        both.par_chunks(chunk)
             .map(|part| {
-                s.spawn(move || {
-                    let mut r = DiffResult::default();
-                    for (id, o, n) in part {
-                        modified(id, o, n, account, opts, &mut r);
-                    }
-                    r
-                })
+                let mut r = DiffResult::default();
+                for (id, o, n) in part {
+                    modified(id, o, n, account, opts, &mut r);
+                }
+                r
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     for p in parts {

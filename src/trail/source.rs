@@ -465,41 +465,26 @@ fn read_one(p: &Path, window: &Window, visitors: Option<&dyn EventVisitors>) -> 
     parse_file_bytes(raw, window, visitors)
 }
 
-/// Stack for reading threads: event checks evaluate CEL there, which
-/// recurses per nesting level (see `checks::on_big_stack`).
+/// Stack for the async runtime's threads, which parse the trail logs they
+/// download and evaluate event checks on them: CEL recurses per nesting
+/// level (see [`crate::parallel::STACK`]).
 pub const READER_STACK: usize = 16 << 20;
 
-/// Reads files in parallel; results merge in file order.
+/// Reads files on every core (event checks evaluate CEL as they read, so
+/// on the big stacks of [`crate::parallel`]); results merge in file order.
 pub fn read_files(
     files: &[PathBuf],
     window: &Window,
     visitors: Option<&dyn EventVisitors>,
 ) -> ReadOutcome {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .min(files.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<Part> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                std::thread::Builder::new()
-                    .name("trail".into())
-                    .stack_size(READER_STACK)
-                    .spawn_scoped(s, || {
-                        let mut part = Part::default();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(f) = files.get(i) else { break part };
-                            part.add(f, read_one(f, window, visitors));
-                        }
-                    })
-                    .expect("spawn a reading thread")
+    use rayon::prelude::*;
+    let parts: Vec<Part> = crate::parallel::install(|| {
+        files
+            .par_iter()
+            .fold(Part::default, |mut part, f| {
+                part.add(f, read_one(f, window, visitors));
+                part
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     Part::merge(parts)
