@@ -377,11 +377,29 @@ impl Default for Delivery {
     }
 }
 
+/// TLS as the AWS SDK does it: rustls with aws-lc-rs, trusting the
+/// system's root certificates (a corporate proxy's root included).
+fn tls() -> ureq::tls::TlsConfig {
+    let roots: Vec<ureq::tls::Certificate<'static>> = rustls_native_certs::load_native_certs()
+        .certs
+        .iter()
+        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(roots)))
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .build()
+}
+
 /// Posts the alert to every target; returns one error line per failed one.
 pub fn send(targets: &[Target], report: &Report, d: Delivery) -> Vec<String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(d.timeout))
         .http_status_as_error(false)
+        .tls_config(tls())
         .build()
         .into();
     // Each payload is built once, and only if some target wants it.
@@ -439,6 +457,12 @@ fn post(agent: &ureq::Agent, url: &str, body: &[u8], d: Delivery) -> Result<(), 
                     ureq::Error::Timeout(_) => "timed out".into(),
                     ureq::Error::ConnectionFailed => "connection failed".into(),
                     ureq::Error::HostNotFound => "host not found".into(),
+                    // rustls reports a failed handshake as an I/O error.
+                    ureq::Error::Io(io)
+                        if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) =>
+                    {
+                        "TLS error".into()
+                    }
                     ureq::Error::Io(io) => format!("I/O error ({:?})", io.kind()),
                     ureq::Error::Tls(_) => "TLS error".into(),
                     _ => "request failed".into(),

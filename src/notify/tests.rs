@@ -256,3 +256,23 @@ fn an_accounts_alert_names_it_and_remembers_apart() {
         Some(std::path::Path::new("state/alerts.json"))
     );
 }
+
+/// HTTPS goes through rustls on aws-lc-rs (the SDK's stack): a server
+/// that answers the TLS handshake with plain text is a TLS error, said
+/// without the URL, not a panic for want of a crypto provider.
+#[test]
+fn https_runs_on_the_sdks_tls_stack() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(3) {
+            let mut s = s.unwrap();
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\n\r\nnot tls");
+        }
+    });
+    let url = format!("https://127.0.0.1:{port}/secret-path");
+    let errors = send(&[Target::Webhook(url)], &report(1), quick());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("TLS error"), "{errors:?}");
+    assert!(!errors[0].contains("secret-path"), "{errors:?}");
+}

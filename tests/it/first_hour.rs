@@ -705,6 +705,39 @@ fn build_time_test_build_reuses_the_demo_builds_crates() {
     );
 }
 
+/// One TLS stack in the binary: rustls on aws-lc-rs, as the SDK builds it
+/// (the alert client uses it too); no ring, no second set of bundled roots,
+/// no OpenSSL.
+#[test]
+fn the_binary_has_one_tls_stack() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(repo_root())
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    for other in ["ring v", "webpki-roots v", "openssl v", "native-tls v"] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(other)),
+            "{other} is in the build"
+        );
+    }
+    assert!(tree.lines().any(|l| l.starts_with("aws-lc-rs v")));
+}
+
 /// A scan with a missing baseline fails on that, before any AWS call: the
 /// endpoint here accepts connections and never answers, so any call would hang.
 #[test]
