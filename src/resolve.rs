@@ -894,13 +894,7 @@ fn aws_options(a: &cli::AwsArgs, quiet: bool) -> Result<AwsOptions> {
 /// `--rate-limit` values, each naming a service driftwatch reads.
 fn rate_limits(values: &[String]) -> Result<crate::aws::limits::RateLimits> {
     let limits = crate::aws::limits::RateLimits::parse(values)?;
-    let mut known: Vec<&str> = crate::kinds::ALL
-        .iter()
-        .filter_map(|k| k.name.split('.').next())
-        .chain([crate::aws::cloudtrail::EVENTS])
-        .collect();
-    known.sort();
-    known.dedup();
+    let known = crate::aws::service_names();
     for v in values.iter().filter(|v| *v != "off") {
         let service = v.split('=').next().unwrap_or_default().trim();
         if !known.contains(&service) {

@@ -13,8 +13,21 @@ use super::{classify, Ctx, Part};
 use crate::kinds::{AccessLog, Distribution, CLOUDFRONT_DISTRIBUTION};
 use crate::model::{Fetched, Resource, GLOBAL};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "cloudfront",
+    scope: crate::kinds::Scope::Global,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::DISTRIBUTION_KIND],
+    actions: &[
+        "cloudfront:GetDistributionConfig",
+        "cloudfront:ListDistributions",
+    ],
+    collect: |u| Box::pin(collect(&u.ctx)),
+    readers: &[],
+};
+
 pub(super) async fn collect(ctx: &Ctx) -> Part {
-    let ctx = &ctx.limited("cloudfront", crate::model::GLOBAL);
     // CloudFront's endpoint is global and signs for us-east-1.
     let c = regional_client!(aws_sdk_cloudfront, ctx, "us-east-1");
     let (listing, resources) = as_listed(

@@ -59,10 +59,49 @@ pub(super) fn tags(t: &[Tag]) -> Tags {
         .collect()
 }
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "ec2",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 50),
+    kinds: &[
+        &crate::kinds::INSTANCE_KIND,
+        &crate::kinds::ELASTIC_IP_KIND,
+        &crate::kinds::SECURITY_GROUP_KIND,
+        &crate::kinds::VPC_KIND,
+        &crate::kinds::FLOW_LOG_KIND,
+        &crate::kinds::PREFIX_LIST_KIND,
+        &crate::kinds::SNAPSHOT_KIND,
+        &crate::kinds::IMAGE_KIND,
+        &crate::kinds::REGION_SETTINGS_KIND,
+    ],
+    actions: &[
+        "ec2:DescribeAddresses",
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeImageAttribute",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceAttribute",
+        "ec2:DescribeInstances",
+        "ec2:DescribeManagedPrefixLists",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSnapshotAttribute",
+        "ec2:DescribeSnapshots",
+        "ec2:DescribeVpcs",
+        "ec2:GetEbsDefaultKmsKeyId",
+        "ec2:GetEbsEncryptionByDefault",
+        "ec2:GetImageBlockPublicAccessState",
+        "ec2:GetInstanceMetadataDefaults",
+        "ec2:GetManagedPrefixListEntries",
+        "ec2:GetSerialConsoleAccessStatus",
+        "ec2:GetSnapshotBlockPublicAccessState",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region, u.account)),
+    readers: &[],
+};
+
 /// Collects one region. The lists are independent, so they run
 /// concurrently; each records its own failure without hiding the others.
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Part {
-    let ctx = &ctx.limited("ec2", region);
     use super::{ec2_prefix_list, ec2_sharing, ec2_vpc};
     let c = client(ctx, Some(region));
     let (inst, eips, sgs, pls, vpcs, flows, snaps, images, settings) = tokio::join!(

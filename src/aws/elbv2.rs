@@ -10,8 +10,22 @@ use super::{classify, Ctx, Part};
 use crate::kinds::{AccessLog, LoadBalancer, ELBV2_LOAD_BALANCER};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "elbv2",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::LOAD_BALANCER_KIND],
+    actions: &[
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("elbv2", region);
     let c = regional_client!(aws_sdk_elasticloadbalancingv2, ctx, region);
     let (listing, resources) = as_listed(
         |tx| {

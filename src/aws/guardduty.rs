@@ -8,8 +8,18 @@ use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
 use crate::model::Resource;
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "guardduty",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::DETECTOR_KIND],
+    actions: &["guardduty:GetDetector", "guardduty:ListDetectors"],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("guardduty", region);
     let c = regional_client!(aws_sdk_guardduty, ctx, region);
     Part::of("guardduty", region, detectors(ctx, &c, region).await)
 }

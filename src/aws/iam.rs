@@ -45,8 +45,33 @@ fn tags(t: &[Tag]) -> Tags {
         .collect()
 }
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "iam",
+    scope: crate::kinds::Scope::Global,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[
+        &crate::kinds::USER_KIND,
+        &crate::kinds::ROLE_KIND,
+        &crate::kinds::GROUP_KIND,
+        &crate::kinds::POLICY_KIND,
+        &crate::kinds::ACCESS_KEY_KIND,
+        &crate::kinds::ACCOUNT_SUMMARY_KIND,
+    ],
+    actions: &[
+        "iam:GenerateCredentialReport",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetAccountSummary",
+        "iam:GetCredentialReport",
+        "iam:GetLoginProfile",
+        "iam:ListAccessKeys",
+        "iam:ListMFADevices",
+    ],
+    collect: |u| Box::pin(collect(&u.ctx)),
+    readers: &[],
+};
+
 pub(super) async fn collect(ctx: &Ctx) -> Part {
-    let ctx = &ctx.limited("iam", crate::model::GLOBAL);
     let c = Client::from_conf(
         aws_sdk_iam::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter.clone())

@@ -19,8 +19,24 @@ use super::{classify, fetched_policy, ts, Ctx, Failure, Part};
 use crate::kinds::{Key, KeyMetadata as Facts, KeyRotation, KMS_KEY};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "kms",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(50, 100),
+    kinds: &[&crate::kinds::KEY_KIND],
+    actions: &[
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListAliases",
+        "kms:ListKeys",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("kms", region);
     let c = regional_client!(aws_sdk_kms, ctx, region);
     Part::of("kms", region, keys(ctx, &c, region).await)
 }

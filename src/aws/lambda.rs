@@ -11,8 +11,22 @@ use super::{classify, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{Function, FunctionUrl, LAMBDA_FUNCTION};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "lambda",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(7, 15),
+    kinds: &[&crate::kinds::FUNCTION_KIND],
+    actions: &[
+        "lambda:GetPolicy",
+        "lambda:ListFunctionUrlConfigs",
+        "lambda:ListFunctions",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("lambda", region);
     let c = regional_client!(aws_sdk_lambda, ctx, region);
     Part::of("lambda", region, functions(ctx, &c, region).await)
 }

@@ -1,11 +1,12 @@
 //! Client-side request rates: one GCRA bucket ([`governor`]) per service
 //! and region, shared by every call the run makes there, so a scan never
-//! eats the API quota the account's own workloads live on. The defaults
-//! sit well below what AWS publishes (EC2: 20 requests per second and a
-//! bucket of 100 per non-mutating API and region; Route 53: 5 per second
-//! for the account; Lambda's control plane: 15; CloudTrail LookupEvents: 2
-//! per region). `--rate-limit SERVICE=N[/BURST]` changes one, `--rate-limit
-//! off` turns them off.
+//! eats the API quota the account's own workloads live on. Each service's
+//! default is in its registry entry (`services.rs`), well below what AWS
+//! publishes (EC2: 20 requests per second and a bucket of 100 per
+//! non-mutating API and region; Route 53: 5 per second for the account;
+//! Lambda's control plane: 15; CloudTrail LookupEvents: 2 per region).
+//! `--rate-limit SERVICE=N[/BURST]` changes one, `--rate-limit off` turns
+//! them off.
 
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
@@ -21,7 +22,7 @@ pub struct Rate {
 }
 
 impl Rate {
-    const fn of(per_second: u32, burst: u32) -> Rate {
+    pub(crate) const fn of(per_second: u32, burst: u32) -> Rate {
         match (NonZeroU32::new(per_second), NonZeroU32::new(burst)) {
             (Some(per_second), Some(burst)) => Rate { per_second, burst },
             _ => panic!("rates are positive"),
@@ -29,23 +30,22 @@ impl Rate {
     }
 }
 
-/// The defaults, by coverage service name (`cloudtrail-events` is
-/// LookupEvents); every other service gets [`OTHER`].
-pub const DEFAULTS: &[(&str, Rate)] = &[
-    ("cloudtrail-events", Rate::of(2, 2)),
-    ("ec2", Rate::of(10, 50)),
-    ("iam", Rate::of(10, 20)),
-    ("kms", Rate::of(50, 100)),
-    ("lambda", Rate::of(7, 15)),
-    ("route53", Rate::of(2, 5)),
-    // Bucket configuration reads have no published quota; S3 serves
-    // thousands of requests per second per prefix.
-    ("s3", Rate::of(200, 400)),
-    ("secretsmanager", Rate::of(20, 40)),
-    ("sns", Rate::of(20, 40)),
-    ("sqs", Rate::of(20, 40)),
-];
+/// LookupEvents' rate (the `cloudtrail-events` bucket, per region): AWS
+/// allows 2 requests per second. Every service of the registry has its
+/// own default there (`services.rs`).
+pub const EVENTS_RATE: Rate = Rate::of(2, 2);
 
+/// The defaults, by coverage service name: the registry's, and
+/// LookupEvents'.
+fn defaults() -> BTreeMap<String, Rate> {
+    super::services::SERVICES
+        .iter()
+        .map(|s| (s.name.to_string(), s.rate))
+        .chain([(super::cloudtrail::EVENTS.to_string(), EVENTS_RATE)])
+        .collect()
+}
+
+/// The rate of a name no service has (a test's, say).
 pub const OTHER: Rate = Rate::of(10, 20);
 
 /// Why a `--rate-limit` value was refused.
@@ -82,8 +82,7 @@ impl Clone for RateLimits {
 impl RateLimits {
     /// The defaults with `--rate-limit` values applied in order.
     pub fn parse(values: &[String]) -> Result<RateLimits, RateError> {
-        let mut rates: Option<BTreeMap<String, Rate>> =
-            Some(DEFAULTS.iter().map(|(s, r)| (s.to_string(), *r)).collect());
+        let mut rates: Option<BTreeMap<String, Rate>> = Some(defaults());
         for v in values {
             if v == "off" {
                 rates = None;

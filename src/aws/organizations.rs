@@ -7,8 +7,18 @@ use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{Membership, MEMBERSHIP_ID, ORG_MEMBERSHIP};
 use crate::model::{Resource, GLOBAL};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "organizations",
+    scope: crate::kinds::Scope::Global,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::MEMBERSHIP_KIND],
+    actions: &["organizations:DescribeOrganization"],
+    collect: |u| Box::pin(collect(&u.ctx)),
+    readers: &[],
+};
+
 pub(super) async fn collect(ctx: &Ctx) -> Part {
-    let ctx = &ctx.limited("organizations", crate::model::GLOBAL);
     // A global service: the SDK's endpoint rules pick the partition's one
     // endpoint from whatever region the run signs for, as for IAM.
     let c = aws_sdk_organizations::Client::from_conf(

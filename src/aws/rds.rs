@@ -19,8 +19,30 @@ use crate::kinds::{
 };
 use crate::model::{Fetched, Resource, Tags};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "rds",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[
+        &crate::kinds::DB_INSTANCE_KIND,
+        &crate::kinds::DB_CLUSTER_KIND,
+        &crate::kinds::DB_SNAPSHOT_KIND,
+        &crate::kinds::DB_CLUSTER_SNAPSHOT_KIND,
+    ],
+    actions: &[
+        "rds:DescribeDBClusterSnapshotAttributes",
+        "rds:DescribeDBClusterSnapshots",
+        "rds:DescribeDBClusters",
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBSnapshotAttributes",
+        "rds:DescribeDBSnapshots",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("rds", region);
     let c = regional_client!(aws_sdk_rds, ctx, region);
     let (inst, clusters, snaps) = tokio::join!(
         instances(ctx, &c, region),

@@ -12,8 +12,24 @@ use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{Profile, TrustAnchor, RA_PROFILE, TRUST_ANCHOR};
 use crate::model::Resource;
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "rolesanywhere",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[
+        &crate::kinds::TRUST_ANCHOR_KIND,
+        &crate::kinds::PROFILE_KIND,
+    ],
+    actions: &[
+        "rolesanywhere:ListProfiles",
+        "rolesanywhere:ListTrustAnchors",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("rolesanywhere", region);
     let c = regional_client!(aws_sdk_rolesanywhere, ctx, region);
     let (anchors, profiles) = tokio::join!(anchors(ctx, &c, region), profiles(ctx, &c, region));
     Part::of_lists("rolesanywhere", region, [anchors, profiles])

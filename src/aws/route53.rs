@@ -16,8 +16,22 @@ fn zone_id(raw: &str) -> String {
     raw.trim_start_matches("/hostedzone/").to_string()
 }
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "route53",
+    scope: crate::kinds::Scope::Global,
+    rate: super::limits::Rate::of(2, 5),
+    kinds: &[&crate::kinds::ZONE_KIND, &crate::kinds::RECORD_KIND],
+    actions: &[
+        "route53:GetHostedZone",
+        "route53:ListHostedZones",
+        "route53:ListResourceRecordSets",
+    ],
+    collect: |u| Box::pin(collect(&u.ctx)),
+    readers: &[],
+};
+
 pub(super) async fn collect(ctx: &Ctx) -> Part {
-    let ctx = &ctx.limited("route53", crate::model::GLOBAL);
     let c = Client::from_conf(
         aws_sdk_route53::config::Builder::from(&ctx.sdk)
             .interceptor(ctx.counter.clone())

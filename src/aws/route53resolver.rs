@@ -10,8 +10,21 @@ use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{QueryLogConfig, RESOLVER_QUERY_LOG_CONFIG};
 use crate::model::Resource;
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "route53resolver",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::QUERY_LOG_CONFIG_KIND],
+    actions: &[
+        "route53resolver:ListResolverQueryLogConfigAssociations",
+        "route53resolver:ListResolverQueryLogConfigs",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("route53resolver", region);
     let c = regional_client!(aws_sdk_route53resolver, ctx, region);
     Part::of("route53resolver", region, read(ctx, &c, region).await)
 }

@@ -91,8 +91,38 @@ where
     }
 }
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "s3",
+    scope: crate::kinds::Scope::Global,
+    rate: super::limits::Rate::of(200, 400),
+    kinds: &[
+        &crate::kinds::BUCKET_KIND,
+        &crate::kinds::ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND,
+    ],
+    actions: &[
+        "s3:GetAccountPublicAccessBlock",
+        "s3:GetBucketAcl",
+        "s3:GetBucketLocation",
+        "s3:GetBucketLogging",
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:GetBucketOwnershipControls",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketPolicyStatus",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketTagging",
+        "s3:GetBucketVersioning",
+        "s3:GetBucketWebsite",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:ListAllMyBuckets",
+    ],
+    collect: |u| Box::pin(collect(&u.ctx, u.account)),
+    readers: &[],
+};
+
 pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
-    let ctx = &ctx.limited("s3", crate::model::GLOBAL);
     let clients = Clients::new(ctx);
     let (buckets, account_pab) = tokio::join!(buckets(ctx, &clients), account_block(ctx, account));
     let mut part = buckets;

@@ -13,8 +13,21 @@ use super::{classify, fetched_policy, ts, Ctx, Failure, Part};
 use crate::kinds::{Secret, SecretRotation, SECRET};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "secretsmanager",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(20, 40),
+    kinds: &[&crate::kinds::SECRET_KIND],
+    actions: &[
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:ListSecrets",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("secretsmanager", region);
     let c = regional_client!(aws_sdk_secretsmanager, ctx, region);
     Part::of("secretsmanager", region, secrets(ctx, &c, region).await)
 }

@@ -8,8 +8,18 @@ use super::{classify, Ctx, Part};
 use crate::kinds::{Hub, SECURITYHUB_HUB};
 use crate::model::{Coverage, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "securityhub",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::HUB_KIND],
+    actions: &["securityhub:DescribeHub"],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("securityhub", region);
     let c = regional_client!(aws_sdk_securityhub, ctx, region);
     match ctx.call(c.describe_hub().send()).await {
         Ok(o) => {

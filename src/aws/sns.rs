@@ -12,8 +12,22 @@ use super::{classify, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{Subscription, Topic, TopicSettings, SNS_TOPIC};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "sns",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(20, 40),
+    kinds: &[&crate::kinds::TOPIC_KIND],
+    actions: &[
+        "sns:GetTopicAttributes",
+        "sns:ListSubscriptions",
+        "sns:ListTopics",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("sns", region);
     let c = regional_client!(aws_sdk_sns, ctx, region);
     Part::of("sns", region, topics(ctx, &c, region).await)
 }

@@ -11,8 +11,18 @@ use super::{classify, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{queue_of_url, Queue, QueueSettings, SQS_QUEUE};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "sqs",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(20, 40),
+    kinds: &[&crate::kinds::QUEUE_KIND],
+    actions: &["sqs:GetQueueAttributes", "sqs:ListQueues"],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("sqs", region);
     let c = regional_client!(aws_sdk_sqs, ctx, region);
     Part::of("sqs", region, queues(ctx, &c, region).await)
 }

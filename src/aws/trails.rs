@@ -12,8 +12,23 @@ use super::{classify, Ctx, Part};
 use crate::kinds::{Captures, Trail, TrailStatus, CLOUDTRAIL_TRAIL};
 use crate::model::{Coverage, Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "cloudtrail",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[&crate::kinds::TRAIL_KIND],
+    actions: &[
+        "cloudtrail:DescribeTrails",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:GetInsightSelectors",
+        "cloudtrail:GetTrailStatus",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region, u.regions)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str, scanned: &[String]) -> Part {
-    let ctx = &ctx.limited("cloudtrail", region);
     let c = regional_client!(aws_sdk_cloudtrail, ctx, region);
     read_region(ctx, &c, region, scanned).await
 }

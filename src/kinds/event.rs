@@ -15,6 +15,9 @@ pub struct Call<'a> {
     /// The caller's IAM user name when the caller is an IAM user: acting on
     /// oneself leaves `userName` out of the request.
     pub self_user: Option<&'a str>,
+    /// The caller is the account's root user: acting on itself, it changes
+    /// the root facts (`iam.account_summary`), not a user.
+    pub root: bool,
 }
 
 /// Follows a path of object keys.

@@ -86,7 +86,22 @@ pub static USER_KIND: Kind = Kind {
     },
 };
 
+/// The root facts, when a call acts on the root user: CloudTrail names it
+/// `AWS ROOT USER` where a user name would be, or leaves the name out when
+/// the root user acts on itself.
+fn root_ids(c: &Call<'_>, named_user: Option<&str>) -> Option<String> {
+    let root = match named_user {
+        Some(n) => n == "AWS ROOT USER",
+        None => c.root,
+    };
+    root.then(|| id(IAM_ACCOUNT_SUMMARY, GLOBAL, "account"))
+}
+
 fn user_ids(c: &Call<'_>) -> Vec<String> {
+    let named_user = text(c.req, &["userName"]);
+    if let Some(summary) = root_ids(c, named_user.as_deref()) {
+        return vec![summary];
+    }
     let mut out = named(c, IAM_USER, "userName", "user");
     if out.is_empty() {
         // Acting on oneself leaves userName out.
@@ -177,12 +192,19 @@ pub static ACCESS_KEY_KIND: Kind = Kind {
     about: "A user's access key and its status (ListAccessKeys per user).",
     events: &["CreateAccessKey", "DeleteAccessKey", "UpdateAccessKey"],
     ids: |c| {
-        ids_at(
+        let mut out = ids_at(
             c,
             IAM_ACCESS_KEY,
             GLOBAL,
             &[&["accessKey", "accessKeyId"], &["accessKeyId"]],
-        )
+        );
+        // The root user's keys are not listed as keys: they show as
+        // `root_access_keys_present` in the root facts.
+        let named_user = text(c.req, &["userName"]);
+        if let Some(summary) = root_ids(c, named_user.as_deref()) {
+            out = vec![summary];
+        }
+        out
     },
     describe: |a| {
         let s = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
@@ -197,13 +219,24 @@ pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
     scope: Scope::Global,
     risk: Risk::Iam,
     about: "Root user facts with no resource of their own: access keys present, MFA on (GetAccountSummary), its credential-report row; native id `account`.",
-    // Root's own MFA and keys change through the console's root sign-in,
-    // which CloudTrail records under the same names as for users.
-    events: &[],
-    ids: |_| vec![],
+    // The root user's MFA devices and keys change through calls CloudTrail
+    // names as for users (EnableMFADevice, CreateAccessKey: their kinds
+    // read them as root's); its console password through this one.
+    events: &["PasswordUpdated"],
+    ids: |c| {
+        if c.root {
+            vec![id(IAM_ACCOUNT_SUMMARY, GLOBAL, "account")]
+        } else {
+            c.self_user
+                .map(|u| vec![id(IAM_USER, GLOBAL, u)])
+                .unwrap_or_default()
+        }
+    },
     describe: |_| String::new(),
     shape: super::shape::<AccountSummary>,
-    unheld: super::all_held,
+    // The credential report's password_last_changed trails by hours and
+    // says nothing of who: the password itself is not held.
+    unheld: |_| Some("changed a console password, which the snapshot does not hold"),
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

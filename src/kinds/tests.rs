@@ -15,6 +15,7 @@ fn ids(name: &str, region: &str, req: Value, resp: Value) -> Vec<String> {
             req: &req,
             resp: &resp,
             self_user: None,
+            root: false,
         },
         &Value::Null,
     )
@@ -423,6 +424,7 @@ fn resource_policy_events_name_their_resource_and_shared_names_only_theirs() {
         req: &json!({"keyId": "alias/app"}),
         resp: &Value::Null,
         self_user: None,
+        root: false,
     };
     assert_eq!(touched(&call, &listed), ["kms.key/eu-west-1/1234-ab"]);
 }
@@ -463,4 +465,43 @@ fn every_kind_reads_attrs_with_every_field_missing() {
     for k in super::ALL {
         assert!((k.shape)("{}").is_ok(), "{}", k.name);
     }
+}
+
+/// The root user acting on itself changes the root facts, never a user:
+/// CloudTrail writes `AWS ROOT USER` where a user name would be, or leaves
+/// the name out.
+#[test]
+fn root_calls_name_the_root_facts_not_a_user() {
+    let call = |name: &str, req: Value, root: bool| {
+        touched(
+            &Call {
+                name,
+                region: "us-east-1",
+                req: &req,
+                resp: &Value::Null,
+                self_user: (!root).then_some("alice"),
+                root,
+            },
+            &Value::Null,
+        )
+    };
+    let summary = vec!["iam.account_summary/global/account".to_string()];
+    assert_eq!(
+        call(
+            "EnableMFADevice",
+            json!({"userName": "AWS ROOT USER", "serialNumber": "arn:aws:iam::1:mfa/root-account-mfa-device"}),
+            true
+        ),
+        summary
+    );
+    assert_eq!(call("CreateAccessKey", json!({}), true), summary);
+    assert_eq!(call("PasswordUpdated", Value::Null, true), summary);
+    assert_eq!(
+        call("EnableMFADevice", json!({"userName": "bob"}), false),
+        ["iam.user/global/bob"]
+    );
+    assert_eq!(
+        call("PasswordUpdated", Value::Null, false),
+        ["iam.user/global/alice"]
+    );
 }

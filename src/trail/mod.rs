@@ -475,6 +475,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
             .user_name
             .as_deref()
             .filter(|_| actor.identity_type == "IAMUser"),
+        root: actor.identity_type == "Root",
     };
     let resources = crate::kinds::touched(&call, &raw.resources);
     let effect_not_held = crate::kinds::effect_not_held(&call).map(str::to_string);

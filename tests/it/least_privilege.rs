@@ -120,6 +120,16 @@ fn least_privilege_policy_grants_every_call_the_code_makes() {
         missing.is_empty(),
         "iam/driftwatch-readonly.json lacks {missing:?}"
     );
+    // And every call is one its service's registry entry declares.
+    let declared: Vec<String> = driftwatch::aws::iam_actions()
+        .into_iter()
+        .map(|(_, a)| a.to_string())
+        .collect();
+    let undeclared = ungranted(stats.by_operation.keys(), &declared);
+    assert!(
+        undeclared.is_empty(),
+        "no service in src/aws/services.rs declares {undeclared:?}"
+    );
     // The policy grants nothing that writes. GenerateCredentialReport is
     // the one exception by name: IAM's own reference classes it as Read
     // (it renders a report of the account, changing no identity), and the

@@ -5,8 +5,25 @@ use super::{classify, Ctx, Failure, Part};
 use crate::kinds::{DeliveryChannel, Recorder, CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER};
 use crate::model::{Fetched, Resource};
 
+/// The registry's entry (see `services.rs`).
+pub(super) static SERVICE: super::services::Service = super::services::Service {
+    name: "config",
+    scope: crate::kinds::Scope::Regional,
+    rate: super::limits::Rate::of(10, 20),
+    kinds: &[
+        &crate::kinds::RECORDER_KIND,
+        &crate::kinds::DELIVERY_CHANNEL_KIND,
+    ],
+    actions: &[
+        "config:DescribeConfigurationRecorderStatus",
+        "config:DescribeConfigurationRecorders",
+        "config:DescribeDeliveryChannels",
+    ],
+    collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
+    readers: &[],
+};
+
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
-    let ctx = &ctx.limited("config", region);
     let c = regional_client!(aws_sdk_config, ctx, region);
     let (recorders, status, channels) = tokio::join!(
         ctx.call(c.describe_configuration_recorders().send()),
