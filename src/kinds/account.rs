@@ -32,6 +32,7 @@ pub static REGION_KIND: Kind = Kind {
             .to_string()
     },
     shape: super::shape::<Region>,
+    listed: None,
     unheld: super::all_held,
 };
 

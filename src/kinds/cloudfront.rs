@@ -44,6 +44,7 @@ pub static DISTRIBUTION_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Distribution>,
+    listed: None,
     unheld: super::all_held,
 };
 

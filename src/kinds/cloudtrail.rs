@@ -44,6 +44,7 @@ pub static TRAIL_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Trail>,
+    listed: None,
     unheld: super::all_held,
 };
 

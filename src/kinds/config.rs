@@ -36,6 +36,7 @@ pub static RECORDER_KIND: Kind = Kind {
         None => String::new(),
     },
     shape: super::shape::<Recorder>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -55,6 +56,7 @@ pub static DELIVERY_CHANNEL_KIND: Kind = Kind {
     },
     describe: |a| format!("to s3://{}", a["s3_bucket"].as_str().unwrap_or("?")),
     shape: super::shape::<DeliveryChannel>,
+    listed: None,
     unheld: super::all_held,
 };
 

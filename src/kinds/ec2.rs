@@ -83,6 +83,7 @@ pub static INSTANCE_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Instance>,
+    listed: None,
     unheld: instance_unheld,
 };
 
@@ -126,6 +127,7 @@ pub static ELASTIC_IP_KIND: Kind = Kind {
     },
     describe: |a| s(a, "public_ip").to_string(),
     shape: super::shape::<ElasticIp>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -154,6 +156,7 @@ pub static SECURITY_GROUP_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<SecurityGroup>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -204,6 +207,7 @@ pub static VPC_KIND: Kind = Kind {
         format!("{}{default}", s(a, "cidr_block"))
     },
     shape: super::shape::<Vpc>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -223,6 +227,7 @@ pub static FLOW_LOG_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<FlowLog>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -37,6 +37,7 @@ pub static PREFIX_LIST_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<PrefixList>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -47,6 +47,7 @@ pub static SNAPSHOT_KIND: Kind = Kind {
         format!("{enc}{}", shared_words(&a["shared_with"]))
     },
     shape: super::shape::<EbsSnapshot>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -74,6 +75,7 @@ pub static IMAGE_KIND: Kind = Kind {
         format!("{name}{}", shared_words(&a["shared_with"]))
     },
     shape: super::shape::<Image>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -98,6 +100,7 @@ pub static REGION_SETTINGS_KIND: Kind = Kind {
     ids: |c| vec![id(EC2_REGION_SETTINGS, c.region, c.region)],
     describe: |_| String::new(),
     shape: super::shape::<RegionSettings>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -36,6 +36,7 @@ pub static LOAD_BALANCER_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<LoadBalancer>,
+    listed: None,
     unheld: super::all_held,
 };
 

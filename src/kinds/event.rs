@@ -4,8 +4,6 @@
 
 use serde_json::Value;
 
-use crate::model::GLOBAL;
-
 /// One write event, as a kind's `ids` function sees it.
 pub struct Call<'a> {
     pub name: &'a str,
@@ -73,38 +71,4 @@ pub fn ids_at(c: &Call<'_>, kind: &str, region: &str, paths: &[&[&str]]) -> Vec<
 /// The last path segment of an ARN (`arn:aws:iam::1:role/path/name` → `name`).
 pub fn arn_name(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
-}
-
-/// Ids named by ARN in a record's `resources[]`, where the ARN is enough to
-/// build the id without guessing.
-pub fn listed_ids(kind: &str, listed: &Value) -> Vec<String> {
-    let Value::Array(list) = listed else {
-        return vec![];
-    };
-    let mut out = Vec::new();
-    for r in list {
-        let (Some(t), Some(arn)) = (
-            text(r, &["type"]),
-            text(r, &["ARN"]).or_else(|| text(r, &["arn"])),
-        ) else {
-            continue;
-        };
-        match t.as_str() {
-            "AWS::S3::Bucket" => out.push(id(
-                super::S3_BUCKET,
-                GLOBAL,
-                arn.trim_start_matches("arn:aws:s3:::"),
-            )),
-            "AWS::KMS::Key" => {
-                if let Some((region, key)) = super::kms::key_of(&arn, "") {
-                    out.push(id(super::KMS_KEY, region, key));
-                }
-            }
-            "AWS::IAM::Role" if kind == super::IAM_ROLE => {
-                out.push(id(super::IAM_ROLE, GLOBAL, arn_name(&arn)))
-            }
-            _ => {}
-        }
-    }
-    out
 }

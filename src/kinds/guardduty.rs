@@ -30,6 +30,7 @@ pub static DETECTOR_KIND: Kind = Kind {
             .to_string()
     },
     shape: super::shape::<Detector>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -78,6 +78,7 @@ pub static USER_KIND: Kind = Kind {
     ids: user_ids,
     describe: policy_count,
     shape: super::shape::<User>,
+    listed: None,
     unheld: |c| {
         // The credential report's password_last_changed trails by up to
         // four hours and says nothing of who: the password itself is not held.
@@ -137,6 +138,11 @@ pub static ROLE_KIND: Kind = Kind {
     ids: |c| named(c, IAM_ROLE, "roleName", "role"),
     describe: policy_count,
     shape: super::shape::<Role>,
+    listed: Some(super::Listed {
+        types: &["AWS::IAM::Role"],
+        by_any_event: false,
+        id_of: |arn| Some(id(IAM_ROLE, GLOBAL, arn_name(arn))),
+    }),
     unheld: super::all_held,
 };
 
@@ -156,6 +162,7 @@ pub static GROUP_KIND: Kind = Kind {
     ids: |c| named(c, IAM_GROUP, "groupName", "group"),
     describe: policy_count,
     shape: super::shape::<Group>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -182,6 +189,7 @@ pub static POLICY_KIND: Kind = Kind {
     },
     describe: |a| a.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
     shape: super::shape::<ManagedPolicy>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -211,6 +219,7 @@ pub static ACCESS_KEY_KIND: Kind = Kind {
         format!("{} key of user {}", s("status"), s("user"))
     },
     shape: super::shape::<AccessKey>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -234,6 +243,7 @@ pub static ACCOUNT_SUMMARY_KIND: Kind = Kind {
     },
     describe: |_| String::new(),
     shape: super::shape::<AccountSummary>,
+    listed: None,
     // The credential report's password_last_changed trails by hours and
     // says nothing of who: the password itself is not held.
     unheld: |_| Some("changed a console password, which the snapshot does not hold"),

@@ -49,6 +49,11 @@ pub static KEY_KIND: Kind = Kind {
             .join(", ")
     },
     shape: super::shape::<Key>,
+    listed: Some(super::Listed {
+        types: &["AWS::KMS::Key"],
+        by_any_event: true,
+        id_of: |arn| key_of(arn, "").map(|(region, key)| id(KMS_KEY, region, key)),
+    }),
     unheld: super::all_held,
 };
 

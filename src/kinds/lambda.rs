@@ -45,6 +45,7 @@ pub static FUNCTION_KIND: Kind = Kind {
         format!("{runtime}{}", if open { ", URL without auth" } else { "" })
     },
     shape: super::shape::<Function>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -95,10 +95,26 @@ pub struct Kind {
     /// present has its type (a missing one is taken as absent, so older
     /// baselines still load). [`shape`] over the kind's attrs type.
     pub shape: fn(&str) -> Result<(), serde_json::Error>,
+    /// How CloudTrail's `resources[]` names one, where a record's ARN is
+    /// enough to build its id; `None` where only the request and response
+    /// name it.
+    pub listed: Option<Listed>,
     /// What a call changed when its effect is on something the snapshot
     /// does not hold (`None`: the snapshot holds it). Such a call explains
     /// no change and is reported as a write, never as "changed back".
     pub unheld: fn(&Call<'_>) -> Option<&'static str>,
+}
+
+/// A kind as CloudTrail's `resources[]` lists it.
+pub struct Listed {
+    /// The `type` AWS writes there (`AWS::S3::Bucket`).
+    pub types: &'static [&'static str],
+    /// Whether any event listing one touched it (a bucket named by any S3
+    /// call), or only this kind's own events do (a role is listed by
+    /// AssumeRole, which changes nothing).
+    pub by_any_event: bool,
+    /// The resource id one's ARN gives, if it gives one.
+    pub id_of: fn(&str) -> Option<String>,
 }
 
 /// For kinds whose every event changes what the snapshot holds.
@@ -187,16 +203,49 @@ pub fn watched(name: &str) -> bool {
 }
 
 /// Resource ids an event touched: its kind's reading of the request and
-/// response, plus what `resources[]` names by ARN.
+/// response, plus what `resources[]` names by ARN (each listed kind
+/// reading its own).
 pub fn touched(call: &Call<'_>, listed: &Value) -> Vec<String> {
     let Some(kind) = for_event(call.name) else {
         return vec![];
     };
     let mut out = (kind.ids)(call);
-    out.extend(event::listed_ids(kind.name, listed));
+    out.extend(listed_ids(kind.name, listed));
     out.sort();
     out.dedup();
     out
+}
+
+/// The kind a `resources[].type` names. Called for every record that
+/// lists resources: a hash lookup.
+fn for_listed_type(t: &str) -> Option<&'static Kind> {
+    type Table = HashMap<&'static str, &'static Kind, foldhash::fast::FixedState>;
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            ALL.iter()
+                .filter_map(|k| Some((k, k.listed.as_ref()?)))
+                .flat_map(|(k, l)| l.types.iter().map(move |t| (*t, *k)))
+                .collect()
+        })
+        .get(t)
+        .copied()
+}
+
+/// Ids named by ARN in a record's `resources[]`, for an event of `kind`.
+fn listed_ids(kind: &str, listed: &Value) -> Vec<String> {
+    let Value::Array(list) = listed else {
+        return vec![];
+    };
+    list.iter()
+        .filter_map(|r| {
+            let t = event::text(r, &["type"])?;
+            let arn = event::text(r, &["ARN"]).or_else(|| event::text(r, &["arn"]))?;
+            let k = for_listed_type(&t)?;
+            let l = k.listed.as_ref()?;
+            (l.by_any_event || k.name == kind).then(|| (l.id_of)(&arn))?
+        })
+        .collect()
 }
 
 /// What a call on a watched kind changed that the snapshot does not hold.

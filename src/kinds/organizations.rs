@@ -34,6 +34,7 @@ pub static MEMBERSHIP_KIND: Kind = Kind {
         None => "in no organization".into(),
     },
     shape: super::shape::<Membership>,
+    listed: None,
     unheld: super::all_held,
 };
 

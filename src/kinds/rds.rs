@@ -99,6 +99,7 @@ pub static DB_INSTANCE_KIND: Kind = Kind {
     },
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
     shape: super::shape::<DbInstance>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -120,6 +121,7 @@ pub static DB_CLUSTER_KIND: Kind = Kind {
     ids: |c| named(c, RDS_CLUSTER, &["dBClusterIdentifier"]),
     describe: |a| format!("{} {}{}", s(a, "engine"), s(a, "status"), reach(a)),
     shape: super::shape::<DbCluster>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -144,6 +146,7 @@ pub static DB_SNAPSHOT_KIND: Kind = Kind {
     },
     describe: describe_snapshot,
     shape: super::shape::<DbSnapshot>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -170,6 +173,7 @@ pub static DB_CLUSTER_SNAPSHOT_KIND: Kind = Kind {
     },
     describe: describe_snapshot,
     shape: super::shape::<DbSnapshot>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -38,6 +38,7 @@ pub static TRUST_ANCHOR_KIND: Kind = Kind {
         format!("{}, {on}", a["name"].as_str().unwrap_or(""))
     },
     shape: super::shape::<TrustAnchor>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -63,6 +64,7 @@ pub static PROFILE_KIND: Kind = Kind {
     },
     describe: |a| a["name"].as_str().unwrap_or("").to_string(),
     shape: super::shape::<Profile>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -51,6 +51,7 @@ pub static ZONE_KIND: Kind = Kind {
         format!("{} ({vis})", s("name"))
     },
     shape: super::shape::<HostedZone>,
+    listed: None,
     unheld: super::all_held,
 };
 
@@ -78,6 +79,7 @@ pub static RECORD_KIND: Kind = Kind {
         format!("{} {} → {}", s("type"), s("name"), target)
     },
     shape: super::shape::<RecordSet>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -45,6 +45,7 @@ pub static QUERY_LOG_CONFIG_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<QueryLogConfig>,
+    listed: None,
     unheld: super::all_held,
 };
 

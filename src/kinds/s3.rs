@@ -57,6 +57,14 @@ pub static BUCKET_KIND: Kind = Kind {
         )
     },
     shape: super::shape::<Bucket>,
+    listed: Some(super::Listed {
+        types: &["AWS::S3::Bucket"],
+        by_any_event: true,
+        id_of: |arn| {
+            let name = arn.strip_prefix("arn:")?.split(":::").nth(1)?;
+            (!name.is_empty() && !name.contains('/')).then(|| id(S3_BUCKET, GLOBAL, name))
+        },
+    }),
     unheld: super::all_held,
 };
 
@@ -72,6 +80,7 @@ pub static ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND: Kind = Kind {
     ids: |_| vec![id(S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, GLOBAL, "account")],
     describe: |_| String::new(),
     shape: super::shape::<AccountPublicAccessBlock>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -44,6 +44,7 @@ pub static SECRET_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Secret>,
+    listed: None,
     unheld: super::all_held,
 };
 

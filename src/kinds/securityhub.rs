@@ -23,6 +23,7 @@ pub static HUB_KIND: Kind = Kind {
     ids: |c| vec![id(SECURITYHUB_HUB, c.region, "default")],
     describe: |_| String::new(),
     shape: super::shape::<Hub>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -49,6 +49,7 @@ pub static TOPIC_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Topic>,
+    listed: None,
     unheld: super::all_held,
 };
 

@@ -34,6 +34,7 @@ pub static QUEUE_KIND: Kind = Kind {
         }
     },
     shape: super::shape::<Queue>,
+    listed: None,
     unheld: super::all_held,
 };
 

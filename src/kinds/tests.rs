@@ -505,3 +505,40 @@ fn root_calls_name_the_root_facts_not_a_user() {
         ["iam.user/global/alice"]
     );
 }
+
+/// `resources[]` names a bucket or a key for any event that lists it, a
+/// role only for the role's own events (AssumeRole lists the role it
+/// assumes, and changes nothing of it); each kind reads its own ARNs.
+#[test]
+fn listed_resources_are_read_by_the_kind_that_declares_their_type() {
+    let listed = json!([
+        {"ARN": "arn:aws:s3:::logs", "type": "AWS::S3::Bucket"},
+        {"ARN": "arn:aws-cn:s3:::cn-logs", "type": "AWS::S3::Bucket"},
+        {"ARN": "arn:aws:s3:::logs/some/key", "type": "AWS::S3::Object"},
+        {"ARN": "arn:aws:kms:eu-west-1:111:key/1234-ab", "type": "AWS::KMS::Key"},
+        {"ARN": "arn:aws:iam::111:role/ops/deploy", "type": "AWS::IAM::Role"},
+        {"type": "AWS::IAM::Role"}
+    ]);
+    let call = |name: &str| {
+        touched(
+            &Call {
+                name,
+                region: "us-east-1",
+                req: &Value::Null,
+                resp: &Value::Null,
+                self_user: None,
+                root: false,
+            },
+            &listed,
+        )
+    };
+    assert_eq!(
+        call("PutBucketPolicy"),
+        [
+            "kms.key/eu-west-1/1234-ab",
+            "s3.bucket/global/cn-logs",
+            "s3.bucket/global/logs"
+        ]
+    );
+    assert!(call("UpdateAssumeRolePolicy").contains(&"iam.role/global/deploy".to_string()));
+}
