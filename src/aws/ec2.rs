@@ -4,11 +4,15 @@
 //! snapshots, AMIs and the region's settings (`ec2_sharing.rs`).
 
 use aws_config::Region;
-use aws_sdk_ec2::types::{Instance as SdkInstance, InstanceAttributeName, IpPermission, Tag};
+use aws_sdk_ec2::types::{
+    Instance as SdkInstance, InstanceAttributeName, IpPermission,
+    SecurityGroup as SdkSecurityGroup, Tag,
+};
 use aws_sdk_ec2::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, ts, Ctx, Failure, Part};
+use super::services::{ReadingOne, Unit};
+use super::{classify, gone_or_unknown, ts, Ctx, Failure, Part};
 use crate::kinds::{
     self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source, UserData,
 };
@@ -96,7 +100,10 @@ pub(super) static SERVICE: super::services::Service = super::services::Service {
         "ec2:GetSnapshotBlockPublicAccessState",
     ],
     collect: |u| Box::pin(collect_region(&u.ctx, u.region, u.account)),
-    readers: &[],
+    readers: &[
+        (kinds::EC2_SECURITY_GROUP, read_security_group),
+        (kinds::EC2_INSTANCE, read_instance),
+    ],
 };
 
 /// Collects one region. The lists are independent, so they run
@@ -292,30 +299,88 @@ async fn security_groups(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Reso
         .into_paginator()
         .send();
     while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
-        for g in page.security_groups() {
-            let Some(id) = g.group_id() else { continue };
-            let attrs = SecurityGroup {
-                name: g.group_name().unwrap_or_default().to_string(),
-                description: g.description().map(str::to_string),
-                vpc_id: g.vpc_id().map(str::to_string),
-                owner_id: g.owner_id().map(str::to_string),
-                ingress: rules(g.ip_permissions()),
-                egress: rules(g.ip_permissions_egress()),
-                tags: tags(g.tags()),
-            };
-            let arn = g
-                .owner_id()
-                .map(|o| format!("arn:aws:ec2:{region}:{o}:security-group/{id}"));
-            out.push(Resource::new(
-                kinds::EC2_SECURITY_GROUP,
-                region,
-                id,
-                arn,
-                &attrs,
-            ));
-        }
+        out.extend(
+            page.security_groups()
+                .iter()
+                .filter_map(|g| security_group(g, region)),
+        );
     }
     Ok(out)
+}
+
+fn security_group(g: &SdkSecurityGroup, region: &str) -> Option<Resource> {
+    let id = g.group_id()?;
+    let attrs = SecurityGroup {
+        name: g.group_name().unwrap_or_default().to_string(),
+        description: g.description().map(str::to_string),
+        vpc_id: g.vpc_id().map(str::to_string),
+        owner_id: g.owner_id().map(str::to_string),
+        ingress: rules(g.ip_permissions()),
+        egress: rules(g.ip_permissions_egress()),
+        tags: tags(g.tags()),
+    };
+    let arn = g
+        .owner_id()
+        .map(|o| format!("arn:aws:ec2:{region}:{o}:security-group/{id}"));
+    Some(Resource::new(
+        kinds::EC2_SECURITY_GROUP,
+        region,
+        id,
+        arn,
+        &attrs,
+    ))
+}
+
+/// One group by id (DescribeSecurityGroups with its id).
+fn read_security_group<'a>(u: &'a Unit<'a>, id: &'a str) -> ReadingOne<'a> {
+    Box::pin(group_alone(
+        &u.ctx,
+        client(&u.ctx, Some(u.region)),
+        u.region,
+        id,
+    ))
+}
+
+async fn group_alone(ctx: &Ctx, c: Client, region: &str, id: &str) -> Fetched<Resource> {
+    let call = c.describe_security_groups().group_ids(id);
+    match ctx.call(call.send()).await {
+        Ok(out) => out
+            .security_groups()
+            .iter()
+            .find_map(|g| security_group(g, region))
+            .map_or(Fetched::Absent, Fetched::Present),
+        Err(e) => gone_or_unknown(&e, &["InvalidGroup.NotFound", "InvalidGroupId.Malformed"]),
+    }
+}
+
+/// One instance by id (DescribeInstances with its id), with its user data;
+/// a terminated one is gone, as in the listing.
+fn read_instance<'a>(u: &'a Unit<'a>, id: &'a str) -> ReadingOne<'a> {
+    Box::pin(async move {
+        let c = client(&u.ctx, Some(u.region));
+        let call = c.describe_instances().instance_ids(id);
+        let out = match u.ctx.call(call.send()).await {
+            Ok(o) => o,
+            Err(e) => {
+                return gone_or_unknown(
+                    &e,
+                    &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"],
+                )
+            }
+        };
+        let found = out.reservations().iter().find_map(|res| {
+            let owner = res.owner_id();
+            res.instances()
+                .iter()
+                .find_map(|i| instance(i, u.region, owner))
+        });
+        let Some(mut r) = found else {
+            return Fetched::Absent;
+        };
+        let data = user_data(&u.ctx, &c, &r.native_id).await;
+        r.attrs["user_data"] = serde_json::to_value(data).unwrap_or_default();
+        Fetched::Present(r)
+    })
 }
 
 /// Flattens AWS's grouped permissions into one rule per source, sorted.
@@ -370,4 +435,42 @@ pub(crate) fn rules(perms: &[IpPermission]) -> Vec<Rule> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::{ec2_denied, mock_ctx};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+    fn ec2_error(code: &str) -> aws_smithy_runtime_api::http::Response {
+        aws_smithy_runtime_api::http::Response::new(
+            aws_smithy_runtime_api::http::StatusCode::try_from(400).unwrap(),
+            aws_smithy_types::body::SdkBody::from(format!(
+                "<Response><Errors><Error><Code>{code}</Code><Message>no</Message></Error></Errors><RequestID>r</RequestID></Response>"
+            )),
+        )
+    }
+
+    /// A group read alone: EC2's not-found is gone; a denied call is
+    /// unknown with its code, never "deleted".
+    #[tokio::test(start_paused = true)]
+    async fn a_group_read_alone_is_gone_or_unknown_never_deleted_by_a_denial() {
+        let gone = mock!(Client::describe_security_groups)
+            .match_requests(|r| r.group_ids() == ["sg-gone"])
+            .then_http_response(|| ec2_error("InvalidGroup.NotFound"));
+        let denied = mock!(Client::describe_security_groups)
+            .match_requests(|r| r.group_ids() == ["sg-locked"])
+            .then_http_response(ec2_denied);
+        let c = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, &[&gone, &denied]);
+        let ctx = mock_ctx().await;
+        assert_eq!(
+            group_alone(&ctx, c.clone(), "us-east-1", "sg-gone").await,
+            Fetched::Absent
+        );
+        assert_eq!(
+            group_alone(&ctx, c, "us-east-1", "sg-locked").await,
+            Fetched::Unknown("UnauthorizedOperation".into())
+        );
+    }
 }

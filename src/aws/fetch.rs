@@ -14,6 +14,25 @@ pub(crate) fn ts(t: &aws_smithy_types::DateTime) -> String {
         .unwrap_or_else(|_| t.secs().to_string())
 }
 
+/// A failed read of one resource by its id: absent where AWS's code says
+/// the resource does not exist (each kind names its codes), else unknown
+/// with the code. A resource that cannot be read is never "deleted".
+pub(crate) fn gone_or_unknown<T, E, R>(
+    e: &SdkError<E, R>,
+    gone: &[&str],
+) -> crate::model::Fetched<T>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let f = classify(e);
+    if gone.contains(&f.code.as_str()) {
+        crate::model::Fetched::Absent
+    } else {
+        crate::model::Fetched::Unknown(f.code)
+    }
+}
+
 /// Every item of every page, sorted, or unknown when any page fails: a
 /// partial list would read as a shorter one.
 pub(crate) async fn fetched_pages<O, E, R, T: Ord>(

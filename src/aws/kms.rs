@@ -15,7 +15,8 @@ use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, OriginType};
 use aws_sdk_kms::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, fetched_policy, ts, Ctx, Failure, Part};
+use super::services::{ReadingOne, Unit};
+use super::{classify, fetched_policy, gone_or_unknown, ts, Ctx, Failure, Part};
 use crate::kinds::{Key, KeyMetadata as Facts, KeyRotation, KMS_KEY};
 use crate::model::{Fetched, Resource};
 
@@ -33,8 +34,51 @@ pub(super) static SERVICE: super::services::Service = super::services::Service {
         "kms:ListKeys",
     ],
     collect: |u| Box::pin(collect_region(&u.ctx, u.region)),
-    readers: &[],
+    readers: &[(KMS_KEY, read_key)],
 };
+
+/// One key by id: DescribeKey says whether it exists and is the account's
+/// own (an AWS-managed key is not kept, so it reads as absent), then its
+/// policy, rotation and aliases (ListAliases for the key).
+fn read_key<'a>(u: &'a Unit<'a>, id: &'a str) -> ReadingOne<'a> {
+    Box::pin(async move {
+        let (ctx, region) = (&u.ctx, u.region);
+        key_alone(ctx, &regional_client!(aws_sdk_kms, ctx, region), region, id).await
+    })
+}
+
+async fn key_alone(ctx: &Ctx, c: &Client, region: &str, id: &str) -> Fetched<Resource> {
+    let meta = match ctx.call(c.describe_key().key_id(id).send()).await {
+        Ok(o) => o.key_metadata().cloned(),
+        Err(e) => return gone_or_unknown(&e, &["NotFoundException"]),
+    };
+    let Some(meta) = meta.filter(|m| m.key_manager() != Some(&KeyManagerType::Aws)) else {
+        return Fetched::Absent;
+    };
+    let arn = meta.arn().map(str::to_string);
+    let (policy, rotation, aliases) = tokio::join!(
+        policy(ctx, c, id),
+        rotation(ctx, c, id, &meta),
+        key_aliases(ctx, c, id)
+    );
+    let mut k = described(&meta);
+    k.policy = policy;
+    k.rotation = rotation;
+    k.aliases = aliases;
+    Fetched::Present(Resource::new(KMS_KEY, region, id, arn, &k))
+}
+
+/// The alias names that point at one key (ListAliases for it).
+async fn key_aliases(ctx: &Ctx, c: &Client, id: &str) -> Fetched<Vec<String>> {
+    let pages = c.list_aliases().key_id(id).into_paginator().send();
+    super::fetched_pages(ctx, pages, |p| {
+        p.aliases()
+            .iter()
+            .filter_map(|a| a.alias_name().map(str::to_string))
+            .collect()
+    })
+    .await
+}
 
 pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
     let c = regional_client!(aws_sdk_kms, ctx, region);
@@ -276,6 +320,76 @@ mod tests {
         assert_eq!(got[1].attrs["policy"]["$unknown"], "AccessDeniedException");
         assert_eq!(got[1].attrs["rotation"]["enabled"], true);
         assert_eq!(got[1].attrs["aliases"]["$unknown"], "AccessDeniedException");
+    }
+
+    /// A key read alone: gone when KMS says so, unknown when it may not be
+    /// described (never "deleted"), absent when AWS manages it (not kept),
+    /// and whole otherwise.
+    #[tokio::test(start_paused = true)]
+    async fn a_key_read_alone_is_gone_unknown_or_whole() {
+        let gone = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("gone"))
+            .then_error(|| {
+                DescribeKeyError::generic(
+                    ErrorMetadata::builder().code("NotFoundException").build(),
+                )
+            });
+        let locked = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("locked"))
+            .then_error(|| DescribeKeyError::generic(denied()));
+        let aws = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("aws-owned"))
+            .then_output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(meta("aws-owned", KeyManagerType::Aws))
+                    .build()
+            });
+        let mine = mock!(Client::describe_key)
+            .match_requests(|r| r.key_id() == Some("mine"))
+            .then_output(|| {
+                DescribeKeyOutput::builder()
+                    .key_metadata(meta("mine", KeyManagerType::Customer))
+                    .build()
+            });
+        let policy = mock!(Client::get_key_policy).then_output(|| {
+            aws_sdk_kms::operation::get_key_policy::GetKeyPolicyOutput::builder()
+                .policy(r#"{"Version":"2012-10-17","Statement":[]}"#)
+                .build()
+        });
+        let rotation = mock!(Client::get_key_rotation_status).then_output(|| {
+            GetKeyRotationStatusOutput::builder()
+                .key_rotation_enabled(false)
+                .build()
+        });
+        let aliases = mock!(Client::list_aliases).then_output(|| {
+            aws_sdk_kms::operation::list_aliases::ListAliasesOutput::builder()
+                .aliases(
+                    aws_sdk_kms::types::AliasListEntry::builder()
+                        .alias_name("alias/app")
+                        .target_key_id("mine")
+                        .build(),
+                )
+                .build()
+        });
+        let c = mock_client!(
+            aws_sdk_kms,
+            RuleMode::MatchAny,
+            &[&gone, &locked, &aws, &mine, &policy, &rotation, &aliases]
+        );
+        let ctx = mock_ctx().await;
+        let read = |id: &'static str| key_alone(&ctx, &c, "us-east-1", id);
+        assert_eq!(read("gone").await, Fetched::Absent);
+        assert_eq!(
+            read("locked").await,
+            Fetched::Unknown("AccessDeniedException".into())
+        );
+        assert_eq!(read("aws-owned").await, Fetched::Absent);
+        let Fetched::Present(r) = read("mine").await else {
+            panic!("mine is a customer key")
+        };
+        assert_eq!(r.id(), "kms.key/us-east-1/mine");
+        assert_eq!(r.attrs["aliases"], serde_json::json!(["alias/app"]));
+        assert_eq!(r.attrs["rotation"]["enabled"], false);
     }
 
     #[tokio::test]

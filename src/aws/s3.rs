@@ -17,6 +17,7 @@ use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::config_bag::ConfigBag;
 
 use super::pipeline::{as_listed, send_all};
+use super::services::{ReadingOne, Unit};
 use super::{classify, ts, Ctx, Part};
 use crate::kinds::{
     self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
@@ -119,8 +120,34 @@ pub(super) static SERVICE: super::services::Service = super::services::Service {
         "s3:ListAllMyBuckets",
     ],
     collect: |u| Box::pin(collect(&u.ctx, u.account)),
-    readers: &[],
+    readers: &[(kinds::S3_BUCKET, read_bucket)],
 };
+
+/// One bucket by name: ListBuckets narrowed to its name (the listing is
+/// what says it exists, with its creation date and region, as a full read
+/// has them), then its settings.
+fn read_bucket<'a>(u: &'a Unit<'a>, name: &'a str) -> ReadingOne<'a> {
+    Box::pin(async move {
+        let clients = Clients::new(&u.ctx);
+        let c = clients.default();
+        let call = c.list_buckets().prefix(name).max_buckets(10_000);
+        let mut pages = call.into_paginator().send();
+        loop {
+            match u.ctx.call(pages.try_next()).await {
+                Ok(Some(page)) => {
+                    if let Some(b) = page.buckets().iter().find(|b| b.name() == Some(name)) {
+                        let created = b.creation_date().map(ts);
+                        let region = b.bucket_region().map(str::to_string);
+                        let r = bucket(&u.ctx, &clients, name.to_string(), created, region);
+                        return Fetched::Present(r.await);
+                    }
+                }
+                Ok(None) => return Fetched::Absent,
+                Err(e) => return Fetched::Unknown(classify(&e).code),
+            }
+        }
+    })
+}
 
 pub(super) async fn collect(ctx: &Ctx, account: &str) -> Part {
     let clients = Clients::new(ctx);

@@ -303,6 +303,25 @@ impl Account {
     }
 }
 
+/// An SDK configuration acting as `acct`, against moto, for calls made in
+/// the test's own process (never through the process environment, which
+/// every test's threads read).
+pub async fn sdk_as(acct: &Account) -> aws_config::SdkConfig {
+    let creds = aws_sdk_sts::config::Credentials::new(
+        &acct.access_key,
+        &acct.secret_key,
+        Some(acct.session_token.clone()),
+        None,
+        "test-account",
+    );
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .credentials_provider(creds)
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&acct.endpoint)
+        .load()
+        .await
+}
+
 /// The driftwatch binary with a clean environment (no AWS access at all).
 pub fn driftwatch() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_driftwatch"));

@@ -59,24 +59,6 @@ fn ungranted<'a>(ops: impl Iterator<Item = &'a String>, granted: &[String]) -> V
         .collect()
 }
 
-/// An SDK configuration acting as `acct`, against moto, with the
-/// timeouts and retries the binary uses.
-async fn sdk_as(acct: &Account) -> aws_config::SdkConfig {
-    let creds = aws_sdk_sts::config::Credentials::new(
-        &acct.access_key,
-        &acct.secret_key,
-        Some(acct.session_token.clone()),
-        None,
-        "test-account",
-    );
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .credentials_provider(creds)
-        .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&acct.endpoint)
-        .load()
-        .await
-}
-
 /// Item 7: every operation a snapshot calls is granted by the shipped policy.
 #[test]
 fn least_privilege_policy_grants_every_call_the_code_makes() {
