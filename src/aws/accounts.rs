@@ -9,7 +9,7 @@ use aws_sdk_organizations::types::{AccountState, AccountStatus};
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_runtime_api::client::result::SdkError;
 
-use super::{classify, AwsError, AwsOptions, Ctx, Failure, Session};
+use super::{classify, each_page, AwsError, AwsOptions, Ctx, Failure, Session};
 use crate::model::{Coverage, CoverageStatus, GLOBAL};
 
 /// An account of the run, with its name when Organizations gave one.
@@ -212,11 +212,12 @@ fn member(a: &aws_sdk_organizations::types::Account) -> Option<Member> {
 }
 
 async fn list_all(ctx: &Ctx, c: &aws_sdk_organizations::Client) -> Result<Vec<Member>, Failure> {
-    let mut pages = c.list_accounts().into_paginator().send();
+    let pages = c.list_accounts().into_paginator().send();
     let mut out = Vec::new();
-    while let Some(p) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    each_page(ctx, pages, |p| {
         out.extend(p.accounts().iter().filter_map(member));
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -229,14 +230,15 @@ async fn list_under(
     let mut todo: Vec<String> = ous.to_vec();
     let mut out = Vec::new();
     while let Some(parent) = todo.pop() {
-        let mut pages = c
+        let pages = c
             .list_accounts_for_parent()
             .parent_id(&parent)
             .into_paginator()
             .send();
-        while let Some(p) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |p| {
             out.extend(p.accounts().iter().filter_map(member));
-        }
+        })
+        .await?;
         let mut units = c
             .list_organizational_units_for_parent()
             .parent_id(&parent)

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
 
-use super::{classify, Ctx, Failure};
+use super::{classify, each_page, Ctx, Failure};
 use crate::model::{Coverage, CoverageStatus};
 use crate::trail::athena::{query, record, Table};
 use crate::trail::source::{self, Window};
@@ -133,7 +133,7 @@ async fn wait(ctx: &Ctx, c: &aws_sdk_athena::Client, id: &str) -> Result<i64, Fa
 
 /// Every page of results, each row filed under its account as one line.
 async fn fetch(ctx: &Ctx, c: &aws_sdk_athena::Client, id: &str) -> Result<Rows, Failure> {
-    let mut pages = c
+    let pages = c
         .get_query_results()
         .query_execution_id(id)
         .max_results(1000)
@@ -141,10 +141,10 @@ async fn fetch(ctx: &Ctx, c: &aws_sdk_athena::Client, id: &str) -> Result<Rows, 
         .send();
     let mut rows = Rows::default();
     let mut header: Option<Vec<String>> = None;
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    each_page(ctx, pages, |page| {
         rows.pages += 1;
         let Some(set) = page.result_set() else {
-            continue;
+            return;
         };
         for row in set.rows() {
             let cells: Vec<Option<String>> = row
@@ -169,7 +169,8 @@ async fn fetch(ctx: &Ctx, c: &aws_sdk_athena::Client, id: &str) -> Result<Rows, 
             line.push(b'\n');
             rows.rows += 1;
         }
-    }
+    })
+    .await?;
     Ok(rows)
 }
 

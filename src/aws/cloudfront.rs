@@ -9,7 +9,7 @@ use aws_sdk_cloudfront::types::{
 use aws_sdk_cloudfront::Client;
 
 use super::pipeline::{as_listed, send_all};
-use super::{classify, Ctx, Part};
+use super::{each_page, Ctx, Part};
 use crate::kinds::{AccessLog, Distribution, CLOUDFRONT_DISTRIBUTION};
 use crate::model::{Fetched, Resource, GLOBAL};
 
@@ -34,14 +34,15 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
         |tx| {
             let c = c.clone();
             async move {
-                let mut pages = c.list_distributions().into_paginator().send();
-                while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                let pages = c.list_distributions().into_paginator().send();
+                each_page(ctx, pages, |page| {
                     let items = page
                         .distribution_list()
                         .map(|l| l.items().to_vec())
                         .unwrap_or_default();
                     send_all(&tx, items);
-                }
+                })
+                .await?;
                 Ok(())
             }
         },
@@ -67,7 +68,7 @@ async fn distribution(ctx: &Ctx, c: &Client, d: DistributionSummary) -> Resource
             Some(cfg) => from_config(d.domain_name(), cfg),
             None => from_summary(&d, Fetched::Unknown("NoDistributionConfig".into())),
         },
-        Err(e) => from_summary(&d, Fetched::Unknown(classify(&e).code)),
+        Err(e) => from_summary(&d, super::gone_or_unknown(&e, &[])),
     };
     Resource::new(
         CLOUDFRONT_DISTRIBUTION,

@@ -7,7 +7,7 @@ use aws_config::Region;
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
 
-use super::{classify, AwsOptions, Ctx, Failure};
+use super::{classify, each_page, AwsOptions, Ctx, Failure};
 use crate::model::{Coverage, GLOBAL};
 use crate::trail::source::{self, ReadOutcome, SkippedFile, Window};
 use crate::trail::Visitors;
@@ -536,19 +536,20 @@ async fn list_keys(
 ) -> Result<Vec<String>, Failure> {
     let mut keys = Vec::new();
     for p in prefixes {
-        let mut pages = s3
+        let pages = s3
             .list_objects_v2()
             .bucket(bucket)
             .prefix(&p)
             .into_paginator()
             .send();
-        while let Some(o) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |o| {
             keys.extend(
                 o.contents()
                     .iter()
                     .filter_map(|c| c.key().map(str::to_string)),
             );
-        }
+        })
+        .await?;
     }
     keys.sort();
     Ok(keys)

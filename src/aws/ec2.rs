@@ -12,7 +12,7 @@ use aws_sdk_ec2::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
 use super::services::{ReadingOne, Unit};
-use super::{classify, gone_or_unknown, ts, Ctx, Failure, Part};
+use super::{classify, each_page, gone_or_unknown, ts, Ctx, Failure, Part};
 use crate::kinds::{
     self, ElasticIp, Instance, MetadataOptions, Rule, SecurityGroup, Source, UserData,
 };
@@ -134,13 +134,13 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str, account: &str) -> Pa
 /// Instances, each with its user data read as its page arrives.
 async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<(SdkInstance, Option<String>)>| async move {
-        let mut pages = c
+        let pages = c
             .describe_instances()
             .max_results(1000)
             .into_paginator()
             .send();
         // One permit per page: the paginator sends a request in each try_next.
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |page| {
             for res in page.reservations() {
                 let owner = res.owner_id().map(str::to_string);
                 send_all(
@@ -148,7 +148,8 @@ async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>,
                     res.instances().iter().map(|i| (i.clone(), owner.clone())),
                 );
             }
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |(i, owner)| async move {
@@ -172,7 +173,7 @@ async fn user_data(ctx: &Ctx, c: &Client, id: &str) -> Fetched<UserData> {
         .attribute(InstanceAttributeName::UserData);
     let out = match ctx.call(call.send()).await {
         Ok(o) => o,
-        Err(e) => return Fetched::Unknown(classify(&e).code),
+        Err(e) => return super::gone_or_unknown(&e, &[]),
     };
     let Some(b64) = out
         .user_data()
@@ -293,18 +294,19 @@ async fn addresses(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>,
 
 async fn security_groups(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c
+    let pages = c
         .describe_security_groups()
         .max_results(1000)
         .into_paginator()
         .send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    each_page(ctx, pages, |page| {
         out.extend(
             page.security_groups()
                 .iter()
                 .filter_map(|g| security_group(g, region)),
         );
-    }
+    })
+    .await?;
     Ok(out)
 }
 

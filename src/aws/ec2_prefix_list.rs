@@ -8,7 +8,7 @@ use aws_sdk_ec2::Client;
 
 use super::ec2::tags;
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, Ctx, Failure};
+use super::{each_page, Ctx, Failure};
 use crate::kinds::{PrefixList, PrefixListEntry, EC2_PREFIX_LIST};
 use crate::model::{Fetched, Resource};
 
@@ -21,18 +21,19 @@ pub(super) async fn prefix_lists(
     region: &str,
 ) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<ManagedPrefixList>| async move {
-        let mut pages = c
+        let pages = c
             .describe_managed_prefix_lists()
             .max_results(100)
             .into_paginator()
             .send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |page| {
             let mine = page
                 .prefix_lists()
                 .iter()
                 .filter(|p| p.owner_id() != Some(AWS_OWNER));
             send_all(&tx, mine.cloned());
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |p| async move {

@@ -11,7 +11,7 @@ use aws_sdk_ec2::Client;
 
 use super::ec2::tags;
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, Ctx, Failure};
+use super::{each_page, Ctx, Failure};
 use crate::kinds::{
     EbsSnapshot, Image, MetadataDefaults, RegionSettings, Sharing, EC2_IMAGE, EC2_REGION_SETTINGS,
     EC2_SNAPSHOT,
@@ -29,20 +29,21 @@ pub(super) async fn snapshots(
     account: &str,
 ) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<SdkSnapshot>| async move {
-        let mut pages = c
+        let pages = c
             .describe_snapshots()
             .owner_ids("self")
             .filters(Filter::builder().name("owner-id").values(account).build())
             .max_results(1000)
             .into_paginator()
             .send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |page| {
             let own = page
                 .snapshots()
                 .iter()
                 .filter(|s| s.owner_id() == Some(account));
             send_all(&tx, own.cloned());
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |s| async move {
@@ -57,7 +58,7 @@ pub(super) async fn snapshots(
             .await
         {
             Ok(o) => Fetched::Present(volume_sharing(o.create_volume_permissions())),
-            Err(e) => Fetched::Unknown(classify(&e).code),
+            Err(e) => super::gone_or_unknown(&e, &[]),
         };
         let attrs = EbsSnapshot {
             volume_id: s.volume_id().map(str::to_string),
@@ -80,15 +81,16 @@ pub(super) async fn snapshots(
 /// AMIs the account owns (`Owners=self` is honoured by AWS and moto).
 pub(super) async fn images(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<SdkImage>| async move {
-        let mut pages = c
+        let pages = c
             .describe_images()
             .owners("self")
             .max_results(1000)
             .into_paginator()
             .send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |page| {
             send_all(&tx, page.images().iter().cloned());
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |i| async move {
@@ -103,7 +105,7 @@ pub(super) async fn images(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Re
             .await
         {
             Ok(o) => Fetched::Present(launch_sharing(o.launch_permissions())),
-            Err(e) => Fetched::Unknown(classify(&e).code),
+            Err(e) => super::gone_or_unknown(&e, &[]),
         };
         let attrs = image(&i, shared_with);
         let arn = format!("arn:aws:ec2:{region}::image/{id}");
@@ -217,7 +219,7 @@ where
 {
     match res {
         Ok(o) => get(&o).map_or(Fetched::Absent, Fetched::Present),
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     }
 }
 

@@ -4,14 +4,14 @@
 use aws_sdk_ec2::Client;
 
 use super::ec2::tags;
-use super::{classify, Ctx, Failure};
+use super::{each_page, Ctx, Failure};
 use crate::kinds::{FlowLog, Vpc, EC2_FLOW_LOG, EC2_VPC};
 use crate::model::Resource;
 
 pub(super) async fn vpcs(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.describe_vpcs().max_results(1000).into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.describe_vpcs().max_results(1000).into_paginator().send();
+    each_page(ctx, pages, |page| {
         for v in page.vpcs() {
             let Some(id) = v.vpc_id() else { continue };
             let mut blocks: Vec<String> = v
@@ -45,7 +45,8 @@ pub(super) async fn vpcs(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Reso
                 .map(|o| format!("arn:aws:ec2:{region}:{o}:vpc/{id}"));
             out.push(Resource::new(EC2_VPC, region, id, arn, &attrs));
         }
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -55,12 +56,12 @@ pub(super) async fn flow_logs(
     region: &str,
 ) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c
+    let pages = c
         .describe_flow_logs()
         .max_results(1000)
         .into_paginator()
         .send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    each_page(ctx, pages, |page| {
         for f in page.flow_logs() {
             let Some(id) = f.flow_log_id() else { continue };
             let attrs = FlowLog {
@@ -78,6 +79,7 @@ pub(super) async fn flow_logs(
             };
             out.push(Resource::new(EC2_FLOW_LOG, region, id, None, &attrs));
         }
-    }
+    })
+    .await?;
     Ok(out)
 }

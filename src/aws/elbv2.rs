@@ -6,7 +6,7 @@ use aws_sdk_elasticloadbalancingv2::types::LoadBalancer as SdkLb;
 use aws_sdk_elasticloadbalancingv2::Client;
 
 use super::pipeline::{as_listed, send_all};
-use super::{classify, Ctx, Part};
+use super::{classify, each_page, Ctx, Part};
 use crate::kinds::{AccessLog, LoadBalancer, ELBV2_LOAD_BALANCER};
 use crate::model::{Fetched, Resource};
 
@@ -31,14 +31,15 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
         |tx| {
             let c = c.clone();
             async move {
-                let mut pages = c
+                let pages = c
                     .describe_load_balancers()
                     .page_size(400)
                     .into_paginator()
                     .send();
-                while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                each_page(ctx, pages, |page| {
                     send_all(&tx, page.load_balancers().to_vec());
-                }
+                })
+                .await?;
                 Ok(())
             }
         },
@@ -110,27 +111,27 @@ async fn load_balancer(ctx: &Ctx, c: &Client, region: &str, lb: SdkLb) -> Option
 }
 
 async fn listeners(ctx: &Ctx, c: &Client, arn: &str) -> Fetched<Vec<String>> {
-    let mut out = Vec::new();
-    let mut pages = c
+    let pages = c
         .describe_listeners()
         .load_balancer_arn(arn)
         .page_size(400)
         .into_paginator()
         .send();
-    loop {
-        match ctx.call(pages.try_next()).await {
-            Ok(Some(page)) => out.extend(page.listeners().iter().map(|l| {
+    let listed = super::fetched_pages(ctx, pages, |page| {
+        page.listeners()
+            .iter()
+            .map(|l| {
                 format!(
                     "{}:{}",
                     l.protocol().map(|p| p.as_str()).unwrap_or("?"),
                     l.port().unwrap_or(0)
                 )
-            })),
-            Ok(None) => break,
-            Err(e) => return Fetched::Unknown(classify(&e).code),
-        }
-    }
-    out.sort();
-    out.dedup();
-    Fetched::Present(out)
+            })
+            .collect()
+    })
+    .await;
+    listed.map(|mut v| {
+        v.dedup();
+        v
+    })
 }

@@ -4,6 +4,7 @@
 //! never an empty list or a missing value.
 
 use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::{classify, Ctx};
@@ -33,13 +34,31 @@ where
     }
 }
 
+/// Every page of a listing through the run's context (each page request
+/// under the rate bucket and a permit), handed to `each` as it arrives;
+/// the first failure ends the listing, classified. A listing cut short
+/// must never read as a shorter one: callers turn the failure into
+/// coverage.
+pub(crate) async fn each_page<O, E, R>(
+    ctx: &Ctx,
+    mut pages: PaginationStream<Result<O, SdkError<E, R>>>,
+    mut each: impl FnMut(O),
+) -> Result<(), super::Failure>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each(page);
+    }
+    Ok(())
+}
+
 /// Every item of every page, sorted, or unknown when any page fails: a
 /// partial list would read as a shorter one.
 pub(crate) async fn fetched_pages<O, E, R, T: Ord>(
     ctx: &Ctx,
-    mut pages: aws_smithy_async::future::pagination_stream::PaginationStream<
-        Result<O, SdkError<E, R>>,
-    >,
+    mut pages: PaginationStream<Result<O, SdkError<E, R>>>,
     items: impl Fn(&O) -> Vec<T>,
 ) -> crate::model::Fetched<Vec<T>>
 where
@@ -51,7 +70,7 @@ where
         match ctx.call(pages.try_next()).await {
             Ok(Some(page)) => out.extend(items(&page)),
             Ok(None) => break,
-            Err(e) => return crate::model::Fetched::Unknown(classify(&e).code),
+            Err(e) => return gone_or_unknown(&e, &[]),
         }
     }
     out.sort();

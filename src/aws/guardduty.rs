@@ -4,7 +4,7 @@
 use aws_sdk_guardduty::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, Ctx, Failure, Part};
+use super::{classify, each_page, Ctx, Failure, Part};
 use crate::kinds::{Detector, GUARDDUTY_DETECTOR};
 use crate::model::Resource;
 
@@ -26,10 +26,11 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn detectors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<String>| async move {
-        let mut pages = c.list_detectors().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        let pages = c.list_detectors().into_paginator().send();
+        each_page(ctx, pages, |page| {
             send_all(&tx, page.detector_ids().iter().cloned());
-        }
+        })
+        .await?;
         Ok(())
     };
     // A detector listed but not readable is a failure of the region, not

@@ -10,7 +10,7 @@ use aws_sdk_iam::Client;
 use serde_json::Value;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, ts, Ctx, Failure, Part};
+use super::{classify, each_page, ts, Ctx, Failure, Part};
 use crate::kinds::{self, AccessKey, AccountSummary, Group, ManagedPolicy, Role, User};
 use crate::model::{policy, Coverage, Fetched, Resource, Tags, GLOBAL};
 
@@ -83,7 +83,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
         let c = c.clone();
         async move {
             let mut found = Vec::new();
-            let mut pages = c
+            let pages = c
                 .get_account_authorization_details()
                 .filter(EntityType::User)
                 .filter(EntityType::Role)
@@ -93,12 +93,13 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
                 .max_items(1000)
                 .into_paginator()
                 .send();
-            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            each_page(ctx, pages, |page| {
                 send_all(&tx, page.user_detail_list().iter().filter_map(user));
                 found.extend(page.role_detail_list().iter().filter_map(role));
                 found.extend(page.group_detail_list().iter().filter_map(group));
                 found.extend(page.policies().iter().filter_map(policy));
-            }
+            })
+            .await?;
             Ok(found)
         }
     };
@@ -331,18 +332,15 @@ async fn user_details(
             v.sort();
             Fetched::Present(v)
         }
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     };
+    // No login profile is NoSuchEntity: the user has no password.
     user.login_profile = match login {
         Ok(_) => Fetched::Present(true),
-        Err(e) => {
-            let f = classify(&e);
-            if f.code == "NoSuchEntity" {
-                Fetched::Present(false)
-            } else {
-                Fetched::Unknown(f.code)
-            }
-        }
+        Err(e) => match super::gone_or_unknown::<(), _, _>(&e, &["NoSuchEntity"]) {
+            Fetched::Absent => Fetched::Present(false),
+            other => other.map(|()| true),
+        },
     };
     match keys {
         Ok(keys) => out.extend(keys),
@@ -357,8 +355,8 @@ async fn user_details(
 
 async fn list_keys(ctx: &Ctx, c: &Client, user: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.list_access_keys().user_name(user).into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.list_access_keys().user_name(user).into_paginator().send();
+    each_page(ctx, pages, |page| {
         for k in page.access_key_metadata() {
             let Some(id) = k.access_key_id() else {
                 continue;
@@ -379,6 +377,7 @@ async fn list_keys(ctx: &Ctx, c: &Client, user: &str) -> Result<Vec<Resource>, F
                 &attrs,
             ));
         }
-    }
+    })
+    .await?;
     Ok(out)
 }

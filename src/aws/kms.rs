@@ -121,22 +121,18 @@ async fn keys(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Fail
 /// Alias names by target key id.
 async fn aliases(ctx: &Ctx, c: &Client) -> Aliases {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut pages = c.list_aliases().into_paginator().send();
-    loop {
-        match ctx.call(pages.try_next()).await {
-            Ok(Some(page)) => {
-                for a in page.aliases() {
-                    if let (Some(name), Some(target)) = (a.alias_name(), a.target_key_id()) {
-                        out.entry(target.to_string())
-                            .or_default()
-                            .push(name.to_string());
-                    }
-                }
+    let pages = c.list_aliases().into_paginator().send();
+    super::each_page(ctx, pages, |page| {
+        for a in page.aliases() {
+            if let (Some(name), Some(target)) = (a.alias_name(), a.target_key_id()) {
+                out.entry(target.to_string())
+                    .or_default()
+                    .push(name.to_string());
             }
-            Ok(None) => break,
-            Err(e) => return Err(classify(&e).code),
         }
-    }
+    })
+    .await
+    .map_err(|f| f.code)?;
     out.values_mut().for_each(|v| v.sort());
     Ok(out)
 }
@@ -210,7 +206,7 @@ async fn policy(ctx: &Ctx, c: &Client, id: &str) -> Fetched<serde_json::Value> {
         .await
     {
         Ok(o) => fetched_policy(o.policy()),
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     }
 }
 
@@ -229,7 +225,7 @@ async fn rotation(ctx: &Ctx, c: &Client, id: &str, m: &KeyMetadata) -> Fetched<K
             enabled: o.key_rotation_enabled(),
             period_days: o.rotation_period_in_days(),
         }),
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     }
 }
 

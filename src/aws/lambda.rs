@@ -7,7 +7,7 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use aws_sdk_lambda::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, fetched_policy, Ctx, Failure, Part};
+use super::{each_page, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{Function, FunctionUrl, LAMBDA_FUNCTION};
 use crate::model::{Fetched, Resource};
 
@@ -33,10 +33,11 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn functions(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<(String, Option<String>, Function)>| async move {
-        let mut pages = c.list_functions().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        let pages = c.list_functions().into_paginator().send();
+        each_page(ctx, pages, |page| {
             send_all(&tx, page.functions().iter().filter_map(function));
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |(name, arn, mut f)| async move {
@@ -92,14 +93,7 @@ fn function(f: &FunctionConfiguration) -> Option<(String, Option<String>, Functi
 async fn policy_of(ctx: &Ctx, c: &Client, name: &str) -> Fetched<serde_json::Value> {
     match ctx.call(c.get_policy().function_name(name).send()).await {
         Ok(o) => fetched_policy(o.policy()),
-        Err(e) => {
-            let f = classify(&e);
-            if f.code == "ResourceNotFoundException" {
-                Fetched::Absent
-            } else {
-                Fetched::Unknown(f.code)
-            }
-        }
+        Err(e) => super::gone_or_unknown(&e, &["ResourceNotFoundException"]),
     }
 }
 

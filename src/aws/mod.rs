@@ -67,7 +67,7 @@ pub(crate) use call::{ec2_denied, mock_ctx};
 pub(crate) use call::{CallCounter, Ctx};
 pub use failure::Failure;
 pub(crate) use failure::{classify, error_chain};
-pub(crate) use fetch::{fetched_pages, fetched_policy, gone_or_unknown, ts};
+pub(crate) use fetch::{each_page, fetched_pages, fetched_policy, gone_or_unknown, ts};
 pub use sdk::{check_profile, load_sdk_config};
 pub(crate) use services::Part;
 pub(crate) use session::EnabledRegion;

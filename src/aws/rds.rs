@@ -12,7 +12,7 @@ use aws_sdk_rds::types::{
 use aws_sdk_rds::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, Ctx, Failure, Part};
+use super::{classify, each_page, Ctx, Failure, Part};
 use crate::kinds::{
     DbCluster, DbInstance, DbSnapshot, Sharing, RDS_CLUSTER, RDS_CLUSTER_SNAPSHOT, RDS_INSTANCE,
     RDS_SNAPSHOT,
@@ -79,14 +79,15 @@ fn lower(s: Option<&str>) -> Option<String> {
 
 async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.describe_db_instances().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.describe_db_instances().into_paginator().send();
+    each_page(ctx, pages, |page| {
         out.extend(
             page.db_instances()
                 .iter()
                 .filter_map(|i| instance(i, region)),
         );
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -115,10 +116,11 @@ fn instance(i: &SdkInstance, region: &str) -> Option<Resource> {
 
 async fn clusters(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.describe_db_clusters().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.describe_db_clusters().into_paginator().send();
+    each_page(ctx, pages, |page| {
         out.extend(page.db_clusters().iter().filter_map(|k| cluster(k, region)));
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -216,20 +218,22 @@ fn from_cluster(s: &SdkClusterSnapshot) -> Option<Listed> {
 async fn snapshots(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<Listed>| async move {
         let db = async {
-            let mut pages = c.describe_db_snapshots().into_paginator().send();
-            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            let pages = c.describe_db_snapshots().into_paginator().send();
+            each_page(ctx, pages, |page| {
                 send_all(&tx, page.db_snapshots().iter().filter_map(from_db));
-            }
+            })
+            .await?;
             Ok::<_, Failure>(())
         };
         let cluster = async {
-            let mut pages = c.describe_db_cluster_snapshots().into_paginator().send();
-            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            let pages = c.describe_db_cluster_snapshots().into_paginator().send();
+            each_page(ctx, pages, |page| {
                 send_all(
                     &tx,
                     page.db_cluster_snapshots().iter().filter_map(from_cluster),
                 );
-            }
+            })
+            .await?;
             Ok::<_, Failure>(())
         };
         let (db, cluster) = tokio::join!(db, cluster);

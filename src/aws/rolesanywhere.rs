@@ -8,7 +8,7 @@ use aws_sdk_rolesanywhere::types::{ProfileDetail, SourceData, TrustAnchorDetail}
 use aws_sdk_rolesanywhere::Client;
 use sha2::{Digest, Sha256};
 
-use super::{classify, Ctx, Failure, Part};
+use super::{each_page, Ctx, Failure, Part};
 use crate::kinds::{Profile, TrustAnchor, RA_PROFILE, TRUST_ANCHOR};
 use crate::model::Resource;
 
@@ -37,14 +37,15 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn anchors(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.list_trust_anchors().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.list_trust_anchors().into_paginator().send();
+    each_page(ctx, pages, |page| {
         out.extend(
             page.trust_anchors()
                 .iter()
                 .filter_map(|t| anchor(t, region)),
         );
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -95,10 +96,11 @@ pub(crate) fn fingerprint(pem: &str) -> Option<String> {
 
 async fn profiles(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.list_profiles().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.list_profiles().into_paginator().send();
+    each_page(ctx, pages, |page| {
         out.extend(page.profiles().iter().filter_map(|p| profile(p, region)));
-    }
+    })
+    .await?;
     Ok(out)
 }
 

@@ -8,7 +8,7 @@ use aws_sdk_route53::Client;
 use serde_json::json;
 
 use super::pipeline::{as_listed, send_all};
-use super::{classify, Ctx, Failure, Part};
+use super::{classify, each_page, Ctx, Failure, Part};
 use crate::kinds::{self, AliasTarget, HostedZone, RecordSet};
 use crate::model::{Coverage, Fetched, Resource, GLOBAL};
 
@@ -42,10 +42,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Part {
         |tx| {
             let c = c.clone();
             async move {
-                let mut pages = c.list_hosted_zones().into_paginator().send();
-                while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+                let pages = c.list_hosted_zones().into_paginator().send();
+                each_page(ctx, pages, |page| {
                     send_all(&tx, page.hosted_zones().to_vec());
-                }
+                })
+                .await?;
                 Ok(())
             }
         },
@@ -91,7 +92,7 @@ async fn zone_vpcs(ctx: &Ctx, c: &Client, id: &str) -> Fetched<Vec<String>> {
             v.sort();
             Fetched::Present(v)
         }
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_route53resolver::Client;
 
-use super::{classify, Ctx, Failure, Part};
+use super::{each_page, Ctx, Failure, Part};
 use crate::kinds::{QueryLogConfig, RESOLVER_QUERY_LOG_CONFIG};
 use crate::model::Resource;
 
@@ -45,8 +45,8 @@ pub(crate) async fn read(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Reso
 
 async fn configs(ctx: &Ctx, c: &Client) -> Result<Vec<(String, QueryLogConfig)>, Failure> {
     let mut out = Vec::new();
-    let mut pages = c.list_resolver_query_log_configs().into_paginator().send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    let pages = c.list_resolver_query_log_configs().into_paginator().send();
+    each_page(ctx, pages, |page| {
         for q in page.resolver_query_log_configs() {
             let Some(id) = q.id() else { continue };
             out.push((
@@ -60,7 +60,8 @@ async fn configs(ctx: &Ctx, c: &Client) -> Result<Vec<(String, QueryLogConfig)>,
                 },
             ));
         }
-    }
+    })
+    .await?;
     Ok(out)
 }
 
@@ -68,11 +69,11 @@ async fn configs(ctx: &Ctx, c: &Client) -> Result<Vec<(String, QueryLogConfig)>,
 /// about to); failed and deleting ones log nothing.
 async fn associations(ctx: &Ctx, c: &Client) -> Result<BTreeMap<String, Vec<String>>, Failure> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut pages = c
+    let pages = c
         .list_resolver_query_log_config_associations()
         .into_paginator()
         .send();
-    while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+    each_page(ctx, pages, |page| {
         for a in page.resolver_query_log_config_associations() {
             let live = a
                 .status()
@@ -85,6 +86,7 @@ async fn associations(ctx: &Ctx, c: &Client) -> Result<BTreeMap<String, Vec<Stri
                     .push(vpc.to_string());
             }
         }
-    }
+    })
+    .await?;
     Ok(out)
 }

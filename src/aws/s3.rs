@@ -143,7 +143,7 @@ fn read_bucket<'a>(u: &'a Unit<'a>, name: &'a str) -> ReadingOne<'a> {
                     }
                 }
                 Ok(None) => return Fetched::Absent,
-                Err(e) => return Fetched::Unknown(classify(&e).code),
+                Err(e) => return super::gone_or_unknown(&e, &[]),
             }
         }
     })
@@ -196,7 +196,7 @@ async fn bucket_region(ctx: &Ctx, clients: &Clients, name: &str) -> Fetched<Stri
             Some("EU") => "eu-west-1".to_string(),
             Some(r) => r.to_string(),
         }),
-        Err(e) => Fetched::Unknown(classify(&e).code),
+        Err(e) => super::gone_or_unknown(&e, &[]),
     }
 }
 
@@ -299,8 +299,8 @@ async fn bucket(
         super::s3_settings::read(ctx, &c, &name),
     );
     let (policy, policy_is_public) = policy_fields(pol, status);
-    let acl = map(fetched(acl), |o| acl_of(&o));
-    let public_access_block = map(fetched(pab), |o| {
+    let acl = fetched(acl).map(|o| acl_of(&o));
+    let public_access_block = fetched(pab).map(|o| {
         let c = o.public_access_block_configuration();
         block(
             c.and_then(|c| c.block_public_acls()),
@@ -309,7 +309,7 @@ async fn bucket(
             c.and_then(|c| c.restrict_public_buckets()),
         )
     });
-    let website = map(fetched(web), |o| Website {
+    let website = fetched(web).map(|o| Website {
         index_document: o.index_document().map(|d| d.suffix().to_string()),
         error_document: o.error_document().map(|d| d.key().to_string()),
         redirect_all_to: o
@@ -325,7 +325,7 @@ async fn bucket(
         Fetched::Absent => Fetched::Absent,
         Fetched::Unknown(c) => Fetched::Unknown(c),
     };
-    let tags = map(fetched(tags), |o| {
+    let tags = fetched(tags).map(|o| {
         o.tag_set()
             .iter()
             .map(|t| (t.key().to_string(), t.value().to_string()))
@@ -345,14 +345,6 @@ async fn bucket(
     };
     let arn = Some(format!("arn:aws:s3:::{name}"));
     Resource::new(kinds::S3_BUCKET, GLOBAL, name, arn, &attrs)
-}
-
-pub(super) fn map<T, U>(f: Fetched<T>, g: impl FnOnce(T) -> U) -> Fetched<U> {
-    match f {
-        Fetched::Present(v) => Fetched::Present(g(v)),
-        Fetched::Absent => Fetched::Absent,
-        Fetched::Unknown(c) => Fetched::Unknown(c),
-    }
 }
 
 fn block(a: Option<bool>, b: Option<bool>, c: Option<bool>, d: Option<bool>) -> PublicAccessBlock {

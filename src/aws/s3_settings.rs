@@ -6,7 +6,7 @@
 use aws_sdk_s3::types::{LifecycleRule as SdkRule, ReplicationRule as SdkReplication};
 use aws_sdk_s3::Client;
 
-use super::s3::{fetched, map};
+use super::s3::fetched;
 use super::Ctx;
 use crate::kinds::{
     BucketSettings, Encryption, LifecycleRule, Logging, ObjectLock, ReplicationRule, Versioning,
@@ -23,20 +23,18 @@ pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> BucketSettings {
         ctx.call(c.get_bucket_replication().bucket(name).send()),
     );
     BucketSettings {
-        logging: flatten(map(fetched(log), |o| {
+        logging: flatten(fetched(log).map(|o| {
             o.logging_enabled().map(|l| Logging {
                 target_bucket: l.target_bucket().to_string(),
                 target_prefix: Some(l.target_prefix().to_string()).filter(|p| !p.is_empty()),
             })
         })),
-        lifecycle: map(fetched(life), |o| {
-            sorted(o.rules().iter().map(lifecycle_rule))
-        }),
-        versioning: map(fetched(ver), |o| Versioning {
+        lifecycle: fetched(life).map(|o| sorted(o.rules().iter().map(lifecycle_rule))),
+        versioning: fetched(ver).map(|o| Versioning {
             status: o.status().map(|s| s.as_str().to_string()),
             mfa_delete: o.mfa_delete().map(|s| s.as_str().to_string()),
         }),
-        encryption: flatten(map(fetched(enc), |o| {
+        encryption: flatten(fetched(enc).map(|o| {
             let rule = o.server_side_encryption_configuration()?.rules().first()?;
             let d = rule.apply_server_side_encryption_by_default()?;
             Some(Encryption {
@@ -45,7 +43,7 @@ pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> BucketSettings {
                 bucket_key: rule.bucket_key_enabled(),
             })
         })),
-        object_lock: flatten(map(fetched(lock), |o| {
+        object_lock: flatten(fetched(lock).map(|o| {
             let c = o.object_lock_configuration()?;
             let r = c.rule().and_then(|r| r.default_retention());
             Some(ObjectLock {
@@ -55,7 +53,7 @@ pub(super) async fn read(ctx: &Ctx, c: &Client, name: &str) -> BucketSettings {
                 years: r.and_then(|r| r.years()),
             })
         })),
-        replication: map(fetched(rep), |o| {
+        replication: fetched(rep).map(|o| {
             sorted(
                 o.replication_configuration()
                     .map(|c| c.rules())

@@ -9,7 +9,7 @@ use aws_sdk_secretsmanager::types::SecretListEntry;
 use aws_sdk_secretsmanager::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, fetched_policy, ts, Ctx, Failure, Part};
+use super::{each_page, fetched_policy, ts, Ctx, Failure, Part};
 use crate::kinds::{Secret, SecretRotation, SECRET};
 use crate::model::{Fetched, Resource};
 
@@ -34,14 +34,15 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn secrets(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<(String, Option<String>, Secret)>| async move {
-        let mut pages = c
+        let pages = c
             .list_secrets()
             .include_planned_deletion(true)
             .into_paginator()
             .send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        each_page(ctx, pages, |page| {
             send_all(&tx, page.secret_list().iter().filter_map(secret));
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |(name, arn, mut s)| async move {
@@ -51,7 +52,7 @@ async fn secrets(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, F
             .await
         {
             Ok(o) => fetched_policy(o.resource_policy()),
-            Err(e) => Fetched::Unknown(classify(&e).code),
+            Err(e) => super::gone_or_unknown(&e, &[]),
         };
         Resource::new(SECRET, region, name, arn, &s)
     })

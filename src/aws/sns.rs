@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use aws_sdk_sns::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, fetched_policy, Ctx, Failure, Part};
+use super::{each_page, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{Subscription, Topic, TopicSettings, SNS_TOPIC};
 use crate::model::{Fetched, Resource};
 
@@ -34,15 +34,16 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 
 async fn topics(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<String>| async move {
-        let mut pages = c.list_topics().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        let pages = c.list_topics().into_paginator().send();
+        each_page(ctx, pages, |page| {
             send_all(
                 &tx,
                 page.topics()
                     .iter()
                     .filter_map(|t| t.topic_arn().map(str::to_string)),
             );
-        }
+        })
+        .await?;
         Ok(())
     };
     let (subs, (listed, read)) = tokio::join!(
@@ -53,7 +54,7 @@ async fn topics(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Fa
                 .await
             {
                 Ok(o) => Fetched::Present(settings(o.attributes().unwrap_or(&Default::default()))),
-                Err(e) => Fetched::Unknown(classify(&e).code),
+                Err(e) => super::gone_or_unknown(&e, &[]),
             };
             (arn, settings)
         })
@@ -91,28 +92,24 @@ async fn subscriptions(
     c: &Client,
 ) -> Result<BTreeMap<String, Vec<Subscription>>, String> {
     let mut out: BTreeMap<String, Vec<Subscription>> = BTreeMap::new();
-    let mut pages = c.list_subscriptions().into_paginator().send();
-    loop {
-        match ctx.call(pages.try_next()).await {
-            Ok(Some(page)) => {
-                for s in page.subscriptions() {
-                    let Some(topic) = s.topic_arn() else { continue };
-                    let arn = s.subscription_arn().unwrap_or_default();
-                    out.entry(topic.to_string())
-                        .or_default()
-                        .push(Subscription {
-                            protocol: s.protocol().unwrap_or_default().to_string(),
-                            endpoint: s.endpoint().unwrap_or_default().to_string(),
-                            owner: s.owner().unwrap_or_default().to_string(),
-                            // AWS lists an unconfirmed one as `PendingConfirmation`.
-                            confirmed: arn.starts_with("arn:"),
-                        });
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return Err(classify(&e).code),
+    let pages = c.list_subscriptions().into_paginator().send();
+    super::each_page(ctx, pages, |page| {
+        for s in page.subscriptions() {
+            let Some(topic) = s.topic_arn() else { continue };
+            let arn = s.subscription_arn().unwrap_or_default();
+            out.entry(topic.to_string())
+                .or_default()
+                .push(Subscription {
+                    protocol: s.protocol().unwrap_or_default().to_string(),
+                    endpoint: s.endpoint().unwrap_or_default().to_string(),
+                    owner: s.owner().unwrap_or_default().to_string(),
+                    // AWS lists an unconfirmed one as `PendingConfirmation`.
+                    confirmed: arn.starts_with("arn:"),
+                });
         }
-    }
+    })
+    .await
+    .map_err(|f| f.code)?;
     out.values_mut().for_each(|v| v.sort());
     Ok(out)
 }

@@ -7,7 +7,7 @@ use aws_sdk_sqs::types::QueueAttributeName as A;
 use aws_sdk_sqs::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
-use super::{classify, fetched_policy, Ctx, Failure, Part};
+use super::{each_page, fetched_policy, Ctx, Failure, Part};
 use crate::kinds::{queue_of_url, Queue, QueueSettings, SQS_QUEUE};
 use crate::model::{Fetched, Resource};
 
@@ -30,10 +30,11 @@ pub(super) async fn collect_region(ctx: &Ctx, region: &str) -> Part {
 async fn queues(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<String>| async move {
         // Without MaxResults, ListQueues stops at 1,000 queues and gives no token.
-        let mut pages = c.list_queues().max_results(1000).into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        let pages = c.list_queues().max_results(1000).into_paginator().send();
+        each_page(ctx, pages, |page| {
             send_all(&tx, page.queue_urls().iter().cloned());
-        }
+        })
+        .await?;
         Ok(())
     };
     let (listed, read) = as_listed(listing, |url| async move {
@@ -51,7 +52,7 @@ async fn queues(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Fa
                 let a = o.attributes().cloned().unwrap_or_default();
                 (Fetched::Present(settings(&a)), a.get(&A::QueueArn).cloned())
             }
-            Err(e) => (Fetched::Unknown(classify(&e).code), None),
+            Err(e) => (super::gone_or_unknown(&e, &[]), None),
         };
         Some(Resource::new(
             SQS_QUEUE,

@@ -91,11 +91,11 @@ async fn trail(ctx: &Ctx, c: &Client, t: aws_sdk_cloudtrail::types::Trail) -> Re
                     s.latest_cloud_watch_logs_delivery_error(),
                 ),
             }),
-            Err(e) => Fetched::Unknown(classify(&e).code),
+            Err(e) => super::gone_or_unknown(&e, &[]),
         },
         captures: match selectors {
             Ok(o) => Fetched::Present(captures(o.event_selectors(), o.advanced_event_selectors())),
-            Err(e) => Fetched::Unknown(classify(&e).code),
+            Err(e) => super::gone_or_unknown(&e, &[]),
         },
         insights: match insights {
             Ok(o) => {

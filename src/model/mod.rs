@@ -287,6 +287,14 @@ impl<T> Fetched<T> {
     pub fn is_unknown(&self) -> bool {
         matches!(self, Fetched::Unknown(_))
     }
+    /// The value changed by `f`; absent and unknown stay as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
+        match self {
+            Fetched::Present(v) => Fetched::Present(f(v)),
+            Fetched::Absent => Fetched::Absent,
+            Fetched::Unknown(c) => Fetched::Unknown(c),
+        }
+    }
 }
 
 /// Every unknown marker in `attrs`, at any depth, as (dotted path, error
