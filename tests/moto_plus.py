@@ -18,7 +18,12 @@ with AWS's root element (`VersioningConfiguration`; moto's serializer names
 it after the operation, which the Rust SDK refuses), GetBucketPolicyStatus
 (absent from moto) is answered from the bucket policy, and the credential
 report gets the `<root_account>` row every AWS report starts with (moto
-lists only users). Starts exactly like `moto_server` (same arguments).
+lists only users). S3 Control's answers get AWS's root element
+(`ListAccessPointsResult`, `GetAccessPointResult`; moto names them
+`...Response`, which the Rust SDK refuses), and GetAccessPointPolicyStatus
+judges the access point's policy as GetBucketPolicyStatus does (moto calls
+every policy public).
+Starts exactly like `moto_server` (same arguments).
 
 The defaults are those of an account created before AWS turned image block
 public access on for new accounts: everything unblocked, serial console off,
@@ -36,6 +41,7 @@ import moto.awslambda.urls as lambda_urls
 from moto.awslambda.responses import LambdaResponse
 from moto.iam.models import IAMBackend
 from moto.s3.responses import S3Response
+from moto.s3control.responses import S3ControlResponse
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses.settings import Settings
@@ -177,12 +183,7 @@ def _bucket_get_with_policy_status(self, bucket_name, querystring):
     if not policy:
         from moto.s3.exceptions import NoSuchBucketPolicy
         raise NoSuchBucketPolicy(bucket_name=bucket_name)
-    statements = json.loads(policy).get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    star = lambda p: p == "*" or (isinstance(p, dict) and p.get("AWS") in ("*", ["*"]))
-    public = any(st.get("Effect") == "Allow" and star(st.get("Principal")) and not st.get("Condition")
-                 for st in statements)
+    public = _is_public(policy)
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n<PolicyStatus '
             f'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>{str(public).lower()}</IsPublic>'
             '</PolicyStatus>')
@@ -190,6 +191,52 @@ def _bucket_get_with_policy_status(self, bucket_name, querystring):
 
 
 S3Response._bucket_response_get = _bucket_get_with_policy_status
+
+
+def _is_public(policy):
+    """AWS's verdict on a policy, as far as the seeds need it: public when
+    an Allow statement names every principal without any condition."""
+    statements = json.loads(policy).get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    star = lambda p: p == "*" or (isinstance(p, dict) and p.get("AWS") in ("*", ["*"]))
+    return any(st.get("Effect") == "Allow" and star(st.get("Principal")) and not st.get("Condition")
+               for st in statements)
+
+
+_S3CONTROL_NS = "http://awss3control.amazonaws.com/doc/2018-08-20/"
+
+
+_s3control_serialized = S3ControlResponse.serialized
+
+
+def _s3control_result_root(self, result):
+    """S3 Control answers name their root after the operation's result
+    (`ListAccessPointsResult`, `GetAccessPointResult`, ...) in AWS's API
+    reference; moto's serializer names it `...Response`, which the Rust SDK
+    refuses. Errors keep their own root."""
+    status, headers, body = _s3control_serialized(self, result)
+    text = body.decode() if isinstance(body, bytes) else body
+    m = re.search(r"<(\w+)Response[ >]", text or "")
+    if m and not m.group(1).startswith("Error"):
+        name = m.group(1)
+        text = text.replace(f"<{name}Response", f"<{name}Result", 1)
+        text = text.replace(f"</{name}Response>", f"</{name}Result>", 1)
+        body = text
+    return status, headers, body
+
+
+def _access_point_policy_status(self):
+    """GetAccessPointPolicyStatus judged from the policy, as for buckets."""
+    policy = self.backend.get_access_point_policy(self._get_param("AccountId"), self._get_param("Name"))
+    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<GetAccessPointPolicyStatusResult xmlns="{_S3CONTROL_NS}">'
+            f"<PolicyStatus><IsPublic>{str(_is_public(policy)).lower()}</IsPublic></PolicyStatus>"
+            "</GetAccessPointPolicyStatusResult>")
+    return 200, {"Content-Type": "application/xml"}, body
+
+
+S3ControlResponse.serialized = _s3control_result_root
+S3ControlResponse.get_access_point_policy_status = _access_point_policy_status
 
 _credential_report = IAMBackend.get_credential_report
 

@@ -50,6 +50,7 @@ mod route53;
 mod route53resolver;
 mod s3;
 mod s3_settings;
+mod s3control;
 mod sdk;
 mod secretsmanager;
 mod securityhub;

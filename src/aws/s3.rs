@@ -347,7 +347,12 @@ async fn bucket(
     Resource::new(kinds::S3_BUCKET, GLOBAL, name, arn, &attrs)
 }
 
-fn block(a: Option<bool>, b: Option<bool>, c: Option<bool>, d: Option<bool>) -> PublicAccessBlock {
+pub(super) fn block(
+    a: Option<bool>,
+    b: Option<bool>,
+    c: Option<bool>,
+    d: Option<bool>,
+) -> PublicAccessBlock {
     PublicAccessBlock {
         block_public_acls: a.unwrap_or(false),
         ignore_public_acls: b.unwrap_or(false),
@@ -375,15 +380,27 @@ fn grant(g: &SdkGrant) -> Option<Grant> {
     })
 }
 
-/// The account-level block lives in S3 Control, a separate endpoint.
-async fn account_block(ctx: &Ctx, account: &str) -> Resource {
+/// An S3 Control client: the account's own endpoint, in `region` when
+/// given (access points are regional; the account's block is not).
+pub(super) fn control_client(
+    ctx: &Ctx,
+    account: &str,
+    region: Option<&str>,
+) -> aws_sdk_s3control::Client {
     let mut conf =
         aws_sdk_s3control::config::Builder::from(&ctx.sdk).interceptor(ctx.counter.clone());
     if ctx.force_path_style {
         conf = conf.interceptor(StripAccountHost(account.to_string()));
     }
-    let conf = conf.build();
-    let c = aws_sdk_s3control::Client::from_conf(conf);
+    if let Some(r) = region {
+        conf = conf.region(Region::new(r.to_string()));
+    }
+    aws_sdk_s3control::Client::from_conf(conf.build())
+}
+
+/// The account-level block lives in S3 Control, a separate endpoint.
+async fn account_block(ctx: &Ctx, account: &str) -> Resource {
+    let c = control_client(ctx, account, None);
     let r = ctx
         .call(c.get_public_access_block().account_id(account).send())
         .await;
@@ -397,14 +414,7 @@ async fn account_block(ctx: &Ctx, account: &str) -> Resource {
             )),
             None => Fetched::Absent,
         },
-        Err(e) => {
-            let f = classify(&e);
-            if f.code == "NoSuchPublicAccessBlockConfiguration" {
-                Fetched::Absent
-            } else {
-                Fetched::Unknown(f.code)
-            }
-        }
+        Err(e) => super::gone_or_unknown(&e, &["NoSuchPublicAccessBlockConfiguration"]),
     };
     Resource::new(
         kinds::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,

@@ -83,6 +83,7 @@ pub(crate) static SERVICES: &[&Service] = &[
     &super::secretsmanager::SERVICE,
     &super::rolesanywhere::SERVICE,
     &super::s3::SERVICE,
+    &super::s3control::SERVICE,
     &super::iam::SERVICE,
     &super::route53::SERVICE,
     &super::cloudfront::SERVICE,

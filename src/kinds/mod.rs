@@ -28,6 +28,7 @@ pub mod rolesanywhere;
 pub mod route53;
 pub mod route53resolver;
 pub mod s3;
+pub mod s3control;
 pub mod secretsmanager;
 pub mod securityhub;
 pub mod sns;
@@ -57,6 +58,7 @@ pub use rolesanywhere::*;
 pub use route53::*;
 pub use route53resolver::*;
 pub use s3::*;
+pub use s3control::*;
 pub use secretsmanager::*;
 pub use securityhub::*;
 pub use sns::*;
@@ -166,6 +168,7 @@ pub static ALL: &[&Kind] = &[
     &route53resolver::QUERY_LOG_CONFIG_KIND,
     &s3::BUCKET_KIND,
     &s3::ACCOUNT_PUBLIC_ACCESS_BLOCK_KIND,
+    &s3control::ACCESS_POINT_KIND,
     &secretsmanager::SECRET_KIND,
     &securityhub::HUB_KIND,
     &sns::TOPIC_KIND,

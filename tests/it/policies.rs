@@ -1,7 +1,7 @@
 //! The resource-policy doors over moto (Roles Anywhere from
 //! tests/moto_plus.py): KMS keys, SQS queues, SNS topics and their
-//! subscriptions, Secrets Manager secrets, Roles Anywhere trust anchors and
-//! profiles, and the account's organization, collected with their fields;
+//! subscriptions, Secrets Manager secrets, S3 access points, Roles Anywhere
+//! trust anchors and profiles, and the account's organization, collected with their fields;
 //! every check fires on its planted problem and not on the look-alike (a
 //! known account, `*` limited by a condition, the default SNS policy); each
 //! door opened after the baseline is diffed and attributed; no secret value
@@ -36,7 +36,14 @@ fn resource_policies_are_collected_checked_and_opened_doors_attributed() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(secret), "a secret value was written");
     let snap = read_json(&path);
-    for svc in ["kms", "sqs", "sns", "secretsmanager", "rolesanywhere"] {
+    for svc in [
+        "kms",
+        "sqs",
+        "sns",
+        "secretsmanager",
+        "rolesanywhere",
+        "s3control",
+    ] {
         assert_eq!(
             snap["coverage"][format!("{svc}/us-east-1")]["status"],
             "complete",
@@ -88,12 +95,21 @@ fn resource_policies_are_collected_checked_and_opened_doors_attributed() {
     let profile = attrs(&snap, "rolesanywhere.profile", &made["profile"]);
     assert_eq!(profile["duration_seconds"], 3600);
     assert_eq!(profile["role_arns"].as_array().unwrap().len(), 1);
+    let ap = attrs(
+        &snap,
+        "s3control.access_point",
+        &made["access_point_public"],
+    );
+    assert_eq!(ap["bucket"], format!("dw-{}-reports", acct.id));
+    assert_eq!(ap["network_origin"], "Internet");
+    assert_eq!(ap["policy"]["Statement"][0]["Principal"], "*");
+    assert_eq!(ap["public_access_block"]["restrict_public_buckets"], false);
     let org = attrs(&snap, "organizations.membership", &json!("account"));
     assert_eq!(org["organization_id"], Value::Null);
 
     let picked = |f: &Value| {
         let c = f["check"].as_str().unwrap();
-        PREFIXES.iter().any(|p| c.starts_with(p))
+        PREFIXES.iter().any(|p| c.starts_with(p)) || c == "S3013"
     };
     assert_eq!(acct.findings(dir.path(), &EAST, picked), expected(&made));
 

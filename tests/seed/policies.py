@@ -1,5 +1,5 @@
 """Plants the resource-policy doors in us-east-1: KMS keys, SQS queues, SNS
-topics and Secrets Manager secrets, each once open to everyone, once granted
+topics, Secrets Manager secrets and S3 access points, each once open to everyone, once granted
 to a foreign account (999988887777), once to the known account
 (444455556666), and a look-alike that names `*` but is limited by a
 condition. One key has rotation off. One topic delivers to a queue in the
@@ -121,5 +121,22 @@ made["anchor_known"] = known["trustAnchor"]["trustAnchorId"]
 prof = ra.create_profile(name="workloads", enabled=True, durationSeconds=3600,
                          roleArns=[f"arn:aws:iam::{acct}:role/onprem"])
 made["profile"] = prof["profile"]["profileId"]
+# S3 access points: one open to everyone with its own block off, one for a
+# named role only.
+s3 = client("s3", E)
+s3.create_bucket(Bucket=f"dw-{acct}-reports")
+s3c = client("s3control", E)
+OFF = {"BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False,
+       "RestrictPublicBuckets": False}
+for ap, principal in (("reports-public", "*"), ("reports-team", {"AWS": f"arn:aws:iam::{acct}:role/reports"})):
+    s3c.create_access_point(AccountId=acct, Name=ap, Bucket=f"dw-{acct}-reports",
+                            PublicAccessBlockConfiguration=OFF)
+    s3c.put_access_point_policy(AccountId=acct, Name=ap, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Sid": "read", "Effect": "Allow", "Principal": principal, "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:{E}:{acct}:accesspoint/{ap}/object/*"}]}))
+made["access_point_public"] = "reports-public"
+made["access_point_team"] = "reports-team"
+expect.append(["S3013", f"s3control.access_point/{E}/reports-public"])
 made["expect"] = expect
 emit(made)
