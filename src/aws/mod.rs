@@ -1,13 +1,21 @@
-//! The only module that talks to AWS: SDK configuration, one client per
-//! service (per region where the service is regional), the collectors, and
-//! error classification. Every call here is a Describe/List/Get/Lookup,
-//! or IAM's GenerateCredentialReport, which renders a report and changes no
-//! identity (IAM classes it as Read).
+//! The only module that talks to AWS: the SDK configuration (`sdk.rs`), the
+//! call context (`call.rs`), failures (`failure.rs`) and answers
+//! (`fetch.rs`), the session and its reading (`session.rs`), the registry
+//! of services (`services.rs`) and one collector file per service, the
+//! CloudTrail sources (`cloudtrail.rs`, `athena.rs`) and the hop into other
+//! accounts (`accounts.rs`).
 //!
-//! Concurrency is bounded by one semaphore shared by all collectors: a permit
-//! is held only for the duration of a single API call, so nested fan-out
-//! (regions → buckets → per-bucket calls) cannot deadlock, and `--concurrency`
-//! is the true upper bound on requests in flight.
+//! driftwatch only reads: Describe, List, Get and Lookup calls; IAM's
+//! GenerateCredentialReport, which renders a report and changes no
+//! identity (IAM classes it as Read); STS AssumeRole into other accounts;
+//! and Athena's StartQueryExecution and GetQueryResults when CloudTrail is
+//! read there (Athena writes the results to the workgroup's output).
+//!
+//! Each account's calls share one semaphore: a permit is held only for a
+//! single API call, so nested fan-out (regions → buckets → per-bucket
+//! calls) cannot deadlock, and `--concurrency` bounds one account's
+//! requests in flight (a run over many accounts has one bound per account,
+//! `--parallel-accounts` at a time).
 
 /// A service's client for one region, from the run's shared configuration,
 /// with the call counter on it. Each SDK crate has its own types, hence a

@@ -3,13 +3,12 @@
 //! an inner scope).
 
 use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::functions::{add_functions, Lookups};
 use super::{index, Check, ChecksConfig, Finding};
 use crate::diff::ResourceRef;
 use crate::model::{Resource, Snapshot};
@@ -20,85 +19,6 @@ pub struct CheckError {
     pub check: String,
     pub resource: String,
     pub message: String,
-}
-
-/// True for addresses that are not meant to be reachable from the internet:
-/// RFC 1918, RFC 4193 (fc00::/7), link-local, loopback, CGNAT, unspecified.
-pub fn is_private_ip(s: &str) -> bool {
-    match s.trim().parse::<IpAddr>() {
-        Ok(IpAddr::V4(v)) => {
-            let o = v.octets();
-            v.is_private()
-                || v.is_loopback()
-                || v.is_link_local()
-                || v.is_unspecified()
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-        }
-        Ok(IpAddr::V6(v)) => {
-            let seg = v.segments()[0];
-            v.is_loopback()
-                || v.is_unspecified()
-                || (seg & 0xfe00) == 0xfc00
-                || (seg & 0xffc0) == 0xfe80
-        }
-        Err(_) => false,
-    }
-}
-
-/// Globally routable unicast (what an A/AAAA record to the internet holds).
-pub fn is_public_ip(s: &str) -> bool {
-    match s.trim().parse::<IpAddr>() {
-        Ok(IpAddr::V4(v)) => {
-            !is_private_ip(s)
-                && !v.is_multicast()
-                && !v.is_broadcast()
-                && !v.is_documentation()
-                && v.octets()[0] < 240
-        }
-        Ok(IpAddr::V6(v)) => !is_private_ip(s) && !v.is_multicast(),
-        Err(_) => false,
-    }
-}
-
-/// Security-group rules from a JSON list (the `ingress`/`egress` lists).
-fn to_rules(list: &Value) -> Result<Vec<crate::kinds::Rule>, String> {
-    let items = list.as_array().ok_or("rules must be a list")?;
-    items
-        .iter()
-        .map(|v| crate::kinds::Rule::deserialize(v).map_err(|e| e.to_string()))
-        .collect()
-}
-
-fn from_rules(rules: Vec<&crate::kinds::Rule>) -> Result<Value, String> {
-    serde_json::to_value(rules).map_err(|e| e.to_string())
-}
-
-/// The integers of a JSON list (port numbers).
-fn json_ints(list: &Value) -> Vec<i64> {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_i64)
-        .collect()
-}
-
-fn clamp_prefix(p: i64) -> u8 {
-    u8::try_from(p.clamp(0, 128)).unwrap_or(128)
-}
-
-/// A DNS name as compared: lowercase, without the trailing dot.
-pub fn dns_name(s: &str) -> String {
-    s.trim_end_matches('.').to_ascii_lowercase()
-}
-
-fn cidr_contains(cidr: &str, ip: &str) -> bool {
-    match (
-        cidr.trim().parse::<ipnet::IpNet>(),
-        ip.trim().parse::<IpAddr>(),
-    ) {
-        (Ok(n), Ok(a)) => n.contains(&a),
-        _ => false,
-    }
 }
 
 /// The `resource` variable. Fields whose value could not be read, at any
@@ -306,300 +226,6 @@ pub fn evaluate(
     evaluate_here(checks, snap, cfg, now)
 }
 
-/// The driftwatch functions check expressions may call. Names are chosen
-/// not to collide with CEL's standard overloads. Functions that need the
-/// snapshot or the config capture what they need here.
-fn add_functions(root: &mut cel::Context<'_, '_>, sh: &Shared<'_>) {
-    let (snap, cfg) = (sh.snap, sh.cfg);
-    add_common_functions(root, &snap.account, cfg);
-    add_rule_functions(root, &sh.lookups.lists);
-    let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
-        super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
-    });
-    let restricting = cfg.restricting_condition_keys.clone();
-    let _ = root.add_function(
-        "public_statements",
-        json_function("public_statements", 1, move |a| {
-            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
-                .map_err(|e| e.to_string())
-        }),
-    );
-    let targets = sh.lookups.targets.clone();
-    let _ = root.add_function(
-        "escalation_paths",
-        json_function("escalation_paths", 1, move |a| {
-            Ok(super::escalation::paths(&a[0], &targets).into())
-        }),
-    );
-    let _ = root.add_function(
-        "aws_principals",
-        json_function("aws_principals", 1, |a| {
-            Ok(super::policy::aws_principals(&a[0]).into())
-        }),
-    );
-    let scanned = snap.regions.clone();
-    let _ = root.add_function("aws_address", move |ip: Arc<String>| {
-        aws_address(&ip, &scanned)
-            .map(|r| cel::Value::String(Arc::new(r)))
-            .map_err(|m| cel::ExecutionError::function_error("aws_address", m))
-    });
-    let account_block = sh.lookups.account_block.clone();
-    let _ = root.add_function(
-        "effective_public_access_block",
-        one_field_function("public_access_block", move |field| {
-            // A missing field was not read (unknown), not "all off".
-            let bucket = field.map_or(
-                Value::Null,
-                |f| serde_json::json!({ "public_access_block": f }),
-            );
-            let side = super::public_access::bucket_side(&bucket);
-            Ok(super::public_access::effective(&side, &account_block))
-        }),
-    );
-    let (groups, lists) = (sh.lookups.groups.clone(), sh.lookups.lists.clone());
-    let _ = root.add_function(
-        "world_open_groups",
-        json_function("world_open_groups", 3, move |a| {
-            let region = a[0].as_str().ok_or("the region must be a string")?;
-            let ids: Vec<String> = a[1]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-            super::network::world_open_groups(&groups, &lists, region, &ids, &json_ints(&a[2]))
-                .map(Value::from)
-        }),
-    );
-}
-
-/// A CEL function of one map argument that reads a single field of it:
-/// `f` gets that field as JSON (null when missing), and the rest of the map
-/// is never converted. A bucket's whole attrs (its policy, lifecycle rules)
-/// cost more to convert for each call than the S3 checks themselves.
-fn one_field_function<F>(field: &'static str, f: F) -> RawFunction
-where
-    F: Fn(Option<Value>) -> Result<Value, String> + Send + Sync + 'static,
-{
-    Box::new(move |ftx| {
-        let key = cel::common::types::CelString::from(field);
-        let value = ftx
-            .args
-            .first()
-            .and_then(|m| m.as_indexer()?.get(&key).ok())
-            .map(|v| super::celval::to_json(v.as_ref()).unwrap_or(Value::Null));
-        let out = f(value).map_err(|e| ftx.error(e))?;
-        Ok(cel::common::value::CowVal::Owned(super::celval::to_val(
-            &out,
-        )))
-    })
-}
-
-/// cel's own type for a function that reads its arguments as they are.
-type RawFunction = Box<
-    dyn for<'c, 'k> Fn(
-            &mut cel::FunctionContext<'c, 'k>,
-        ) -> Result<cel::common::value::CowVal<'c, 'k>, cel::ExecutionError>
-        + Send
-        + Sync,
->;
-
-/// The functions resource and event checks share: the budget tick, cached
-/// regexes, address tests, and accounts outside the known ones.
-pub(crate) fn add_common_functions(
-    root: &mut cel::Context<'_, '_>,
-    account: &str,
-    cfg: &ChecksConfig,
-) {
-    let _ = root.add_function(super::budget::TICK, |v: cel::Value| {
-        if super::budget::spent() {
-            Err(cel::ExecutionError::function_error(
-                "budget",
-                "time budget spent",
-            ))
-        } else {
-            Ok(v)
-        }
-    });
-    let _ = root.add_function(super::budget::MATCHES, |s: Arc<String>, re: Arc<String>| {
-        super::budget::matches(&s, &re)
-            .map_err(|m| cel::ExecutionError::function_error("matches", m))
-    });
-    let _ = root.add_function("is_private_ip", |s: Arc<String>| is_private_ip(&s));
-    let _ = root.add_function("is_public_ip", |s: Arc<String>| is_public_ip(&s));
-    let _ = root.add_function("cidr_contains", |c: Arc<String>, ip: Arc<String>| {
-        cidr_contains(&c, &ip)
-    });
-    let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
-    let _ = root.add_function("at", |v: cel::Value, path: Arc<String>| at(&v, &path));
-    let (own, known) = (account.to_string(), cfg.known_accounts.clone());
-    let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
-        let ids = strings(&ids);
-        string_list(super::accounts::foreign(
-            ids.iter().map(String::as_str),
-            &own,
-            &known,
-        ))
-    });
-}
-
-/// `at(value, "a.b.0.c")`: the value at a dotted path of map keys and
-/// list indexes, or null where the path leaves the data. CloudTrail records
-/// leave out what they like; `has()` needs every level spelled out.
-fn at(v: &cel::Value, path: &str) -> cel::Value {
-    let mut cur = v;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
-        let next = match cur {
-            cel::Value::Map(m) => m.get(&cel::objects::KeyRef::String(seg)),
-            cel::Value::List(l) => seg.parse::<usize>().ok().and_then(|i| l.get(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return cel::Value::Null,
-        }
-    }
-    cur.clone()
-}
-
-/// The functions over security-group rules. Each first expands rules that
-/// name a customer-managed prefix list into the list's CIDRs, so a list
-/// holding `0.0.0.0/0` opens the group as the CIDR itself would.
-fn add_rule_functions(root: &mut cel::Context<'_, '_>, lists: &super::network::PrefixLists) {
-    use super::network::{all_ports, world_open, world_open_ports, world_open_ranges};
-    let expanded =
-        |lists: super::network::PrefixLists| move |rules: &Value| lists.expand(&to_rules(rules)?);
-    let rules = expanded(lists.clone());
-    let _ = root.add_function(
-        "expand_prefix_lists",
-        json_function("expand_prefix_lists", 1, move |a| {
-            from_rules(rules(&a[0])?.iter().collect())
-        }),
-    );
-    let rules = expanded(lists.clone());
-    let _ = root.add_function(
-        "world_open_ports",
-        json_function("world_open_ports", 2, move |a| {
-            from_rules(world_open_ports(&rules(&a[0])?, &json_ints(&a[1])))
-        }),
-    );
-    let rules = expanded(lists.clone());
-    let _ = root.add_function(
-        "world_open_all_ports",
-        json_function("world_open_all_ports", 1, move |a| {
-            from_rules(world_open(rules(&a[0])?.iter().filter(|r| all_ports(r))))
-        }),
-    );
-    let rules = expanded(lists.clone());
-    let _ = root.add_function(
-        "world_open_ranges",
-        json_function("world_open_ranges", 2, move |a| {
-            let min_width = a[1].as_i64().ok_or("the width must be an integer")?;
-            from_rules(world_open_ranges(&rules(&a[0])?, min_width))
-        }),
-    );
-}
-
-/// A CEL function over JSON: each argument converted once, straight from
-/// CEL's values (cel's own extractors copy a map twice on the way), and
-/// the result converted back the same way.
-fn json_function<F>(name: &'static str, arity: usize, f: F) -> RawFunction
-where
-    F: Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
-{
-    Box::new(move |ftx| {
-        if ftx.args.len() != arity {
-            return Err(cel::ExecutionError::invalid_argument_count(
-                arity,
-                ftx.args.len(),
-            ));
-        }
-        let args = ftx
-            .args
-            .iter()
-            .map(|a| super::celval::to_json(a.as_ref()))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| ftx.error(format!("{name}: an argument has no JSON form")))?;
-        let out = f(&args).map_err(|m| ftx.error(m))?;
-        Ok(cel::common::value::CowVal::Owned(super::celval::to_val(
-            &out,
-        )))
-    })
-}
-
-/// The region whose EC2 range holds `ip` when this run scanned it; `""`
-/// for an address outside AWS's EC2 ranges; an error (the check could not
-/// be evaluated) for one in a region the run did not scan, where the
-/// account may well hold it.
-fn aws_address(ip: &str, scanned: &[String]) -> Result<String, String> {
-    let Ok(addr) = ip.trim().parse::<std::net::IpAddr>() else {
-        return Ok(String::new());
-    };
-    match super::aws_ranges::ec2_region(addr) {
-        None => Ok(String::new()),
-        Some(r) if scanned.iter().any(|s| s == r) => Ok(r.to_string()),
-        Some(r) => Err(format!(
-            "{ip} is in AWS's EC2 range for {r}, which this run did not scan (add --region {r})"
-        )),
-    }
-}
-
-/// The strings of a CEL list (ids, names); anything else is skipped.
-fn strings(list: &[cel::Value]) -> Vec<String> {
-    list.iter()
-        .filter_map(|v| match v {
-            cel::Value::String(s) => Some(s.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// A CEL list of strings.
-fn string_list(items: Vec<String>) -> cel::Value {
-    cel::Value::List(Arc::new(
-        items
-            .into_iter()
-            .map(|s| cel::Value::String(Arc::new(s)))
-            .collect(),
-    ))
-}
-
-/// What the functions look up across the snapshot, built once and shared
-/// by every evaluating thread (each used to build its own).
-struct Lookups {
-    targets: Arc<super::escalation::Targets>,
-    groups: Arc<super::network::Groups>,
-    lists: super::network::PrefixLists,
-    account_block: super::public_access::Side,
-}
-
-impl Lookups {
-    /// The lookups, the IAM documents and the index, built at once: each
-    /// reads every resource of its kinds, one thread each.
-    fn of(snap: &Snapshot, checks: &[&Check]) -> (Self, index::IamDocs, Value) {
-        let ((iam, targets), (groups, idx)) = crate::parallel::join(
-            || {
-                let iam = index::IamDocs::of(snap);
-                let targets = super::escalation::Targets::of(snap, &iam);
-                (iam, targets)
-            },
-            || {
-                rayon::join(
-                    || super::network::Groups::of(snap),
-                    || index_for(snap, checks),
-                )
-            },
-        );
-        let lookups = Lookups {
-            targets: Arc::new(targets),
-            groups: Arc::new(groups),
-            lists: super::network::PrefixLists::of(snap),
-            account_block: super::public_access::account_side(snap),
-        };
-        (lookups, iam, idx)
-    }
-}
-
 /// What every evaluating thread shares, built once.
 struct Shared<'a> {
     lookups: Lookups,
@@ -670,7 +296,7 @@ fn evaluate_here(
 /// compiled expressions), or every field when one reads `index` some other
 /// way: each thread converts it into CEL values, which costs time in
 /// proportion to its size.
-fn index_for(snap: &Snapshot, checks: &[&Check]) -> Value {
+pub(super) fn index_for(snap: &Snapshot, checks: &[&Check]) -> Value {
     let mut idx = index::build_index(snap);
     let read: Option<std::collections::BTreeSet<String>> = checks
         .iter()
@@ -697,7 +323,7 @@ fn run_part<'c>(
     report_context: bool,
 ) -> Outcomes<'c> {
     let mut root = cel::Context::with_env(super::cel_env());
-    add_functions(&mut root, sh);
+    add_functions(&mut root, sh.snap, sh.cfg, &sh.lookups);
     let mut out = Outcomes::default();
     let cfg_value = serde_json::to_value(sh.cfg).expect("config serializes");
     for (name, v) in [
@@ -727,32 +353,4 @@ fn run_part<'c>(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ip_classes() {
-        for p in [
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "fd00::1",
-            "fe80::1",
-            "100.64.0.1",
-        ] {
-            assert!(is_private_ip(p), "{p}");
-            assert!(!is_public_ip(p), "{p}");
-        }
-        for p in ["54.1.2.3", "2600:1f18::1"] {
-            assert!(is_public_ip(p), "{p}");
-            assert!(!is_private_ip(p), "{p}");
-        }
-        assert!(!is_public_ip("not-an-ip"));
-        assert!(cidr_contains("10.0.0.0/8", "10.9.9.9"));
-        assert!(!cidr_contains("10.0.0.0/8", "11.0.0.1"));
-    }
 }

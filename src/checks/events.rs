@@ -494,7 +494,7 @@ struct Visitor<'r> {
 /// `config` and `account`.
 fn root_context(r: &Runner) -> cel::Context<'static, 'static> {
     let mut root = cel::Context::with_env(super::cel_env());
-    super::eval::add_common_functions(&mut root, &r.account, &r.cfg);
+    super::functions::add_common_functions(&mut root, &r.account, &r.cfg);
     let cfg = serde_json::to_value(&r.cfg).expect("config serializes");
     let _ = root.add_variable("config", cfg);
     let _ = root.add_variable("account", Value::String(r.account.clone()));

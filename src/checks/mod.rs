@@ -12,7 +12,15 @@
 //! - `index`: lookups across the snapshot (see [`index`])
 //! - `config`: the `[checks]` settings; `account`; `now` (RFC 3339)
 //!
-//! Functions: `is_private_ip(s)`, `is_public_ip(s)`, `cidr_contains(cidr, ip)`.
+//! Functions beyond CEL's own (`functions.rs`): for every check,
+//! `is_private_ip(s)`, `is_public_ip(s)`, `cidr_contains(cidr, ip)`,
+//! `dns_name(s)`, `at(value, "a.b.0")`, `foreign_accounts(ids)`; for
+//! resource checks, the rule functions (`expand_prefix_lists`,
+//! `world_open_ports`, `world_open_ranges`, `world_open_all_ports`,
+//! `wide_public`), the policy functions (`public_statements`,
+//! `aws_principals`, `escalation_paths`) and the ones that read across the
+//! snapshot (`world_open_groups`, `effective_public_access_block`,
+//! `aws_address`). Known findings, the reviewed state's, are `known.rs`.
 
 mod accounts;
 mod aws_ranges;
@@ -21,7 +29,9 @@ mod celval;
 mod escalation;
 mod eval;
 pub mod events;
+mod functions;
 mod index;
+mod ip;
 pub mod known;
 mod network;
 mod policy;

@@ -1,5 +1,8 @@
 //! CloudTrail records: parsing (tolerant of every shape real logs take),
-//! streaming readers for log files, and the event → resource mapping.
+//! the actor and the event as attribution keeps them, and the streaming
+//! readers for log files (`source.rs`), the ledger (`ledger.rs`) and Athena's
+//! rows (`athena.rs`). Which resources an event touched is each kind's to
+//! say (`kinds/`).
 //!
 //! A log file is `{"Records": [...]}` (what CloudTrail writes to S3) or one
 //! record per line; either may be gzip-compressed. Records are parsed one at
