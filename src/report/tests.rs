@@ -318,3 +318,16 @@ fn the_table_fits_its_width_speaks_plainly_and_never_repeats_itself() {
     // A user added with one policy names it, in the singular.
     assert!(table(&r, 160).contains("1 policy: break-glass-admin"));
 }
+
+/// Every other renderer on the demo, reviewed in the diff like code.
+#[test]
+fn the_demo_in_json_junit_and_sarif() {
+    let r = demo();
+    for (name, f) in [
+        ("demo_json", Format::Json),
+        ("demo_junit", Format::Junit),
+        ("demo_sarif", Format::Sarif),
+    ] {
+        insta::assert_snapshot!(name, rendered(&r, f));
+    }
+}

@@ -206,7 +206,7 @@ impl Account {
     ) -> (PathBuf, PathBuf, serde_json::Value) {
         let base = dir.join("baseline.json");
         self.save_baseline(&base, regions);
-        std::thread::sleep(Duration::from_millis(1100));
+        wait_past_baseline(&base);
         let logs = dir.join("ct");
         let did = self.seed(script, &[&planted.to_string(), logs.to_str().unwrap()]);
         (base, logs, did)
@@ -331,6 +331,49 @@ pub fn driftwatch() -> Command {
 
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("run driftwatch")
+}
+
+/// Waits until the clock is past the second a baseline was taken in:
+/// CloudTrail times are whole seconds, and a call in the baseline's own
+/// second would be outside the window the next scan reads.
+pub fn wait_past_baseline(path: &Path) {
+    let b = read_json(path);
+    let taken = b["snapshot"]["taken_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    while now_second() <= taken {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The current UTC second as RFC 3339, as driftwatch writes `taken_at`.
+fn now_second() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    jiff::Timestamp::from_second(secs).unwrap().to_string()
+}
+
+/// Runs `cmd` with a watchdog: a process still running after `limit` is
+/// killed and the test fails saying it hung. Not a timing assertion: the
+/// limit is far above any normal run, to catch a hang, not slowness.
+pub fn run_within(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run driftwatch");
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("poll driftwatch").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("driftwatch still running after {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("driftwatch output")
 }
 
 pub fn code(o: &Output) -> i32 {

@@ -74,7 +74,7 @@ fn an_organization_is_scanned_account_by_account() {
             "no baseline for {a}"
         );
     }
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    wait_past_baseline(&dir.path().join(format!("baselines/{}.json", mgmt.id)));
     let logs = dir.path().join("ct");
     let did = mgmt.seed(
         "org_accounts_change.py",

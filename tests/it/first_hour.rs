@@ -303,18 +303,19 @@ fn credential_errors_name_the_profile_and_the_fix() {
     // answers: one line, promptly (a hang guard, not a benchmark).
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let imds = format!("http://{}", listener.local_addr().unwrap());
-    let started = std::time::Instant::now();
-    let out = run(bare(home.path())
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
-        .args([
-            "snapshot",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ]));
-    let took = started.elapsed();
+    let out = run_within(
+        bare(home.path())
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
+            .args([
+                "snapshot",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+            ]),
+        std::time::Duration::from_secs(60),
+    );
     drop(listener);
     one_error_line(&out, "no credentials found");
     assert!(
@@ -322,7 +323,6 @@ fn credential_errors_name_the_profile_and_the_fix() {
         "{}",
         stderr(&out)
     );
-    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
 }
 
 /// Item 8: an approval reads in a pull request, and approving one change
@@ -843,30 +843,30 @@ fn scan_runs_in_process_through_the_library() {
 fn a_silent_endpoint_times_out_instead_of_hanging() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let started = std::time::Instant::now();
-    let out = run(driftwatch()
-        .env("AWS_ACCESS_KEY_ID", "x")
-        .env("AWS_SECRET_ACCESS_KEY", "y")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .args([
-            "snapshot",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            &endpoint,
-        ])
-        .args([
-            "--timeout",
-            "2",
-            "--attempt-timeout",
-            "1",
-            "--max-attempts",
-            "2",
-        ]));
-    let took = started.elapsed();
+    let out = run_within(
+        driftwatch()
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "y")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .args([
+                "snapshot",
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                &endpoint,
+            ])
+            .args([
+                "--timeout",
+                "2",
+                "--attempt-timeout",
+                "1",
+                "--max-attempts",
+                "2",
+            ]),
+        std::time::Duration::from_secs(120),
+    );
     drop(listener);
     one_error_line(&out, "timeout");
-    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
 }
 
 /// A FIFO or a device where a file is expected is refused at once: opening
