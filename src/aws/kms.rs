@@ -239,13 +239,31 @@ mod tests {
     use aws_sdk_kms::operation::list_aliases::ListAliasesError;
     use aws_sdk_kms::operation::list_keys::{ListKeysError, ListKeysOutput};
     use aws_sdk_kms::types::KeyListEntry;
-    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
     use aws_smithy_types::error::ErrorMetadata;
 
     fn denied() -> ErrorMetadata {
         ErrorMetadata::builder()
             .code("AccessDeniedException")
             .build()
+    }
+
+    /// DescribeKey answering for `id` with a key that `manager` manages.
+    fn described(id: &'static str, manager: KeyManagerType) -> Rule {
+        mock!(Client::describe_key)
+            .match_requests(move |r| r.key_id() == Some(id))
+            .then_output(move || {
+                DescribeKeyOutput::builder()
+                    .key_metadata(meta(id, manager.clone()))
+                    .build()
+            })
+    }
+
+    /// DescribeKey refused for `id`, as a key policy that shuts us out does.
+    fn describe_denied(id: &'static str) -> Rule {
+        mock!(Client::describe_key)
+            .match_requests(move |r| r.key_id() == Some(id))
+            .then_error(|| DescribeKeyError::generic(denied()))
     }
 
     fn meta(id: &str, manager: KeyManagerType) -> KeyMetadata {
@@ -272,23 +290,9 @@ mod tests {
                 .keys(k("mine"))
                 .build()
         });
-        let aws = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("aws-owned"))
-            .then_output(|| {
-                DescribeKeyOutput::builder()
-                    .key_metadata(meta("aws-owned", KeyManagerType::Aws))
-                    .build()
-            });
-        let locked = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("locked"))
-            .then_error(|| DescribeKeyError::generic(denied()));
-        let mine = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("mine"))
-            .then_output(|| {
-                DescribeKeyOutput::builder()
-                    .key_metadata(meta("mine", KeyManagerType::Customer))
-                    .build()
-            });
+        let aws = described("aws-owned", KeyManagerType::Aws);
+        let locked = describe_denied("locked");
+        let mine = described("mine", KeyManagerType::Customer);
         let policy =
             mock!(Client::get_key_policy).then_error(|| GetKeyPolicyError::generic(denied()));
         let rotation = mock!(Client::get_key_rotation_status).then_output(|| {
@@ -330,23 +334,9 @@ mod tests {
                     ErrorMetadata::builder().code("NotFoundException").build(),
                 )
             });
-        let locked = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("locked"))
-            .then_error(|| DescribeKeyError::generic(denied()));
-        let aws = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("aws-owned"))
-            .then_output(|| {
-                DescribeKeyOutput::builder()
-                    .key_metadata(meta("aws-owned", KeyManagerType::Aws))
-                    .build()
-            });
-        let mine = mock!(Client::describe_key)
-            .match_requests(|r| r.key_id() == Some("mine"))
-            .then_output(|| {
-                DescribeKeyOutput::builder()
-                    .key_metadata(meta("mine", KeyManagerType::Customer))
-                    .build()
-            });
+        let locked = describe_denied("locked");
+        let aws = described("aws-owned", KeyManagerType::Aws);
+        let mine = described("mine", KeyManagerType::Customer);
         let policy = mock!(Client::get_key_policy).then_output(|| {
             aws_sdk_kms::operation::get_key_policy::GetKeyPolicyOutput::builder()
                 .policy(r#"{"Version":"2012-10-17","Statement":[]}"#)

@@ -256,6 +256,27 @@ fn bare(home: &Path) -> std::process::Command {
     cmd
 }
 
+/// A loopback port that accepts connections and never answers, and its URL.
+fn silent_endpoint() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+/// `cmd` set to snapshot us-east-1 through `endpoint`.
+fn snapshot_at<'a>(
+    cmd: &'a mut std::process::Command,
+    endpoint: &str,
+) -> &'a mut std::process::Command {
+    cmd.args([
+        "snapshot",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        endpoint,
+    ])
+}
+
 /// Item 6: credential errors say what to do, and fail fast.
 #[test]
 fn credential_errors_name_the_profile_and_the_fix() {
@@ -301,19 +322,14 @@ fn credential_errors_name_the_profile_and_the_fix() {
 
     // No credentials anywhere, and a metadata endpoint that accepts and never
     // answers: one line, promptly (a hang guard, not a benchmark).
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let imds = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, imds) = silent_endpoint();
     let out = run_within(
-        bare(home.path())
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds)
-            .args([
-                "snapshot",
-                "--region",
-                "us-east-1",
-                "--endpoint-url",
-                "http://127.0.0.1:9",
-            ]),
+        snapshot_at(
+            bare(home.path())
+                .env("AWS_CONFIG_FILE", "/dev/null")
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds),
+            "http://127.0.0.1:9",
+        ),
         std::time::Duration::from_secs(60),
     );
     drop(listener);
@@ -841,28 +857,23 @@ fn scan_runs_in_process_through_the_library() {
 /// one line and exit 2 within the timeouts given, instead of hanging cron.
 #[test]
 fn a_silent_endpoint_times_out_instead_of_hanging() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let (listener, endpoint) = silent_endpoint();
     let out = run_within(
-        driftwatch()
-            .env("AWS_ACCESS_KEY_ID", "x")
-            .env("AWS_SECRET_ACCESS_KEY", "y")
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .args([
-                "snapshot",
-                "--region",
-                "us-east-1",
-                "--endpoint-url",
-                &endpoint,
-            ])
-            .args([
-                "--timeout",
-                "2",
-                "--attempt-timeout",
-                "1",
-                "--max-attempts",
-                "2",
-            ]),
+        snapshot_at(
+            driftwatch()
+                .env("AWS_ACCESS_KEY_ID", "x")
+                .env("AWS_SECRET_ACCESS_KEY", "y")
+                .env("AWS_CONFIG_FILE", "/dev/null"),
+            &endpoint,
+        )
+        .args([
+            "--timeout",
+            "2",
+            "--attempt-timeout",
+            "1",
+            "--max-attempts",
+            "2",
+        ]),
         std::time::Duration::from_secs(120),
     );
     drop(listener);
