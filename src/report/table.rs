@@ -256,18 +256,29 @@ fn known(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
             plural(known.len(), "finding", "findings")
         ),
     )?;
-    let mut t = Grid::new(width, &["severity", "check", "where"], &[8, 10]);
-    for g in group::by_check(&known) {
-        let first = g.findings[0];
-        let check = match g.findings.len() {
-            1 => first.check.clone(),
-            n => format!("{} ×{n}", first.check),
-        };
-        t.row(&[
-            first.severity.as_str().to_string(),
-            check,
-            format!("{}: {}", first.title, g.places()),
-        ]);
+    let rows: Vec<[String; 3]> = group::by_check(&known)
+        .iter()
+        .map(|g| {
+            let first = g.findings[0];
+            let check = match g.findings.len() {
+                1 => first.check.clone(),
+                n => format!("{} ×{n}", first.check),
+            };
+            let place = format!("{}: {}", first.title, g.places());
+            [first.severity.as_str().to_string(), check, place]
+        })
+        .collect();
+    // The check column as wide as its widest label ("TRAIL001 ×3"), so a
+    // label never wraps.
+    let check_width = rows
+        .iter()
+        .map(|r| r[1].chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp("check".len(), 16);
+    let mut t = Grid::new(width, &["severity", "check", "where"], &[8, check_width]);
+    for row in &rows {
+        t.row(row);
     }
     t.write(out)
 }

@@ -95,28 +95,37 @@ impl Ledger {
     }
     /// One line: `120 records: 80 read-only, 3 failed, ...`.
     pub fn describe(&self) -> String {
+        use crate::report::plural;
+        let n = |v: u64| v as usize;
         let k = &self.skipped;
         let mut parts = vec![
             format!("{} read-only", self.read_only),
             format!("{} failed", self.failed),
-            format!("{} writes behind changes", self.explained),
+            format!(
+                "{} behind changes",
+                plural(n(self.explained), "write", "writes")
+            ),
             format!("{} behind transient changes", self.transient),
             format!("{} outside the snapshot", self.outside),
         ];
-        for (n, what) in [
-            (k.outside_window, "outside the window"),
-            (k.not_a_call, "not calls"),
-            (k.sign_ins, "sign-ins"),
-            (k.data_events, "data events"),
-            (k.unusable, "unusable"),
-            (k.duplicates, "duplicates"),
-            (k.other_accounts, "of other accounts"),
+        for (v, one, many) in [
+            (k.outside_window, "outside the window", "outside the window"),
+            (k.not_a_call, "not a call", "not calls"),
+            (k.sign_ins, "sign-in", "sign-ins"),
+            (k.data_events, "data event", "data events"),
+            (k.unusable, "unusable", "unusable"),
+            (k.duplicates, "duplicate", "duplicates"),
+            (k.other_accounts, "of another account", "of other accounts"),
         ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
+            if v > 0 {
+                parts.push(plural(n(v), one, many));
             }
         }
-        format!("{} records: {}", self.read, parts.join(", "))
+        format!(
+            "{}: {}",
+            plural(n(self.read), "record", "records"),
+            parts.join(", ")
+        )
     }
 
     pub fn add(&mut self, o: &Ledger) {
