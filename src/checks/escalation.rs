@@ -254,7 +254,7 @@ impl Targets {
         let admin: BTreeSet<&str> = s
             .of_kind(IAM_ROLE)
             .filter(|r| {
-                let d = docs(IAM_ROLE, &r.native_id, &r.attrs.read(), iam);
+                let d = docs(IAM_ROLE, &r.native_id, None, &r.attrs.read(), iam);
                 grants_everything(&d) || !paths(&d, &Targets::default()).is_empty()
             })
             .map(|r| r.native_id.as_str())
@@ -296,30 +296,49 @@ impl Targets {
 
 /// Whether the documents allow every action on every resource.
 pub fn grants_everything(docs: &Value) -> bool {
-    statements(docs).any(|s| {
+    statements(docs).any(|(_, _, s)| {
         s["Effect"] == "Allow"
             && list(&s["Action"]).contains(&"*")
             && list(&s["Resource"]).contains(&"*")
     })
 }
 
-fn statements(docs: &Value) -> impl Iterator<Item = &Value> {
+/// Every statement of every document, with the document and its index.
+fn statements(docs: &Value) -> impl Iterator<Item = (&Value, usize, &Value)> {
     let docs: Vec<&Value> = match docs {
         Value::Object(m) => m.values().collect(),
         _ => vec![],
     };
-    docs.into_iter().flat_map(|doc| match doc.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => vec![],
+    docs.into_iter().flat_map(|doc| {
+        super::location::statements(doc)
+            .into_iter()
+            .map(move |(i, s)| (doc, i, s))
     })
 }
 
+/// An escalation path a principal's documents open: what it lets them do,
+/// and the statements that grant each action it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// `what (actions)`, then the instances or functions it reaches.
+    pub text: String,
+    /// Location maps (see `location.rs`): for each needed action, every
+    /// Allow statement that grants it, in the path's order of actions.
+    pub places: Vec<Value>,
+}
+
+impl Opened {
+    /// The evidence item a check returns.
+    pub fn evidence(&self) -> Value {
+        serde_json::json!({"text": self.text, "locations": self.places})
+    }
+}
+
 /// The escalation paths the documents (a principal's policies, or one
-/// managed policy) open together, as `what (actions)`, a targeted path
-/// followed by the instances or functions it reaches. Empty when they
-/// already grant everything: IAM001 reports that.
-pub fn paths(docs: &Value, targets: &Targets) -> Vec<String> {
+/// managed policy) open together, a targeted path followed by the
+/// instances or functions it reaches. Empty when they already grant
+/// everything: IAM001 reports that.
+pub fn paths(docs: &Value, targets: &Targets) -> Vec<Opened> {
     if grants_everything(docs) {
         return vec![];
     }
@@ -328,7 +347,7 @@ pub fn paths(docs: &Value, targets: &Targets) -> Vec<String> {
         .flat_map(|p| p.needs.iter().map(|a| a.to_ascii_lowercase()))
         .collect();
     let (mut allowed, mut denied) = (BTreeSet::new(), BTreeSet::new());
-    for s in statements(docs) {
+    for (_, _, s) in statements(docs) {
         if s["Effect"] == "Allow" {
             allowed.extend(covered(s, &wanted));
         } else if s["Effect"] == "Deny" && s.get("Condition").is_none() {
@@ -345,11 +364,49 @@ pub fn paths(docs: &Value, targets: &Targets) -> Vec<String> {
         .filter_map(|p| {
             let what = format!("{} ({})", p.what, p.needs.join(" + "));
             let reached = match p.on {
-                On::Anything => return Some(what),
+                On::Anything => &Vec::new(),
                 On::AdminInstances => &targets.instances,
                 On::AdminFunctions => &targets.functions,
             };
-            (!reached.is_empty()).then(|| format!("{what}: {}", few(reached)))
+            let text = match p.on {
+                On::Anything => what,
+                _ if reached.is_empty() => return None,
+                _ => format!("{what}: {}", few(reached)),
+            };
+            let places = p.needs.iter().flat_map(|a| granting(docs, a)).collect();
+            Some(Opened { text, places })
+        })
+        .collect()
+}
+
+/// The Allow statements on every resource that grant `action`, as
+/// location maps: the pattern as written (or the `NotAction` that leaves
+/// it out) and the action. Documents without a `$policy` place (one
+/// handed in by a user's check) give none.
+fn granting(docs: &Value, action: &str) -> Vec<Value> {
+    let one: BTreeSet<String> = [action.to_ascii_lowercase()].into();
+    statements(docs)
+        .filter(|(doc, _, s)| {
+            doc.get("$policy").is_some() && s["Effect"] == "Allow" && !covered(s, &one).is_empty()
+        })
+        .map(|(doc, i, s)| {
+            let written = match s.get("NotAction") {
+                Some(na) => format!("NotAction {}", list(na).join(", ")),
+                None => list(&s["Action"])
+                    .into_iter()
+                    .find(|p| glob(p, action))
+                    .unwrap_or(action)
+                    .to_string(),
+            };
+            let mut clause = serde_json::json!({"action": written});
+            if !written.eq_ignore_ascii_case(action) {
+                clause["grants"] = serde_json::json!([action]);
+            }
+            serde_json::json!({
+                "policy": doc["$policy"],
+                "statement": super::location::statement_json(i, s),
+                "clause": clause,
+            })
         })
         .collect()
 }
@@ -444,6 +501,9 @@ mod tests {
 
     fn paths_of(docs: &Value) -> Vec<String> {
         paths(docs, &Targets::default())
+            .into_iter()
+            .map(|o| o.text)
+            .collect()
     }
 
     fn one(statements: Value) -> Value {
@@ -491,5 +551,35 @@ mod tests {
             json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])
         ))
         .is_empty());
+    }
+
+    /// Each action a path needs names the statements that grant it: the
+    /// policy (from `$policy`), the statement and the pattern as written
+    /// (and the action, where the pattern is not that action itself).
+    #[test]
+    fn a_path_names_the_statement_and_pattern_behind_each_action() {
+        let place =
+            |name: &str| json!({"kind": "inline", "name": name, "attached_to": ["role/app"]});
+        let docs = json!({
+            "pass": {"$policy": place("pass"),
+                     "Statement": [{"Sid": "Pass", "Effect": "Allow", "Action": "iam:Pass*", "Resource": "*"}]},
+            "run": {"$policy": place("run"),
+                    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                                  {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}});
+        let opened = paths(&docs, &Targets::default());
+        let ec2 = opened
+            .iter()
+            .find(|o| o.text.contains("ec2:RunInstances"))
+            .expect("PassRole + NotAction iam:* opens RunInstances");
+        assert_eq!(
+            ec2.places,
+            [
+                json!({"policy": place("pass"), "statement": {"sid": "Pass", "index": 0},
+                       "clause": {"action": "iam:Pass*", "grants": ["iam:PassRole"]}}),
+                json!({"policy": place("run"), "statement": {"index": 1},
+                       "clause": {"action": "NotAction iam:*", "grants": ["ec2:RunInstances"]}}),
+            ]
+        );
+        assert_eq!(ec2.evidence()["text"], json!(ec2.text));
     }
 }

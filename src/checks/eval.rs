@@ -9,6 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::functions::{add_functions, Lookups};
+use super::location::Evidence;
 use super::{index, Check, ChecksConfig, Finding};
 use crate::diff::ResourceRef;
 use crate::model::{Resource, Snapshot};
@@ -75,11 +76,6 @@ fn remove_path(v: &mut Value, path: &str) {
     }
 }
 
-/// Evidence as text: rules read as `tcp 22 0.0.0.0/0`, strings as themselves.
-fn evidence_text(v: &Value) -> String {
-    crate::diff::short_value(v)
-}
-
 fn render_message(template: &str, r: &Resource, evidence: &[String]) -> String {
     template
         .replace("{id}", &r.id())
@@ -119,7 +115,7 @@ fn bind<'a>(
     // after the checks would be most of a large scan's memory.
     let tree = r.attrs.read();
     scope.add_variable_as_val("resource", resource_value(r, &tree));
-    let docs = index::docs(&r.kind, &r.native_id, &tree, iam);
+    let docs = index::docs(&r.kind, &r.native_id, r.arn.as_deref(), &tree, iam);
     scope.add_variable_as_val("docs", super::celval::to_val(&docs));
     scope
 }
@@ -130,7 +126,7 @@ fn answer(
     check: &Check,
     scope: &cel::Context<'_, '_>,
     budget: std::time::Duration,
-) -> Result<Option<Vec<String>>, Unanswered> {
+) -> Result<Option<Evidence>, Unanswered> {
     super::budget::start(budget);
     let result = cel::Value::resolve(&check.program, scope).map_err(|e| {
         if super::budget::exhausted() {
@@ -140,10 +136,10 @@ fn answer(
         }
     })?;
     match result.json() {
-        Ok(Value::Bool(true)) => Ok(Some(vec![])),
+        Ok(Value::Bool(true)) => Ok(Some(Evidence::default())),
         Ok(Value::Bool(false)) | Ok(Value::Null) => Ok(None),
         Ok(Value::Array(a)) if a.is_empty() => Ok(None),
-        Ok(Value::Array(a)) => Ok(Some(a.iter().map(evidence_text).collect())),
+        Ok(Value::Array(a)) => Ok(Some(Evidence::of(&a))),
         Ok(other) => Err(Unanswered::Failed(format!(
             "expression returned {other}, expected a bool or a list"
         ))),
@@ -180,13 +176,11 @@ impl<'c> Outcomes<'c> {
         account: &str,
         check: &'c Check,
         r: &Resource,
-        result: Result<Option<Vec<String>>, Unanswered>,
+        result: Result<Option<Evidence>, Unanswered>,
     ) {
         let message = match result {
             Ok(None) => return,
-            Ok(Some(mut evidence)) => {
-                evidence.sort();
-                evidence.dedup();
+            Ok(Some(Evidence { texts, locations })) => {
                 self.findings.push(Finding {
                     id: finding_id(account, &check.id, &r.id()),
                     check: check.id.clone(),
@@ -194,10 +188,11 @@ impl<'c> Outcomes<'c> {
                     severity: check.severity,
                     risk: check.risk,
                     resource: ResourceRef::of(r),
-                    message: render_message(&check.message, r, &evidence),
-                    evidence,
+                    message: render_message(&check.message, r, &texts),
+                    evidence: texts,
                     suppressed: None,
                     notes: vec![],
+                    locations,
                     events: None,
                     status: None,
                 });

@@ -451,6 +451,7 @@ fn finding(check: &Check, account: &str, key: &str, t: Tally) -> Finding {
         evidence,
         suppressed: None,
         notes: vec![],
+        locations: vec![],
         events: Some(ev),
         status: None,
     }

@@ -29,27 +29,7 @@ pub(super) fn add_functions(
     let _ = root.add_function("wide_public", |cidr: Arc<String>, v4: i64, v6: i64| {
         super::network::wide_public(&cidr, clamp_prefix(v4), clamp_prefix(v6))
     });
-    let restricting = cfg.restricting_condition_keys.clone();
-    let _ = root.add_function(
-        "public_statements",
-        json_function("public_statements", 1, move |a| {
-            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
-                .map_err(|e| e.to_string())
-        }),
-    );
-    let targets = lookups.targets.clone();
-    let _ = root.add_function(
-        "escalation_paths",
-        json_function("escalation_paths", 1, move |a| {
-            Ok(super::escalation::paths(&a[0], &targets).into())
-        }),
-    );
-    let _ = root.add_function(
-        "aws_principals",
-        json_function("aws_principals", 1, |a| {
-            Ok(super::policy::aws_principals(&a[0]).into())
-        }),
-    );
+    add_policy_functions(root, &snap.account, cfg, lookups);
     let scanned = snap.regions.clone();
     let _ = root.add_function("aws_address", move |ip: Arc<String>| {
         aws_address(&ip, &scanned)
@@ -72,7 +52,7 @@ pub(super) fn add_functions(
     let (groups, lists) = (lookups.groups.clone(), lookups.lists.clone());
     let _ = root.add_function(
         "world_open_groups",
-        json_function("world_open_groups", 3, move |a| {
+        json_function("world_open_groups", 3..=3, move |a| {
             let region = a[0].as_str().ok_or("the region must be a string")?;
             let ids: Vec<String> = a[1]
                 .as_array()
@@ -82,6 +62,83 @@ pub(super) fn add_functions(
                 .collect();
             super::network::world_open_groups(&groups, &lists, region, &ids, &json_ints(&a[2]))
                 .map(Value::from)
+        }),
+    );
+}
+
+/// The functions that judge policies. Those named `*_grants`,
+/// `escalation_paths` and `policy_statements` return evidence items that
+/// say where each finding comes from (`location.rs`); `public_statements`
+/// and `aws_principals` return the statements and principals as written.
+fn add_policy_functions(
+    root: &mut cel::Context<'_, '_>,
+    account: &str,
+    cfg: &ChecksConfig,
+    lookups: &Lookups,
+) {
+    let restricting = cfg.restricting_condition_keys.clone();
+    let _ = root.add_function(
+        "public_statements",
+        json_function("public_statements", 1..=1, move |a| {
+            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
+                .map_err(|e| e.to_string())
+        }),
+    );
+    let restricting = cfg.restricting_condition_keys.clone();
+    let _ = root.add_function(
+        "public_grants",
+        json_function("public_grants", 2..=3, move |a| {
+            let name = a[1].as_str().ok_or("the policy's name must be a string")?;
+            let action = match a.get(2) {
+                None => None,
+                Some(v) => Some(v.as_str().ok_or("the action pattern must be a string")?),
+            };
+            super::policy::public_grants(&a[0], name, action, &restricting).map(Value::from)
+        }),
+    );
+    let (own, known) = (account.to_string(), cfg.known_accounts.clone());
+    let _ = root.add_function(
+        "foreign_grants",
+        json_function("foreign_grants", 2..=2, move |a| {
+            let name = a[1].as_str().ok_or("the policy's name must be a string")?;
+            Ok(super::policy::foreign_grants(&a[0], name, &own, &known).into())
+        }),
+    );
+    let targets = lookups.targets.clone();
+    let _ = root.add_function(
+        "escalation_paths",
+        json_function("escalation_paths", 1..=1, move |a| {
+            let opened = super::escalation::paths(&a[0], &targets);
+            Ok(opened
+                .iter()
+                .map(|o| o.evidence())
+                .collect::<Vec<_>>()
+                .into())
+        }),
+    );
+    let _ = root.add_function(
+        "policy_statements",
+        json_function("policy_statements", 1..=1, |a| {
+            Ok(super::location::policy_statements(&a[0]).into())
+        }),
+    );
+    let _ = root.add_function(
+        "with_clause",
+        json_function("with_clause", 2..=2, |a| {
+            let mut item = a[0].clone();
+            match &mut item {
+                Value::Object(m) if a[1].is_object() => {
+                    m.insert("clause".into(), a[1].clone());
+                    Ok(item)
+                }
+                _ => Err("with_clause takes an evidence item and a clause map".into()),
+            }
+        }),
+    );
+    let _ = root.add_function(
+        "aws_principals",
+        json_function("aws_principals", 1..=1, |a| {
+            Ok(super::policy::aws_principals(&a[0]).into())
         }),
     );
 }
@@ -185,28 +242,28 @@ fn add_rule_functions(root: &mut cel::Context<'_, '_>, lists: &super::network::P
     let rules = expanded(lists.clone());
     let _ = root.add_function(
         "expand_prefix_lists",
-        json_function("expand_prefix_lists", 1, move |a| {
+        json_function("expand_prefix_lists", 1..=1, move |a| {
             from_rules(rules(&a[0])?.iter().collect())
         }),
     );
     let rules = expanded(lists.clone());
     let _ = root.add_function(
         "world_open_ports",
-        json_function("world_open_ports", 2, move |a| {
+        json_function("world_open_ports", 2..=2, move |a| {
             from_rules(world_open_ports(&rules(&a[0])?, &json_ints(&a[1])))
         }),
     );
     let rules = expanded(lists.clone());
     let _ = root.add_function(
         "world_open_all_ports",
-        json_function("world_open_all_ports", 1, move |a| {
+        json_function("world_open_all_ports", 1..=1, move |a| {
             from_rules(world_open(rules(&a[0])?.iter().filter(|r| all_ports(r))))
         }),
     );
     let rules = expanded(lists.clone());
     let _ = root.add_function(
         "world_open_ranges",
-        json_function("world_open_ranges", 2, move |a| {
+        json_function("world_open_ranges", 2..=2, move |a| {
             let min_width = a[1].as_i64().ok_or("the width must be an integer")?;
             from_rules(world_open_ranges(&rules(&a[0])?, min_width))
         }),
@@ -216,14 +273,14 @@ fn add_rule_functions(root: &mut cel::Context<'_, '_>, lists: &super::network::P
 /// A CEL function over JSON: each argument converted once, straight from
 /// CEL's values (cel's own extractors copy a map twice on the way), and
 /// the result converted back the same way.
-fn json_function<F>(name: &'static str, arity: usize, f: F) -> RawFunction
+fn json_function<F>(name: &'static str, arity: std::ops::RangeInclusive<usize>, f: F) -> RawFunction
 where
     F: Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
 {
     Box::new(move |ftx| {
-        if ftx.args.len() != arity {
+        if !arity.contains(&ftx.args.len()) {
             return Err(cel::ExecutionError::invalid_argument_count(
-                arity,
+                *arity.end(),
                 ftx.args.len(),
             ));
         }

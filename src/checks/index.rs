@@ -241,13 +241,44 @@ impl IamDocs {
         d
     }
 
-    /// `attached NAME` → document for each attached policy we hold.
-    fn attached_docs(&self, arns: &[String], prefix: &str, out: &mut Map<String, Value>) {
+    /// `attached NAME` → document for each attached policy we hold, held
+    /// by `holder` (`role/app`, `group/devs`).
+    fn attached_docs(
+        &self,
+        arns: &[String],
+        prefix: &str,
+        holder: &str,
+        out: &mut Map<String, Value>,
+    ) {
         for arn in arns {
             if let Some((id, doc)) = self.managed.get(arn) {
-                out.insert(format!("{prefix}attached {id}"), doc.clone());
+                let from =
+                    json!({"kind": "managed", "name": id, "arn": arn, "attached_to": [holder]});
+                out.insert(format!("{prefix}attached {id}"), with_policy(doc, from));
             }
         }
+    }
+}
+
+/// The document with where it comes from beside its statements, as
+/// `$policy` (a [`super::location::PolicyRef`]): the policy functions name
+/// it in their evidence. IAM ignores unknown top-level keys, and so do
+/// checks that read `Statement`.
+fn with_policy(doc: &Value, from: Value) -> Value {
+    let mut doc = doc.clone();
+    if let Value::Object(m) = &mut doc {
+        m.insert("$policy".into(), from);
+    }
+    doc
+}
+
+/// The inline policies of `holder` (`user/alice`), each with its place.
+fn inline_docs(policies: &Value, prefix: &str, holder: &str, out: &mut Map<String, Value>) {
+    if let Value::Object(m) = policies {
+        out.extend(m.iter().map(|(name, doc)| {
+            let from = json!({"kind": "inline", "name": name, "attached_to": [holder]});
+            (format!("{prefix}{name}"), with_policy(doc, from))
+        }));
     }
 }
 
@@ -273,16 +304,21 @@ fn attached(attrs: &Value) -> Vec<String> {
 /// The policy documents an IAM resource holds, by a name that says where
 /// each comes from: inline policies by their name, attached managed ones as
 /// `attached NAME`, a user's groups' as `group G: NAME`. A managed policy's
-/// own document is keyed by its name and who holds it. Empty for other
-/// kinds.
-pub(crate) fn docs(kind: &str, native_id: &str, attrs: &Value, iam: &IamDocs) -> Value {
+/// own document is keyed by its name and who holds it. Each document
+/// carries its place as `$policy` ([`with_policy`]). Empty for other kinds.
+pub(crate) fn docs(
+    kind: &str,
+    native_id: &str,
+    arn: Option<&str>,
+    attrs: &Value,
+    iam: &IamDocs,
+) -> Value {
     let mut out = Map::new();
     match kind {
         IAM_USER | IAM_ROLE | IAM_GROUP => {
-            if let Value::Object(m) = inline(attrs) {
-                out.extend(m);
-            }
-            iam.attached_docs(&attached(attrs), "", &mut out);
+            let holder = format!("{}/{native_id}", kind.trim_start_matches("iam."));
+            inline_docs(&inline(attrs), "", &holder, &mut out);
+            iam.attached_docs(&attached(attrs), "", &holder, &mut out);
             let groups = attrs["groups"].as_array().cloned().unwrap_or_default();
             for g in groups
                 .iter()
@@ -292,22 +328,21 @@ pub(crate) fn docs(kind: &str, native_id: &str, attrs: &Value, iam: &IamDocs) ->
                 let Some((group_inline, group_attached)) = iam.groups.get(g) else {
                     continue;
                 };
-                if let Value::Object(m) = group_inline {
-                    out.extend(
-                        m.iter()
-                            .map(|(k, v)| (format!("group {g}: {k}"), v.clone())),
-                    );
-                }
-                iam.attached_docs(group_attached, &format!("group {g}: "), &mut out);
+                let (prefix, holder) = (format!("group {g}: "), format!("group/{g}"));
+                inline_docs(group_inline, &prefix, &holder, &mut out);
+                iam.attached_docs(group_attached, &prefix, &holder, &mut out);
             }
         }
         IAM_POLICY => {
             if let Some(d) = attrs.get("document").filter(|d| d.is_object()) {
-                let key = match iam.holders.get(native_id) {
-                    Some(h) => format!("{native_id} (attached to {})", h.join(", ")),
-                    None => native_id.to_string(),
+                let holders = iam.holders.get(native_id).cloned().unwrap_or_default();
+                let key = match holders.is_empty() {
+                    false => format!("{native_id} (attached to {})", holders.join(", ")),
+                    true => native_id.to_string(),
                 };
-                out.insert(key, d.clone());
+                let from = json!({"kind": "managed", "name": native_id, "arn": arn,
+                                  "attached_to": holders});
+                out.insert(key, with_policy(d, from));
             }
         }
         _ => {}

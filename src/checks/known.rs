@@ -166,6 +166,7 @@ mod tests {
             evidence: evidence.iter().map(|s| s.to_string()).collect(),
             suppressed: None,
             notes: vec![],
+            locations: vec![],
             events: None,
             status: None,
         }

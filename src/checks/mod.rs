@@ -5,10 +5,12 @@
 //!
 //! A check's `expression` returns `true` (the resource fails) or a list of
 //! evidence (the resource fails when the list is not empty; each element names
-//! the rule, statement or record at fault). Variables available:
+//! the rule, statement or record at fault: a string, or an evidence item whose
+//! `text` is the evidence and whose policy place, `location.rs`, becomes the
+//! finding's `locations`). Variables available:
 //! - `resource`: `{id, kind, region, native_id, arn, attrs}`
 //! - `docs`: for IAM kinds, policy documents by name (inline ones, or the
-//!   managed policy's own document)
+//!   managed policy's own document), each with its place as `$policy`
 //! - `index`: lookups across the snapshot (see [`index`])
 //! - `config`: the `[checks]` settings; `account`; `now` (RFC 3339)
 //!
@@ -18,9 +20,10 @@
 //! resource checks, the rule functions (`expand_prefix_lists`,
 //! `world_open_ports`, `world_open_ranges`, `world_open_all_ports`,
 //! `wide_public`), the policy functions (`public_statements`,
-//! `aws_principals`, `escalation_paths`) and the ones that read across the
-//! snapshot (`world_open_groups`, `effective_public_access_block`,
-//! `aws_address`). Known findings, the reviewed state's, are `known.rs`.
+//! `aws_principals`; `public_grants`, `foreign_grants`, `escalation_paths`,
+//! `policy_statements`, `with_clause`, whose items name the statement) and
+//! the ones that read across the snapshot (`world_open_groups`,
+//! `effective_public_access_block`, `aws_address`). Known findings, the reviewed state's, are `known.rs`.
 
 mod accounts;
 mod aws_ranges;
@@ -33,6 +36,7 @@ mod functions;
 mod index;
 mod ip;
 pub mod known;
+pub mod location;
 mod network;
 mod policy;
 mod public_access;
@@ -503,6 +507,10 @@ pub struct Finding {
     pub suppressed: Option<suppress::SuppressionRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Policy findings: the policies, statements and clauses behind the
+    /// evidence, where to put the fix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<location::Location>,
     /// Event checks: the records behind the finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<events::EventEvidence>,

@@ -16,51 +16,155 @@
 //!   variable (`aws:userid` may end in `:*`, a role's sessions), and for
 //!   `aws:SourceIp` a CIDR no wider than /8 (IPv4) or /32 (IPv6): a
 //!   `0.0.0.0/1` pair is the internet.
+//!
+//! Also who else a policy lets in (foreign accounts). The `*_grants` forms
+//! give each judgement as an evidence item naming the statement, the
+//! principal and the conditions judged not to restrict (`location.rs`).
 
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use super::location::{principal_text, statements};
 
 /// The statements of `policy` that allow everyone, as written.
 pub fn public_statements(policy: &Value, restricting: &[String]) -> Vec<Value> {
-    let statements = match policy.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect::<Vec<_>>(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => return vec![],
-    };
-    statements
+    statements(policy)
         .into_iter()
-        .filter(|s| s["Effect"] == "Allow" && grants_everyone(s) && !restricted(s, restricting))
-        .cloned()
+        .filter(|(_, s)| {
+            s["Effect"] == "Allow" && grants_everyone(s) && !restricted(s, restricting)
+        })
+        .map(|(_, s)| s.clone())
         .collect()
 }
 
 /// The AWS principals (account ids, ARNs) that `policy`'s Allow statements
 /// name, `*` left out: who besides everyone is let in.
 pub fn aws_principals(policy: &Value) -> Vec<String> {
-    let statements = match policy.get("Statement") {
-        Some(Value::Array(a)) => a.iter().collect::<Vec<_>>(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => return vec![],
-    };
-    let mut out: Vec<String> = statements
+    let mut out: Vec<String> = statements(policy)
         .into_iter()
-        .filter(|s| s["Effect"] == "Allow")
-        .flat_map(|s| {
-            // A bare string is AWS's `*`; emulators (moto's Lambda) also
-            // write a bare account id there, which means the same account.
-            let p = &s["Principal"];
-            match p.get("AWS").unwrap_or(p) {
-                Value::String(p) => vec![p.clone()],
-                Value::Array(a) => a
-                    .iter()
-                    .filter_map(|p| p.as_str().map(String::from))
-                    .collect(),
-                _ => vec![],
-            }
-        })
-        .filter(|p| p != "*")
+        .filter(|(_, s)| s["Effect"] == "Allow")
+        .flat_map(|(_, s)| named_principals(s))
         .collect();
     out.sort();
     out.dedup();
+    out
+}
+
+/// The AWS principals one statement names, `*` left out.
+fn named_principals(s: &Value) -> Vec<String> {
+    // A bare string is AWS's `*`; emulators (moto's Lambda) also write a
+    // bare account id there, which means the same account.
+    let p = &s["Principal"];
+    let named = match p.get("AWS").unwrap_or(p) {
+        Value::String(p) => vec![p.clone()],
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|p| p.as_str().map(String::from))
+            .collect(),
+        _ => vec![],
+    };
+    named.into_iter().filter(|p| p != "*").collect()
+}
+
+/// Which policy a grant is in: a role's trust policy, or the resource's
+/// own (`bucket policy`, `key policy`, ...), named as the check names it.
+fn policy_place(name: &str) -> Value {
+    let kind = if name.eq_ignore_ascii_case("trust policy") {
+        "trust"
+    } else {
+        "resource"
+    };
+    json!({"kind": kind, "name": name})
+}
+
+/// The actions of a statement as written (`NotAction a, b` for a
+/// `NotAction`).
+fn actions(s: &Value) -> Vec<String> {
+    let list = |v: &Value| match v {
+        Value::String(a) => vec![a.clone()],
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
+        _ => vec![],
+    };
+    match s.get("NotAction") {
+        Some(na) => vec![format!("NotAction {}", list(na).join(", "))],
+        None => list(&s["Action"]),
+    }
+}
+
+/// The public statements of `policy` (see [`public_statements`]) as
+/// evidence items (`location.rs`): the statement's Sid (or its actions),
+/// the policy `name`, the action as written, the
+/// principal, and every condition present, none of which restricts. With
+/// `action`, only statements with an action that regex matches, and that
+/// action is the clause's.
+pub fn public_grants(
+    policy: &Value,
+    name: &str,
+    action: Option<&str>,
+    restricting: &[String],
+) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for (i, s) in statements(policy) {
+        if s["Effect"] != "Allow" || !grants_everyone(s) || restricted(s, restricting) {
+            continue;
+        }
+        let written = actions(s);
+        let act = match action {
+            None => written.join(", "),
+            Some(re) => match first_match(&written, re)? {
+                Some(a) => a,
+                None => continue,
+            },
+        };
+        let principal = match s.get("NotPrincipal") {
+            Some(np) => format!("NotPrincipal {}", principal_text(np)),
+            None => principal_text(&s["Principal"]),
+        };
+        let statement = super::location::statement_json(i, s);
+        out.push(json!({
+            "text": statement["sid"].as_str().unwrap_or(&written.join(", ")),
+            "policy": policy_place(name),
+            "statement": statement,
+            "clause": {"action": act, "principal": principal,
+                       "conditions": super::location::conditions(s)},
+        }));
+    }
+    Ok(out)
+}
+
+/// The first of `actions` the regex matches (through the check budget's
+/// regex cache).
+fn first_match(actions: &[String], re: &str) -> Result<Option<String>, String> {
+    for a in actions {
+        if super::budget::matches(a, re)? {
+            return Ok(Some(a.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// The AWS principals `policy`'s Allow statements name whose account is
+/// neither `own` nor `known`, as evidence items: the principal as written
+/// (the text, as `foreign_accounts` gives it), the policy `name`, the
+/// statement and its actions.
+pub fn foreign_grants(policy: &Value, name: &str, own: &str, known: &[String]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, s) in statements(policy) {
+        if s["Effect"] != "Allow" {
+            continue;
+        }
+        let named = named_principals(s);
+        for p in super::accounts::foreign(named.iter().map(String::as_str), own, known) {
+            out.push(json!({
+                "text": p,
+                "policy": policy_place(name),
+                "statement": super::location::statement_json(i, s),
+                "clause": {"action": actions(s).join(", "), "principal": p},
+            }));
+        }
+    }
     out
 }
 

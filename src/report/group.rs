@@ -1,7 +1,8 @@
 //! Findings of one check side by side, for the table and Markdown: a check
 //! that fires in 17 regions is one row naming them, not 17 rows saying the
 //! same thing; a check that fires on several resources is one row listing
-//! a few of them. The JSON, SARIF and JUnit outputs keep every finding.
+//! a few of them, and a finding from a policy names the statements behind
+//! it. The JSON, SARIF and JUnit outputs keep every finding.
 
 use std::collections::BTreeSet;
 
@@ -10,6 +11,43 @@ use crate::checks::Finding;
 
 /// Resources listed in a group's row; the rest are counted.
 pub const ITEMS_SHOWN: usize = 5;
+
+/// How much of one resource's evidence a group's row shows: the row is
+/// one cell, and a principal with twenty escalation paths must not push
+/// the next resources out of it.
+const ITEM_EVIDENCE_CHARS: usize = 200;
+
+/// `text` cut to [`ITEM_EVIDENCE_CHARS`], marked where it was cut.
+fn cut(text: &str) -> String {
+    match text.char_indices().nth(ITEM_EVIDENCE_CHARS) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
+/// Policy places named under a finding of its own row, and under each
+/// resource of a group's row; the rest are counted.
+pub const PLACES_SHOWN: usize = 5;
+const PLACES_IN_GROUP: usize = 2;
+
+/// Where in its policies a finding comes from, one line a place (`in
+/// inline policy put-all (role/app), statement AllowPut: Action iam:Put* →
+/// iam:PutGroupPolicy`), at most `max`, then how many more.
+pub fn policy_places(f: &Finding, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = f
+        .locations
+        .iter()
+        .take(max)
+        .map(|l| format!("in {}", l.describe()))
+        .collect();
+    if f.locations.len() > max {
+        lines.push(format!(
+            "… and {} more (the JSON report names every one)",
+            f.locations.len() - max
+        ));
+    }
+    lines
+}
 
 /// Findings of one check, alike in suppression and status.
 pub struct Group<'a> {
@@ -120,26 +158,27 @@ impl Group<'_> {
             .then(|| first.join("; "))
     }
 
-    /// Up to `max` lines, one per resource with its finding id (and its
-    /// evidence where it differs), then how many more; none where the
-    /// headline's places say it all.
+    /// Up to `max` resources, each a line with its finding id (and its
+    /// evidence where it differs) and its first policy places, then how
+    /// many more; none where the headline's places say it all.
     pub fn items(&self, max: usize) -> Vec<String> {
         if self.all_singletons() {
             return vec![];
         }
         let own_evidence = self.shared_evidence().is_none();
-        let mut lines: Vec<String> = self
-            .findings
-            .iter()
-            .take(max)
-            .map(|f| {
-                let at = at(f);
-                match (own_evidence, f.evidence.is_empty()) {
-                    (true, false) => format!("{at} {}: {}", f.id, f.evidence.join("; ")),
-                    _ => format!("{at} {}", f.id),
-                }
-            })
-            .collect();
+        let mut lines: Vec<String> = Vec::new();
+        for f in self.findings.iter().take(max) {
+            let at = at(f);
+            lines.push(match (own_evidence, f.evidence.is_empty()) {
+                (true, false) => format!("{at} {}: {}", f.id, cut(&f.evidence.join("; "))),
+                _ => format!("{at} {}", f.id),
+            });
+            lines.extend(
+                policy_places(f, PLACES_IN_GROUP)
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
+        }
         if self.findings.len() > max {
             lines.push(format!(
                 "… and {} more (the JSON report lists every one)",

@@ -131,7 +131,11 @@ fn finding_row(g: &group::Group<'_>, out: &mut dyn Write) -> std::io::Result<()>
         sev.push_str(" (suppressed)");
     }
     let (check, mut text) = match g.findings.as_slice() {
-        [f] => (format!("{} `{}`", f.check, f.id), vec![f.message.clone()]),
+        [f] => {
+            let mut t = vec![f.message.clone()];
+            t.extend(group::policy_places(f, group::PLACES_SHOWN));
+            (format!("{} `{}`", f.check, f.id), t)
+        }
         all => {
             let mut t = vec![g.headline()];
             t.extend(g.items(group::ITEMS_SHOWN));

@@ -346,8 +346,9 @@ pub fn risk_of_kind(kind: &str) -> Risk {
 /// The most characters a table or Markdown cell shows. Wrapping a cell costs
 /// more than linear time in the table library (an 80,000-character policy
 /// took 4 s in a release build, 30 s in a debug one), and nobody reads such
-/// a cell: the JSON report keeps every value whole.
-pub const CELL_MAX_CHARS: usize = 1500;
+/// a cell: the JSON report keeps every value whole. Enough for a group's
+/// five resources with their evidence and policy places.
+pub const CELL_MAX_CHARS: usize = 3000;
 
 /// `text`, cut to [`CELL_MAX_CHARS`] with a pointer to the JSON report.
 pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {

@@ -60,6 +60,18 @@ fn location(r: &Report, resource: &str) -> Value {
     })
 }
 
+/// A policy statement behind a finding, after the resource in the
+/// result's `logicalLocations`: named by its Sid (or its clause),
+/// qualified by its policy, with the policy, statement and clause as properties.
+fn statement_location(l: &crate::checks::location::Location) -> Value {
+    json!({
+        "name": l.name(),
+        "fullyQualifiedName": l.qualified_name(),
+        "kind": "object",
+        "properties": l,
+    })
+}
+
 fn result(rule_id: &str, index: usize, level: &str, text: String, loc: Value, id: &str) -> Value {
     json!({
         "ruleId": rule_id,
@@ -133,7 +145,10 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
         out.push(result(TRANSIENT_RULE, 1, "error", text, loc, &id));
     }
     for f in &r.findings {
-        let loc = location(r, &f.resource.id);
+        let mut loc = location(r, &f.resource.id);
+        if let Value::Array(logical) = &mut loc["logicalLocations"] {
+            logical.extend(f.locations.iter().map(statement_location));
+        }
         let mut v = result(
             &f.check,
             index[&f.check],

@@ -206,6 +206,7 @@ fn severity_cell(f: &Finding) -> String {
 fn single(f: &Finding) -> (String, String) {
     let left = format!("{}\n{}\n{}", severity_cell(f), f.check, f.id);
     let mut right = vec![f.message.clone()];
+    right.extend(group::policy_places(f, group::PLACES_SHOWN));
     right.extend(finding_notes(f));
     (left, right.join("\n"))
 }

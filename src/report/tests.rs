@@ -207,6 +207,7 @@ fn finding(check: &str, sev: crate::checks::Severity, suppressed: bool) -> Findi
             expires: "2099-01-01".into(),
         }),
         notes: vec![],
+        locations: vec![],
         events: None,
         status: None,
     }

@@ -2,8 +2,9 @@
 //! the separators they are made of (`/` and `:` in ARNs, `,` and `;` in
 //! lists), so `arn:aws:iam::210987654321:user/jenkins-legacy` breaks after
 //! `user/`, never inside `jenkins`. A `:` before a digit is not a break: a
-//! time (`02:31:00Z`) stays whole. Only a token with no separator that is
-//! wider than the column is cut where the column ends.
+//! time (`02:31:00Z`) stays whole. An indented line keeps its indent. Only
+//! a token with no separator that is wider than the column is cut where the
+//! column ends.
 
 use textwrap::core::Word;
 use textwrap::{Options, WordSeparator, WordSplitter};
@@ -16,6 +17,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         .break_words(true);
     text.lines()
         .flat_map(|line| {
+            // An indented line (a place under its resource) keeps its indent
+            // on the lines it wraps onto.
+            let indent = &line[..line.len() - line.trim_start_matches(' ').len()];
+            let opts = opts.clone().subsequent_indent(indent);
             let lines = textwrap::wrap(line, &opts);
             if lines.is_empty() {
                 vec![String::new()]
@@ -86,6 +91,14 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("ab cd", 10), ["ab cd"]);
         assert_eq!(wrap("a\n\nb", 10), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn an_indented_line_stays_indented_when_it_wraps() {
+        assert_eq!(
+            wrap("  in managed policy attach-any", 16),
+            ["  in managed", "  policy", "  attach-any"]
+        );
     }
 
     #[test]

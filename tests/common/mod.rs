@@ -245,6 +245,20 @@ impl Account {
         regions: &[&str],
         keep: impl Fn(&serde_json::Value) -> bool,
     ) -> Vec<serde_json::Value> {
+        let report = self.check_report(dir, regions);
+        let mut got: Vec<serde_json::Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| serde_json::json!([f["check"], f["resource"]["id"]]))
+            .collect();
+        got.sort_by_key(|v| v.to_string());
+        got
+    }
+
+    /// The JSON report of that `driftwatch check` (see [`Account::findings`]).
+    pub fn check_report(&self, dir: &Path, regions: &[&str]) -> serde_json::Value {
         let cfg = dir.join("known-accounts.toml");
         std::fs::write(
             &cfg,
@@ -260,15 +274,7 @@ impl Account {
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["warnings"], serde_json::json!([]));
-        let mut got: Vec<serde_json::Value> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| keep(f))
-            .map(|f| serde_json::json!([f["check"], f["resource"]["id"]]))
-            .collect();
-        got.sort_by_key(|v| v.to_string());
-        got
+        report
     }
 
     /// Asserts every change a change script lists is attributed to its

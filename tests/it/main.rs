@@ -22,6 +22,7 @@ mod fuzz;
 mod least_privilege;
 mod ledger;
 mod policies;
+mod policy_places;
 mod read_one;
 mod readme;
 mod reviewed_state;
