@@ -22,7 +22,9 @@ lists only users). S3 Control's answers get AWS's root element
 (`ListAccessPointsResult`, `GetAccessPointResult`; moto names them
 `...Response`, which the Rust SDK refuses), and GetAccessPointPolicyStatus
 judges the access point's policy as GetBucketPolicyStatus does (moto calls
-every policy public).
+every policy public). StartInstances sets a new LaunchTime and user data
+changes only on a stopped instance, as in AWS (moto keeps the first launch
+time and lets user data change at any time).
 Starts exactly like `moto_server` (same arguments).
 
 The defaults are those of an account created before AWS turned image block
@@ -44,6 +46,9 @@ from moto.s3.responses import S3Response
 from moto.s3control.responses import S3ControlResponse
 
 from moto.core.responses import ActionResult
+from moto.core.utils import utcnow
+from moto.ec2.exceptions import EC2ClientError
+from moto.ec2.models.instances import Instance, InstanceBackend
 from moto.ec2.responses.settings import Settings
 from moto.iam.models import get_account_id_from, iam_backends
 from moto.organizations.models import organizations_backends
@@ -325,6 +330,34 @@ def _assume_role_as_aws_would(self, region_name, role_session_name, role_arn, *a
 
 
 STSBackend.assume_role = _assume_role_as_aws_would
+
+_start_instance = Instance.start
+
+
+def _start_launches_anew(self):
+    """StartInstances sets LaunchTime anew, as AWS does (DescribeInstances:
+    "the time that the instance was last launched"); moto keeps the first."""
+    previous = _start_instance(self)
+    if previous.name != "running":
+        self.launch_time = utcnow()
+    return previous
+
+
+Instance.start = _start_launches_anew
+_modify_instance_attribute = InstanceBackend.modify_instance_attribute
+
+
+def _modify_user_data_only_stopped(self, instance_id, key, value):
+    """User data can be modified only while the instance is stopped, as in
+    AWS ("Work with instance user data"); moto changes it at any time."""
+    if key == "user_data" and self.get_instance(instance_id).state != "stopped":
+        raise EC2ClientError(
+            "IncorrectInstanceState",
+            f"The instance '{instance_id}' is not in the 'stopped' state.")
+    return _modify_instance_attribute(self, instance_id, key, value)
+
+
+InstanceBackend.modify_instance_attribute = _modify_user_data_only_stopped
 
 _dispatch = DomainDispatcherApplication.__call__
 

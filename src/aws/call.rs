@@ -34,6 +34,9 @@ pub(crate) struct Ctx {
     /// The bucket of the service and region this context is for (see
     /// [`Ctx::limited`]); none at the top level.
     pub(super) bucket: Option<Arc<governor::DefaultDirectRateLimiter>>,
+    /// What the baseline knew that this run need not read again (empty
+    /// unless a scan set it from its baseline).
+    pub(super) carry: Arc<super::carry::Carry>,
 }
 
 impl Ctx {
@@ -64,6 +67,7 @@ impl Ctx {
             progress,
             limits: Arc::new(opts.rate_limits.clone()),
             bucket: None,
+            carry: Arc::default(),
         }
     }
 

@@ -347,6 +347,7 @@ async fn read_files(path: &std::path::Path, window: Window, visitors: Visitors) 
                 error_code: Some("Unreadable".into()),
                 message: Some(format!("{shown} could not be read")),
                 unknown_values: vec![],
+                carried: Vec::new(),
             }],
             ..Default::default()
         },
@@ -421,6 +422,7 @@ pub fn beyond_history(window: &Window, now: jiff::Timestamp) -> Option<Coverage>
             day(oldest)
         )),
         unknown_values: vec![],
+        carried: Vec::new(),
     })
 }
 

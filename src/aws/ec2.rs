@@ -154,9 +154,18 @@ async fn instances(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>,
     };
     let (listed, read) = as_listed(listing, |(i, owner)| async move {
         let mut r = instance(&i, region, owner.as_deref())?;
-        // Terminated instances were dropped above: no call for them.
-        let data = user_data(ctx, c, &r.native_id).await;
-        r.attrs["user_data"] = serde_json::to_value(data).unwrap_or_default();
+        // Terminated instances were dropped above: no call for them; nor
+        // for one running since the baseline (carry.rs).
+        let carried = ctx.carry.user_data(
+            region,
+            &r.native_id,
+            r.attrs["state"].as_str().unwrap_or_default(),
+            r.attrs["launch_time"].as_str(),
+        );
+        r.attrs["user_data"] = match carried {
+            Some(data) => data,
+            None => serde_json::to_value(user_data(ctx, c, &r.native_id).await).unwrap_or_default(),
+        };
         Some(r)
     })
     .await;

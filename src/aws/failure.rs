@@ -24,6 +24,7 @@ impl Failure {
             error_code: Some(self.code.clone()),
             message: Some(self.message.clone()),
             unknown_values: Vec::new(),
+            carried: Vec::new(),
         }
     }
 }

@@ -34,6 +34,7 @@ macro_rules! regional_client {
 pub mod accounts;
 pub mod athena;
 mod call;
+mod carry;
 mod cloudfront;
 pub mod cloudtrail;
 mod config_service;

@@ -133,6 +133,13 @@ impl Session {
         Ok(regions)
     }
 
+    /// Lets the read carry from `base` the values AWS's semantics say
+    /// cannot have changed since (`carry.rs`); a scan sets it from its
+    /// baseline, `baseline save` never does.
+    pub fn carry_from(&mut self, base: &Snapshot) {
+        self.ctx.carry = std::sync::Arc::new(super::carry::Carry::from_baseline(base));
+    }
+
     /// Reads every service of the registry in every place it applies to:
     /// each unit runs at once, under its own rate bucket; the shared
     /// semaphore bounds the calls in flight, so a slow service holds back
@@ -165,6 +172,7 @@ impl Session {
             }
         }
         snap.record_unknown_values();
+        ctx.carry.record(&mut snap);
         ctx.progress.finish_and_clear();
         let stats = self.stats();
         (snap, stats)

@@ -227,6 +227,7 @@ async fn scan_one(
         Err(e) => return gap(failed("account", "Regions", e.to_string())),
     };
     let access = session.access();
+    session.carry_from(&base.snapshot);
     let (current, stats) = Box::pin(session.collect(regions)).await;
     snapshot::summarize(&current, &stats, sh.quiet);
     let trail = read_trail(&sh, &access, &base, &current).await;
@@ -305,6 +306,7 @@ fn failed(service: &str, code: &str, message: String) -> Coverage {
         error_code: Some(code.into()),
         message: Some(message),
         unknown_values: vec![],
+        carried: Vec::new(),
     }
 }
 

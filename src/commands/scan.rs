@@ -29,6 +29,7 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             resolve::check_account(&b, &session.account)?;
             resolve::default_regions(&mut opts, &b.1);
             let regions = rt.block_on(session.regions(&opts.regions))?;
+            session.carry_from(&b.1.snapshot);
             let (snap, stats) = rt.block_on(Box::pin(session.collect(regions)));
             snapshot::summarize(&snap, &stats, quiet);
             (snap, b)

@@ -40,13 +40,23 @@ pub fn summarize(snap: &Snapshot, stats: &CollectStats, quiet: bool) {
         .filter(|c| !c.is_full())
         .map(|c| c.describe())
         .collect();
+    let carried: u64 = snap
+        .coverage
+        .values()
+        .flat_map(|c| &c.carried)
+        .map(|c| c.count)
+        .sum();
     eprintln!(
-        "driftwatch: account {}: {} resources, {} regions, {} API calls in {:.1}s{}",
+        "driftwatch: account {}: {} resources, {} regions, {} API calls in {:.1}s{}{}",
         snap.account,
         snap.resources.len(),
         snap.regions.len(),
         stats.api_calls,
         stats.elapsed.as_secs_f64(),
+        match carried {
+            0 => String::new(),
+            n => format!(" ({n} values carried from the baseline)"),
+        },
         if incomplete.is_empty() {
             String::new()
         } else {

@@ -61,7 +61,7 @@ pub static INSTANCE_KIND: Kind = Kind {
     name: EC2_INSTANCE,
     scope: Scope::Regional,
     risk: Risk::Asset,
-    about: "An instance that is not terminated (DescribeInstances), with a digest of its user data (DescribeInstanceAttribute userData: one call per instance).",
+    about: "An instance that is not terminated (DescribeInstances), with a digest of its user data (DescribeInstanceAttribute userData: one call per instance, none in a scan for one running since the baseline).",
     events: &[
         "RunInstances",
         "TerminateInstances",

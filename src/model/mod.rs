@@ -154,6 +154,40 @@ pub struct Coverage {
     /// values are not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_values: Vec<String>,
+    /// Values not read again but carried from the baseline, where AWS's
+    /// semantics make that exact (`aws/carry.rs`): known, not gaps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<Carried>,
+}
+
+/// How many values of one attribute a run carried from the baseline, and
+/// by which rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Carried {
+    /// `ec2.instance.user_data`: the kind and the attribute.
+    pub value: String,
+    pub count: u64,
+    pub rule: CarryRule,
+}
+
+/// Why a value read before is still the value now. Each rule is one of
+/// AWS's documented invariants, cited where it is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarryRule {
+    /// An instance running with the launch time the baseline recorded has
+    /// not been stopped since, and user data changes only while stopped.
+    RunningSinceBaseline,
+}
+
+impl CarryRule {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CarryRule::RunningSinceBaseline => {
+                "running since the baseline (same launch time); it changes only while stopped"
+            }
+        }
+    }
 }
 
 impl Coverage {
@@ -195,6 +229,7 @@ impl Coverage {
             error_code: None,
             message: None,
             unknown_values: Vec::new(),
+            carried: Vec::new(),
         }
     }
 }

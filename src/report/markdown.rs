@@ -254,7 +254,8 @@ fn writes_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// What was not read or compared, and the warnings.
+/// What was not read or compared, and the warnings; what was carried
+/// from the baseline instead of read.
 fn gaps_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let gaps: Vec<String> = r
         .incomplete_coverage()
@@ -272,6 +273,14 @@ fn gaps_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     if !gaps.is_empty() {
         writeln!(out, "### gaps\n\n{}\n", gaps.join("\n"))?;
+    }
+    let carried = r.carried();
+    if !carried.is_empty() {
+        writeln!(
+            out,
+            "Carried from the baseline, not read again: {}.\n",
+            carried.join("; ")
+        )?;
     }
     Ok(())
 }

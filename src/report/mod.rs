@@ -11,6 +11,8 @@ pub mod wrap;
 
 use std::io::Write;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::attribution::{ApprovalRef, Attribution, Verdict};
@@ -530,6 +532,20 @@ impl Report {
                 .iter()
                 .map(move |v| format!("{}/{}: {v}", c.service, c.region))
         })
+    }
+
+    /// Values carried from the baseline rather than read again, one line
+    /// per attribute and rule: `1,000 ec2.instance.user_data (running
+    /// since ...)`. Known values, not gaps: said so the reader knows which
+    /// calls were not made and why.
+    pub fn carried(&self) -> Vec<String> {
+        let mut sums: BTreeMap<(&str, crate::model::CarryRule), u64> = BTreeMap::new();
+        for c in self.coverage.iter().flat_map(|c| &c.carried) {
+            *sums.entry((c.value.as_str(), c.rule)).or_default() += c.count;
+        }
+        sums.into_iter()
+            .map(|((value, rule), n)| format!("{n} {value} ({})", rule.describe()))
+            .collect()
     }
 
     /// The writes outside the snapshot no rule allowed: what the table and

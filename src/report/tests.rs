@@ -59,6 +59,7 @@ fn sample() -> Report {
                 error_code: Some("AccessDenied".into()),
                 message: None,
                 unknown_values: vec![],
+                carried: Vec::new(),
             },
         ],
         not_compared: vec![],

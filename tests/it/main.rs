@@ -11,6 +11,7 @@ mod common;
 
 mod accounts;
 mod attribution;
+mod carry;
 mod checks;
 mod cli;
 mod completeness;
