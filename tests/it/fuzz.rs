@@ -27,7 +27,7 @@ use serde_json::Value;
 const SLOW: Duration = Duration::from_secs(1);
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let dir = crate::common::repo_root()
         .join("tests/fuzz/corpus")
         .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
