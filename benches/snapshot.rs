@@ -9,7 +9,10 @@
 //! scheduling model: the critical path times 60 ms plus every call's 60 ms
 //! shared among `--concurrency` slots. Those runs lift the client-side
 //! rate limits (`--rate-limit off`) to measure the scheduling alone; a last
-//! replay keeps the default limits, to show what they cost.
+//! replay keeps the default limits, to show what they cost, against the
+//! floor they set (each service's calls at its sustained rate); then two
+//! second scans after the recorded state as their baseline: nothing
+//! changed, and one instance in a hundred relaunched since.
 //!
 //! Run: `tests/with-moto.sh cargo bench --bench snapshot`. The figures are
 //! moto's as much as ours (moto answers one request at a time in Python), so
@@ -22,7 +25,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use driftwatch::aws::limits::RateLimits;
-use driftwatch::aws::{AwsOptions, CollectStats};
+use driftwatch::aws::{AwsOptions, CollectStats, Session};
+use driftwatch::model::Snapshot;
 
 /// What the proxy adds to every response in the scheduling run.
 const LATENCY: Duration = Duration::from_millis(60);
@@ -118,6 +122,84 @@ fn main() {
         stats.api_calls
     );
     report(&snap, &stats);
+    floors(&stats);
+    // A scan's read of the same account after its baseline (the recorded
+    // state): what cannot have changed is carried (aws/carry.rs). Then
+    // with 1% of the instances relaunched since: the baseline's launch
+    // time differs, so they are read.
+    let scan = |base: &Snapshot| {
+        let opts = AwsOptions {
+            regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            endpoint_url: Some(replay.clone()),
+            concurrency: 32,
+            rate_limits: RateLimits::default(),
+            ..Default::default()
+        };
+        rt.block_on(async {
+            let mut session = Session::connect(&opts).await.unwrap();
+            let regions = session.regions(&opts.regions).await.unwrap();
+            session.carry_from(base);
+            Box::pin(session.collect(regions)).await
+        })
+    };
+    let relaunched = relaunch_one_in_a_hundred(&recorded);
+    for (label, base) in [
+        ("nothing changed", &recorded),
+        ("1% relaunched", &relaunched),
+    ] {
+        let (snap, stats) = scan(base);
+        assert!(snap.fully_read(), "{:?}", snap.coverage);
+        let carried: u64 = snap
+            .coverage
+            .values()
+            .flat_map(|c| &c.carried)
+            .map(|c| c.count)
+            .sum();
+        println!(
+            "second scan, {label}, replay + 60 ms, default rate limits: {:.2}s for {} calls, {carried} values carried",
+            stats.elapsed.as_secs_f64(),
+            stats.api_calls
+        );
+        floors(&stats);
+    }
+}
+
+/// The baseline as it would be had one instance in a hundred been stopped
+/// and started since: its launch time is not the one recorded.
+fn relaunch_one_in_a_hundred(recorded: &Snapshot) -> Snapshot {
+    let mut base = recorded.clone();
+    let ids: Vec<String> = base
+        .of_kind(driftwatch::kinds::EC2_INSTANCE)
+        .map(|r| r.id())
+        .collect();
+    for id in ids.iter().step_by(100) {
+        let r = base.resources.get_mut(id).unwrap();
+        r.attrs["launch_time"] = "2020-01-01T00:00:00Z".into();
+    }
+    base
+}
+
+/// The floor each service's default rate limit sets for this read: its
+/// busiest unit's calls, less the burst, at its sustained rate. The
+/// largest is the floor of the whole read.
+fn floors(stats: &CollectStats) {
+    let limits = RateLimits::default();
+    let mut worst = (0.0, String::new());
+    for (unit, &calls) in &stats.calls_by_unit {
+        let service = unit.split('/').next().unwrap_or(unit);
+        let Some(rate) = limits.rate(service) else {
+            continue;
+        };
+        let sustained = f64::from(rate.per_second.get());
+        let floor = calls.saturating_sub(u64::from(rate.burst.get())) as f64 / sustained;
+        if floor > worst.0 {
+            worst = (floor, format!("{unit} ({calls} calls)"));
+        }
+    }
+    println!(
+        "  floor set by the rate limits: {:.2}s, by {}",
+        worst.0, worst.1
+    );
 }
 
 /// Prints a run against the scheduling model.

@@ -1,8 +1,9 @@
 //! The context every call of a run goes through: the SDK configuration,
 //! the concurrency bound (a permit held for one call only, so nested
-//! fan-out cannot deadlock), the service and region's rate bucket, and the
-//! counter that sees every HTTP attempt. Each account of a run over many
-//! has a context of its own, as it has quotas of its own.
+//! fan-out cannot deadlock), the service and region's rate bucket, the
+//! counter that sees every HTTP attempt, and each unit's time and calls.
+//! Each account of a run over many has a context of its own, as it has
+//! quotas of its own.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -29,6 +30,9 @@ pub(crate) struct Ctx {
     pub(super) sem: Arc<Semaphore>,
     pub(super) force_path_style: bool,
     pub(super) timings: Arc<Mutex<Vec<(String, Duration)>>>,
+    /// Each unit's calls (`ec2/us-east-1` → n), as [`Ctx::finish_unit`]
+    /// records them from the unit's own `calls`.
+    pub(super) unit_calls: Arc<Mutex<BTreeMap<String, u64>>>,
     pub(super) progress: indicatif::ProgressBar,
     pub(super) limits: Arc<limits::RateLimits>,
     /// The bucket of the service and region this context is for (see
@@ -37,6 +41,9 @@ pub(crate) struct Ctx {
     /// What the baseline knew that this run need not read again (empty
     /// unless a scan set it from its baseline).
     pub(super) carry: Arc<super::carry::Carry>,
+    /// Calls made through this context: a unit's own (see
+    /// [`Ctx::limited`]), so the report can say where the quota went.
+    pub(super) calls: Arc<AtomicU64>,
 }
 
 impl Ctx {
@@ -64,10 +71,12 @@ impl Ctx {
             sem: Arc::new(Semaphore::new(opts.concurrency.max(1))),
             force_path_style: super::sdk::custom_endpoint(opts),
             timings: Arc::new(Mutex::new(Vec::new())),
+            unit_calls: Arc::default(),
             progress,
             limits: Arc::new(opts.rate_limits.clone()),
             bucket: None,
             carry: Arc::default(),
+            calls: Arc::default(),
         }
     }
 
@@ -76,6 +85,7 @@ impl Ctx {
     pub(crate) fn limited(&self, service: &str, region: &str) -> Ctx {
         Ctx {
             bucket: self.limits.bucket(service, region),
+            calls: Arc::default(),
             ..self.clone()
         }
     }
@@ -88,11 +98,17 @@ impl Ctx {
             b.until_ready().await;
         }
         let _permit = self.sem.acquire().await.expect("semaphore never closed");
+        self.calls.fetch_add(1, Ordering::Relaxed);
         fut.await
     }
 
-    /// Records how long one collection unit took, and advances the progress bar.
+    /// Records how long one collection unit took and the calls it made,
+    /// and advances the progress bar.
     pub(super) fn finish_unit(&self, name: String, started: Instant) {
+        self.unit_calls
+            .lock()
+            .expect("unit calls lock")
+            .insert(name.clone(), self.calls.load(Ordering::Relaxed));
         self.timings
             .lock()
             .expect("timings lock")

@@ -16,7 +16,7 @@ use aws_sdk_kms::Client;
 
 use super::pipeline::{as_listed, send_all, Items};
 use super::services::{ReadingOne, Unit};
-use super::{classify, fetched_policy, gone_or_unknown, ts, Ctx, Failure, Part};
+use super::{classify, each_page, fetched_policy, gone_or_unknown, ts, Ctx, Failure, Part};
 use crate::kinds::{Key, KeyMetadata as Facts, KeyRotation, KMS_KEY};
 use crate::model::{Fetched, Resource};
 
@@ -89,16 +89,16 @@ type Aliases = Result<BTreeMap<String, Vec<String>>, String>;
 
 async fn keys(ctx: &Ctx, c: &Client, region: &str) -> Result<Vec<Resource>, Failure> {
     let listing = |tx: Items<(String, Option<String>)>| async move {
-        let mut pages = c.list_keys().into_paginator().send();
-        while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+        let pages = c.list_keys().into_paginator().send();
+        each_page(ctx, pages, |page| {
             send_all(
                 &tx,
                 page.keys().iter().filter_map(|k| {
                     Some((k.key_id()?.to_string(), k.key_arn().map(str::to_string)))
                 }),
             );
-        }
-        Ok(())
+        })
+        .await
     };
     let (aliases, (listed, read)) = tokio::join!(
         aliases(ctx, c),

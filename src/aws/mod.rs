@@ -152,6 +152,10 @@ pub struct CollectStats {
     pub by_unit: Vec<(String, Duration)>,
     /// HTTP attempts by `Service.Operation`.
     pub by_operation: BTreeMap<String, u64>,
+    /// Calls by collection unit (`ec2/us-east-1`; pages and per-resource
+    /// reads, retries not counted): where the read's quota went. Not in
+    /// the snapshot, which must read the same whatever the retries.
+    pub calls_by_unit: BTreeMap<String, u64>,
 }
 
 /// Error from setting up AWS access (as opposed to a per-service failure,

@@ -18,7 +18,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 use super::pipeline::{as_listed, send_all};
 use super::services::{ReadingOne, Unit};
-use super::{classify, ts, Ctx, Part};
+use super::{classify, each_page, ts, Ctx, Part};
 use crate::kinds::{
     self, AccountPublicAccessBlock, Acl, Bucket, Grant, PublicAccessBlock, Website,
 };
@@ -164,8 +164,8 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
         |tx| async move {
             // AWS includes each bucket's region only when the request has a
             // parameter: asking for the largest page does both jobs.
-            let mut pages = c.list_buckets().max_buckets(10_000).into_paginator().send();
-            while let Some(page) = ctx.call(pages.try_next()).await.map_err(|e| classify(&e))? {
+            let pages = c.list_buckets().max_buckets(10_000).into_paginator().send();
+            each_page(ctx, pages, |page| {
                 send_all(
                     &tx,
                     page.buckets().iter().filter_map(|b| {
@@ -176,8 +176,8 @@ async fn buckets(ctx: &Ctx, clients: &Clients) -> Part {
                         ))
                     }),
                 );
-            }
-            Ok(())
+            })
+            .await
         },
         |(name, created, region)| bucket(ctx, clients, name, created, region),
     )

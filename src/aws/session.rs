@@ -216,6 +216,7 @@ impl Session {
             elapsed: self.started.elapsed(),
             by_unit,
             by_operation: self.ctx.counter.by_op.lock().expect("counter lock").clone(),
+            calls_by_unit: self.ctx.unit_calls.lock().expect("unit calls lock").clone(),
         }
     }
 }

@@ -248,6 +248,7 @@ async fn scan_one(
     .and_then(|r| r)
     .map(|mut r| {
         r.account_name = name;
+        r.api_calls = stats.calls_by_unit;
         r
     })
     .unwrap_or_else(|e| gap(failed("driftwatch", "Internal", format!("{e:#}"))))

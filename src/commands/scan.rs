@@ -13,12 +13,12 @@ use crate::resolve::{self, Current, ScanInputs, ScanPlan};
 
 pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome> {
     let rt = crate::aws::runtime()?;
-    let (current, (path, base)) = match plan.current {
+    let (current, (path, base), calls) = match plan.current {
         Current::File(s) => {
             let b = plan
                 .baseline
                 .expect("resolve loads the baseline of a file state");
-            (*s, b)
+            (*s, b, Default::default())
         }
         Current::Live(mut opts) => {
             let mut session = rt.block_on(crate::aws::Session::connect(&opts))?;
@@ -32,7 +32,7 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             session.carry_from(&b.1.snapshot);
             let (snap, stats) = rt.block_on(Box::pin(session.collect(regions)));
             snapshot::summarize(&snap, &stats, quiet);
-            (snap, b)
+            (snap, b, stats.calls_by_unit)
         }
     };
     let trail = match &plan.inputs.cloudtrail {
@@ -52,7 +52,8 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             quiet,
         )),
     };
-    let report = account_report(&plan.inputs, &base, &path, &current, trail.as_ref(), now)?;
+    let mut report = account_report(&plan.inputs, &base, &path, &current, trail.as_ref(), now)?;
+    report.api_calls = calls;
     let mut alerts = plan.inputs.alerts;
     alerts.remember_beside(&path);
     Ok(Outcome::report(report, plan.inputs.out, Some(alerts)))

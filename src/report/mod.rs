@@ -55,6 +55,11 @@ pub struct Report {
     pub taken_at: String,
     pub baseline: Option<BaselineInfo>,
     pub coverage: Vec<Coverage>,
+    /// The calls the live read made, by service and region (`ec2/us-east-1`:
+    /// pages and per-resource reads, retries not counted): where the
+    /// account's quota went. Absent when the state came from a file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub api_calls: BTreeMap<String, u64>,
     pub not_compared: Vec<NotCompared>,
     pub changes: Vec<ReportChange>,
     /// Changes made and undone between the two states (CloudTrail only).
@@ -404,6 +409,7 @@ impl Report {
             taken_at: taken_at.into(),
             baseline: None,
             coverage: vec![],
+            api_calls: BTreeMap::new(),
             not_compared: vec![],
             changes: vec![],
             transient: vec![],

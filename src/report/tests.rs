@@ -50,6 +50,7 @@ fn sample() -> Report {
             path: "baselines/111122223333.json".into(),
             taken_at: "2026-01-01T00:00:00Z".into(),
         }),
+        api_calls: Default::default(),
         coverage: vec![
             Coverage::complete("ec2", "us-east-1"),
             Coverage {

@@ -78,6 +78,10 @@ fn user_data_of_an_instance_running_since_the_baseline_is_carried_and_the_rest_i
         err.contains("(1 values carried from the baseline)"),
         "{err}"
     );
+    // The report says where the calls went, unit by unit.
+    let calls = &report["api_calls"];
+    assert!(calls["ec2/us-east-1"].as_u64().unwrap() >= 4, "{calls}");
+    assert!(calls["iam/global"].as_u64().unwrap() >= 1, "{calls}");
     // What changed while stopped is found; what could not change is not.
     let restarted = made["restarted"].as_str().unwrap();
     assert!(

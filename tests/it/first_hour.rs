@@ -24,6 +24,15 @@ fn snapshot_json(account: &str, ports: &[i32]) -> Value {
     minimal_snapshot(account, json!({ k: v }))
 }
 
+/// Two states of one account in `dir`: `old.json` with 443 open, then
+/// `new.json` with 22 opened too.
+fn ssh_opened(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    write_json(&old, &snapshot_json("111122223333", &[443]));
+    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    (old, new)
+}
+
 /// Whether a relative path, resolved lexically, stays under `root` (a
 /// bench including `../tests/common/mod.rs` does).
 fn inside(root: &std::path::Path, path: &std::path::Path) -> bool {
@@ -346,10 +355,7 @@ fn credential_errors_name_the_profile_and_the_fix() {
 #[test]
 fn approvals_are_reviewable_in_a_pull_request() {
     let dir = tempdir();
-    let old = dir.path().join("old.json");
-    let new = dir.path().join("new.json");
-    write_json(&old, &snapshot_json("111122223333", &[443]));
-    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let (old, new) = ssh_opened(dir.path());
     let base = dir.path().join("base.json");
     save_baseline_from(&old, &base);
     let report = dir.path().join("scan.json");
@@ -411,10 +417,7 @@ fn approvals_are_reviewable_in_a_pull_request() {
 #[test]
 fn baseline_save_over_approvals_needs_force() {
     let dir = tempdir();
-    let old = dir.path().join("old.json");
-    let new = dir.path().join("new.json");
-    write_json(&old, &snapshot_json("111122223333", &[443]));
-    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let (old, new) = ssh_opened(dir.path());
     let base = dir.path().join("base.json");
     let save = |force: bool| {
         let mut cmd = driftwatch();
@@ -828,10 +831,7 @@ fn scan_with_a_missing_baseline_fails_before_any_call() {
 fn scan_runs_in_process_through_the_library() {
     use clap::Parser;
     let dir = tempdir();
-    let old = dir.path().join("old.json");
-    let new = dir.path().join("new.json");
-    write_json(&old, &snapshot_json("111122223333", &[443]));
-    write_json(&new, &snapshot_json("111122223333", &[443, 22]));
+    let (old, new) = ssh_opened(dir.path());
     let args = [
         "driftwatch",
         "scan",
