@@ -149,12 +149,7 @@ fn main() {
     ] {
         let (snap, stats) = scan(base);
         assert!(snap.fully_read(), "{:?}", snap.coverage);
-        let carried: u64 = snap
-            .coverage
-            .values()
-            .flat_map(|c| &c.carried)
-            .map(|c| c.count)
-            .sum();
+        let carried = snap.carried();
         println!(
             "second scan, {label}, replay + 60 ms, default rate limits: {:.2}s for {} calls, {carried} values carried",
             stats.elapsed.as_secs_f64(),

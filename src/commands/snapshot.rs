@@ -40,12 +40,7 @@ pub fn summarize(snap: &Snapshot, stats: &CollectStats, quiet: bool) {
         .filter(|c| !c.is_full())
         .map(|c| c.describe())
         .collect();
-    let carried: u64 = snap
-        .coverage
-        .values()
-        .flat_map(|c| &c.carried)
-        .map(|c| c.count)
-        .sum();
+    let carried = snap.carried();
     eprintln!(
         "driftwatch: account {}: {} resources, {} regions, {} API calls in {:.1}s{}{}",
         snap.account,

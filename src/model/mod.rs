@@ -96,6 +96,16 @@ impl Snapshot {
         }
     }
 
+    /// How many values were carried from a baseline rather than read
+    /// (`aws/carry.rs`).
+    pub fn carried(&self) -> u64 {
+        self.coverage
+            .values()
+            .flat_map(|c| &c.carried)
+            .map(|c| c.count)
+            .sum()
+    }
+
     /// The coverage entry that governs a resource: its service in its region.
     /// Whether this snapshot's collector reads `kind`. For a snapshot that
     /// does not say (saved by an older driftwatch), a kind it holds
