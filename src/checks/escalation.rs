@@ -16,6 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::{docs, IamDocs};
+use super::policy::one_or_many;
 use crate::kinds::{EC2_INSTANCE, IAM_ROLE, LAMBDA_FUNCTION};
 use crate::model::Snapshot;
 
@@ -212,17 +213,9 @@ fn glob(pattern: &str, name: &str) -> bool {
     p[i..].iter().all(|&c| c == b'*')
 }
 
-fn list(v: &Value) -> Vec<&str> {
-    match v {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
-    }
-}
-
 /// The path actions a statement covers on every resource, lowercase.
 fn covered(s: &Value, wanted: &BTreeSet<String>) -> BTreeSet<String> {
-    let everywhere = s.get("NotResource").is_some() || list(&s["Resource"]).contains(&"*");
+    let everywhere = s.get("NotResource").is_some() || one_or_many(&s["Resource"]).contains(&"*");
     if !everywhere {
         return BTreeSet::new();
     }
@@ -239,10 +232,10 @@ fn covered(s: &Value, wanted: &BTreeSet<String>) -> BTreeSet<String> {
     };
     match s.get("NotAction") {
         Some(na) => {
-            let excluded = hits(list(na));
+            let excluded = hits(one_or_many(na));
             wanted.difference(&excluded).cloned().collect()
         }
-        None => hits(list(&s["Action"])),
+        None => hits(one_or_many(&s["Action"])),
     }
 }
 
@@ -298,8 +291,8 @@ impl Targets {
 pub fn grants_everything(docs: &Value) -> bool {
     statements(docs).any(|(_, _, s)| {
         s["Effect"] == "Allow"
-            && list(&s["Action"]).contains(&"*")
-            && list(&s["Resource"]).contains(&"*")
+            && one_or_many(&s["Action"]).contains(&"*")
+            && one_or_many(&s["Resource"]).contains(&"*")
     })
 }
 
@@ -391,8 +384,8 @@ fn granting(docs: &Value, action: &str) -> Vec<Value> {
         })
         .map(|(doc, i, s)| {
             let written = match s.get("NotAction") {
-                Some(na) => format!("NotAction {}", list(na).join(", ")),
-                None => list(&s["Action"])
+                Some(na) => format!("NotAction {}", one_or_many(na).join(", ")),
+                None => one_or_many(&s["Action"])
                     .into_iter()
                     .find(|p| glob(p, action))
                     .unwrap_or(action)

@@ -54,15 +54,21 @@ fn named_principals(s: &Value) -> Vec<String> {
     // A bare string is AWS's `*`; emulators (moto's Lambda) also write a
     // bare account id there, which means the same account.
     let p = &s["Principal"];
-    let named = match p.get("AWS").unwrap_or(p) {
-        Value::String(p) => vec![p.clone()],
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|p| p.as_str().map(String::from))
-            .collect(),
+    one_or_many(p.get("AWS").unwrap_or(p))
+        .into_iter()
+        .filter(|p| *p != "*")
+        .map(String::from)
+        .collect()
+}
+
+/// A policy element IAM lets be one string or a list of them (`Action`,
+/// `Resource`, a principal), as a list.
+pub(crate) fn one_or_many(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
         _ => vec![],
-    };
-    named.into_iter().filter(|p| p != "*").collect()
+    }
 }
 
 /// Which policy a grant is in: a role's trust policy, or the resource's
@@ -79,17 +85,12 @@ fn policy_place(name: &str) -> Value {
 /// The actions of a statement as written (`NotAction a, b` for a
 /// `NotAction`).
 fn actions(s: &Value) -> Vec<String> {
-    let list = |v: &Value| match v {
-        Value::String(a) => vec![a.clone()],
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(String::from))
-            .collect(),
-        _ => vec![],
-    };
     match s.get("NotAction") {
-        Some(na) => vec![format!("NotAction {}", list(na).join(", "))],
-        None => list(&s["Action"]),
+        Some(na) => vec![format!("NotAction {}", one_or_many(na).join(", "))],
+        None => one_or_many(&s["Action"])
+            .into_iter()
+            .map(String::from)
+            .collect(),
     }
 }
 

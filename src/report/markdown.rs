@@ -274,13 +274,8 @@ fn gaps_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !gaps.is_empty() {
         writeln!(out, "### gaps\n\n{}\n", gaps.join("\n"))?;
     }
-    let carried = r.carried();
-    if !carried.is_empty() {
-        writeln!(
-            out,
-            "Carried from the baseline, not read again: {}.\n",
-            carried.join("; ")
-        )?;
+    if let Some(carried) = r.carried() {
+        writeln!(out, "{carried}\n")?;
     }
     Ok(())
 }

@@ -540,18 +540,26 @@ impl Report {
         })
     }
 
-    /// Values carried from the baseline rather than read again, one line
-    /// per attribute and rule: `1,000 ec2.instance.user_data (running
-    /// since ...)`. Known values, not gaps: said so the reader knows which
-    /// calls were not made and why.
-    pub fn carried(&self) -> Vec<String> {
+    /// Values carried from the baseline rather than read again, in one
+    /// sentence with a part per attribute and rule: `Carried from the
+    /// baseline, not read again: 1000 ec2.instance.user_data (running
+    /// since ...).` Known values, not gaps: said so the reader knows which
+    /// calls were not made and why. `None` when nothing was carried.
+    pub fn carried(&self) -> Option<String> {
         let mut sums: BTreeMap<(&str, crate::model::CarryRule), u64> = BTreeMap::new();
         for c in self.coverage.iter().flat_map(|c| &c.carried) {
             *sums.entry((c.value.as_str(), c.rule)).or_default() += c.count;
         }
-        sums.into_iter()
+        let parts: Vec<String> = sums
+            .into_iter()
             .map(|((value, rule), n)| format!("{n} {value} ({})", rule.describe()))
-            .collect()
+            .collect();
+        (!parts.is_empty()).then(|| {
+            format!(
+                "Carried from the baseline, not read again: {}.",
+                parts.join("; ")
+            )
+        })
     }
 
     /// The writes outside the snapshot no rule allowed: what the table and

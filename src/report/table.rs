@@ -392,13 +392,7 @@ fn footer(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> 
         ));
         lines.push(format!("CloudTrail ledger: {}.", ct.ledger.describe()));
     }
-    let carried = r.carried();
-    if !carried.is_empty() {
-        lines.push(format!(
-            "Carried from the baseline, not read again: {}.",
-            carried.join("; ")
-        ));
-    }
+    lines.extend(r.carried());
     if !lines.is_empty() {
         lines.insert(0, String::new());
     }

@@ -674,32 +674,28 @@ fn scan_help_groups_its_flags_under_headings() {
     assert!(help.contains("--rate-limit"));
 }
 
+/// `cargo tree --offline --locked` with `args`, its stdout.
+fn cargo_tree(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO"))
+        .current_dir(repo_root())
+        .args(["tree", "--offline", "--locked"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Item 13: the test build reuses the SDK crates `cargo run` built: no
 /// package that both builds use is compiled with other features for tests.
 #[test]
 fn build_time_test_build_reuses_the_demo_builds_crates() {
     let tree = |edges: &str| -> std::collections::BTreeMap<String, String> {
-        let out = std::process::Command::new(env!("CARGO"))
-            .current_dir(repo_root())
-            .args([
-                "tree",
-                "--offline",
-                "--locked",
-                "--prefix",
-                "none",
-                "-f",
-                "{p}|{f}",
-                "-e",
-                edges,
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout)
+        cargo_tree(&["--prefix", "none", "-f", "{p}|{f}", "-e", edges])
             .lines()
             .filter_map(|l| l.trim_end_matches(" (*)").split_once('|'))
             .map(|(p, f)| (p.to_string(), f.to_string()))
@@ -729,25 +725,7 @@ fn build_time_test_build_reuses_the_demo_builds_crates() {
 /// no OpenSSL.
 #[test]
 fn the_binary_has_one_tls_stack() {
-    let out = std::process::Command::new(env!("CARGO"))
-        .current_dir(repo_root())
-        .args([
-            "tree",
-            "--offline",
-            "--locked",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let tree = String::from_utf8_lossy(&out.stdout);
+    let tree = cargo_tree(&["-e", "normal", "--prefix", "none"]);
     for other in ["ring v", "webpki-roots v", "openssl v", "native-tls v"] {
         assert!(
             !tree.lines().any(|l| l.starts_with(other)),
