@@ -1,7 +1,8 @@
 //! A run's established identity and its reading of the account: the
 //! caller (sts:GetCallerIdentity), the enabled regions (DescribeRegions),
 //! and every service of the registry read at once, unit by unit, into one
-//! snapshot.
+//! snapshot; for a scan, with what its baseline lets it carry instead of
+//! reading again (`carry.rs`), and each unit's calls counted.
 
 use std::future::Future;
 use std::pin::Pin;

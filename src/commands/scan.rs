@@ -1,6 +1,7 @@
 //! `driftwatch scan`: the main job. The current state (read live or from a
 //! file), the baseline (loaded as soon as the account is known, before the
-//! account is read), CloudTrail for the window between them, the checks,
+//! account is read, so the read can carry what cannot have changed),
+//! CloudTrail for the window between them, the checks,
 //! one report.
 
 use anyhow::Result;
