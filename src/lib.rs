@@ -124,6 +124,17 @@ pub fn to_pretty_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A snapshot or baseline as [`to_pretty_json`] writes it, byte for byte,
+/// written straight from the structs: they declare their fields in key
+/// order, and each resource's attrs are parsed for their own write and
+/// dropped. Memory holds the state and the bytes written, never a tree of
+/// the whole state (three times the file's size for a 100k-resource one).
+pub fn to_pretty_state<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(v).context("serializing JSON")?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// The repository the tests run in, read when they run: cargo sets
 /// `CARGO_MANIFEST_DIR` for test processes. The compile-time value would
 /// name whichever clone last compiled this test binary: cargo keeps its

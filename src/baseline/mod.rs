@@ -16,11 +16,10 @@ use crate::model::{Resource, Snapshot, SNAPSHOT_SCHEMA};
 
 pub const BASELINE_SCHEMA: &str = "driftwatch.baseline/v1";
 
+/// Fields in key order, here and in [`Approval`]: files are written
+/// straight from them (see [`crate::to_pretty_state`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
-    pub schema: String,
-    /// The reviewed state.
-    pub snapshot: Snapshot,
     /// Changes accepted on top of `snapshot`, each pinned to the content it
     /// accepted; plus a record of every `approve --all`.
     #[serde(default)]
@@ -34,22 +33,25 @@ pub struct Baseline {
     /// none was left): CloudTrail is read from here on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed_at: Option<String>,
+    pub schema: String,
+    /// The reviewed state.
+    pub snapshot: Snapshot,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Approval {
+    pub at: String,
+    pub by: String,
     /// The change id approved, or `*` for a whole-state approval.
     pub change_id: String,
-    /// The resource id, or `*`.
-    pub resource: String,
     /// Hash of the resource content approved (`absent` for a removal). A later
     /// change to the resource no longer matches.
     pub content: String,
-    pub reason: String,
-    pub by: String,
-    pub at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    pub reason: String,
+    /// The resource id, or `*`.
+    pub resource: String,
     /// What was approved, for a reviewer reading the pull request: the
     /// change's summary and each field as `path: before → after`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -252,7 +254,7 @@ fn valid(id: &str, r: &Resource) -> Result<()> {
 
 /// Serializes for disk: pretty JSON, or gzip when the path ends in `.gz`.
 pub fn encode<T: Serialize>(path: &Path, v: &T) -> Result<Vec<u8>> {
-    let json = crate::to_pretty_json(v)?;
+    let json = crate::to_pretty_state(v)?;
     if path.extension().is_some_and(|e| e == "gz") {
         use std::io::Write;
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -360,6 +362,70 @@ mod tests {
         std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
         let e = load(&p).unwrap_err().to_string();
         assert!(e.contains("b.json.gz: corrupt or truncated gzip"), "{e}");
+    }
+
+    /// States are written straight from their structs, without a tree of
+    /// the whole: the bytes must be those of the sorted tree, whether the
+    /// state was built in memory, read from a file (attrs held as text,
+    /// keys in another writer's order) or changed in memory since.
+    #[test]
+    fn a_state_is_written_as_its_sorted_tree_would_be() {
+        let mut b = crate::demo::baseline().unwrap();
+        b.approvals.push(Approval {
+            change_id: "c-1".into(),
+            resource: "r".into(),
+            content: "absent".into(),
+            reason: "ok".into(),
+            by: "me".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            expires: Some("2026-02-01".into()),
+            summary: vec!["s".into()],
+        });
+        b.reviewed_at = Some("2026-01-02T00:00:00Z".into());
+        let mut s = b.snapshot.clone();
+        s.kinds_read = Some(vec!["ec2.instance".into()]);
+        s.coverage.values_mut().next().unwrap().unknown_values = vec!["x".into()];
+        let tree_bytes = crate::to_pretty_json(&b).unwrap();
+        assert_eq!(
+            String::from_utf8(crate::to_pretty_state(&b).unwrap()).unwrap(),
+            String::from_utf8(tree_bytes.clone()).unwrap()
+        );
+        assert_eq!(
+            crate::to_pretty_state(&s).unwrap(),
+            crate::to_pretty_json(&s).unwrap()
+        );
+        // Read back from another writer's key order: the same bytes.
+        let mut v: serde_json::Value = serde_json::from_slice(&tree_bytes).unwrap();
+        fn reverse(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    let mut all: Vec<_> = std::mem::take(m).into_iter().collect();
+                    all.reverse();
+                    for (k, mut x) in all {
+                        reverse(&mut x);
+                        m.insert(k, x);
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(reverse),
+                _ => {}
+            }
+        }
+        reverse(&mut v);
+        let theirs = parse(&serde_json::to_vec(&v).unwrap())
+            .unwrap()
+            .into_baseline();
+        assert_eq!(crate::to_pretty_state(&theirs).unwrap(), tree_bytes);
+        // A key inserted in memory lands where the tree puts it.
+        let mut changed = theirs;
+        let r = changed.snapshot.resources.values_mut().next().unwrap();
+        r.attrs
+            .as_object_mut()
+            .unwrap()
+            .insert("aaa".into(), serde_json::json!({"z": 1, "a": 2}));
+        assert_eq!(
+            crate::to_pretty_state(&changed).unwrap(),
+            crate::to_pretty_json(&changed).unwrap()
+        );
     }
 
     #[test]

@@ -17,23 +17,24 @@ use super::{Finding, Severity};
 
 /// A finding the reviewed state holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Fields in key order, as a state file holds them (see [`crate::to_pretty_state`]).
 pub struct KnownFinding {
-    /// The finding id (`f-...`).
-    pub id: String,
     pub check: String,
-    /// The resource id.
-    pub resource: String,
-    pub severity: Severity,
     /// Digest of the evidence accepted ([`evidence_digest`]).
     pub evidence: String,
-    /// The finding's message when accepted, for a reviewer reading the
-    /// baseline's diff in a pull request.
-    pub message: String,
-    /// When it was accepted (RFC 3339).
-    pub since: String,
     /// Until when, when it was accepted with a change approval that expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// The finding id (`f-...`).
+    pub id: String,
+    /// The finding's message when accepted, for a reviewer reading the
+    /// baseline's diff in a pull request.
+    pub message: String,
+    /// The resource id.
+    pub resource: String,
+    pub severity: Severity,
+    /// When it was accepted (RFC 3339).
+    pub since: String,
 }
 
 /// How a run's finding stands against the reviewed state.

@@ -13,7 +13,7 @@ pub fn run(aws: &AwsOptions, output: Option<PathBuf>, quiet: bool) -> Result<Out
     summarize(&snap, &stats, quiet);
     Ok(Outcome {
         output: Output::Bytes {
-            bytes: crate::to_pretty_json(&snap)?,
+            bytes: crate::to_pretty_state(&snap)?,
             path: output,
         },
         code: if snap.fully_read() {

@@ -5,7 +5,9 @@
 //! size in memory, and a diff of two of them mostly finds that a resource
 //! is as it was. Kept as text, an unchanged resource costs its bytes and a
 //! string comparison; only what differs, or what a check or a report
-//! reads, is ever parsed.
+//! reads, is ever parsed. Text another tool wrote (its own key order and
+//! spacing) compares through its canonical text, still without a tree; a
+//! state written whole parses each resource for its own write and lets it go.
 
 use std::sync::OnceLock;
 
@@ -45,6 +47,22 @@ impl Attrs {
     pub fn surely_equal(&self, other: &Attrs) -> bool {
         match (&self.text, &other.text) {
             (Some(a), Some(b)) => a == b && !a.contains(super::UNKNOWN_KEY),
+            _ => false,
+        }
+    }
+
+    /// `true` when both were read from text and their texts are the same
+    /// value written in another key order or spacing (see [`canonical`]),
+    /// neither holding an unknown marker: equal without building either
+    /// tree. This is what lets files another tool wrote diff as fast as
+    /// driftwatch's own. `false` says nothing; compare the trees then.
+    pub fn same_canonical_text(&self, other: &Attrs) -> bool {
+        match (&self.text, &other.text) {
+            (Some(a), Some(b))
+                if !a.contains(super::UNKNOWN_KEY) && !b.contains(super::UNKNOWN_KEY) =>
+            {
+                matches!((canonical(a), canonical(b)), (Some(x), Some(y)) if x == y)
+            }
             _ => false,
         }
     }
@@ -121,9 +139,28 @@ impl std::fmt::Debug for Attrs {
 }
 
 impl Serialize for Attrs {
+    /// Through a tree, so a pretty file stays pretty at every depth; one
+    /// parsed for this write alone when only the text is held (a state
+    /// written whole must not leave a tree per resource behind), and with
+    /// every map's keys in order, whatever a change in memory inserted.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // Through the tree: a pretty file stays pretty at every depth.
-        self.tree().serialize(s)
+        let tree = self.read();
+        if sorted(&tree) {
+            tree.serialize(s)
+        } else {
+            super::canonical(tree.into_owned()).serialize(s)
+        }
+    }
+}
+
+/// Whether every map's keys are in order, at every depth.
+fn sorted(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            m.keys().zip(m.keys().skip(1)).all(|(a, b)| a <= b) && m.values().all(sorted)
+        }
+        Value::Array(a) => a.iter().all(sorted),
+        _ => true,
     }
 }
 
@@ -176,9 +213,105 @@ pub fn compact(json: &str) -> Result<String, String> {
     Ok(String::from_utf8(out).expect("still UTF-8"))
 }
 
+/// Compact JSON text with every object's members in key order, as a tree
+/// holds them and driftwatch writes them, and strings escaped the one way
+/// serde_json escapes them. Numbers stay as written (`1.0` and `1` are
+/// different values to a tree too). Built without a tree: each object is a
+/// sorted list of borrowed members. `None` if the text is not JSON.
+pub fn canonical(json: &str) -> Option<String> {
+    let raw: &serde_json::value::RawValue = serde_json::from_str(json).ok()?;
+    let mut out = String::with_capacity(json.len());
+    write_canonical(raw, &mut out).ok()?;
+    Some(out)
+}
+
+fn write_canonical(
+    raw: &serde_json::value::RawValue,
+    out: &mut String,
+) -> Result<(), serde_json::Error> {
+    use serde_json::value::RawValue;
+    use std::collections::BTreeMap;
+    let text = raw.get().trim();
+    match text.as_bytes().first() {
+        Some(b'{') => {
+            // Keys compare unescaped, as a tree's do; a repeated key keeps
+            // its last value, as a tree's does.
+            let members: BTreeMap<std::borrow::Cow<'_, str>, &RawValue> =
+                match serde_json::from_str::<BTreeMap<&str, &RawValue>>(text) {
+                    Ok(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+                    Err(_) => serde_json::from_str::<BTreeMap<String, &RawValue>>(text)?
+                        .into_iter()
+                        .map(|(k, v)| (k.into(), v))
+                        .collect(),
+                };
+            out.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k)?);
+                out.push(':');
+                write_canonical(v, out)?;
+            }
+            out.push('}');
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text)?;
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out)?;
+            }
+            out.push(']');
+        }
+        Some(b'"') if text.contains('\\') => {
+            let s: String = serde_json::from_str(text)?;
+            out.push_str(&serde_json::to_string(&s)?);
+        }
+        _ => out.push_str(text),
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Another tool's text of a value (its own key order, spacing and
+    /// escapes) is the canonical text of driftwatch's, without a tree.
+    #[test]
+    fn another_writers_text_is_the_same_canonical_text() {
+        let ours: Attrs = serde_json::from_str(
+            r#"{"a": 1, "b": {"x": [1, {"p": "q/r", "o": null}], "y": "\u00e9"}}"#,
+        )
+        .unwrap();
+        let theirs: Attrs = serde_json::from_str(
+            "{\n    \"b\": {\n        \"y\": \"\\u00e9\",\n        \"x\": [1, {\"o\": null, \"p\": \"q\\/r\"}]\n    },\n    \"a\": 1\n}",
+        )
+        .unwrap();
+        assert!(!ours.surely_equal(&theirs));
+        assert!(ours.same_canonical_text(&theirs));
+        assert!(ours.tree.get().is_none() && theirs.tree.get().is_none());
+        assert_eq!(*ours, *theirs);
+        // Order inside a list is part of the value; so is a number's form.
+        let swapped: Attrs =
+            serde_json::from_str(r#"{"a": 1, "b": {"x": [{"p": "q/r", "o": null}, 1], "y": "é"}}"#)
+                .unwrap();
+        assert!(!ours.same_canonical_text(&swapped));
+        let float: Attrs = serde_json::from_str(
+            r#"{"a": 1.0, "b": {"x": [1, {"p": "q/r", "o": null}], "y": "é"}}"#,
+        )
+        .unwrap();
+        assert!(!ours.same_canonical_text(&float));
+        // Unknown values are never equal unseen.
+        let u: Attrs = serde_json::from_str(r#"{"p": {"$unknown": "AccessDenied"}}"#).unwrap();
+        assert!(!u.same_canonical_text(&u.clone()));
+        // What driftwatch writes is already canonical.
+        let written = serde_json::to_string(&*ours).unwrap();
+        assert_eq!(canonical(&written).unwrap(), written);
+    }
 
     #[test]
     fn compact_keeps_strings_and_drops_the_rest() {

@@ -22,25 +22,27 @@ pub const SNAPSHOT_SCHEMA: &str = "driftwatch.snapshot/v1";
 /// Region label used for global services (IAM, S3 listing, Route53).
 pub const GLOBAL: &str = "global";
 
-/// One account's state.
+/// One account's state. Fields, here and in every type a state file holds,
+/// are declared in key order: files are written straight from them, in the
+/// order a tree of them would have (see [`crate::to_pretty_state`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    pub schema: String,
     pub account: String,
-    /// RFC 3339 UTC time the collection started.
-    pub taken_at: String,
+    /// What could and could not be read, keyed by `service/region`.
+    pub coverage: BTreeMap<String, Coverage>,
     pub driftwatch_version: String,
-    /// Regions that were scanned for regional services.
-    pub regions: Vec<String>,
     /// The resource kinds the collector that took this snapshot reads.
     /// Absent from snapshots saved before it was recorded: a kind added
     /// since must not make every existing resource of it read as "added".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kinds_read: Option<Vec<String>>,
-    /// What could and could not be read, keyed by `service/region`.
-    pub coverage: BTreeMap<String, Coverage>,
+    /// Regions that were scanned for regional services.
+    pub regions: Vec<String>,
     /// Every resource, keyed by its stable id.
     pub resources: BTreeMap<String, Resource>,
+    pub schema: String,
+    /// RFC 3339 UTC time the collection started.
+    pub taken_at: String,
 }
 
 impl Snapshot {
@@ -122,9 +124,20 @@ impl Snapshot {
         self.coverage.get(&coverage_key(service, region))
     }
 
-    /// Resources of one kind, in id order.
+    /// Resources of one kind, in id order: a range of the map, since every
+    /// id starts with its kind (`kind/region/native-id`, checked on load),
+    /// not a walk over every resource. A diff asks this per added or removed
+    /// resource of a state that does not list the kinds it read.
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
-        self.resources.values().filter(move |r| r.kind == kind)
+        let prefix = format!("{kind}/");
+        self.resources
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(id, _)| id.starts_with(&prefix))
+            .map(|(_, r)| r)
+            .filter(move |r| r.kind == kind)
     }
 }
 
@@ -151,33 +164,33 @@ pub fn coverage_key(service: &str, region: &str) -> String {
 /// Whether one service in one region was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
-    pub service: String,
-    pub region: String,
-    pub status: CoverageStatus,
+    /// Values not read again but carried from the baseline, where AWS's
+    /// semantics make that exact (`aws/carry.rs`): known, not gaps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<Carried>,
     /// The AWS error code (e.g. `AccessDenied`) when not complete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    pub region: String,
+    pub service: String,
+    pub status: CoverageStatus,
     /// Values that could not be read although the listing was complete, e.g.
     /// `my-bucket.policy: AccessDenied`. Those resources are compared; those
     /// values are not.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unknown_values: Vec<String>,
-    /// Values not read again but carried from the baseline, where AWS's
-    /// semantics make that exact (`aws/carry.rs`): known, not gaps.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub carried: Vec<Carried>,
 }
 
 /// How many values of one attribute a run carried from the baseline, and
 /// by which rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Carried {
-    /// `ec2.instance.user_data`: the kind and the attribute.
-    pub value: String,
     pub count: u64,
     pub rule: CarryRule,
+    /// `ec2.instance.user_data`: the kind and the attribute.
+    pub value: String,
 }
 
 /// Why a value read before is still the value now. Each rule is one of
@@ -269,13 +282,13 @@ impl CoverageStatus {
 /// in one place, and read back generically by diff and checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
-    pub kind: String,
-    pub region: String,
-    /// The native id after `kind/region/`, e.g. `sg-0abc` or `Z123/www.example.com./CNAME`.
-    pub native_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     pub attrs: Attrs,
+    pub kind: String,
+    /// The native id after `kind/region/`, e.g. `sg-0abc` or `Z123/www.example.com./CNAME`.
+    pub native_id: String,
+    pub region: String,
 }
 
 impl Resource {
@@ -605,5 +618,36 @@ mod tests {
         let r = Resource::new("s3.bucket", GLOBAL, "b1", None, &serde_json::json!({}));
         assert_eq!(r.id(), "s3.bucket/global/b1");
         assert_eq!(r.service(), "s3");
+    }
+
+    /// A kind's resources are the ids that start with it and a slash: not
+    /// a kind whose name it begins.
+    #[test]
+    fn of_kind_is_the_kinds_range_of_ids() {
+        let mut s = Snapshot::new("1", "2026-01-01T00:00:00Z");
+        for (kind, id) in [
+            ("ec2.instance", "i-1"),
+            ("ec2.instance", "i-2"),
+            ("ec2.internet_gateway", "igw-1"),
+            ("ec2.image", "ami-1"),
+            ("s3.bucket", "b"),
+        ] {
+            s.insert(Resource::new(
+                kind,
+                "us-east-1",
+                id,
+                None,
+                &serde_json::json!({}),
+            ));
+        }
+        let ids = |k| {
+            s.of_kind(k)
+                .map(|r| r.native_id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("ec2.instance"), ["i-1", "i-2"]);
+        assert_eq!(ids("ec2.image"), ["ami-1"]);
+        assert_eq!(ids("s3.bucket"), ["b"]);
+        assert!(ids("ec2").is_empty() && ids("ec2.inst").is_empty());
     }
 }
