@@ -93,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'driftwatch' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ./driftwatch.toml when present)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--show-approved', '--show-approved', [CompletionResultType]::ParameterName, 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)')
+            [CompletionResult]::new('--all-transients', '--all-transients', [CompletionResultType]::ParameterName, 'List every transient change and every write outside the snapshot in full (by default, more than five alike ones, same kind or call, principal and verdict, are one entry with a count, the time span and samples)')
             [CompletionResult]::new('--fail-on-known', '--fail-on-known', [CompletionResultType]::ParameterName, 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do')
             [CompletionResult]::new('--no-checks', '--no-checks', [CompletionResultType]::ParameterName, 'Do not run posture checks')
             [CompletionResult]::new('--notify-all', '--notify-all', [CompletionResultType]::ParameterName, 'Send every run''s alert in full, remembering nothing')

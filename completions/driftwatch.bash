@@ -1068,7 +1068,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-o -q -v -h --snapshot --baseline --cloudtrail --show-approved --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --snapshot --baseline --cloudtrail --show-approved --all-transients --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -88,6 +88,7 @@ set edit:completion:arg-completer[driftwatch] = {|@words|
             cand --config 'Configuration file (default: ./driftwatch.toml when present)'
             cand --color 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never'
             cand --show-approved 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)'
+            cand --all-transients 'List every transient change and every write outside the snapshot in full (by default, more than five alike ones, same kind or call, principal and verdict, are one entry with a count, the time span and samples)'
             cand --fail-on-known 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
             cand --no-checks 'Do not run posture checks'
             cand --notify-all 'Send every run''s alert in full, remembering nothing'

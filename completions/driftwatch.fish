@@ -98,6 +98,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l color -d 
 always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l show-approved -d 'List approved changes too (by default they are counted, not listed: the report shows what is not yet reviewed)'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l all-transients -d 'List every transient change and every write outside the snapshot in full (by default, more than five alike ones, same kind or call, principal and verdict, are one entry with a count, the time span and samples)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'

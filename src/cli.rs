@@ -362,6 +362,12 @@ pub struct ScanArgs {
     /// the report shows what is not yet reviewed).
     #[arg(long, help_heading = "Report")]
     pub show_approved: bool,
+    /// List every transient change and every write outside the snapshot
+    /// in full (by default, more than five alike ones, same kind or call,
+    /// principal and verdict, are one entry with a count, the time span and
+    /// samples).
+    #[arg(long, help_heading = "Report")]
+    pub all_transients: bool,
     #[command(flatten)]
     pub aws: AwsArgs,
     #[command(flatten)]

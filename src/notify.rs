@@ -204,6 +204,15 @@ pub fn slack_payload(r: &Report) -> Value {
             ))
         })
         .chain(
+            r.transient_groups
+                .iter()
+                .filter(|g| g.verdict == Verdict::Unauthorized)
+                .map(|g| {
+                    let l = g.lines();
+                    esc(&format!("• `transient` {} — {}: {}", l[0], l[1], l[3]))
+                }),
+        )
+        .chain(
             r.transient
                 .iter()
                 .filter(|t| t.verdict == Verdict::Unauthorized)

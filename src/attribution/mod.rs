@@ -110,11 +110,13 @@ pub fn judge_by_approvals(
 }
 
 pub mod policy;
+pub mod transient;
 pub mod writes;
+
+pub use transient::{transient, Transient, TransientGroup};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diff::ResourceRef;
 use crate::trail::{Actor, Event};
 use policy::Policy;
 
@@ -215,15 +217,31 @@ pub struct Attributed {
 /// Judges a resource's events against the policy: authorized when every
 /// successful event is allowed by some rule.
 fn by_policy(resource_id: &str, events: &[&Event], ev: &Evidence<'_>) -> Option<String> {
+    by_rules(resource_id, events, ev, false)
+}
+
+/// [`by_policy`]; `unheld` for a resource neither state holds, where the
+/// built-in rules for AWS acting as itself also decide (see
+/// [`policy::builtin_write_rules`]).
+fn by_rules(
+    resource_id: &str,
+    events: &[&Event],
+    ev: &Evidence<'_>,
+    unheld: bool,
+) -> Option<String> {
     let ok: Vec<&Event> = events.iter().copied().filter(|e| e.succeeded()).collect();
     if ok.is_empty() {
         return None;
     }
     let mut rules = BTreeSet::new();
     for e in &ok {
-        let r = ev
-            .policy
-            .allowing(e, resource_id, ev.baseline, ev.current)?;
+        let r = if unheld {
+            ev.policy
+                .allowing_write(e, resource_id, ev.baseline, ev.current)?
+        } else {
+            ev.policy
+                .allowing(e, resource_id, ev.baseline, ev.current)?
+        };
         rules.insert(r.spec.name.clone());
     }
     Some(format!(
@@ -247,7 +265,7 @@ fn attribute(resource_id: &str, ev: &Evidence<'_>) -> Found {
         .iter()
         .rev()
         .find(|e| e.succeeded())
-        .map(|e| e.actor.clone());
+        .map(|e| Actor::clone(&e.actor));
     let status = if actor.is_some() {
         Attribution::Attributed
     } else {
@@ -299,92 +317,6 @@ pub fn judge(change: &Change, ev: &Evidence<'_>) -> Attributed {
         actor,
         events,
     }
-}
-
-/// A resource changed and changed back between the two states: visible only
-/// in CloudTrail.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Transient {
-    pub resource: ResourceRef,
-    pub attributed: Attributed,
-}
-
-fn resource_ref(id: &str, ev: &Evidence<'_>) -> ResourceRef {
-    if let Some(r) = ev
-        .current
-        .resources
-        .get(id)
-        .or_else(|| ev.baseline.resources.get(id))
-    {
-        return ResourceRef::of(r);
-    }
-    let mut parts = id.splitn(3, '/');
-    let kind = parts.next().unwrap_or_default().to_string();
-    let region = parts.next().unwrap_or_default().to_string();
-    let native_id = parts.next().unwrap_or_default().to_string();
-    ResourceRef {
-        id: id.to_string(),
-        kind,
-        region,
-        native_id,
-        arn: None,
-    }
-}
-
-/// Resources that successful events changed but whose net state did not
-/// move (a port opened at 02:00 and closed at 02:20; a user created and
-/// deleted), judged like changes.
-pub fn transient(changed: &BTreeSet<String>, ev: &Evidence<'_>) -> Vec<Transient> {
-    let Some(index) = ev.events else {
-        return vec![];
-    };
-    let mut out = Vec::new();
-    for id in index.resource_ids() {
-        if changed.contains(id) {
-            continue;
-        }
-        let events: Vec<&Event> = index.for_resource(id);
-        if !events.iter().any(|e| e.succeeded()) {
-            continue;
-        }
-        let resource = resource_ref(id, ev);
-        // Where the service could not be read, "no net change" is not known.
-        let covered = |s: &Snapshot| {
-            s.coverage_for(&resource.kind, &resource.region)
-                .is_some_and(|c| c.status == crate::model::CoverageStatus::Complete)
-        };
-        if !covered(ev.current) || !covered(ev.baseline) {
-            continue;
-        }
-        let actor = events
-            .iter()
-            .rev()
-            .find(|e| e.succeeded())
-            .map(|e| e.actor.clone());
-        let mut judgement = Judgement {
-            verdict: Verdict::Unauthorized,
-            decided_by: None,
-            approval: None,
-            notes: vec![
-                "changed and changed back between the baseline and now: only CloudTrail saw it"
-                    .into(),
-            ],
-        };
-        if let Some(rule) = by_policy(id, &events, ev) {
-            judgement.verdict = Verdict::Authorized;
-            judgement.decided_by = Some(rule);
-        }
-        out.push(Transient {
-            resource,
-            attributed: Attributed {
-                judgement,
-                attribution: Some(Attribution::Attributed),
-                actor,
-                events: events.into_iter().cloned().collect(),
-            },
-        });
-    }
-    out
 }
 
 #[cfg(test)]

@@ -285,7 +285,11 @@ async fn read_trail(
             .map(|r| r as Arc<dyn crate::trail::EventVisitors>),
     )
     .await;
-    Some(TrailInput::from_read(read, &window).with_event_checks(runner.as_deref()))
+    Some(
+        TrailInput::from_read(read, &window)
+            .with_event_checks(runner.as_deref())
+            .listing_all_transients(p.inputs.all_transients),
+    )
 }
 
 fn no_baseline(account: &str) -> Coverage {

@@ -178,6 +178,9 @@ pub struct TrailInput {
     pub writes: crate::trail::ledger::Writes,
     pub summary: TrailSummary,
     pub coverage: Vec<Coverage>,
+    /// Give every transient change in full instead of grouping alike ones
+    /// beyond a handful (`--all-transients`).
+    pub list_all_transients: bool,
 }
 
 impl TrailInput {
@@ -206,11 +209,18 @@ impl TrailInput {
             writes: read.outcome.writes,
             summary,
             coverage: read.coverage,
+            list_all_transients: false,
         }
     }
 }
 
 impl TrailInput {
+    /// Every transient change in full, or alike ones grouped.
+    pub fn listing_all_transients(mut self, all: bool) -> Self {
+        self.list_all_transients = all;
+        self
+    }
+
     /// Takes what the event checks found during the read.
     pub fn with_event_checks(mut self, runner: Option<&crate::checks::events::Runner>) -> Self {
         if let Some(r) = runner {
@@ -285,7 +295,13 @@ pub fn build_report(
         .into_iter()
         .map(|c| report_change(c, &evidence))
         .collect::<Vec<_>>();
-    let transient = attribution::transient(&changed, &evidence)
+    let all = trail.is_some_and(|t| t.list_all_transients);
+    let attribution::transient::Reported {
+        listed,
+        groups: transient_groups,
+        ids: transient_ids,
+    } = attribution::transient::reported(&changed, &evidence, all);
+    let transient = listed
         .into_iter()
         .map(|t| ReportTransient {
             risk: risk_of_kind(&t.resource.kind),
@@ -300,7 +316,7 @@ pub fn build_report(
     let (coverage, mut trail_warnings) = coverage_and_trail_warnings(current, trail);
     let (writes, ledger) = match trail {
         Some(t) => {
-            let (w, l) = writes_outside(t, &changed, &transient, &evidence);
+            let (w, l) = writes_outside(t, &changed, &transient_ids, &evidence);
             (w, Some(l))
         }
         None => (vec![], None),
@@ -311,6 +327,7 @@ pub fn build_report(
             &config.allow,
             &changes,
             &transient,
+            &transient_groups,
             &writes,
         ));
     }
@@ -325,6 +342,7 @@ pub fn build_report(
     r.not_compared = not_compared;
     r.changes = changes;
     r.transient = transient;
+    r.transient_groups = transient_groups;
     r.writes = writes;
     r.cloudtrail = trail.map(|t| TrailSummary {
         ledger: ledger.unwrap_or_default(),
@@ -343,7 +361,7 @@ pub fn build_report(
 fn writes_outside(
     t: &TrailInput,
     changed: &BTreeSet<String>,
-    transient: &[ReportTransient],
+    transient: &BTreeSet<String>,
     evidence: &Evidence<'_>,
 ) -> (
     Vec<attribution::writes::Write>,
@@ -351,10 +369,13 @@ fn writes_outside(
 ) {
     let mut writes = t.writes.clone();
     let mut ledger = t.summary.ledger.clone();
-    let transient: BTreeSet<String> = transient.iter().map(|t| t.resource.id.clone()).collect();
-    attribution::writes::sort_events(&t.index, changed, &transient, &mut writes, &mut ledger);
+    attribution::writes::sort_events(&t.index, changed, transient, &mut writes, &mut ledger);
     debug_assert!(ledger.balanced(), "{ledger:?}");
-    (attribution::writes::judged(&writes, evidence), ledger)
+    let judged = attribution::writes::judged(&writes, evidence);
+    (
+        attribution::writes::merge_alike(judged, t.list_all_transients),
+        ledger,
+    )
 }
 
 /// W005 for every `[[allow]]` rule that authorized nothing this run, like
@@ -364,6 +385,7 @@ fn unmatched_rules(
     rules: &[attribution::policy::AllowRule],
     changes: &[ReportChange],
     transient: &[ReportTransient],
+    groups: &[attribution::TransientGroup],
     writes: &[attribution::writes::Write],
 ) -> Vec<Warning> {
     let mut used = BTreeSet::new();
@@ -371,6 +393,7 @@ fn unmatched_rules(
         .iter()
         .filter_map(|c| c.decided_by.as_deref())
         .chain(transient.iter().filter_map(|t| t.decided_by.as_deref()))
+        .chain(groups.iter().filter_map(|g| g.decided_by.as_deref()))
         .chain(writes.iter().filter_map(|w| w.decided_by.as_deref()));
     for d in decided {
         if let Some(names) = d.strip_prefix("rule ") {

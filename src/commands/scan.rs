@@ -38,20 +38,23 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
     };
     let trail = match &plan.inputs.cloudtrail {
         TrailSource::None => None,
-        source => Some(read_trail(
-            &rt,
-            &plan.aws,
-            super::event_runner(
-                CheckPlan::of(&plan.inputs.checking),
-                &base.snapshot,
+        source => Some(
+            read_trail(
+                &rt,
+                &plan.aws,
+                super::event_runner(
+                    CheckPlan::of(&plan.inputs.checking),
+                    &base.snapshot,
+                    &current,
+                    &plan.inputs.config,
+                ),
+                source,
+                &base,
                 &current,
-                &plan.inputs.config,
-            ),
-            source,
-            &base,
-            &current,
-            quiet,
-        )),
+                quiet,
+            )
+            .listing_all_transients(plan.inputs.all_transients),
+        ),
     };
     let mut report = account_report(&plan.inputs, &base, &path, &current, trail.as_ref(), now)?;
     report.api_calls = calls;

@@ -112,6 +112,13 @@ pub fn items(r: &Report) -> BTreeMap<String, String> {
         let last = t.events.last().map(|e| e.id.as_str()).unwrap_or_default();
         out.insert(format!("transient/{}", t.resource.id), fingerprint(&[last]));
     }
+    for g in r
+        .transient_groups
+        .iter()
+        .filter(|g| g.verdict == Verdict::Unauthorized)
+    {
+        out.insert(group_item(g), fingerprint(&[&g.last]));
+    }
     for f in r.findings.iter().filter(|f| r.fails(f)) {
         out.insert(
             f.id.clone(),
@@ -119,6 +126,17 @@ pub fn items(r: &Report) -> BTreeMap<String, String> {
         );
     }
     out
+}
+
+/// A group of alike transients is one item: said again when it has
+/// activity newer than what was sent.
+fn group_item(g: &crate::attribution::TransientGroup) -> String {
+    format!(
+        "transient-group/{}/{}/{}",
+        g.kind,
+        g.principal,
+        g.events.join(",")
+    )
 }
 
 /// Whether an item is due: never sent, sent saying something else, or
@@ -157,6 +175,8 @@ pub fn fresh(
     out.transient.retain(|t| {
         t.verdict != Verdict::Unauthorized || is_due(&format!("transient/{}", t.resource.id))
     });
+    out.transient_groups
+        .retain(|g| g.verdict != Verdict::Unauthorized || is_due(&group_item(g)));
     out.findings.retain(|f| !r.fails(f) || is_due(&f.id));
     out.finish();
     out

@@ -30,7 +30,8 @@ fn counts(r: &Report) -> (usize, usize, usize) {
         + r.summary.unjudged
         + r.summary.transient_unauthorized
         + r.summary.failing_findings;
-    let tests = r.changes.len() + r.transient.len() + r.findings.len() + 1;
+    let tests =
+        r.changes.len() + r.transient.len() + r.transient_groups.len() + r.findings.len() + 1;
     (tests, failures, usize::from(!r.summary.coverage_complete))
 }
 
@@ -81,6 +82,9 @@ fn suite(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "    </testcase>")?;
     for c in &r.changes {
         change_case(c, out)?;
+    }
+    for g in &r.transient_groups {
+        transient_group_case(g, out)?;
     }
     for t in &r.transient {
         transient_case(t, out)?;
@@ -152,6 +156,31 @@ fn transient_case(t: &super::ReportTransient, out: &mut dyn Write) -> std::io::R
             "      <system-out>{}</system-out>",
             xml_escape(&body.join("\n"))
         )?;
+    }
+    writeln!(out, "    </testcase>")
+}
+
+/// A group of alike transients is one case, failing when unauthorized.
+fn transient_group_case(
+    g: &crate::attribution::TransientGroup,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        r#"    <testcase classname="driftwatch.transient.{}" name="{} {} transient by {}">"#,
+        g.risk.as_str(),
+        g.count,
+        xml_escape(&g.kind),
+        xml_escape(&g.principal)
+    )?;
+    let body = xml_escape(&g.lines().join("\n"));
+    if g.verdict == Verdict::Unauthorized {
+        writeln!(
+            out,
+            r#"      <failure message="unauthorized transient changes" type="transient">{body}</failure>"#
+        )?;
+    } else {
+        writeln!(out, "      <system-out>{body}</system-out>")?;
     }
     writeln!(out, "    </testcase>")
 }

@@ -199,13 +199,34 @@ fn resolved_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    if !r.transient.is_empty() {
+    if !r.transient.is_empty() || !r.transient_groups.is_empty() {
         writeln!(
             out,
             "### transient (changed and changed back, seen only in CloudTrail)\n"
         )?;
         writeln!(out, "| verdict | resource | events | who |")?;
         writeln!(out, "|---|---|---|---|")?;
+        for g in r.transient_groups.iter().take(super::GROUPS_SHOWN) {
+            let lines = g.lines();
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                g.verdict.as_str(),
+                cell(&lines[3]),
+                cell(&format!("{}\n{}", lines[0], lines[2])),
+                cell(
+                    &lines[1..2]
+                        .iter()
+                        .chain(lines.get(4))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            )?;
+        }
+        if let Some(more) = super::more_transient_groups(r) {
+            writeln!(out, "| | {} | | |", cell(&more))?;
+        }
         for t in &r.transient {
             let events: Vec<String> = t
                 .events

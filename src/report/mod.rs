@@ -63,8 +63,12 @@ pub struct Report {
     pub not_compared: Vec<NotCompared>,
     pub changes: Vec<ReportChange>,
     /// Changes made and undone between the two states (CloudTrail only).
+    /// Alike transients beyond a handful are counted in
+    /// `transient_groups` instead (all listed with `--all-transients`).
     #[serde(default)]
     pub transient: Vec<ReportTransient>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transient_groups: Vec<crate::attribution::TransientGroup>,
     /// Successful writes CloudTrail recorded that explain no change, grouped
     /// and judged (CloudTrail only).
     #[serde(default)]
@@ -346,6 +350,29 @@ fn is_zero(n: &usize) -> bool {
 
 /// The risk area a resource kind belongs to, as its kind file declares
 /// (asset for a kind this build does not know, e.g. from a newer baseline).
+/// Groups of transient changes a table or Markdown shows; the JSON report
+/// has them all. Unauthorized groups come first.
+pub const GROUPS_SHOWN: usize = 10;
+
+/// "… and 995 more groups (40,100 resources, 21,000 unauthorized)" when
+/// there are more groups than are shown.
+pub(crate) fn more_transient_groups(r: &Report) -> Option<String> {
+    let rest = r.transient_groups.get(GROUPS_SHOWN..)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let count: u64 = rest.iter().map(|g| g.count).sum();
+    let unauthorized: u64 = rest
+        .iter()
+        .filter(|g| g.verdict == Verdict::Unauthorized)
+        .map(|g| g.count)
+        .sum();
+    Some(format!(
+        "… and {} more groups ({count} resources, {unauthorized} unauthorized): the JSON report lists every group",
+        rest.len()
+    ))
+}
+
 pub fn risk_of_kind(kind: &str) -> Risk {
     crate::kinds::by_name(kind).map_or(Risk::Asset, |k| k.risk)
 }
@@ -413,6 +440,7 @@ impl Report {
             not_compared: vec![],
             changes: vec![],
             transient: vec![],
+            transient_groups: vec![],
             writes: vec![],
             cloudtrail: None,
             findings: vec![],
@@ -442,12 +470,23 @@ impl Report {
             approved: count(&|c| c.verdict == Verdict::Approved) + self.approved_not_listed,
             unjudged: count(&|c| c.verdict == Verdict::Unjudged),
             not_compared: self.not_compared.len(),
-            transient: self.transient.len(),
+            transient: self.transient.len()
+                + self
+                    .transient_groups
+                    .iter()
+                    .map(|g| g.count as usize)
+                    .sum::<usize>(),
             transient_unauthorized: self
                 .transient
                 .iter()
                 .filter(|t| t.verdict == Verdict::Unauthorized)
-                .count(),
+                .count()
+                + self
+                    .transient_groups
+                    .iter()
+                    .filter(|g| g.verdict == Verdict::Unauthorized)
+                    .map(|g| g.count as usize)
+                    .sum::<usize>(),
             writes: self.writes.len(),
             writes_unauthorized: self
                 .writes

@@ -144,6 +144,29 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
         let loc = location(r, &t.resource.id);
         out.push(result(TRANSIENT_RULE, 1, "error", text, loc, &id));
     }
+    for g in r
+        .transient_groups
+        .iter()
+        .filter(|g| g.verdict == Verdict::Unauthorized)
+    {
+        let id = format!(
+            "{}:{}:{}:{}",
+            g.kind,
+            g.principal,
+            g.events.join(","),
+            g.first
+        );
+        let first = g.samples.first().map(String::as_str).unwrap_or_default();
+        let loc = location(r, first);
+        out.push(result(
+            TRANSIENT_RULE,
+            1,
+            "error",
+            g.lines().join("; "),
+            loc,
+            &id,
+        ));
+    }
     for f in &r.findings {
         let mut loc = location(r, &f.resource.id);
         if let Value::Array(logical) = &mut loc["logicalLocations"] {

@@ -70,7 +70,11 @@ fn header(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> 
         writeln!(out, "{}", wrapped(&line, width))?;
     }
     let nothing_new = r.changes.is_empty() && r.findings.iter().all(is_known);
-    if nothing_new && r.transient.is_empty() && r.unauthorized_writes().is_empty() {
+    if nothing_new
+        && r.transient.is_empty()
+        && r.transient_groups.is_empty()
+        && r.unauthorized_writes().is_empty()
+    {
         let known = r.summary.known_findings;
         if known == 0 {
             writeln!(out, "No changes, no findings.")?;
@@ -304,7 +308,7 @@ fn resolved(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()
 }
 
 fn transient(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<()> {
-    if r.transient.is_empty() {
+    if r.transient.is_empty() && r.transient_groups.is_empty() {
         return Ok(());
     }
     heading(
@@ -312,10 +316,16 @@ fn transient(r: &Report, width: usize, out: &mut dyn Write) -> std::io::Result<(
         width,
         &format!(
             "TRANSIENT: {} changed and changed back, seen only in CloudTrail",
-            plural(r.transient.len(), "resource", "resources")
+            plural(r.summary.transient, "resource", "resources")
         ),
     )?;
     let mut t = Grid::new(width, &["verdict", "resource, events, who"], &[LEFT]);
+    for g in r.transient_groups.iter().take(super::GROUPS_SHOWN) {
+        t.row(&[g.verdict.as_str().to_string(), g.lines().join("\n")]);
+    }
+    if let Some(more) = super::more_transient_groups(r) {
+        t.row(&[String::new(), more]);
+    }
     for tr in &r.transient {
         let mut right = vec![resource_line(&tr.resource)];
         right.extend(tr.events.iter().map(|e| format!("{} {}", e.time, e.name)));

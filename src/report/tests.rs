@@ -81,6 +81,24 @@ fn sample() -> Report {
             ),
         ],
         transient: vec![],
+        transient_groups: vec![crate::attribution::TransientGroup {
+            kind: "ec2.instance".into(),
+            risk: Risk::Asset,
+            events: vec!["RunInstances".into(), "TerminateInstances".into()],
+            principal: "arn:aws:iam::111122223333:role/ci-runner".into(),
+            source_identity: None,
+            sessions: vec!["gitlab-1".into(), "gitlab-2".into()],
+            verdict: Verdict::Authorized,
+            decided_by: Some("rule ci-runners".into()),
+            count: 240,
+            first: "2026-01-01T01:00:00Z".into(),
+            last: "2026-01-01T22:00:00Z".into(),
+            regions: vec!["us-east-1".into()],
+            samples: vec![
+                "ec2.instance/us-east-1/i-0a".into(),
+                "ec2.instance/us-east-1/i-0b".into(),
+            ],
+        }],
         writes: vec![],
         cloudtrail: None,
         findings: vec![],
@@ -119,6 +137,16 @@ fn summary_and_exit_code() {
     r.coverage.truncate(1);
     r.finish();
     assert_eq!(r.exit_code().code(), 0);
+    // A group of transients counts member by member and fails the run
+    // when unauthorized.
+    assert_eq!(
+        (r.summary.transient, r.summary.transient_unauthorized),
+        (240, 0)
+    );
+    r.transient_groups[0].verdict = Verdict::Unauthorized;
+    r.finish();
+    assert_eq!(r.summary.transient_unauthorized, 240);
+    assert_eq!(r.exit_code().code(), 1);
 }
 
 #[test]
@@ -177,7 +205,7 @@ fn json_has_the_documented_fields() {
 #[test]
 fn junit_is_well_formed_and_fails_unauthorized_only() {
     let x = rendered(&sample(), Format::Junit);
-    assert_eq!(x.matches("<testcase ").count(), 3);
+    assert_eq!(x.matches("<testcase ").count(), 4);
     assert_eq!(x.matches("<failure ").count(), 1);
     assert_eq!(x.matches("<error ").count(), 1);
     assert!(x.contains("&lt;ticket &amp; 1&gt;"));

@@ -27,6 +27,8 @@ pub struct ScanInputs {
     pub alerts: Alerts,
     /// List approved changes rather than count them.
     pub show_approved: bool,
+    /// List every transient change rather than group alike ones.
+    pub all_transients: bool,
 }
 
 pub struct ScanPlan {
@@ -85,6 +87,7 @@ pub(super) fn scan_inputs(a: &cli::ScanArgs) -> Result<ScanInputs> {
         },
         config,
         show_approved: a.show_approved,
+        all_transients: a.all_transients,
     })
 }
 

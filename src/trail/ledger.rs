@@ -225,7 +225,7 @@ impl Writes {
             actor: e.actor.display(),
         };
         let g = self.groups.entry(key).or_insert_with(|| WriteGroup {
-            actor: e.actor.clone(),
+            actor: Actor::clone(&e.actor),
             note,
             ..Default::default()
         });
@@ -342,7 +342,8 @@ mod tests {
                 identity_type: "IAMUser".into(),
                 arn: Some("arn:aws:iam::1:user/mallory".into()),
                 ..Default::default()
-            },
+            }
+            .into(),
             resources: vec![],
             effect_not_held: None,
         }

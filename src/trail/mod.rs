@@ -43,6 +43,22 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The identity behind the call, without its session: the role's ARN
+    /// for an assumed role, else what [`Actor::display`] names first. Many
+    /// sessions of one role (a CI runner per job, a fleet's launches) are
+    /// one principal.
+    pub fn principal(&self) -> String {
+        match (&self.role_arn, self.identity_type.as_str()) {
+            (Some(role), "AssumedRole") => role.clone(),
+            _ => self
+                .arn
+                .clone()
+                .or_else(|| self.invoked_by.clone())
+                .or_else(|| self.user_name.clone())
+                .unwrap_or_else(|| self.identity_type.clone()),
+        }
+    }
+
     /// One-line name: `arn (session, source identity)` or the service.
     pub fn display(&self) -> String {
         let base = self
@@ -74,7 +90,10 @@ pub struct Event {
     /// Set when the call failed: such events never explain a change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    pub actor: Actor,
+    /// Shared: the records of one file by one caller hold one copy (a
+    /// fleet's 100,000 launches are a handful of actors).
+    #[serde(with = "shared")]
+    pub actor: std::sync::Arc<Actor>,
     /// Resource ids (`kind/region/native-id`) the event touched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
@@ -83,6 +102,20 @@ pub struct Event {
     /// and is never "changed and changed back".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect_not_held: Option<String>,
+}
+
+/// An `Arc<Actor>` as the actor itself, in both directions.
+mod shared {
+    use super::Actor;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(a: &Arc<Actor>, s: S) -> Result<S::Ok, S::Error> {
+        a.as_ref().serialize(s)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Actor>, D::Error> {
+        Actor::deserialize(d).map(Arc::new)
+    }
 }
 
 impl Event {
@@ -491,7 +524,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
         source_ip: raw.source_ip_address,
         user_agent: raw.user_agent,
         error_code: raw.error_code.filter(|c| !c.is_empty()),
-        actor,
+        actor: std::sync::Arc::new(actor),
         resources,
         effect_not_held,
     }))

@@ -133,6 +133,9 @@ struct Sink<'w> {
     read: FileRead,
     /// Event checks, when the run has any.
     visitor: Option<Box<dyn EventVisitor + 'w>>,
+    /// The file's callers by their `userIdentity` text: kept events of one
+    /// caller share one [`super::Actor`].
+    actors: std::collections::HashMap<String, std::sync::Arc<super::Actor>>,
 }
 
 impl Sink<'_> {
@@ -186,9 +189,10 @@ impl Sink<'_> {
     /// A failed call or write: parsed whole. On a watched kind it is kept
     /// for attribution; any other write joins its group.
     fn keep(&mut self, raw: RawRef<'_>, watched: bool) {
+        let identity = raw.user_identity.map(|r| r.get()).unwrap_or_default();
         let raw = raw.into_raw();
         let resource = (!watched).then(|| named_resource(&raw.request_parameters, &raw.resources));
-        let Ok(Some(e)) = from_raw(raw) else {
+        let Ok(Some(mut e)) = from_raw(raw) else {
             // Name, time and type were checked: this cannot happen, but a
             // record must land somewhere.
             self.read.ledger.skipped.unusable += 1;
@@ -202,6 +206,12 @@ impl Sink<'_> {
             None => {
                 if e.succeeded() {
                     self.read.ledger.unsorted += 1;
+                }
+                match self.actors.get(identity) {
+                    Some(a) if **a == *e.actor => e.actor = a.clone(),
+                    _ => {
+                        self.actors.insert(identity.to_string(), e.actor.clone());
+                    }
                 }
                 self.read.events.push(e);
             }
@@ -289,6 +299,7 @@ pub fn parse_log_with(
         bounds: Bounds::of(window),
         read: FileRead::default(),
         visitor: visitors.map(|v| v.visitor()),
+        actors: Default::default(),
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut any = false;
