@@ -204,7 +204,13 @@ pub fn judged(writes: &Writes, ev: &Evidence<'_>) -> Vec<Write> {
             }
         })
         .collect();
-    out.sort_by(|a, b| {
+    in_report_order(&mut out);
+    out
+}
+
+/// Unauthorized first, then the most recent.
+fn in_report_order(ws: &mut [Write]) {
+    ws.sort_by(|a, b| {
         (a.verdict, &b.last, &a.event_name, &a.resource).cmp(&(
             b.verdict,
             &a.last,
@@ -212,7 +218,6 @@ pub fn judged(writes: &Writes, ev: &Evidence<'_>) -> Vec<Write> {
             &b.resource,
         ))
     });
-    out
 }
 
 /// What makes writes alike enough to merge.
@@ -257,14 +262,7 @@ pub fn merge_alike(writes: Vec<Write>, all: bool) -> Vec<Write> {
             out.push(merged(ws));
         }
     }
-    out.sort_by(|a, b| {
-        (a.verdict, &b.last, &a.event_name, &a.resource).cmp(&(
-            b.verdict,
-            &a.last,
-            &b.event_name,
-            &b.resource,
-        ))
-    });
+    in_report_order(&mut out);
     out
 }
 

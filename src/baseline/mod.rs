@@ -334,10 +334,8 @@ mod tests {
         assert!(parse(with("[]").as_bytes()).is_err());
     }
 
-    #[test]
-    fn baseline_round_trips_and_gzip_is_transparent() {
-        let mut b = Baseline::new(Snapshot::new("111122223333", "2026-01-01T00:00:00Z"));
-        b.approvals.push(Approval {
+    fn approval(summary: &str) -> Approval {
+        Approval {
             change_id: "c-1".into(),
             resource: "r".into(),
             content: "absent".into(),
@@ -345,8 +343,16 @@ mod tests {
             by: "me".into(),
             at: "2026-01-01T00:00:00Z".into(),
             expires: Some("2026-02-01".into()),
-            summary: vec!["ec2.security_group modified: ingress[+] tcp 22 0.0.0.0/0".into()],
-        });
+            summary: vec![summary.into()],
+        }
+    }
+
+    #[test]
+    fn baseline_round_trips_and_gzip_is_transparent() {
+        let mut b = Baseline::new(Snapshot::new("111122223333", "2026-01-01T00:00:00Z"));
+        b.approvals.push(approval(
+            "ec2.security_group modified: ingress[+] tcp 22 0.0.0.0/0",
+        ));
         let dir = tempfile::tempdir().unwrap();
         for name in ["b.json", "b.json.gz"] {
             let p = dir.path().join(name);
@@ -371,16 +377,7 @@ mod tests {
     #[test]
     fn a_state_is_written_as_its_sorted_tree_would_be() {
         let mut b = crate::demo::baseline().unwrap();
-        b.approvals.push(Approval {
-            change_id: "c-1".into(),
-            resource: "r".into(),
-            content: "absent".into(),
-            reason: "ok".into(),
-            by: "me".into(),
-            at: "2026-01-01T00:00:00Z".into(),
-            expires: Some("2026-02-01".into()),
-            summary: vec!["s".into()],
-        });
+        b.approvals.push(approval("s"));
         b.reviewed_at = Some("2026-01-02T00:00:00Z".into());
         let mut s = b.snapshot.clone();
         s.kinds_read = Some(vec!["ec2.instance".into()]);
