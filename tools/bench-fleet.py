@@ -2,7 +2,7 @@
 """The scale bench's input (#30): a day of an account with an ephemeral fleet,
 written as another tool than driftwatch would write it.
 
-  tools/bench-fleet.py SEED OUT
+  tools/bench-fleet.py SEED OUT [FILES]
 
 SEED is a 100,000-resource state driftwatch wrote (`benches/scale.rs` writes
 one from the benches' shared account). OUT gets:
@@ -19,7 +19,9 @@ one from the benches' shared account). OUT gets:
   eve. Of the other 600,000, one in eight is a write on a resource the states
   hold, one in twenty is denied, the rest are reads, by 2,000 roles.
 
-Seeded, so every run writes the same bytes. Needs only the standard library.
+FILES (default 200) scales the trail: each file holds 5,000 records, 2,000 of
+them the fleet's, in the same proportions. Seeded, so every run writes the
+same bytes. Needs only the standard library.
 """
 import datetime
 import gzip
@@ -31,9 +33,9 @@ from pathlib import Path
 ACCT = "111122223333"
 START = datetime.datetime(2026, 1, 1, 0, 0, 1)
 SPAN = 86000  # seconds: inside [a.taken_at, b.taken_at]
-FILES = 200
+FILES = int(sys.argv[3]) if len(sys.argv) > 3 else 200
 PER_FILE = 5000
-FLEET = 200_000  # instances launched and terminated: 400,000 writes
+FLEET = 1000 * FILES  # instances launched and terminated: two writes each
 
 
 def reverse_keys(v):
@@ -124,11 +126,11 @@ EVE = {"type": "IAMUser", "principalId": "AIDAEXAMPLEEVE", "arn": f"arn:aws:iam:
 
 def fleet_actor(n):
     """Who launched ephemeral instance n (of FLEET)."""
-    if n < 120_000:
+    if n < FLEET * 60 // 100:
         return AUTOSCALING
-    if n < 160_000:
+    if n < FLEET * 80 // 100:
         return FLEET_ROLE
-    if n < 188_000:
+    if n < FLEET * 94 // 100:
         return BATCH
     if n < FLEET - 12:
         return session("ci-runner", f"gitlab-{n % 50}")
@@ -196,7 +198,7 @@ def trail(ids, res, out):
     for f in range(FILES):
         recs = []
         for j in range(PER_FILE - 2 * pairs_per_file):
-            t = START + datetime.timedelta(seconds=(i * SPAN) // 1_000_000)
+            t = START + datetime.timedelta(seconds=(i * SPAN) // (FILES * PER_FILE))
             if i % 8 == 0:
                 rid = ids[rng.randrange(len(ids))]
                 src, name, req = held_write(i, rid, res[rid])
@@ -206,14 +208,19 @@ def trail(ids, res, out):
                                    ro=True, denied=i % 20 == 1))
             i += 1
         base = START + datetime.timedelta(seconds=(f * SPAN) // FILES)
+        # Launches fill the file's slice of the day, leaving room for the
+        # terminations four minutes later where the slice is long enough.
+        slot = SPAN // FILES - 300 if SPAN // FILES > 300 else SPAN // FILES
         for k in range(pairs_per_file):
-            t = base + datetime.timedelta(seconds=k * (SPAN // FILES - 300) // pairs_per_file)
+            t = base + datetime.timedelta(seconds=k * slot // pairs_per_file)
             recs.extend(fleet_pair(fleet, i, t))
             fleet += 1
             i += 2
         recs.sort(key=lambda r: r["eventTime"])
-        with gzip.open(d / f"{ACCT}_CloudTrail_us-east-1_{f:04d}.json.gz", "wt", compresslevel=1) as fh:
-            json.dump({"Records": recs}, fh)
+        # mtime=0: the same bytes every run (gzip's header holds a time).
+        path = d / f"{ACCT}_CloudTrail_us-east-1_{f:04d}.json.gz"
+        with gzip.GzipFile(path, "wb", compresslevel=1, mtime=0) as fh:
+            fh.write(json.dumps({"Records": recs}).encode())
     return i
 
 
