@@ -58,7 +58,9 @@ pub struct TransientGroup {
 /// One transient resource as judged, its events borrowed from the index.
 struct Found<'a> {
     id: &'a str,
-    judgement: Judgement,
+    /// The rules that authorized every event; `None`: unauthorized. The
+    /// rest of a judgement is made only for the transients listed.
+    decided_by: Option<String>,
     actor: Option<&'a Actor>,
     events: Vec<&'a Event>,
 }
@@ -119,22 +121,9 @@ fn judged<'a>(id: &'a str, events: Vec<&'a Event>, ev: &Evidence<'_>) -> Found<'
     // the built-in rules for AWS's own writes decide, as outside the
     // snapshot.
     let unheld = !ev.current.resources.contains_key(id) && !ev.baseline.resources.contains_key(id);
-    let decided_by = by_rules(id, &events, ev, unheld);
     Found {
         id,
-        judgement: Judgement {
-            verdict: if decided_by.is_some() {
-                Verdict::Authorized
-            } else {
-                Verdict::Unauthorized
-            },
-            decided_by,
-            approval: None,
-            notes: vec![
-                "changed and changed back between the baseline and now: only CloudTrail saw it"
-                    .into(),
-            ],
-        },
+        decided_by: by_rules(id, &events, ev, unheld),
         actor,
         events,
     }
@@ -163,11 +152,27 @@ fn resource_ref(id: &str, ev: &Evidence<'_>) -> ResourceRef {
 }
 
 impl Found<'_> {
+    fn verdict(&self) -> Verdict {
+        if self.decided_by.is_some() {
+            Verdict::Authorized
+        } else {
+            Verdict::Unauthorized
+        }
+    }
+
     fn whole(self, ev: &Evidence<'_>) -> Transient {
         Transient {
             resource: resource_ref(self.id, ev),
             attributed: Attributed {
-                judgement: self.judgement,
+                judgement: Judgement {
+                    verdict: self.verdict(),
+                    decided_by: self.decided_by,
+                    approval: None,
+                    notes: vec![
+                        "changed and changed back between the baseline and now: only CloudTrail saw it"
+                            .into(),
+                    ],
+                },
                 attribution: Some(Attribution::Attributed),
                 actor: self.actor.cloned(),
                 events: self.events.into_iter().cloned().collect(),
@@ -186,12 +191,12 @@ impl Found<'_> {
         names.sort_unstable();
         names.dedup();
         GroupKey {
-            verdict: self.judgement.verdict,
+            verdict: self.verdict(),
             kind: kind_region(self.id).0.to_string(),
             names,
             principal: self.actor.map(Actor::principal).unwrap_or_default(),
             source_identity: self.actor.and_then(|a| a.source_identity.clone()),
-            decided_by: self.judgement.decided_by.clone(),
+            decided_by: self.decided_by.clone(),
         }
     }
 }
