@@ -71,7 +71,8 @@ fn source(
             current: None,
         },
         ApproveSource::State(c) => {
-            let (snap, caller) = super::current_state(c, quiet)?;
+            let (snap, read) = super::current_state(c, quiet)?;
+            let caller = read.map(|s| s.caller_arn);
             let plan = super::CheckPlan {
                 checks: &accept.checks,
                 fail_on: crate::checks::FailOn::None,

@@ -148,8 +148,10 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
             out,
             alerts,
         } => {
-            let (current, _) = current_state(current, quiet)?;
-            let r = check_report(&current, &config, CheckPlan::of(&checking), now);
+            let (current, read) = current_state(current, quiet)?;
+            let mut r = check_report(&current, &config, CheckPlan::of(&checking), now);
+            // Where a live read's quota went, as a scan's report says.
+            r.api_calls = read.map(|s| s.calls_by_unit).unwrap_or_default();
             Ok(Outcome::report(r, out, Some(alerts)))
         }
         Work::ChecksList {

@@ -5,17 +5,18 @@ use anyhow::Result;
 
 use crate::model::Snapshot;
 
-/// The current state, and the caller's ARN when it was read live.
+/// The current state, and how reading it went when it was read live (the
+/// caller's ARN, the calls per service and region).
 pub fn current_state(
     c: crate::resolve::Current,
     quiet: bool,
-) -> Result<(Snapshot, Option<String>)> {
+) -> Result<(Snapshot, Option<crate::aws::CollectStats>)> {
     match c {
         crate::resolve::Current::File(s) => Ok((*s, None)),
         crate::resolve::Current::Live(opts) => {
             let (s, stats) = crate::aws::runtime()?.block_on(crate::aws::collect(&opts))?;
             super::snapshot::summarize(&s, &stats, quiet);
-            Ok((s, Some(stats.caller_arn)))
+            Ok((s, Some(stats)))
         }
     }
 }

@@ -54,6 +54,10 @@ fn planted_problems_are_each_reported_once_and_benign_ones_never() {
         serde_json::json!([]),
         "no check may fail to evaluate"
     );
+    // A live read says where its calls went, as a scan's report does.
+    let calls = &report["api_calls"];
+    assert!(calls["ec2/us-east-1"].as_u64().unwrap() >= 1, "{calls}");
+    assert!(calls["iam/global"].as_u64().unwrap() >= 1, "{calls}");
     let want: Vec<(String, String)> = planted["expect"]
         .as_array()
         .unwrap()
