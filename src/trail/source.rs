@@ -513,7 +513,11 @@ struct Part {
 impl Part {
     fn add(&mut self, path: &Path, r: FileResult) {
         let r = r.map(|mut f| {
-            self.chunks.push(std::mem::take(&mut f.events));
+            let mut events = std::mem::take(&mut f.events);
+            // A file's vector grew by doubling: up to half of it is spare
+            // room, held until the merge. Give it back now.
+            events.shrink_to_fit();
+            self.chunks.push(events);
             f
         });
         self.rest.add(path.display().to_string(), r);
