@@ -208,8 +208,12 @@ pub fn slack_payload(r: &Report) -> Value {
                 .iter()
                 .filter(|g| g.verdict == Verdict::Unauthorized)
                 .map(|g| {
-                    let l = g.lines();
-                    esc(&format!("• `transient` {} — {}: {}", l[0], l[1], l[3]))
+                    esc(&format!(
+                        "• `transient` {} — {}: {}",
+                        g.what(),
+                        g.who(),
+                        g.which()
+                    ))
                 }),
         )
         .chain(

@@ -19,6 +19,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Authorized when a rule decided (its name in `decided_by`), else
+    /// unauthorized: what CloudTrail and the policy alone can say.
+    pub fn by_rule(decided_by: Option<&String>) -> Verdict {
+        if decided_by.is_some() {
+            Verdict::Authorized
+        } else {
+            Verdict::Unauthorized
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Unauthorized => "unauthorized",

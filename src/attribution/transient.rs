@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{by_rules, Attributed, Attribution, Evidence, Judgement, Verdict};
 use crate::diff::ResourceRef;
-use crate::model::{Risk, Snapshot};
-use crate::trail::ledger::capped_insert;
+use crate::model::{split_id, Risk};
+use crate::trail::ledger::{capped_insert, sample_list};
 use crate::trail::{Actor, Event};
 
 /// Groups of at most this many transients are listed one by one.
@@ -91,23 +91,11 @@ fn one<'a>(id: &'a str, events: Vec<&'a Event>, ev: &Evidence<'_>) -> Option<Fou
         return None;
     }
     // Where the service could not be read, "no net change" is not known.
-    let (kind, region) = kind_region(id);
-    let covered = |s: &Snapshot| {
-        s.coverage_for(kind, region)
-            .is_some_and(|c| c.status == crate::model::CoverageStatus::Complete)
-    };
-    if !covered(ev.current) || !covered(ev.baseline) {
+    let (kind, region, _) = split_id(id);
+    if !ev.current.read_in_full(kind, region) || !ev.baseline.read_in_full(kind, region) {
         return None;
     }
     Some(judged(id, events, ev))
-}
-
-fn kind_region(id: &str) -> (&str, &str) {
-    let mut parts = id.splitn(3, '/');
-    (
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
-    )
 }
 
 fn judged<'a>(id: &'a str, events: Vec<&'a Event>, ev: &Evidence<'_>) -> Found<'a> {
@@ -138,26 +126,19 @@ fn resource_ref(id: &str, ev: &Evidence<'_>) -> ResourceRef {
     {
         return ResourceRef::of(r);
     }
-    let mut parts = id.splitn(3, '/');
-    let kind = parts.next().unwrap_or_default().to_string();
-    let region = parts.next().unwrap_or_default().to_string();
-    let native_id = parts.next().unwrap_or_default().to_string();
+    let (kind, region, native_id) = split_id(id);
     ResourceRef {
         id: id.to_string(),
-        kind,
-        region,
-        native_id,
+        kind: kind.into(),
+        region: region.into(),
+        native_id: native_id.into(),
         arn: None,
     }
 }
 
 impl Found<'_> {
     fn verdict(&self) -> Verdict {
-        if self.decided_by.is_some() {
-            Verdict::Authorized
-        } else {
-            Verdict::Unauthorized
-        }
+        Verdict::by_rule(self.decided_by.as_ref())
     }
 
     fn whole(self, ev: &Evidence<'_>) -> Transient {
@@ -192,7 +173,7 @@ impl Found<'_> {
         names.dedup();
         GroupKey {
             verdict: self.verdict(),
-            kind: kind_region(self.id).0.to_string(),
+            kind: split_id(self.id).0.to_string(),
             names,
             principal: self.actor.map(Actor::principal).unwrap_or_default(),
             source_identity: self.actor.and_then(|a| a.source_identity.clone()),
@@ -266,7 +247,7 @@ fn group(key: GroupKey, members: &[Found<'_>]) -> TransientGroup {
             &mut sessions,
             f.actor.and_then(|a| a.session_name.as_deref()),
         );
-        regions.insert(kind_region(f.id).1.to_string());
+        regions.insert(split_id(f.id).1.to_string());
         for t in f.events.iter().filter_map(|e| e.timestamp()) {
             first = Some(first.map_or(t, |f| f.min(t)));
             last = Some(last.map_or(t, |l| l.max(t)));
@@ -291,47 +272,54 @@ fn group(key: GroupKey, members: &[Found<'_>]) -> TransientGroup {
 }
 
 impl TransientGroup {
-    /// The group in a few lines, for tables, Markdown and alerts:
-    /// what, who, when, which (samples) and why (the verdict's reason).
-    pub fn lines(&self) -> Vec<String> {
+    /// `12 ec2.instance changed and changed back: RunInstances, ...`
+    pub fn what(&self) -> String {
+        format!(
+            "{} {} changed and changed back: {}",
+            self.count,
+            self.kind,
+            self.events.join(", ")
+        )
+    }
+
+    /// `by PRINCIPAL (source identity S), sessions a, b, ...`
+    pub fn who(&self) -> String {
         let mut who = format!("by {}", self.principal);
         if let Some(s) = &self.source_identity {
             who.push_str(&format!(" (source identity {s})"));
         }
         if !self.sessions.is_empty() {
-            let more = if self.sessions.len() == crate::trail::ledger::SAMPLES {
-                ", ..."
-            } else {
-                ""
-            };
-            who.push_str(&format!(", sessions {}{more}", self.sessions.join(", ")));
+            who.push_str(&format!(", sessions {}", sample_list(&self.sessions)));
         }
+        who
+    }
+
+    /// `FIRST to LAST`
+    pub fn when(&self) -> String {
+        format!("{} to {}", self.first, self.last)
+    }
+
+    /// The samples' native ids (kind and region are in [`Self::what`]),
+    /// `and N more`.
+    pub fn which(&self) -> String {
         let rest = self.count.saturating_sub(self.samples.len() as u64);
-        // The kind and region are said above: the native ids suffice.
-        let native = |id: &String| id.splitn(3, '/').nth(2).unwrap_or(id).to_string();
         let mut which = self
             .samples
             .iter()
-            .map(native)
+            .map(|id| split_id(id).2)
             .collect::<Vec<_>>()
             .join(", ");
         if rest > 0 {
             which.push_str(&format!(" and {rest} more"));
         }
-        let mut out = vec![
-            format!(
-                "{} {} changed and changed back: {}",
-                self.count,
-                self.kind,
-                self.events.join(", ")
-            ),
-            who,
-            format!("{} to {}", self.first, self.last),
-            which,
-        ];
-        if let Some(d) = &self.decided_by {
-            out.push(format!("({d})"));
-        }
+        which
+    }
+
+    /// The group in a few lines, for tables: what, who, when, which, and
+    /// the rule that authorized it.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![self.what(), self.who(), self.when(), self.which()];
+        out.extend(self.decided_by.as_ref().map(|d| format!("({d})")));
         out
     }
 }
@@ -339,7 +327,7 @@ impl TransientGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Coverage, Resource, GLOBAL};
+    use crate::model::{Coverage, Resource, Snapshot, GLOBAL};
     use serde_json::json;
 
     fn launched(n: usize, label: &str, role: &str, session: &str) -> Vec<Event> {

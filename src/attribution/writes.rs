@@ -99,7 +99,10 @@ impl Write {
         };
         let sessions = match &self.merged {
             Some(m) if !m.sessions.is_empty() => {
-                format!(" (sessions {}, ...)", m.sessions.join(", "))
+                format!(
+                    " (sessions {})",
+                    crate::trail::ledger::sample_list(&m.sessions)
+                )
             }
             _ => String::new(),
         };
@@ -194,11 +197,7 @@ pub fn judged(writes: &Writes, ev: &Evidence<'_>) -> Vec<Write> {
                 user_agents: g.user_agents.iter().cloned().collect(),
                 event_ids: g.event_ids.iter().cloned().collect(),
                 note: g.note.clone(),
-                verdict: if decided_by.is_some() {
-                    Verdict::Authorized
-                } else {
-                    Verdict::Unauthorized
-                },
+                verdict: Verdict::by_rule(decided_by.as_ref()),
                 decided_by,
                 merged: None,
             }

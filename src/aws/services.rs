@@ -125,12 +125,7 @@ pub(crate) async fn run(s: &Service, unit: Unit<'_>) -> Part {
 /// absent (it does not exist now), or unknown (it could not be read, with
 /// the code). `unit` is the place's unit of the kind's service.
 pub(crate) async fn read_resource(s: &Service, unit: &Unit<'_>, id: &str) -> Fetched<Resource> {
-    let mut parts = id.splitn(3, '/');
-    let (kind, _, native) = (
-        parts.next().unwrap_or(""),
-        parts.next(),
-        parts.next().unwrap_or(""),
-    );
+    let (kind, _, native) = crate::model::split_id(id);
     if let Some((_, read)) = s.readers.iter().find(|(k, _)| *k == kind) {
         return read(unit, native).await;
     }

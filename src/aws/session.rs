@@ -200,8 +200,7 @@ impl Session {
     /// ([`services::read_resource`]): present, absent, or unknown with why.
     /// `regions` are the run's (a trail is kept by the first of them).
     pub async fn read_resource(&self, id: &str, regions: &[String]) -> Fetched<Resource> {
-        let mut parts = id.splitn(3, '/');
-        let (kind, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (kind, region, _) = crate::model::split_id(id);
         let Some(s) = services::of_kind(kind) else {
             return Fetched::Unknown("UnknownKind".into());
         };

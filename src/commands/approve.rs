@@ -291,8 +291,7 @@ fn approve_all(
         summary: vec![],
     });
     let unread = |id: &str| {
-        let mut parts = id.splitn(3, '/');
-        let (kind, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let (kind, region, _) = crate::model::split_id(id);
         current
             .coverage_for(kind, region)
             .is_none_or(|c| !c.is_full())

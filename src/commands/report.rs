@@ -124,11 +124,8 @@ fn would_find(
             check.kinds.contains(&r.kind) && crate::model::unknown_paths(&r.attrs.read()).is_empty()
         }
         None => {
-            let mut parts = k.resource.splitn(3, '/');
-            let (kind, region) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-            current
-                .coverage_for(kind, region)
-                .is_some_and(|c| c.status == crate::model::CoverageStatus::Complete)
+            let (kind, region, _) = crate::model::split_id(&k.resource);
+            current.read_in_full(kind, region)
         }
     }
 }

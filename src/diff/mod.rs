@@ -243,8 +243,7 @@ impl DiffOptions {
 }
 
 fn covered(s: &Snapshot, r: &Resource) -> bool {
-    s.coverage_for(&r.kind, &r.region)
-        .is_some_and(|c| c.status == CoverageStatus::Complete)
+    s.read_in_full(&r.kind, &r.region)
 }
 
 /// Compares two snapshots. Output is sorted by resource id.

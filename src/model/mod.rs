@@ -119,6 +119,13 @@ impl Snapshot {
         }
     }
 
+    /// Whether `kind`'s service was read in full in `region`: only there
+    /// does a resource's absence mean it is not in the account.
+    pub fn read_in_full(&self, kind: &str, region: &str) -> bool {
+        self.coverage_for(kind, region)
+            .is_some_and(|c| c.status == CoverageStatus::Complete)
+    }
+
     pub fn coverage_for(&self, kind: &str, region: &str) -> Option<&Coverage> {
         let service = kind.split('.').next().unwrap_or(kind);
         self.coverage.get(&coverage_key(service, region))
@@ -139,6 +146,14 @@ impl Snapshot {
             .map(|(_, r)| r)
             .filter(move |r| r.kind == kind)
     }
+}
+
+/// A resource id's parts, `kind/region/native-id`: `(kind, region,
+/// native id)`, each empty where the id has none.
+pub fn split_id(id: &str) -> (&str, &str, &str) {
+    let mut parts = id.splitn(3, '/');
+    let mut next = || parts.next().unwrap_or_default();
+    (next(), next(), next())
 }
 
 /// The coverage service of reaching an account at all (assuming its role

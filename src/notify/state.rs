@@ -1,7 +1,7 @@
 //! Alerts that do not repeat. A cron job every 15 minutes must not post the
 //! same unauthorized change 96 times a day: a small state file remembers
-//! each item sent (an unauthorized change or transient change, a failing
-//! finding), what it said and when. An item is sent again when it
+//! each item sent (an unauthorized change, transient change or group of
+//! alike transients, a failing finding), what it said and when. An item is sent again when it
 //! says something new (another verdict, content, message) or `realert`
 //! has passed; an item that left the report is forgotten, so it alerts
 //! again if it comes back. The file is written atomically under a lock on

@@ -207,21 +207,14 @@ fn transient_section(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "| verdict | resource | events | who |")?;
         writeln!(out, "|---|---|---|---|")?;
         for g in r.transient_groups.iter().take(super::GROUPS_SHOWN) {
-            let lines = g.lines();
+            let why = g.decided_by.as_ref().map(|d| format!("\n({d})"));
             writeln!(
                 out,
                 "| {} | {} | {} | {} |",
                 g.verdict.as_str(),
-                cell(&lines[3]),
-                cell(&format!("{}\n{}", lines[0], lines[2])),
-                cell(
-                    &lines[1..2]
-                        .iter()
-                        .chain(lines.get(4))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
+                cell(&g.which()),
+                cell(&format!("{}\n{}", g.what(), g.when())),
+                cell(&format!("{}{}", g.who(), why.unwrap_or_default()))
             )?;
         }
         if let Some(more) = super::more_transient_groups(r) {

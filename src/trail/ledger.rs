@@ -177,6 +177,17 @@ pub struct WriteGroup {
     pub hits: Vec<Hit>,
 }
 
+/// Samples joined for a reader, `, ...` after them when the cap may have
+/// left some out.
+pub fn sample_list(samples: &[String]) -> String {
+    let more = if samples.len() >= SAMPLES {
+        ", ..."
+    } else {
+        ""
+    };
+    format!("{}{more}", samples.join(", "))
+}
+
 /// Keeps the `SAMPLES` smallest values: the same ones whatever order the
 /// files were read in on however many threads, so a report of the same
 /// logs is the same report.
