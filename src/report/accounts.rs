@@ -132,7 +132,9 @@ pub fn render(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
+            // Each account's report as a single one is laid out, two
+            // levels down (the roll-up, then `accounts[]`).
+            super::layout::write(&mut *out, r, super::REPORT_LEVELS + 2)?;
             out.write_all(b"\n")
         }
         Format::Junit => super::junit::render_all(&r.accounts, out),

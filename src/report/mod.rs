@@ -4,6 +4,7 @@
 pub mod accounts;
 mod group;
 mod junit;
+mod layout;
 mod markdown;
 mod sarif;
 mod table;
@@ -621,6 +622,10 @@ impl Report {
 /// terminal.
 pub const DEFAULT_WIDTH: usize = 100;
 
+/// The report's levels laid out on lines of their own (its fields, and
+/// the items of its lists): see `layout`.
+const REPORT_LEVELS: usize = 2;
+
 /// Writes the report in `format`; a table is `width` columns wide.
 pub fn render(
     r: &Report,
@@ -629,9 +634,9 @@ pub fn render(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     match format {
-        // Streamed: a report of 100k findings is over 100 MB of JSON.
+        // Streamed: a report of 100k findings is tens of MB of JSON.
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, r).map_err(std::io::Error::other)?;
+            layout::write(&mut *out, r, REPORT_LEVELS)?;
             out.write_all(b"\n")
         }
         Format::Table => table::render(r, width, out),
