@@ -19,37 +19,31 @@ pub fn build_index(s: &Snapshot) -> Value {
     let mut ips = BTreeSet::new();
     let mut zones = BTreeSet::new();
     let mut keys: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for r in s.resources.values() {
+    // By kind (an id range each): a large account's other resources are
+    // never parsed for the index.
+    buckets.extend(s.of_kind(S3_BUCKET).map(|r| r.native_id.clone()));
+    for r in s.of_kind(EC2_INSTANCE).chain(s.of_kind(EC2_ELASTIC_IP)) {
+        if let Some(ip) = r.attrs.read().get("public_ip").and_then(Value::as_str) {
+            ips.insert(ip.to_string());
+        }
+    }
+    for r in s.of_kind(ROUTE53_ZONE) {
+        if let Some(n) = r.attrs.read().get("name").and_then(Value::as_str) {
+            let mut n = n.to_ascii_lowercase();
+            if !n.ends_with('.') {
+                n.push('.');
+            }
+            zones.insert(n);
+        }
+    }
+    for r in s.of_kind(IAM_ACCESS_KEY) {
         let a = r.attrs.read();
-        let a: &Value = &a;
-        match r.kind.as_str() {
-            S3_BUCKET => {
-                buckets.insert(r.native_id.clone());
-            }
-            EC2_INSTANCE | EC2_ELASTIC_IP => {
-                if let Some(ip) = a.get("public_ip").and_then(Value::as_str) {
-                    ips.insert(ip.to_string());
-                }
-            }
-            ROUTE53_ZONE => {
-                if let Some(n) = a.get("name").and_then(Value::as_str) {
-                    let mut n = n.to_ascii_lowercase();
-                    if !n.ends_with('.') {
-                        n.push('.');
-                    }
-                    zones.insert(n);
-                }
-            }
-            IAM_ACCESS_KEY => {
-                if let Some(u) = a.get("user").and_then(Value::as_str) {
-                    keys.entry(u.to_string()).or_default().push(json!({
-                        "id": r.native_id,
-                        "status": a.get("status").cloned().unwrap_or(Value::Null),
-                        "created": a.get("created").cloned().unwrap_or(Value::Null),
-                    }));
-                }
-            }
-            _ => {}
+        if let Some(u) = a.get("user").and_then(Value::as_str) {
+            keys.entry(u.to_string()).or_default().push(json!({
+                "id": r.native_id,
+                "status": a.get("status").cloned().unwrap_or(Value::Null),
+                "created": a.get("created").cloned().unwrap_or(Value::Null),
+            }));
         }
     }
     let mut index = json!({
@@ -88,37 +82,39 @@ fn visibility(s: &Snapshot) -> Value {
     let mut guardduty = BTreeSet::new();
     let mut recording = BTreeSet::new();
     let mut logged = BTreeSet::new();
-    let mut hubs = BTreeSet::new();
-    for r in s.resources.values() {
+    let hubs: BTreeSet<&String> = s.of_kind(SECURITYHUB_HUB).map(|r| &r.region).collect();
+    for r in s.of_kind(CLOUDTRAIL_TRAIL) {
         let a = r.attrs.read();
-        let a: &Value = &a;
-        match r.kind.as_str() {
-            SECURITYHUB_HUB => {
-                hubs.insert(r.region.clone());
+        trails.push(json!({
+            "name": r.native_id,
+            "home_region": r.region,
+            "multi_region": a["multi_region"],
+            "logging": a["status"].get("is_logging").cloned().unwrap_or(Value::Null),
+            "writes": a["captures"].get("management_write").cloned().unwrap_or(Value::Null),
+            "s3_bucket": a["s3_bucket"],
+        }));
+    }
+    for r in s.of_kind(S3_BUCKET) {
+        if log_buckets.contains(&r.native_id) {
+            buckets.insert(r.native_id.clone(), Value::clone(&r.attrs.read()));
+        }
+    }
+    for r in s.of_kind(GUARDDUTY_DETECTOR) {
+        if r.attrs.read()["status"] == "ENABLED" {
+            guardduty.insert(r.region.clone());
+        }
+    }
+    for r in s.of_kind(CONFIG_RECORDER) {
+        if r.attrs.read()["recording"] == Value::Bool(true) {
+            recording.insert(r.region.clone());
+        }
+    }
+    for r in s.of_kind(EC2_FLOW_LOG) {
+        let a = r.attrs.read();
+        if a["status"].as_str().is_none_or(|s| s == "ACTIVE") {
+            if let Some(id) = a["resource_id"].as_str() {
+                logged.insert(id.to_string());
             }
-            CLOUDTRAIL_TRAIL => trails.push(json!({
-                "name": r.native_id,
-                "home_region": r.region,
-                "multi_region": a["multi_region"],
-                "logging": a["status"].get("is_logging").cloned().unwrap_or(Value::Null),
-                "writes": a["captures"].get("management_write").cloned().unwrap_or(Value::Null),
-                "s3_bucket": a["s3_bucket"],
-            })),
-            S3_BUCKET if log_buckets.contains(&r.native_id) => {
-                buckets.insert(r.native_id.clone(), Value::clone(a));
-            }
-            GUARDDUTY_DETECTOR if a["status"] == "ENABLED" => {
-                guardduty.insert(r.region.clone());
-            }
-            CONFIG_RECORDER if a["recording"] == Value::Bool(true) => {
-                recording.insert(r.region.clone());
-            }
-            EC2_FLOW_LOG if a["status"].as_str().is_none_or(|s| s == "ACTIVE") => {
-                if let Some(id) = a["resource_id"].as_str() {
-                    logged.insert(id.to_string());
-                }
-            }
-            _ => {}
         }
     }
     let unread: BTreeSet<&String> = s
@@ -167,20 +163,29 @@ fn bucket_of(v: &Value) -> Option<String> {
 
 fn log_buckets(s: &Snapshot) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for r in s.resources.values() {
-        let a = r.attrs.read();
-        let a: &Value = &a;
-        let named = match r.kind.as_str() {
-            CLOUDTRAIL_TRAIL => &a["s3_bucket"],
-            S3_BUCKET => &a["logging"]["target_bucket"],
-            CONFIG_DELIVERY_CHANNEL => &a["s3_bucket"],
-            EC2_FLOW_LOG if a["destination_type"] == "s3" => &a["destination"],
-            CLOUDFRONT_DISTRIBUTION => &a["logging"]["bucket"],
-            ELBV2_LOAD_BALANCER => &a["access_logs"]["bucket"],
-            RESOLVER_QUERY_LOG_CONFIG => &a["destination"],
-            _ => continue,
-        };
-        out.extend(bucket_of(named));
+    for kind in [
+        CLOUDTRAIL_TRAIL,
+        S3_BUCKET,
+        CONFIG_DELIVERY_CHANNEL,
+        EC2_FLOW_LOG,
+        CLOUDFRONT_DISTRIBUTION,
+        ELBV2_LOAD_BALANCER,
+        RESOLVER_QUERY_LOG_CONFIG,
+    ] {
+        for r in s.of_kind(kind) {
+            let a = r.attrs.read();
+            let a: &Value = &a;
+            let named = match kind {
+                CLOUDTRAIL_TRAIL | CONFIG_DELIVERY_CHANNEL => &a["s3_bucket"],
+                S3_BUCKET => &a["logging"]["target_bucket"],
+                EC2_FLOW_LOG if a["destination_type"] == "s3" => &a["destination"],
+                CLOUDFRONT_DISTRIBUTION => &a["logging"]["bucket"],
+                ELBV2_LOAD_BALANCER => &a["access_logs"]["bucket"],
+                RESOLVER_QUERY_LOG_CONFIG => &a["destination"],
+                _ => continue,
+            };
+            out.extend(bucket_of(named));
+        }
     }
     out
 }

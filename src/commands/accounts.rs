@@ -240,6 +240,7 @@ async fn scan_one(
             &path,
             &current,
             trail.as_ref(),
+            None,
             sh2.now,
         )
     })

@@ -45,6 +45,7 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
         config,
         plan,
         Some(&trail),
+        None,
         crate::demo::clock()?,
     )
 }

@@ -184,6 +184,7 @@ fn report_with(
         config,
         CheckPlan::NONE,
         Some(trail),
+        None,
         now,
     )
     .unwrap()

@@ -16,8 +16,8 @@ mod state;
 
 pub use approve::{summary as approval_summary, ApproveOutcome};
 pub use report::{
-    accepted_findings, build_report, check_report, evaluate_checks, event_runner, window,
-    CheckPlan, Evaluated, TrailInput,
+    accepted_findings, build_report, check_report, evaluate_checks, event_runner, resource_checks,
+    window, CheckPlan, Checked, Evaluated, TrailInput,
 };
 pub use state::{current_state, fold, local_user};
 
@@ -173,6 +173,7 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
                 &new,
                 &config,
                 CheckPlan::NONE,
+                None,
                 None,
                 now,
             )?;

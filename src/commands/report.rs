@@ -58,6 +58,29 @@ pub struct Evaluated {
     pub not_evaluated: BTreeSet<(String, String)>,
 }
 
+/// What the resource checks found over one state, and where they could
+/// not say: computed on its own so a scan can run them while CloudTrail
+/// streams.
+pub struct Checked {
+    findings: Vec<Finding>,
+    errors: Vec<crate::checks::CheckError>,
+}
+
+/// Runs the plan's resource checks over `snap`.
+pub fn resource_checks(
+    snap: &Snapshot,
+    config: &Config,
+    plan: CheckPlan<'_>,
+    now: jiff::Timestamp,
+) -> Checked {
+    let (findings, errors) = if plan.checks.is_empty() {
+        (vec![], vec![])
+    } else {
+        crate::checks::evaluate(plan.checks, snap, &config.checks, now)
+    };
+    Checked { findings, errors }
+}
+
 /// Runs the checks and applies suppressions; check evaluation errors and
 /// suppression notices come back as warnings.
 pub fn evaluate_checks(
@@ -67,15 +90,22 @@ pub fn evaluate_checks(
     now: jiff::Timestamp,
     trail: Option<&TrailInput>,
 ) -> Evaluated {
-    if plan.checks.is_empty() {
-        return Evaluated {
-            findings: vec![],
-            warnings: vec![],
-            not_evaluated: BTreeSet::new(),
-        };
-    }
-    let (mut findings, mut errors) =
-        crate::checks::evaluate(plan.checks, snap, &config.checks, now);
+    let checked = resource_checks(snap, config, plan, now);
+    with_event_findings(checked, config, now, trail)
+}
+
+/// The resource checks' answers with the event checks', suppressions
+/// applied; errors and suppression notices as warnings.
+fn with_event_findings(
+    checked: Checked,
+    config: &Config,
+    now: jiff::Timestamp,
+    trail: Option<&TrailInput>,
+) -> Evaluated {
+    let Checked {
+        mut findings,
+        mut errors,
+    } = checked;
     if let Some(t) = trail {
         findings.extend(t.findings.iter().cloned());
         errors.extend(t.check_errors.iter().cloned());
@@ -255,7 +285,9 @@ pub fn window(baseline: &Baseline, current: &Snapshot) -> Window {
     }
 }
 
-/// Builds a report from a baseline and a current state.
+/// Builds a report from a baseline and a current state; `checked`, the
+/// resource checks' answers when they were run ahead (else they run here).
+#[allow(clippy::too_many_arguments)]
 pub fn build_report(
     baseline: &Baseline,
     baseline_path: Option<&Path>,
@@ -263,6 +295,7 @@ pub fn build_report(
     config: &Config,
     plan: CheckPlan<'_>,
     trail: Option<&TrailInput>,
+    checked: Option<Checked>,
     now: jiff::Timestamp,
 ) -> Result<Report> {
     let policy = config.policy()?;
@@ -274,7 +307,12 @@ pub fn build_report(
         mut findings,
         warnings,
         not_evaluated,
-    } = evaluate_checks(current, config, plan, now, trail);
+    } = with_event_findings(
+        checked.unwrap_or_else(|| resource_checks(current, config, plan, now)),
+        config,
+        now,
+        trail,
+    );
     let resolved =
         crate::checks::known::classify(&mut findings, &baseline.known_findings, now, |k| {
             would_find(k, current, plan, &not_evaluated)

@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 
-use super::{build_report, snapshot, CheckPlan, Outcome, TrailInput};
+use super::{build_report, snapshot, CheckPlan, Checked, Outcome, TrailInput};
 use crate::aws::cloudtrail::{read_events, TrailSource};
 use crate::baseline::{self, Baseline};
 use crate::model::Snapshot;
@@ -36,27 +36,28 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
             (snap, b, stats.calls_by_unit)
         }
     };
-    let trail = match &plan.inputs.cloudtrail {
-        TrailSource::None => None,
-        source => Some(
-            read_trail(
-                &rt,
-                &plan.aws,
-                super::event_runner(
-                    CheckPlan::of(&plan.inputs.checking),
-                    &base.snapshot,
-                    &current,
-                    &plan.inputs.config,
-                ),
-                source,
-                &base,
-                &current,
-                quiet,
-            )
-            .listing_all_transients(plan.inputs.all_transients),
-        ),
-    };
-    let mut report = account_report(&plan.inputs, &base, &path, &current, trail.as_ref(), now)?;
+    // The resource checks need only the current state: they run while
+    // CloudTrail streams, each side on the cores the other leaves idle.
+    let (trail, checked) = std::thread::scope(|s| {
+        let checks = s.spawn(|| {
+            let checking = CheckPlan::of(&plan.inputs.checking);
+            super::resource_checks(&current, &plan.inputs.config, checking, now)
+        });
+        let trail = trail_of(&rt, &plan.aws, &plan.inputs, &base, &current, quiet);
+        let checked = checks
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (trail, checked)
+    });
+    let mut report = account_report(
+        &plan.inputs,
+        &base,
+        &path,
+        &current,
+        trail.as_ref(),
+        Some(checked),
+        now,
+    )?;
     report.api_calls = calls;
     let mut alerts = plan.inputs.alerts;
     alerts.remember_beside(&path);
@@ -65,12 +66,14 @@ pub fn run(plan: ScanPlan, quiet: bool, now: jiff::Timestamp) -> Result<Outcome>
 
 /// One account's report, as a scan of one account or of many gives it:
 /// approved changes counted, not listed, unless asked for.
+/// `checked`: the resource checks' answers when they ran ahead.
 pub(super) fn account_report(
     inputs: &ScanInputs,
     base: &Baseline,
     path: &std::path::Path,
     current: &Snapshot,
     trail: Option<&TrailInput>,
+    checked: Option<Checked>,
     now: jiff::Timestamp,
 ) -> Result<crate::report::Report> {
     let mut report = build_report(
@@ -80,12 +83,37 @@ pub(super) fn account_report(
         &inputs.config,
         CheckPlan::of(&inputs.checking),
         trail,
+        checked,
         now,
     )?;
     if !inputs.show_approved {
         report.hide_approved();
     }
     Ok(report)
+}
+
+/// The scan's CloudTrail, when it reads any, with its event checks run on
+/// the way.
+fn trail_of(
+    rt: &tokio::runtime::Runtime,
+    aws: &crate::aws::AwsOptions,
+    inputs: &ScanInputs,
+    base: &Baseline,
+    current: &Snapshot,
+    quiet: bool,
+) -> Option<TrailInput> {
+    let source = &inputs.cloudtrail;
+    if matches!(source, TrailSource::None) {
+        return None;
+    }
+    let runner = super::event_runner(
+        CheckPlan::of(&inputs.checking),
+        &base.snapshot,
+        current,
+        &inputs.config,
+    );
+    let read = read_trail(rt, aws, runner, source, base, current, quiet);
+    Some(read.listing_all_transients(inputs.all_transients))
 }
 
 fn read_trail(
