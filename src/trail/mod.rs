@@ -388,8 +388,9 @@ impl RawRef<'_> {
         }
         Class::Write
     }
-    /// Parses the nested objects: only for records worth it.
-    pub(crate) fn into_raw(self) -> Raw {
+    /// Parses the nested objects: only for records worth it. The identity
+    /// is left unparsed when its caller is `known` already.
+    pub(crate) fn into_raw(self, known: bool) -> Raw {
         let v = |r: Option<&serde_json::value::RawValue>| {
             r.and_then(|r| serde_json::from_str::<Value>(r.get()).ok())
                 .unwrap_or(Value::Null)
@@ -405,7 +406,11 @@ impl RawRef<'_> {
             user_agent: s(self.user_agent),
             error_code: s(self.error_code),
             event_type: s(self.event_type),
-            user_identity: v(self.user_identity),
+            user_identity: if known {
+                Value::Null
+            } else {
+                v(self.user_identity)
+            },
             request_parameters: v(self.request_parameters),
             response_elements: v(self.response_elements),
             resources: v(self.resources),
@@ -476,10 +481,12 @@ pub fn parse_record(v: Value) -> Result<Option<Event>, RecordError> {
         return Err(RecordError::NotAnObject);
     }
     let raw: Raw = serde_json::from_value(v).map_err(|e| RecordError::Json(e.to_string()))?;
-    from_raw(raw)
+    from_raw(raw, None)
 }
 
-fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
+/// `known`: the caller, when an earlier record with the same identity text
+/// made it already (its `userIdentity` was then not parsed).
+fn from_raw(raw: Raw, known: Option<std::sync::Arc<Actor>>) -> Result<Option<Event>, RecordError> {
     let name = raw
         .event_name
         .as_deref()
@@ -501,7 +508,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
         return Ok(None);
     }
     let region = raw.aws_region.unwrap_or_else(|| "us-east-1".into());
-    let actor = actor(&raw.user_identity);
+    let actor = known.unwrap_or_else(|| std::sync::Arc::new(actor(&raw.user_identity)));
     let call = crate::kinds::Call {
         name: &name,
         region: &region,
@@ -524,7 +531,7 @@ fn from_raw(raw: Raw) -> Result<Option<Event>, RecordError> {
         source_ip: raw.source_ip_address,
         user_agent: raw.user_agent,
         error_code: raw.error_code.filter(|c| !c.is_empty()),
-        actor: std::sync::Arc::new(actor),
+        actor,
         resources,
         effect_not_held,
     }))

@@ -190,14 +190,19 @@ impl Sink<'_> {
     /// for attribution; any other write joins its group.
     fn keep(&mut self, raw: RawRef<'_>, watched: bool) {
         let identity = raw.user_identity.map(|r| r.get()).unwrap_or_default();
-        let raw = raw.into_raw();
+        // The same text is the same caller: parsed once per file.
+        let known = self.actors.get(identity).cloned();
+        let raw = raw.into_raw(known.is_some());
         let resource = (!watched).then(|| named_resource(&raw.request_parameters, &raw.resources));
-        let Ok(Some(mut e)) = from_raw(raw) else {
+        let Ok(Some(e)) = from_raw(raw, known) else {
             // Name, time and type were checked: this cannot happen, but a
             // record must land somewhere.
             self.read.ledger.skipped.unusable += 1;
             return;
         };
+        if !self.actors.contains_key(identity) {
+            self.actors.insert(identity.to_string(), e.actor.clone());
+        }
         match resource {
             Some(r) => {
                 self.read.ledger.outside += 1;
@@ -206,13 +211,6 @@ impl Sink<'_> {
             None => {
                 if e.succeeded() {
                     self.read.ledger.unsorted += 1;
-                }
-                // The same text is the same caller: no need to compare.
-                match self.actors.get(identity) {
-                    Some(a) => e.actor = a.clone(),
-                    None => {
-                        self.actors.insert(identity.to_string(), e.actor.clone());
-                    }
                 }
                 self.read.events.push(e);
             }
