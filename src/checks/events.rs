@@ -60,6 +60,9 @@ pub struct EventFilter {
     exact: BTreeSet<String>,
     globs: Vec<GlobMatcher>,
     group_program: Option<Arc<cel::parser::Expression>>,
+    /// How many things a matching record counts for (`weight`), as
+    /// written and compiled.
+    weight: Option<(String, Arc<cel::parser::Expression>)>,
     /// The expression and the key, when they need no CEL.
     fast: Option<Fast>,
     group_fast: Option<Fast>,
@@ -79,6 +82,8 @@ impl EventFilter {
             Some("group_by")
         } else if f.threshold.is_some() {
             Some("threshold")
+        } else if f.weight.is_some() {
+            Some("weight")
         } else if !f.identity_types.is_empty() {
             Some("identity_types")
         } else if !f.error_codes.is_empty() {
@@ -136,10 +141,17 @@ impl EventFilter {
             Some(g) => Some(super::compile_program(source, line_of("group_by"), g)?),
             None => None,
         };
+        let weight = match &f.weight {
+            Some(w) => Some((
+                w.trim().to_string(),
+                super::compile_program(source, line_of("weight"), w)?,
+            )),
+            None => None,
+        };
         let reads = super::on_big_stack(|| {
             let mut all = super::budget::fields_of(program, "event")?;
-            if let Some(g) = &group_program {
-                all.extend(super::budget::fields_of(g, "event")?);
+            for p in group_program.iter().chain(weight.as_ref().map(|w| &w.1)) {
+                all.extend(super::budget::fields_of(p, "event")?);
             }
             Some(all)
         });
@@ -159,6 +171,7 @@ impl EventFilter {
             reads,
             group_fast: f.group_by.as_deref().and_then(Fast::of),
             group_program,
+            weight,
         })
     }
 
@@ -193,6 +206,9 @@ impl EventFilter {
         }
         if !self.identity_types.is_empty() {
             s.push_str(&format!(" by {}", self.identity_types.join(", ")));
+        }
+        if let Some((w, _)) = &self.weight {
+            s.push_str(&format!("; each record counts as {w}"));
         }
         if let Some(g) = &self.group_by {
             s.push_str(&format!("; {} or more by {}", self.threshold, g.trim()));
@@ -241,13 +257,30 @@ struct Tally {
     evidence: BTreeSet<String>,
 }
 
+/// One record's match: its key, evidence and weight.
+struct Match {
+    key: String,
+    evidence: Vec<String>,
+    weight: u64,
+}
+
+/// A weight from what a `weight` expression gave: a whole number of at
+/// least one (a record that matched counts), else one.
+fn weight_of(v: &Value) -> u64 {
+    v.as_u64()
+        .or_else(|| v.as_f64().map(|f| f as u64))
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// The ledger's bounded, order-independent sample.
 fn sample(set: &mut BTreeSet<String>, v: &str) {
     crate::trail::ledger::capped_insert(set, Some(v));
 }
 
 impl Tally {
-    fn add(&mut self, record: &Value, actor: &str, resource: &str, evidence: Vec<String>) {
+    fn add(&mut self, record: &Value, who: (&str, &str), m: Match) {
+        let (actor, resource) = who;
         let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
         let t = text("eventTime");
         if self.count == 0 || t < self.first.as_str() {
@@ -256,14 +289,14 @@ impl Tally {
         if self.count == 0 || t > self.last.as_str() {
             self.last = t.to_string();
         }
-        self.count += 1;
+        self.count += m.weight;
         sample(&mut self.actors, actor);
         sample(&mut self.names, text("eventName"));
         sample(&mut self.ids, text("eventID"));
         sample(&mut self.resources, resource);
         sample(&mut self.regions, text("awsRegion"));
         sample(&mut self.ips, text("sourceIPAddress"));
-        for e in evidence {
+        for e in m.evidence {
             sample(&mut self.evidence, &e);
         }
     }
@@ -652,13 +685,14 @@ impl Visitor<'_> {
         i: usize,
         record: &Value,
         subject: &dyn Fn() -> String,
-    ) -> Result<Option<(String, Vec<String>)>, String> {
+    ) -> Result<Option<Match>, String> {
         let r = self.runner;
         let check = &r.checks[i];
         let on = check.on.as_ref().expect("event check");
         let budget = std::time::Duration::from_millis(r.cfg.time_budget_ms);
-        let needs_cel =
-            on.fast.is_none() || (on.group_program.is_some() && on.group_fast.is_none());
+        let needs_cel = on.fast.is_none()
+            || (on.group_program.is_some() && on.group_fast.is_none())
+            || on.weight.is_some();
         if needs_cel && self.ctx.is_none() {
             self.ctx = Some(root_context(r));
         }
@@ -685,7 +719,15 @@ impl Visitor<'_> {
             (None, Some(p), Some(scope)) => key_of(run(p, scope, budget)?),
             _ => subject(),
         };
-        Ok(Some((key, evidence)))
+        let weight = match (&on.weight, &scope) {
+            (Some((_, p)), Some(scope)) => weight_of(&run(p, scope, budget)?),
+            _ => 1,
+        };
+        Ok(Some(Match {
+            key,
+            evidence,
+            weight,
+        }))
     }
 }
 
@@ -705,12 +747,12 @@ impl EventVisitor for Visitor<'_> {
         for i in wanted {
             match self.judge(i, &record, &|| subject(&resource, &actor)) {
                 Ok(None) => {}
-                Ok(Some((key, evidence))) => self
+                Ok(Some(m)) => self
                     .found
                     .tallies
-                    .entry((i, key))
+                    .entry((i, m.key.clone()))
                     .or_default()
-                    .add(&record, &actor, &resource, evidence),
+                    .add(&record, (&actor, &resource), m),
                 Err(m) => {
                     if m.contains("time budget") {
                         r.over[i].store(true, Ordering::Relaxed);

@@ -159,6 +159,11 @@ struct CheckFile {
     /// Event checks: records of one key needed for a finding (default 1).
     #[serde(default)]
     threshold: Option<u64>,
+    /// Event checks: a CEL expression giving how many things one matching
+    /// record stands for (objects in a batch delete), counted toward
+    /// `threshold` and `{count}`; default 1.
+    #[serde(default)]
+    weight: Option<String>,
     /// Event checks: `userIdentity.type` values (`Root`, `IAMUser`, ...);
     /// empty means any. Checked before the record is parsed.
     #[serde(default)]
