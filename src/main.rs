@@ -10,7 +10,8 @@ use clap::Parser;
 use driftwatch::commands::{Outcome, Output};
 
 /// glibc's allocator spent a quarter of a large scan's CPU (many small
-/// JSON values made and freed on two threads); mimalloc halves that.
+/// JSON values made and freed on two threads); with mimalloc the same scan
+/// takes a quarter less CPU (18.5 s against 13.8 s of user time).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
