@@ -7,9 +7,11 @@
 //! lookup. A wanted record is handed over as JSON (`event` in the
 //! expression) and evaluated by each check that wants it. Matches are
 //! counted by key: `group_by` (an expression, e.g. the caller's ARN) or, by
-//! default, the actor and the resource the record names. A key with at least
-//! `threshold` matches (default 1) is one finding. Only the counts and a few
-//! samples per key are kept, whatever the volume of the logs.
+//! default, the actor and the resource the record names. A match counts one,
+//! or what the check's `weight` says the record stands for (the objects a
+//! batch delete names). A key whose count reaches `threshold` (default 1) is
+//! one finding. Only the counts and a few samples per key are kept,
+//! whatever the volume of the logs.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
