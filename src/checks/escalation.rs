@@ -268,14 +268,16 @@ impl Targets {
         let last = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_string();
         let mut t = Targets::default();
         // No admin role in an instance profile: no instance to read.
-        for r in s.of_kind(EC2_INSTANCE).filter(|_| !profiles.is_empty()) {
+        let instances = s.of_kind(EC2_INSTANCE).take_while(|_| !profiles.is_empty());
+        for r in instances {
             let profile = r.attrs.read()["iam_instance_profile"].as_str().map(last);
             if let Some(role) = profile.as_deref().and_then(|p| profiles.get(p)) {
                 t.instances
                     .push(format!("{} ({}, role {role})", r.native_id, r.region));
             }
         }
-        for r in s.of_kind(LAMBDA_FUNCTION).filter(|_| !admin.is_empty()) {
+        let functions = s.of_kind(LAMBDA_FUNCTION).take_while(|_| !admin.is_empty());
+        for r in functions {
             let role = r.attrs.read()["role"].as_str().map(last);
             if let Some(role) = role.filter(|n| admin.contains(n.as_str())) {
                 t.functions

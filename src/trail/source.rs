@@ -192,7 +192,8 @@ impl Sink<'_> {
         let identity = raw.user_identity.map(|r| r.get()).unwrap_or_default();
         // The same text is the same caller: parsed once per file.
         let known = self.actors.get(identity).cloned();
-        let raw = raw.into_raw(known.is_some());
+        let first_seen = known.is_none();
+        let raw = raw.into_raw(!first_seen);
         let resource = (!watched).then(|| named_resource(&raw.request_parameters, &raw.resources));
         let Ok(Some(e)) = from_raw(raw, known) else {
             // Name, time and type were checked: this cannot happen, but a
@@ -200,7 +201,7 @@ impl Sink<'_> {
             self.read.ledger.skipped.unusable += 1;
             return;
         };
-        if !self.actors.contains_key(identity) {
+        if first_seen {
             self.actors.insert(identity.to_string(), e.actor.clone());
         }
         match resource {
