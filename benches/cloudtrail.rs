@@ -189,11 +189,16 @@ fn main() {
         "111122223333",
         &driftwatch::checks::ChecksConfig::default(),
         vec![],
+        // The built-in rules, as every run has them.
+        driftwatch::attribution::policy::Policy::new(&[], true).unwrap(),
     )
     .unwrap();
     let (with_checks, out2, rss2) = timed_read(dir.path(), Some(&runner));
     assert_eq!(out2.records as usize, total);
-    let (findings, errors) = runner.finish();
+    let state = driftwatch::model::Snapshot::new("111122223333", "2026-01-01T00:00:00Z");
+    let driftwatch::checks::events::Outcome {
+        findings, errors, ..
+    } = runner.finish(&state, &state);
     assert!(errors.is_empty(), "{errors:?}");
     let mut gz_best = f64::MAX;
     for _ in 0..3 {

@@ -181,10 +181,11 @@ pub fn slack_payload(r: &Report) -> Value {
     let mut blocks = vec![
         json!({"type": "header", "text": {"type": "plain_text", "text": headline}}),
         json!({"type": "section", "text": {"type": "mrkdwn", "text": truncate(&format!(
-            "State at {}{}. {} changes ({} authorized, {} approved), {} findings ({} suppressed).{}",
+            "State at {}{}. {} changes ({} authorized, {} approved), {} findings ({} suppressed{}).{}",
             r.taken_at,
             r.baseline.as_ref().map(|b| format!(" vs baseline {}", b.taken_at)).unwrap_or_default(),
             s.changes, s.authorized, s.approved, s.findings, s.suppressed_findings,
+            if s.authorized_findings > 0 { format!(", {} authorized", s.authorized_findings) } else { String::new() },
             s.gaps(&r.coverage).map(|g| format!(" {g}")).unwrap_or_default()), SLACK_MAX_TEXT)}}),
     ];
     let change_lines: Vec<String> = r

@@ -1,5 +1,7 @@
 //! Pure judgement: changes + recorded approvals (and, with CloudTrail, the
-//! events behind each change and the policy) → a verdict per change.
+//! events behind each change and the policy) → a verdict per change; the
+//! same policy over writes outside the snapshot (`writes.rs`) and over the
+//! records behind event findings (`standing.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +122,7 @@ pub fn judge_by_approvals(
 }
 
 pub mod policy;
+pub mod standing;
 pub mod transient;
 pub mod writes;
 

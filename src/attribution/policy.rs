@@ -193,6 +193,18 @@ impl Rule {
         baseline: &Snapshot,
         current: &Snapshot,
     ) -> bool {
+        self.allows_call(event, resource_id) && self.allows_state(resource_id, baseline, current)
+    }
+
+    /// Whether the rule reads the resource's state (tags, its autoscaling
+    /// group): a judgement made before the states are at hand must then
+    /// wait for [`Rule::allows_state`].
+    pub fn needs_state(&self) -> bool {
+        !self.spec.tags.is_empty() || self.spec.autoscaling_group_in_baseline
+    }
+
+    /// The conditions on the call alone: who, what, which resource, when.
+    pub fn allows_call(&self, event: &Event, resource_id: &str) -> bool {
         let any = |ms: &[GlobMatcher], v: Option<&str>| {
             ms.is_empty() || v.is_some_and(|v| ms.iter().any(|m| m.is_match(v)))
         };
@@ -209,15 +221,43 @@ impl Rule {
         let kind = resource_id.split('/').next().unwrap_or("");
         let type_ok = self.spec.identity_types.is_empty()
             || self.spec.identity_types.contains(&a.identity_type);
-        if !(principal_ok
+        principal_ok
             && type_ok
             && any(&self.sessions, a.session_name.as_deref())
             && any(&self.source_identities, a.source_identity.as_deref())
             && any(&self.events, Some(&event.name))
             && (self.spec.kinds.is_empty() || self.spec.kinds.iter().any(|k| k == kind))
-            && any(&self.resources, Some(resource_id)))
-        {
+            && any(&self.resources, Some(resource_id))
+            && self.allows_time(event)
+    }
+
+    fn allows_time(&self, event: &Event) -> bool {
+        if self.days.is_empty() && self.hours.is_none() {
+            return true;
+        }
+        let Some(t) = event.timestamp() else {
             return false;
+        };
+        let z = t.to_zoned(jiff::tz::TimeZone::UTC);
+        if !self.days.is_empty() && !self.days.contains(&z.weekday()) {
+            return false;
+        }
+        let Some((from, to)) = self.hours else {
+            return true;
+        };
+        let m = z.hour() as u32 * 60 + z.minute() as u32;
+        if from <= to {
+            m >= from && m < to
+        } else {
+            m >= from || m < to
+        }
+    }
+
+    /// The conditions on the resource's state: its tags (now or in the
+    /// baseline) and, for instances, a group the baseline knew.
+    pub fn allows_state(&self, resource_id: &str, baseline: &Snapshot, current: &Snapshot) -> bool {
+        if !self.needs_state() {
+            return true;
         }
         let tags_of = |s: &Snapshot| {
             s.resources
@@ -233,46 +273,26 @@ impl Rule {
         }) {
             return false;
         }
-        if !self.days.is_empty() || self.hours.is_some() {
-            let Some(t) = event.timestamp() else {
-                return false;
-            };
-            let z = t.to_zoned(jiff::tz::TimeZone::UTC);
-            if !self.days.is_empty() && !self.days.contains(&z.weekday()) {
-                return false;
-            }
-            if let Some((from, to)) = self.hours {
-                let m = z.hour() as u32 * 60 + z.minute() as u32;
-                let inside = if from <= to {
-                    m >= from && m < to
-                } else {
-                    m >= from || m < to
-                };
-                if !inside {
-                    return false;
-                }
-            }
-        }
-        if self.spec.autoscaling_group_in_baseline {
-            let group = tags.iter().flatten().find_map(|t| {
-                t.get("aws:autoscaling:groupName")
-                    .and_then(|g| g.as_str())
-                    .map(str::to_string)
-            });
-            let Some(group) = group else { return false };
-            let known = baseline.of_kind(crate::kinds::EC2_INSTANCE).any(|r| {
-                r.attrs
-                    .get("tags")
-                    .and_then(|t| t.get("aws:autoscaling:groupName"))
-                    .and_then(|g| g.as_str())
-                    == Some(group.as_str())
-            });
-            if !known {
-                return false;
-            }
-        }
-        true
+        !self.spec.autoscaling_group_in_baseline || group_in_baseline(&tags, baseline)
     }
+}
+
+/// Whether the instance's `aws:autoscaling:groupName` tag names a group
+/// some instance of the baseline belonged to.
+fn group_in_baseline(tags: &[Option<serde_json::Value>], baseline: &Snapshot) -> bool {
+    let group = tags.iter().flatten().find_map(|t| {
+        t.get("aws:autoscaling:groupName")
+            .and_then(|g| g.as_str())
+            .map(str::to_string)
+    });
+    let Some(group) = group else { return false };
+    baseline.of_kind(crate::kinds::EC2_INSTANCE).any(|r| {
+        r.attrs
+            .get("tags")
+            .and_then(|t| t.get("aws:autoscaling:groupName"))
+            .and_then(|g| g.as_str())
+            == Some(group.as_str())
+    })
 }
 
 /// The rules in force: the user's, then the built-ins.
@@ -316,10 +336,14 @@ impl Policy {
         baseline: &Snapshot,
         current: &Snapshot,
     ) -> Option<&Rule> {
-        self.rules
-            .iter()
-            .chain(&self.write_rules)
+        self.judging_writes()
             .find(|r| r.allows(event, resource, baseline, current))
+    }
+
+    /// The rules that judge a write outside the snapshot, in order: the
+    /// user's, then every built-in.
+    pub fn judging_writes(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().chain(&self.write_rules)
     }
 
     /// The first rule that allows the event to change the resource.

@@ -191,6 +191,7 @@ impl<'c> Outcomes<'c> {
                     message: render_message(&check.message, r, &texts),
                     evidence: texts,
                     suppressed: None,
+                    authorized_by: vec![],
                     notes: vec![],
                     locations,
                     events: None,

@@ -23,6 +23,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Check, CheckError, CheckFile, ChecksConfig, Finding, Target};
+use crate::attribution::policy::Policy;
+use crate::attribution::standing::{Standing, Standings, Verdict};
+use crate::model::Snapshot;
 use crate::trail::{EventVisitor, EventVisitors, Head};
 
 /// Which calls a check reads, by how they ended.
@@ -33,6 +36,19 @@ pub enum CallOutcome {
     Success,
     Failure,
     Any,
+}
+
+/// Whether `[[allow]]` rules may authorize what a check finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyUse {
+    /// A finding whose every record a rule authorizes is reported as
+    /// authorized and neither fails the run nor alerts.
+    #[default]
+    Respect,
+    /// The finding stands whoever made the calls: root activity, the
+    /// logging switched off.
+    Ignore,
 }
 
 impl CallOutcome {
@@ -55,6 +71,7 @@ pub struct EventFilter {
     pub threshold: u64,
     pub identity_types: Vec<String>,
     pub error_codes: Vec<String>,
+    pub policy: PolicyUse,
     error_globs: Vec<GlobMatcher>,
     /// `events = ["*"]`: every name, without a glob per record.
     all_names: bool,
@@ -90,6 +107,8 @@ impl EventFilter {
             Some("identity_types")
         } else if !f.error_codes.is_empty() {
             Some("error_codes")
+        } else if f.policy != PolicyUse::Respect {
+            Some("policy")
         } else {
             None
         }
@@ -165,6 +184,7 @@ impl EventFilter {
             threshold,
             identity_types: f.identity_types.clone(),
             error_codes: f.error_codes.clone(),
+            policy: f.policy,
             error_globs,
             all_names: f.events.iter().any(|e| e == "*"),
             exact,
@@ -220,6 +240,9 @@ impl EventFilter {
                 self.threshold
             ));
         }
+        if self.policy == PolicyUse::Ignore {
+            s.push_str("; reported whoever made the call ([[allow]] rules do not apply)");
+        }
         s
     }
 }
@@ -257,6 +280,8 @@ struct Tally {
     regions: BTreeSet<String>,
     ips: BTreeSet<String>,
     evidence: BTreeSet<String>,
+    /// How the records stand against the policy, for checks that respect it.
+    standings: Standings,
 }
 
 /// One record's match: its key, evidence and weight.
@@ -281,7 +306,7 @@ fn sample(set: &mut BTreeSet<String>, v: &str) {
 }
 
 impl Tally {
-    fn add(&mut self, record: &Value, who: (&str, &str), m: Match) {
+    fn add(&mut self, record: &Value, who: (&str, &str), m: Match, standing: Option<Standing>) {
         let (actor, resource) = who;
         let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
         let t = text("eventTime");
@@ -292,6 +317,9 @@ impl Tally {
             self.last = t.to_string();
         }
         self.count += m.weight;
+        if let Some(s) = standing {
+            self.standings.add(s, m.weight);
+        }
         sample(&mut self.actors, actor);
         sample(&mut self.names, text("eventName"));
         sample(&mut self.ids, text("eventID"));
@@ -311,6 +339,7 @@ impl Tally {
             self.last = o.last;
         }
         self.count += o.count;
+        self.standings.merge(o.standings);
         for (mine, theirs) in [
             (&mut self.actors, o.actors),
             (&mut self.names, o.names),
@@ -372,7 +401,19 @@ pub struct Runner {
     by_glob: Vec<usize>,
     /// Set once a check ran past its budget: it is not run again.
     over: Vec<AtomicBool>,
+    /// The `[[allow]]` rules, when some check respects them.
+    policy: Option<Policy>,
     found: Mutex<Found>,
+}
+
+/// What the event checks of a run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Checks that could not be evaluated on some record.
+    pub errors: Vec<CheckError>,
+    /// The `[[allow]]` rules that authorized some record behind a finding.
+    pub rules_used: BTreeSet<String>,
 }
 
 impl Runner {
@@ -382,6 +423,7 @@ impl Runner {
         account: &str,
         cfg: &ChecksConfig,
         log_buckets: Vec<String>,
+        policy: Policy,
     ) -> Option<Runner> {
         let checks: Vec<Check> = checks
             .iter()
@@ -403,8 +445,13 @@ impl Runner {
                 by_glob.push(i);
             }
         }
+        let respected = checks.iter().any(|c| {
+            c.on.as_ref()
+                .is_some_and(|o| o.policy == PolicyUse::Respect)
+        });
         Some(Runner {
             over: checks.iter().map(|_| AtomicBool::new(false)).collect(),
+            policy: respected.then_some(policy),
             checks,
             account: account.to_string(),
             cfg: cfg.clone(),
@@ -428,16 +475,27 @@ impl Runner {
             })
     }
 
-    /// Findings for every key that reached its check's threshold, and the
-    /// checks that could not be evaluated on some record.
-    pub fn finish(&self) -> (Vec<Finding>, Vec<CheckError>) {
+    /// Findings for every key that reached its check's threshold, judged
+    /// against the policy with both states, and the checks that could not
+    /// be evaluated on some record.
+    pub fn finish(&self, baseline: &Snapshot, current: &Snapshot) -> Outcome {
         let found = std::mem::take(&mut *self.found.lock().unwrap_or_else(|p| p.into_inner()));
         let mut findings = Vec::new();
+        let mut rules_used = BTreeSet::new();
         for ((i, key), t) in found.tallies {
             let check = &self.checks[i];
-            if t.count >= check.on.as_ref().map_or(1, |o| o.threshold) {
-                findings.push(finding(check, &self.account, &key, t));
+            let on = check.on.as_ref().expect("event check");
+            if t.count < on.threshold {
+                continue;
             }
+            let verdict = match (&self.policy, on.policy) {
+                (Some(p), PolicyUse::Respect) => Some(t.standings.verdict(p, baseline, current)),
+                _ => None,
+            };
+            if let Some(v) = &verdict {
+                rules_used.extend(v.rules.iter().cloned());
+            }
+            findings.push(finding(check, &self.account, &key, t, verdict));
         }
         let errors = found
             .errors
@@ -449,11 +507,19 @@ impl Runner {
             })
             .collect();
         findings.sort_by(|a, b| (&a.check, &a.resource.id).cmp(&(&b.check, &b.resource.id)));
-        (findings, errors)
+        Outcome {
+            findings,
+            errors,
+            rules_used,
+        }
     }
 }
 
-fn finding(check: &Check, account: &str, key: &str, t: Tally) -> Finding {
+fn finding(check: &Check, account: &str, key: &str, t: Tally, verdict: Option<Verdict>) -> Finding {
+    let (authorized_by, notes) = match verdict {
+        Some(v) => judged(&v, t.count),
+        None => (vec![], vec![]),
+    };
     let region = t.regions.iter().next().cloned().unwrap_or_default();
     let ev = EventEvidence {
         count: t.count,
@@ -485,11 +551,36 @@ fn finding(check: &Check, account: &str, key: &str, t: Tally) -> Finding {
         message,
         evidence,
         suppressed: None,
-        notes: vec![],
+        authorized_by,
+        notes,
         locations: vec![],
         events: Some(ev),
         status: None,
     }
+}
+
+/// The rules that authorized every record, or notes saying how many they
+/// did not.
+fn judged(v: &Verdict, count: u64) -> (Vec<String>, Vec<String>) {
+    if v.authorized >= count && v.unjudged == 0 {
+        return (v.rules.iter().cloned().collect(), vec![]);
+    }
+    let mut notes = Vec::new();
+    if v.authorized > 0 {
+        notes.push(format!(
+            "[[allow]] rule {} authorizes {} of the {count} counted; no rule authorizes the rest",
+            v.rules.iter().cloned().collect::<Vec<_>>().join(", "),
+            v.authorized
+        ));
+    }
+    if v.unjudged > 0 {
+        notes.push(format!(
+            "{} of the {count} counted were not judged against the [[allow]] rules: more than {} distinct resources had their tags asked about",
+            v.unjudged,
+            crate::attribution::standing::KEPT
+        ));
+    }
+    (vec![], notes)
 }
 
 /// The message template: `{actor}`, `{time}` (the last), `{first}`,
@@ -586,6 +677,15 @@ fn verdict(v: Value) -> Result<Option<Vec<String>>, String> {
         other => Err(format!(
             "expression returned {other}, expected a bool or a list"
         )),
+    }
+}
+
+/// How a record stands against the policy. A record that is not a call
+/// (a service event) or cannot be read as one no rule authorizes.
+fn standing_of(policy: &Policy, record: &Value, named: &str) -> Standing {
+    match crate::trail::parse_record(record.clone()) {
+        Ok(Some(e)) => Standing::of(policy, &e, named),
+        _ => Standing::default(),
     }
 }
 
@@ -746,15 +846,27 @@ impl EventVisitor for Visitor<'_> {
             crate::trail::actor(record.get("userIdentity").unwrap_or(&Value::Null)).display();
         let resource = named(&record);
         let id = text("eventID").to_string();
+        let mut standing: Option<Standing> = None;
         for i in wanted {
             match self.judge(i, &record, &|| subject(&resource, &actor)) {
                 Ok(None) => {}
-                Ok(Some(m)) => self
-                    .found
-                    .tallies
-                    .entry((i, m.key.clone()))
-                    .or_default()
-                    .add(&record, (&actor, &resource), m),
+                Ok(Some(m)) => {
+                    let respects =
+                        r.checks[i].on.as_ref().map(|o| o.policy) == Some(PolicyUse::Respect);
+                    let s = match (&r.policy, respects) {
+                        (Some(p), true) => Some(
+                            standing
+                                .get_or_insert_with(|| standing_of(p, &record, &resource))
+                                .clone(),
+                        ),
+                        _ => None,
+                    };
+                    self.found
+                        .tallies
+                        .entry((i, m.key.clone()))
+                        .or_default()
+                        .add(&record, (&actor, &resource), m, s)
+                }
                 Err(m) => {
                     if m.contains("time budget") {
                         r.over[i].store(true, Ordering::Relaxed);

@@ -166,6 +166,7 @@ mod tests {
             message: format!("{id} allows SSH: {}", evidence.join("; ")),
             evidence: evidence.iter().map(|s| s.to_string()).collect(),
             suppressed: None,
+            authorized_by: vec![],
             notes: vec![],
             locations: vec![],
             events: None,

@@ -171,6 +171,10 @@ struct CheckFile {
     /// Event checks: errorCode globs (`AccessDenied*`), for failed calls.
     #[serde(default)]
     error_codes: Vec<String>,
+    /// Event checks: `respect` (default) lets `[[allow]]` rules authorize
+    /// the records; `ignore` reports them whoever made them.
+    #[serde(default)]
+    policy: events::PolicyUse,
     expression: toml::Spanned<String>,
     message: String,
     rationale: String,
@@ -510,6 +514,10 @@ pub struct Finding {
     pub evidence: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<suppress::SuppressionRef>,
+    /// Event checks: the `[[allow]]` rules that authorized every record
+    /// behind the finding, which then neither fails the run nor alerts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorized_by: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// Policy findings: the policies, statements and clauses behind the
@@ -523,6 +531,29 @@ pub struct Finding {
     /// absent where no baseline was compared (`check`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<known::FindingStatus>,
+}
+
+impl Finding {
+    /// Why the finding neither fails the run nor alerts, when it does not:
+    /// a suppression, or `[[allow]]` rules that authorized its records.
+    pub fn set_aside(&self) -> Option<String> {
+        match (&self.suppressed, self.authorized_by.as_slice()) {
+            (Some(s), _) => Some(s.describe()),
+            (None, []) => None,
+            (None, rules) => Some(format!("authorized by [[allow]] rule {}", rules.join(", "))),
+        }
+    }
+
+    /// `suppressed`, `authorized`, or nothing: the word beside the severity.
+    pub fn set_aside_word(&self) -> Option<&'static str> {
+        if self.suppressed.is_some() {
+            Some("suppressed")
+        } else if !self.authorized_by.is_empty() {
+            Some("authorized")
+        } else {
+            None
+        }
+    }
 }
 
 /// Settings for the built-in checks, from `[checks]` in the config.

@@ -97,6 +97,7 @@ fn run_events(
         "111122223333",
         cfg,
         vec!["org-trail-logs".into()],
+        Default::default(),
     )
     .expect("an event check");
     let log = serde_json::json!({ "Records": records }).to_string();
@@ -107,7 +108,9 @@ fn run_events(
     )
     .expect("the fixture is a valid log");
     assert!(read.ledger.balanced());
-    runner.finish()
+    let state = crate::model::Snapshot::new("111122223333", "2026-06-01T00:00:00Z");
+    let o = runner.finish(&state, &state);
+    (o.findings, o.errors)
 }
 
 #[test]

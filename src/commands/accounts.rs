@@ -288,7 +288,7 @@ async fn read_trail(
     .await;
     Some(
         TrailInput::from_read(read, &window)
-            .with_event_checks(runner.as_deref())
+            .with_event_checks(runner.as_deref(), &base.snapshot, current)
             .listing_all_transients(p.inputs.all_transients),
     )
 }

@@ -37,7 +37,11 @@ pub fn report(config: &Config, plan: CheckPlan<'_>) -> Result<Report> {
         sources: vec!["the demo bundle's trail logs".into()],
         ..Default::default()
     };
-    let trail = TrailInput::from_read(read, &window).with_event_checks(runner.as_deref());
+    let trail = TrailInput::from_read(read, &window).with_event_checks(
+        runner.as_deref(),
+        &base.snapshot,
+        &current,
+    );
     super::build_report(
         &base,
         Some(Path::new("baselines/demo/baseline.json")),

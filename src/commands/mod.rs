@@ -218,4 +218,6 @@ pub fn execute(plan: crate::resolve::Plan) -> Result<Outcome> {
 }
 
 #[cfg(test)]
+mod event_policy_tests;
+#[cfg(test)]
 mod ledger_tests;

@@ -201,6 +201,8 @@ pub struct TrailInput {
     /// could not be evaluated.
     pub findings: Vec<Finding>,
     pub check_errors: Vec<crate::checks::CheckError>,
+    /// `[[allow]]` rules that authorized a record behind an event finding.
+    pub rules_used: BTreeSet<String>,
     /// Writes on kinds driftwatch does not snapshot, grouped.
     pub writes: crate::trail::ledger::Writes,
     pub summary: TrailSummary,
@@ -233,6 +235,7 @@ impl TrailInput {
             index,
             findings: vec![],
             check_errors: vec![],
+            rules_used: BTreeSet::new(),
             writes: read.outcome.writes,
             summary,
             coverage: read.coverage,
@@ -248,10 +251,18 @@ impl TrailInput {
         self
     }
 
-    /// Takes what the event checks found during the read.
-    pub fn with_event_checks(mut self, runner: Option<&crate::checks::events::Runner>) -> Self {
+    /// Takes what the event checks found during the read, judged against
+    /// the policy with both states.
+    pub fn with_event_checks(
+        mut self,
+        runner: Option<&crate::checks::events::Runner>,
+        baseline: &Snapshot,
+        current: &Snapshot,
+    ) -> Self {
         if let Some(r) = runner {
-            (self.findings, self.check_errors) = r.finish();
+            let o = r.finish(baseline, current);
+            (self.findings, self.check_errors, self.rules_used) =
+                (o.findings, o.errors, o.rules_used);
         }
         self
     }
@@ -265,8 +276,17 @@ pub fn event_runner(
     config: &Config,
 ) -> Option<std::sync::Arc<crate::checks::events::Runner>> {
     let buckets = crate::checks::events::log_buckets(&[baseline, current]);
-    crate::checks::events::Runner::new(plan.checks, &current.account, &config.checks, buckets)
-        .map(std::sync::Arc::new)
+    let policy = config
+        .policy()
+        .expect("the [[allow]] rules compiled when the config was loaded");
+    crate::checks::events::Runner::new(
+        plan.checks,
+        &current.account,
+        &config.checks,
+        buckets,
+        policy,
+    )
+    .map(std::sync::Arc::new)
 }
 
 /// The window attribution reads: from where review of the baseline ended
@@ -360,10 +380,13 @@ pub fn build_report(
     if trail.is_some() {
         trail_warnings.extend(unmatched_rules(
             &config.allow,
-            &changes,
-            &transient,
-            &transient_groups,
-            &writes,
+            Decided {
+                changes: &changes,
+                transient: &transient,
+                groups: &transient_groups,
+                writes: &writes,
+                by_event_checks: trail.map(|t| &t.rules_used),
+            },
         ));
     }
     let mut r = Report::new(&current.account, &current.taken_at, plan.fail_on);
@@ -413,23 +436,28 @@ fn writes_outside(
     )
 }
 
+/// What the policy decided this run, everywhere it decides.
+struct Decided<'a> {
+    changes: &'a [ReportChange],
+    transient: &'a [ReportTransient],
+    groups: &'a [attribution::TransientGroup],
+    writes: &'a [attribution::writes::Write],
+    /// Rules that authorized a record behind an event finding.
+    by_event_checks: Option<&'a BTreeSet<String>>,
+}
+
 /// W005 for every `[[allow]]` rule that authorized nothing this run, like
 /// an unmatched suppression: a rule that never matches is a typo or a
 /// leftover, and a leftover rule is a door left open.
-fn unmatched_rules(
-    rules: &[attribution::policy::AllowRule],
-    changes: &[ReportChange],
-    transient: &[ReportTransient],
-    groups: &[attribution::TransientGroup],
-    writes: &[attribution::writes::Write],
-) -> Vec<Warning> {
-    let mut used = BTreeSet::new();
-    let decided = changes
+fn unmatched_rules(rules: &[attribution::policy::AllowRule], d: Decided<'_>) -> Vec<Warning> {
+    let mut used: BTreeSet<String> = d.by_event_checks.cloned().unwrap_or_default();
+    let decided = d
+        .changes
         .iter()
         .filter_map(|c| c.decided_by.as_deref())
-        .chain(transient.iter().filter_map(|t| t.decided_by.as_deref()))
-        .chain(groups.iter().filter_map(|g| g.decided_by.as_deref()))
-        .chain(writes.iter().filter_map(|w| w.decided_by.as_deref()));
+        .chain(d.transient.iter().filter_map(|t| t.decided_by.as_deref()))
+        .chain(d.groups.iter().filter_map(|g| g.decided_by.as_deref()))
+        .chain(d.writes.iter().filter_map(|w| w.decided_by.as_deref()));
     for d in decided {
         if let Some(names) = d.strip_prefix("rule ") {
             used.extend(names.split(", ").map(str::to_string));

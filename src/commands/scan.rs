@@ -149,5 +149,9 @@ fn read_trail(
             }
         );
     }
-    TrailInput::from_read(read, &window).with_event_checks(runner.as_deref())
+    TrailInput::from_read(read, &window).with_event_checks(
+        runner.as_deref(),
+        &base.snapshot,
+        current,
+    )
 }

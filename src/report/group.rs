@@ -54,14 +54,14 @@ pub struct Group<'a> {
     pub findings: Vec<&'a Finding>,
 }
 
-/// Groups by check, most severe first, then by check id; suppressed and
-/// updated findings apart from the others.
+/// Groups by check, most severe first, then by check id; suppressed,
+/// authorized and updated findings apart from the others.
 pub fn by_check<'a>(findings: &[&'a Finding]) -> Vec<Group<'a>> {
     let key = |f: &Finding| {
         (
             std::cmp::Reverse(f.severity),
             f.check.clone(),
-            f.suppressed.is_some(),
+            f.set_aside_word(),
             f.status == Some(FindingStatus::Updated),
         )
     };

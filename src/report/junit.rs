@@ -199,12 +199,8 @@ fn finding_case(
         xml_escape(&f.id)
     )?;
     let known = f.status == Some(crate::checks::known::FindingStatus::Known);
-    if let Some(s) = &f.suppressed {
-        writeln!(
-            out,
-            "      <skipped message=\"{}\"/>",
-            xml_escape(&s.describe())
-        )?;
+    if let Some(why) = f.set_aside() {
+        writeln!(out, "      <skipped message=\"{}\"/>", xml_escape(&why))?;
     } else if r.fails(f) {
         writeln!(
             out,

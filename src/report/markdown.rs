@@ -127,8 +127,8 @@ fn finding_row(g: &group::Group<'_>, out: &mut dyn Write) -> std::io::Result<()>
     if first.status == Some(crate::checks::known::FindingStatus::Updated) {
         sev.push_str(" (updated)");
     }
-    if first.suppressed.is_some() {
-        sev.push_str(" (suppressed)");
+    if let Some(w) = first.set_aside_word() {
+        sev.push_str(&format!(" ({w})"));
     }
     let (check, mut text) = match g.findings.as_slice() {
         [f] => {
@@ -146,9 +146,8 @@ fn finding_row(g: &group::Group<'_>, out: &mut dyn Write) -> std::io::Result<()>
         .findings
         .iter()
         .flat_map(|f| {
-            f.suppressed
-                .iter()
-                .map(|s| s.describe())
+            f.set_aside()
+                .into_iter()
                 .chain(f.notes.iter().map(|n| format!("⚠ {n}")))
         })
         .collect();

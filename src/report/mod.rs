@@ -225,6 +225,9 @@ pub struct Summary {
     /// and not known (unless `fail_on_known`).
     pub failing_findings: usize,
     pub suppressed_findings: usize,
+    /// Event findings whose every record an `[[allow]]` rule authorized.
+    #[serde(default)]
+    pub authorized_findings: usize,
     /// Every service and region was listed (values aside).
     pub coverage_complete: bool,
     /// Values that could not be read (`coverage[].unknown_values`).
@@ -330,6 +333,9 @@ pub(crate) fn totals(r: &Report) -> String {
         }
     ));
     parts.push(format!("{} suppressed", s.suppressed_findings));
+    if s.authorized_findings > 0 {
+        parts.push(format!("{} authorized", s.authorized_findings));
+    }
     if s.resolved_findings > 0 {
         parts.push(format!("{} resolved", s.resolved_findings));
     }
@@ -505,6 +511,11 @@ impl Report {
                 .iter()
                 .filter(|f| f.suppressed.is_some())
                 .count(),
+            authorized_findings: self
+                .findings
+                .iter()
+                .filter(|f| f.set_aside_word() == Some("authorized"))
+                .count(),
             coverage_complete: self
                 .coverage
                 .iter()
@@ -522,10 +533,11 @@ impl Report {
             && s.trail_files_skipped == 0;
     }
 
-    /// Whether a finding fails the run: unsuppressed, at or above
-    /// `fail_on`, and new or updated (known ones too with `fail_on_known`).
+    /// Whether a finding fails the run: neither suppressed nor authorized,
+    /// at or above `fail_on`, and new or updated (known ones too with
+    /// `fail_on_known`).
     pub fn fails(&self, f: &Finding) -> bool {
-        f.suppressed.is_none()
+        f.set_aside().is_none()
             && self.fail_on.fails(f.severity)
             && (self.fail_on_known || f.status != Some(crate::checks::known::FindingStatus::Known))
     }

@@ -180,8 +180,8 @@ fn results(r: &Report, index: &BTreeMap<String, usize>) -> Vec<Value> {
             loc,
             &f.id,
         );
-        if let Some(s) = &f.suppressed {
-            v["suppressions"] = json!([{"kind": "external", "justification": s.describe()}]);
+        if let Some(why) = f.set_aside() {
+            v["suppressions"] = json!([{"kind": "external", "justification": why}]);
         }
         if let Some(state) = f.status.map(baseline_state) {
             v["baselineState"] = json!(state);

@@ -201,8 +201,9 @@ fn severity_cell(f: &Finding) -> String {
     if f.status == Some(FindingStatus::Updated) {
         s.push_str("\nupdated");
     }
-    if f.suppressed.is_some() {
-        s.push_str("\nsuppressed");
+    if let Some(w) = f.set_aside_word() {
+        s.push('\n');
+        s.push_str(w);
     }
     s
 }
@@ -217,9 +218,8 @@ fn single(f: &Finding) -> (String, String) {
 
 /// A suppression, then every note, each on its own line.
 fn finding_notes(f: &Finding) -> Vec<String> {
-    f.suppressed
-        .iter()
-        .map(|s| s.describe())
+    f.set_aside()
+        .into_iter()
         .chain(f.notes.iter().map(|n| format!("! {n}")))
         .collect()
 }

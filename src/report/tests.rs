@@ -236,6 +236,7 @@ fn finding(check: &str, sev: crate::checks::Severity, suppressed: bool) -> Findi
             owner: "alice".into(),
             expires: "2099-01-01".into(),
         }),
+        authorized_by: vec![],
         notes: vec![],
         locations: vec![],
         events: None,
@@ -266,6 +267,44 @@ fn findings_fail_at_or_above_fail_on_unless_suppressed() {
         assert!(text.contains("SG005") && text.contains("SG002"), "{f:?}");
         assert!(text.contains("bastion"), "{f:?} shows the suppression");
     }
+}
+
+#[test]
+fn an_authorized_event_finding_fails_nothing_and_every_format_says_by_which_rule() {
+    let mut r = sample();
+    r.changes.clear();
+    r.coverage.truncate(1);
+    let mut f = finding("CT023", crate::checks::Severity::High, false);
+    f.authorized_by = vec!["ci-deploys".into()];
+    r.findings = vec![f];
+    r.finish();
+    assert_eq!(r.exit_code().code(), 0);
+    assert_eq!(
+        (r.summary.authorized_findings, r.summary.failing_findings),
+        (1, 0)
+    );
+    for fmt in [
+        Format::Table,
+        Format::Json,
+        Format::Markdown,
+        Format::Junit,
+        Format::Sarif,
+    ] {
+        let text = rendered(&r, fmt);
+        assert!(text.contains("ci-deploys"), "{fmt:?} names the rule");
+    }
+    let table = rendered(&r, Format::Table);
+    assert!(
+        table.contains("authorized by [[allow]] rule ci-deploys"),
+        "{table}"
+    );
+    assert!(rendered(&r, Format::Junit)
+        .contains("<skipped message=\"authorized by [[allow]] rule ci-deploys\"/>"));
+    let sarif: serde_json::Value = serde_json::from_str(&rendered(&r, Format::Sarif)).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["suppressions"][0]["justification"],
+        "authorized by [[allow]] rule ci-deploys"
+    );
 }
 
 /// The demo's report as `driftwatch demo` gives it.
