@@ -71,8 +71,13 @@ pub struct EventFilter {
     pub threshold: u64,
     pub identity_types: Vec<String>,
     pub error_codes: Vec<String>,
+    pub sessions: Vec<String>,
     pub policy: PolicyUse,
     error_globs: Vec<GlobMatcher>,
+    session_globs: Vec<GlobMatcher>,
+    /// Text the identity must hold for some session glob to match (`/i-`
+    /// for `i-*`), tested before it is parsed; `None`: parse every one.
+    session_hints: Option<Vec<String>>,
     /// `events = ["*"]`: every name, without a glob per record.
     all_names: bool,
     /// Names without wildcards, for the hash lookup.
@@ -107,6 +112,8 @@ impl EventFilter {
             Some("identity_types")
         } else if !f.error_codes.is_empty() {
             Some("error_codes")
+        } else if !f.sessions.is_empty() {
+            Some("sessions")
         } else if f.policy != PolicyUse::Respect {
             Some("policy")
         } else {
@@ -144,6 +151,11 @@ impl EventFilter {
             .error_codes
             .iter()
             .map(|e| glob("error_codes", e))
+            .collect::<Result<Vec<_>>>()?;
+        let session_globs = f
+            .sessions
+            .iter()
+            .map(|e| glob("sessions", e))
             .collect::<Result<Vec<_>>>()?;
         if !f.error_codes.is_empty() && f.outcome == CallOutcome::Success {
             bail!(
@@ -184,6 +196,9 @@ impl EventFilter {
             threshold,
             identity_types: f.identity_types.clone(),
             error_codes: f.error_codes.clone(),
+            sessions: f.sessions.clone(),
+            session_hints: session_hints(&f.sessions),
+            session_globs,
             policy: f.policy,
             error_globs,
             all_names: f.events.iter().any(|e| e == "*"),
@@ -208,8 +223,22 @@ impl EventFilter {
             && (self.error_globs.is_empty()
                 || h.error_code
                     .is_some_and(|c| self.error_globs.iter().any(|g| g.is_match(c))))
+            && self.session_ok(h)
             && (self.identity_types.is_empty()
                 || self.identity_types.iter().any(|t| h.identity_type_is(t)))
+    }
+
+    fn session_ok(&self, h: &Head<'_>) -> bool {
+        if self.session_globs.is_empty() {
+            return true;
+        }
+        if let Some(hints) = &self.session_hints {
+            if !hints.iter().any(|t| h.user_identity.contains(t.as_str())) {
+                return false;
+            }
+        }
+        h.session_name()
+            .is_some_and(|s| self.session_globs.iter().any(|g| g.is_match(&s)))
     }
 
     /// For `checks explain`: `StopLogging (successful calls)`.
@@ -229,6 +258,9 @@ impl EventFilter {
         if !self.identity_types.is_empty() {
             s.push_str(&format!(" by {}", self.identity_types.join(", ")));
         }
+        if !self.sessions.is_empty() {
+            s.push_str(&format!(" in role sessions {}", self.sessions.join(", ")));
+        }
         if let Some((w, _)) = &self.weight {
             s.push_str(&format!("; each record counts as {w}"));
         }
@@ -245,6 +277,21 @@ impl EventFilter {
         }
         s
     }
+}
+
+/// The literal start of each session glob, as the ARN's text holds it after
+/// a `/`; `None` when some glob starts with a wildcard.
+fn session_hints(globs: &[String]) -> Option<Vec<String>> {
+    globs
+        .iter()
+        .map(|g| {
+            let lit: String = g
+                .chars()
+                .take_while(|c| !matches!(c, '*' | '?' | '[' | '{' | '\\'))
+                .collect();
+            (!lit.is_empty()).then(|| format!("/{lit}"))
+        })
+        .collect()
 }
 
 /// What an event finding says of its records.

@@ -1,6 +1,8 @@
 //! The functions check expressions may call beyond CEL's own: the ones
 //! resource and event checks share (the time budget's tick, cached regexes,
-//! addresses, foreign accounts, `at`), those over security-group rules
+//! addresses and AWS's EC2 ranges, foreign accounts, `at`, policy documents
+//! as written: `parse_json`, `public_statements`, `aws_principals`), those
+//! over security-group rules
 //! (prefix lists expanded), and those that judge policies and the snapshot
 //! as a whole (public statements, escalation paths, world-open groups, the
 //! effective Block Public Access), with the lookups they capture, built
@@ -78,14 +80,6 @@ fn add_policy_functions(
 ) {
     let restricting = cfg.restricting_condition_keys.clone();
     let _ = root.add_function(
-        "public_statements",
-        json_function("public_statements", 1..=1, move |a| {
-            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
-                .map_err(|e| e.to_string())
-        }),
-    );
-    let restricting = cfg.restricting_condition_keys.clone();
-    let _ = root.add_function(
         "public_grants",
         json_function("public_grants", 2..=3, move |a| {
             let name = a[1].as_str().ok_or("the policy's name must be a string")?;
@@ -135,10 +129,32 @@ fn add_policy_functions(
             }
         }),
     );
+}
+
+/// The functions over a policy document as written, which event checks
+/// use too (a record carries the document a call set, as JSON text:
+/// `parse_json` reads it).
+fn add_policy_text_functions(root: &mut cel::Context<'_, '_>, cfg: &ChecksConfig) {
+    let restricting = cfg.restricting_condition_keys.clone();
+    let _ = root.add_function(
+        "public_statements",
+        json_function("public_statements", 1..=1, move |a| {
+            serde_json::to_value(super::policy::public_statements(&a[0], &restricting))
+                .map_err(|e| e.to_string())
+        }),
+    );
     let _ = root.add_function(
         "aws_principals",
         json_function("aws_principals", 1..=1, |a| {
             Ok(super::policy::aws_principals(&a[0]).into())
+        }),
+    );
+    let _ = root.add_function(
+        "parse_json",
+        json_function("parse_json", 1..=1, |a| match &a[0] {
+            Value::String(s) => serde_json::from_str(s).map_err(|e| format!("not JSON: {e}")),
+            Value::Null => Ok(Value::Null),
+            other => Ok(other.clone()),
         }),
     );
 }
@@ -175,7 +191,9 @@ type RawFunction = Box<
 >;
 
 /// The functions resource and event checks share: the budget tick, cached
-/// regexes, address tests, and accounts outside the known ones.
+/// regexes, address tests (`aws_ec2_region`: the region of AWS's EC2 range
+/// holding an address, or `""`), policy documents as written, and accounts
+/// outside the known ones.
 pub(crate) fn add_common_functions(
     root: &mut cel::Context<'_, '_>,
     account: &str,
@@ -202,6 +220,15 @@ pub(crate) fn add_common_functions(
     });
     let _ = root.add_function("dns_name", |s: Arc<String>| dns_name(&s));
     let _ = root.add_function("at", |v: cel::Value, path: Arc<String>| at(&v, &path));
+    let _ = root.add_function("aws_ec2_region", |ip: Arc<String>| {
+        ip.trim()
+            .parse::<std::net::IpAddr>()
+            .ok()
+            .and_then(super::aws_ranges::ec2_region)
+            .unwrap_or("")
+            .to_string()
+    });
+    add_policy_text_functions(root, cfg);
     let (own, known) = (account.to_string(), cfg.known_accounts.clone());
     let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
         let ids = strings(&ids);

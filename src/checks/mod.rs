@@ -171,6 +171,10 @@ struct CheckFile {
     /// Event checks: errorCode globs (`AccessDenied*`), for failed calls.
     #[serde(default)]
     error_codes: Vec<String>,
+    /// Event checks: globs over the role session name of `AssumedRole`
+    /// callers (`i-*`: credentials an instance got from its metadata).
+    #[serde(default)]
+    sessions: Vec<String>,
     /// Event checks: `respect` (default) lets `[[allow]]` rules authorize
     /// the records; `ignore` reports them whoever made them.
     #[serde(default)]

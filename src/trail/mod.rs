@@ -239,6 +239,25 @@ impl Head<'_> {
     }
 }
 
+impl Head<'_> {
+    /// The role session name of an `AssumedRole` caller: the last part of
+    /// its ARN. Parses the identity; callers test the text first.
+    pub fn session_name(&self) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Id<'b> {
+            #[serde(rename = "type", borrow)]
+            ty: Option<std::borrow::Cow<'b, str>>,
+            #[serde(borrow)]
+            arn: Option<std::borrow::Cow<'b, str>>,
+        }
+        let id: Id<'_> = serde_json::from_str(self.user_identity).ok()?;
+        if id.ty.as_deref() != Some("AssumedRole") {
+            return None;
+        }
+        id.arn?.rsplit('/').next().map(str::to_string)
+    }
+}
+
 /// One file's view of the records, for event checks.
 pub trait EventVisitor {
     /// Every record in the window: judged by its head first, and turned
