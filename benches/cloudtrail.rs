@@ -2,7 +2,8 @@
 //! (about one in eight a write, one in twenty a denied call), read with
 //! driftwatch's streaming reader and its ledger, then again with every
 //! built-in event check, next to `gzip -dc` of the same files, with the
-//! peak resident memory of each read. Run: `cargo bench --bench cloudtrail`.
+//! peak resident memory of each read. Run: `cargo bench --bench cloudtrail`
+//! (`DW_BENCH_CHECKS=CT021,CT063` to time only those checks).
 
 use std::io::Write;
 use std::time::Instant;
@@ -183,7 +184,17 @@ fn main() {
     let ledger = out.ledger.describe();
     // Not held during the next reads: each read's peak is its own.
     drop(out);
-    let checks = driftwatch::checks::registry(&[]).unwrap();
+    // DW_BENCH_CHECKS=CT001,CT021 keeps only those checks: to find which
+    // one costs what.
+    let only = std::env::var("DW_BENCH_CHECKS").ok();
+    let checks: Vec<_> = driftwatch::checks::registry(&[])
+        .unwrap()
+        .into_iter()
+        .filter(|c| {
+            only.as_ref()
+                .is_none_or(|o| o.split(',').any(|i| i == c.id))
+        })
+        .collect();
     let runner = driftwatch::checks::events::Runner::new(
         &checks,
         "111122223333",
@@ -225,8 +236,11 @@ fn main() {
         bytes_json as f64 / 1e6 / best
     );
     println!(
-        "  with the {} built-in event checks: {with_checks:.2}s ({} findings), peak RSS {rss2:.0} MB",
-        checks.iter().filter(|c| c.target == driftwatch::checks::Target::Event).count(),
+        "  with {} built-in event checks: {with_checks:.2}s ({} findings), peak RSS {rss2:.0} MB",
+        checks
+            .iter()
+            .filter(|c| c.target == driftwatch::checks::Target::Event)
+            .count(),
         findings.len()
     );
     println!(

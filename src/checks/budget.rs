@@ -131,15 +131,28 @@ fn children(e: &Expression) -> Vec<&Expression> {
 /// `None` when it uses the variable whole (passes it to a function, makes
 /// a list of it): then all of it must be bound.
 pub fn fields_of(e: &Expression, var: &str) -> Option<std::collections::BTreeSet<String>> {
+    Some(
+        paths_of(e, var)?
+            .into_iter()
+            .map(|p| p.split('.').next().unwrap_or_default().to_string())
+            .collect(),
+    )
+}
+
+/// The dotted paths of `var` an expression reads: a field it selects
+/// (`event.userIdentity`, the whole field) or the path `at` reads
+/// (`at(event, 'userIdentity.arn')`, that leaf); `None` as for
+/// [`fields_of`].
+pub fn paths_of(e: &Expression, var: &str) -> Option<std::collections::BTreeSet<String>> {
     let mut out = std::collections::BTreeSet::new();
-    collect_fields(e, var, &mut out).then_some(out)
+    collect_paths(e, var, &mut out).then_some(out)
 }
 
 fn is_var(e: &Expression, var: &str) -> bool {
     matches!(&e.expr, Expr::Ident(n) if n == var)
 }
 
-fn collect_fields(e: &Expression, var: &str, out: &mut std::collections::BTreeSet<String>) -> bool {
+fn collect_paths(e: &Expression, var: &str, out: &mut std::collections::BTreeSet<String>) -> bool {
     match &e.expr {
         Expr::Select(s) if is_var(&s.operand, var) => {
             out.insert(s.field.clone());
@@ -153,14 +166,14 @@ fn collect_fields(e: &Expression, var: &str, out: &mut std::collections::BTreeSe
         {
             match &c.args[1].expr {
                 Expr::Literal(cel::common::ast::LiteralValue::String(p)) => {
-                    out.insert(p.inner().split('.').next().unwrap_or_default().to_string());
+                    out.insert(p.inner().trim_matches('.').to_string());
                     true
                 }
                 _ => false,
             }
         }
         Expr::Ident(n) if n == var => false,
-        _ => children(e).into_iter().all(|c| collect_fields(c, var, out)),
+        _ => children(e).into_iter().all(|c| collect_paths(c, var, out)),
     }
 }
 

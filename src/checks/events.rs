@@ -38,6 +38,36 @@ pub enum CallOutcome {
     Any,
 }
 
+/// Where a call came from, by its `sourceIPAddress`: tested before the
+/// record is parsed, so a check on calls from outside costs one address
+/// lookup per record it would otherwise read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    Any,
+    /// A public address (not private, reserved or an AWS service's name).
+    Public,
+    /// A public address outside AWS's EC2 ranges (`data/`).
+    OutsideAws,
+}
+
+impl Origin {
+    fn admits(self, ip: &str) -> bool {
+        match self {
+            Origin::Any => true,
+            Origin::Public => super::ip::is_public_ip(ip),
+            Origin::OutsideAws => {
+                super::ip::is_public_ip(ip)
+                    && ip
+                        .trim()
+                        .parse()
+                        .is_ok_and(|a| super::aws_ranges::ec2_region(a).is_none())
+            }
+        }
+    }
+}
+
 /// Whether `[[allow]]` rules may authorize what a check finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -72,6 +102,7 @@ pub struct EventFilter {
     pub identity_types: Vec<String>,
     pub error_codes: Vec<String>,
     pub sessions: Vec<String>,
+    pub from: Origin,
     pub policy: PolicyUse,
     error_globs: Vec<GlobMatcher>,
     session_globs: Vec<GlobMatcher>,
@@ -90,8 +121,8 @@ pub struct EventFilter {
     /// The expression and the key, when they need no CEL.
     fast: Option<Fast>,
     group_fast: Option<Fast>,
-    /// The record's top-level fields the expression and key read: only
-    /// they are converted for CEL (`None`: all).
+    /// The record's paths the expression, key and weight read (dotted):
+    /// only they are converted for CEL (`None`: all of it).
     reads: Option<BTreeSet<String>>,
 }
 
@@ -114,6 +145,8 @@ impl EventFilter {
             Some("error_codes")
         } else if !f.sessions.is_empty() {
             Some("sessions")
+        } else if f.from != Origin::Any {
+            Some("from")
         } else if f.policy != PolicyUse::Respect {
             Some("policy")
         } else {
@@ -182,9 +215,9 @@ impl EventFilter {
             None => None,
         };
         let reads = super::on_big_stack(|| {
-            let mut all = super::budget::fields_of(program, "event")?;
+            let mut all = super::budget::paths_of(program, "event")?;
             for p in group_program.iter().chain(weight.as_ref().map(|w| &w.1)) {
-                all.extend(super::budget::fields_of(p, "event")?);
+                all.extend(super::budget::paths_of(p, "event")?);
             }
             Some(all)
         });
@@ -197,6 +230,7 @@ impl EventFilter {
             identity_types: f.identity_types.clone(),
             error_codes: f.error_codes.clone(),
             sessions: f.sessions.clone(),
+            from: f.from,
             session_hints: session_hints(&f.sessions),
             session_globs,
             policy: f.policy,
@@ -223,6 +257,7 @@ impl EventFilter {
             && (self.error_globs.is_empty()
                 || h.error_code
                     .is_some_and(|c| self.error_globs.iter().any(|g| g.is_match(c))))
+            && self.from.admits(h.source_ip)
             && self.session_ok(h)
             && (self.identity_types.is_empty()
                 || self.identity_types.iter().any(|t| h.identity_type_is(t)))
@@ -260,6 +295,11 @@ impl EventFilter {
         }
         if !self.sessions.is_empty() {
             s.push_str(&format!(" in role sessions {}", self.sessions.join(", ")));
+        }
+        match self.from {
+            Origin::Any => {}
+            Origin::Public => s.push_str(" from public addresses"),
+            Origin::OutsideAws => s.push_str(" from public addresses outside AWS's EC2 ranges"),
         }
         if let Some((w, _)) = &self.weight {
             s.push_str(&format!("; each record counts as {w}"));
@@ -730,9 +770,9 @@ fn verdict(v: Value) -> Result<Option<Vec<String>>, String> {
 /// How a record stands against the policy. A record that is not a call
 /// (a service event) or cannot be read as one no rule authorizes.
 fn standing_of(policy: &Policy, record: &Value, named: &str) -> Standing {
-    match crate::trail::parse_record(record.clone()) {
-        Ok(Some(e)) => Standing::of(policy, &e, named),
-        _ => Standing::default(),
+    match crate::trail::event_of(record) {
+        Some(e) => Standing::of(policy, &e, named),
+        None => Standing::default(),
     }
 }
 
@@ -804,16 +844,42 @@ impl Fast {
 }
 
 /// The part of a record an expression reads: converting a whole record for
-/// CEL (identity, request, response) costs more than reading it did.
+/// CEL (identity, request, response) costs more than reading it did, and
+/// a check that asks for `userIdentity.invokedBy` needs that leaf alone.
 fn bound(record: &Value, reads: Option<&BTreeSet<String>>) -> Value {
     match (reads, record) {
-        (Some(fields), Value::Object(m)) => Value::Object(
-            fields
-                .iter()
-                .filter_map(|f| m.get(f).map(|v| (f.clone(), v.clone())))
-                .collect(),
-        ),
+        (Some(paths), Value::Object(_)) => {
+            let mut out = Value::Object(serde_json::Map::new());
+            for p in paths {
+                copy_path(record, &mut out, p);
+            }
+            out
+        }
         _ => record.clone(),
+    }
+}
+
+/// Copies the value at a dotted path of `src` into `dst`, with the maps on
+/// the way. A list on the way is copied whole: its indexes must not move.
+/// Copying a path and a longer one below it gives the shorter one's value.
+fn copy_path(src: &Value, dst: &mut Value, path: &str) {
+    let segs: Vec<&str> = path.split('.').collect();
+    let (mut s, mut d) = (src, dst);
+    for (i, seg) in segs.iter().enumerate() {
+        let (Value::Object(sm), Value::Object(dm)) = (s, d) else {
+            return;
+        };
+        let Some(next) = sm.get(*seg) else {
+            return;
+        };
+        if i + 1 == segs.len() || !next.is_object() {
+            dm.insert(seg.to_string(), next.clone());
+            return;
+        }
+        d = dm
+            .entry(seg.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        s = next;
     }
 }
 
@@ -927,5 +993,41 @@ impl EventVisitor for Visitor<'_> {
     fn finish(self: Box<Self>) {
         let mut found = self.runner.found.lock().unwrap_or_else(|p| p.into_inner());
         found.merge(self.found);
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_the_paths_read_are_bound_and_lists_stay_whole() {
+        let record = json!({
+            "eventName": "X",
+            "userIdentity": {"arn": "a", "invokedBy": "s", "sessionContext": {"x": 1}},
+            "resources": [{"ARN": "r0"}, {"ARN": "r1"}],
+            "requestParameters": {"big": [1, 2, 3]},
+        });
+        let reads: BTreeSet<String> = [
+            "userIdentity.invokedBy",
+            "resources.1.ARN",
+            "eventName",
+            "missing.path",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            bound(&record, Some(&reads)),
+            json!({"eventName": "X", "userIdentity": {"invokedBy": "s"},
+                   "resources": [{"ARN": "r0"}, {"ARN": "r1"}]})
+        );
+        let whole: BTreeSet<String> = ["userIdentity", "userIdentity.arn"]
+            .map(String::from)
+            .into();
+        assert_eq!(
+            bound(&record, Some(&whole))["userIdentity"],
+            record["userIdentity"]
+        );
     }
 }

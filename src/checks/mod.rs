@@ -175,6 +175,10 @@ struct CheckFile {
     /// callers (`i-*`: credentials an instance got from its metadata).
     #[serde(default)]
     sessions: Vec<String>,
+    /// Event checks: `any` (default), `public` (a public address) or
+    /// `outside_aws` (a public address outside AWS's EC2 ranges).
+    #[serde(default)]
+    from: events::Origin,
     /// Event checks: `respect` (default) lets `[[allow]]` rules authorize
     /// the records; `ignore` reports them whoever made them.
     #[serde(default)]

@@ -221,6 +221,8 @@ pub struct Head<'a> {
     pub error_code: Option<&'a str>,
     /// `userIdentity` as it stands in the log, unparsed.
     pub user_identity: &'a str,
+    /// `sourceIPAddress`: an address, or the AWS service that called.
+    pub source_ip: &'a str,
 }
 
 impl Head<'_> {
@@ -327,6 +329,7 @@ impl RawRef<'_> {
             source: self.source(),
             error_code: self.error_code.as_deref().filter(|c| !c.trim().is_empty()),
             user_identity: self.user_identity.map(|r| r.get()).unwrap_or_default(),
+            source_ip: self.source_ip_address.as_deref().unwrap_or_default(),
         }
     }
     pub(crate) fn failed(&self) -> bool {
@@ -503,6 +506,72 @@ pub fn parse_record(v: Value) -> Result<Option<Event>, RecordError> {
     from_raw(raw, None)
 }
 
+/// The resources a call touched and what it changed that no snapshot
+/// holds, from its request, response and `resources` list.
+fn effects(
+    name: &str,
+    region: &str,
+    actor: &Actor,
+    [req, resp, listed]: [&Value; 3],
+) -> (Vec<String>, Option<String>) {
+    let call = crate::kinds::Call {
+        name,
+        region,
+        req,
+        resp,
+        self_user: actor
+            .user_name
+            .as_deref()
+            .filter(|_| actor.identity_type == "IAMUser"),
+        root: actor.identity_type == "Root",
+    };
+    let touched = crate::kinds::touched(&call, listed);
+    (
+        touched,
+        crate::kinds::effect_not_held(&call).map(str::to_string),
+    )
+}
+
+/// [`parse_record`] of a record already held as JSON, read in place: an
+/// event check's match, judged by the policy, costs no copy of it.
+pub fn event_of(v: &Value) -> Option<Event> {
+    let text = |k: &str| v.get(k).and_then(Value::as_str);
+    let name = text("eventName").map(str::trim).filter(|n| !n.is_empty())?;
+    let time = text("eventTime").and_then(parse_event_time)?;
+    if matches!(text("eventType"), Some("AwsVpceEvent" | "AwsServiceEvent")) {
+        return None;
+    }
+    let region = text("awsRegion").unwrap_or("us-east-1");
+    let null = Value::Null;
+    let field = |k: &str| v.get(k).unwrap_or(&null);
+    let actor = actor(field("userIdentity"));
+    let (resources, effect_not_held) = effects(
+        name,
+        region,
+        &actor,
+        [
+            field("requestParameters"),
+            field("responseElements"),
+            field("resources"),
+        ],
+    );
+    Some(Event {
+        id: text("eventID").unwrap_or_default().to_string(),
+        name: name.to_string(),
+        source: text("eventSource").unwrap_or_default().to_string(),
+        time: time.to_string(),
+        region: region.to_string(),
+        source_ip: text("sourceIPAddress").map(str::to_string),
+        user_agent: text("userAgent").map(str::to_string),
+        error_code: text("errorCode")
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+        actor: std::sync::Arc::new(actor),
+        resources,
+        effect_not_held,
+    })
+}
+
 /// `known`: the caller, when an earlier record with the same identity text
 /// made it already (its `userIdentity` was then not parsed).
 fn from_raw(raw: Raw, known: Option<std::sync::Arc<Actor>>) -> Result<Option<Event>, RecordError> {
@@ -528,19 +597,16 @@ fn from_raw(raw: Raw, known: Option<std::sync::Arc<Actor>>) -> Result<Option<Eve
     }
     let region = raw.aws_region.unwrap_or_else(|| "us-east-1".into());
     let actor = known.unwrap_or_else(|| std::sync::Arc::new(actor(&raw.user_identity)));
-    let call = crate::kinds::Call {
-        name: &name,
-        region: &region,
-        req: &raw.request_parameters,
-        resp: &raw.response_elements,
-        self_user: actor
-            .user_name
-            .as_deref()
-            .filter(|_| actor.identity_type == "IAMUser"),
-        root: actor.identity_type == "Root",
-    };
-    let resources = crate::kinds::touched(&call, &raw.resources);
-    let effect_not_held = crate::kinds::effect_not_held(&call).map(str::to_string);
+    let (resources, effect_not_held) = effects(
+        &name,
+        &region,
+        &actor,
+        [
+            &raw.request_parameters,
+            &raw.response_elements,
+            &raw.resources,
+        ],
+    );
     Ok(Some(Event {
         id: raw.event_id.unwrap_or_default(),
         name,

@@ -29,6 +29,8 @@ fn every_shared_sample_record_parses() {
             total += 1;
             let r = parse_record(rec.clone());
             assert!(r.is_ok(), "{name}[{i}]: {:?}", r.err());
+            // Read in place, as an event check's match is judged: the same.
+            assert_eq!(event_of(rec), r.unwrap(), "{name}[{i}]");
         }
         // And through the streaming reader, every record counted.
         let all = Window::default();
