@@ -452,7 +452,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__check)
-            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --snapshot --checks --fail-on --fail-on-known --no-checks --sigma-skip-unsupported --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,7 +572,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__checks__subcmd__explain)
-            opts="-q -v -h --checks --config --quiet --verbose --color --help"
+            opts="-q -v -h --checks --sigma-skip-unsupported --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,7 +654,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__checks__subcmd__list)
-            opts="-q -v -h --checks --config --format --quiet --verbose --color --help"
+            opts="-q -v -h --checks --sigma-skip-unsupported --config --format --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -702,7 +702,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__demo)
-            opts="-o -q -v -h --dir --show-approved --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --dir --show-approved --checks --fail-on --fail-on-known --no-checks --sigma-skip-unsupported --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1068,7 +1068,7 @@ _driftwatch() {
             return 0
             ;;
         driftwatch__subcmd__scan)
-            opts="-o -q -v -h --snapshot --baseline --cloudtrail --show-approved --all-transients --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --checks --fail-on --fail-on-known --no-checks --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
+            opts="-o -q -v -h --snapshot --baseline --cloudtrail --show-approved --all-transients --profile --region --endpoint-url --concurrency --timeout --attempt-timeout --max-attempts --rate-limit --accounts --ou --role-name --external-id --parallel-accounts --checks --fail-on --fail-on-known --no-checks --sigma-skip-unsupported --notify --notify-on --notify-timeout --notify-state --realert --notify-all --format --output --width --config --quiet --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -72,7 +72,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l ou -d 'Wi
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l role-name -d 'The role to assume in each account (the account the credentials are for is read with them directly)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l external-id -d 'External id the role\'s trust policy asks for' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l parallel-accounts -d 'Accounts read at once; each has its own --concurrency and rate limits, as each has its own API quotas' -r
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l checks -d 'More check files (*.toml, and Sigma rules *.yml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
 info\t''
 low\t''
@@ -101,6 +101,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l show-appr
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l all-transients -d 'List every transient change and every write outside the snapshot in full (by default, more than five alike ones, same kind or call, principal and verdict, are one entry with a count, the time span and samples)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l sigma-skip-unsupported -d 'Skip Sigma rules driftwatch cannot evaluate, with warning W007, instead of refusing them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand scan" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
@@ -114,7 +115,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l attempt-
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l max-attempts -d 'Attempts per API call (the SDK\'s adaptive retry mode: backoff, and a client-side rate that slows down when AWS throttles)' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l rate-limit -d 'Client-side request rate for one service, in every region it is read in: `ec2=20` (per second; a burst of twice that) or `ec2=20/100`; repeatable; `off` lifts every limit. The defaults stay well below AWS\'s published quotas (README, "Performance")' -r
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l snapshot -d 'Check this snapshot file instead of reading the account' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l checks -d 'More check files (*.toml, and Sigma rules *.yml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
 info\t''
 low\t''
@@ -141,6 +142,7 @@ always\t''
 never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l sigma-skip-unsupported -d 'Skip Sigma rules driftwatch cannot evaluate, with warning W007, instead of refusing them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand check" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
@@ -161,6 +163,7 @@ json\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -l sigma-skip-unsupported -d 'Skip Sigma rules driftwatch cannot evaluate, with warning W007'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -169,6 +172,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l color -d 'Colour on stderr: auto (a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t'On a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -l sigma-skip-unsupported -d 'Skip Sigma rules driftwatch cannot evaluate, with warning W007'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand checks; and __fish_seen_subcommand_from explain" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -278,7 +282,7 @@ complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s q -l qui
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l dir -d 'Write the demo bundle (baseline, current snapshot, CloudTrail logs, driftwatch.toml) under DIR instead, to run `driftwatch scan` on it by hand' -r -F
-complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l checks -d 'More check files (*.toml) from this directory (repeatable)' -r -F
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l checks -d 'More check files (*.toml, and Sigma rules *.yml) from this directory (repeatable)' -r -F
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on -d 'Unsuppressed findings at or above this severity make the exit code 1; `none` reports findings without failing (unauthorized changes still do)' -r -f -a "none\t''
 info\t''
 low\t''
@@ -306,6 +310,7 @@ never\t''"
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l show-approved -d 'List approved changes too (by default they are counted, not listed)'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l fail-on-known -d 'Known findings (accepted with the baseline, exactly as they were) fail the run too; by default only new and updated ones do'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l no-checks -d 'Do not run posture checks'
+complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l sigma-skip-unsupported -d 'Skip Sigma rules driftwatch cannot evaluate, with warning W007, instead of refusing them'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -l notify-all -d 'Send every run\'s alert in full, remembering nothing'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s q -l quiet -d 'No progress bars or summaries on stderr (for cron); errors still print'
 complete -c driftwatch -n "__fish_driftwatch_using_subcommand demo" -s v -l verbose -d 'More log output on stderr (-v info, -vv debug)'

@@ -410,7 +410,8 @@ pub struct NotifyArgs {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Checks")]
 pub struct CheckArgs {
-    /// More check files (*.toml) from this directory (repeatable).
+    /// More check files (*.toml, and Sigma rules *.yml) from this
+    /// directory (repeatable).
     #[arg(long = "checks", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     /// Unsuppressed findings at or above this severity make the exit code 1;
@@ -424,6 +425,10 @@ pub struct CheckArgs {
     /// Do not run posture checks.
     #[arg(long)]
     pub no_checks: bool,
+    /// Skip Sigma rules driftwatch cannot evaluate, with warning W007,
+    /// instead of refusing them.
+    #[arg(long)]
+    pub sigma_skip_unsupported: bool,
 }
 
 #[derive(Debug, Args)]
@@ -463,6 +468,9 @@ pub struct CheckSources {
     /// More check files from this directory (repeatable).
     #[arg(long = "checks", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
+    /// Skip Sigma rules driftwatch cannot evaluate, with warning W007.
+    #[arg(long)]
+    pub sigma_skip_unsupported: bool,
     /// Configuration file (default: ./driftwatch.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -25,6 +25,10 @@ pub enum WarningCode {
     /// it (the change was undone).
     #[serde(rename = "W006")]
     ApprovalUnmatched,
+    /// A Sigma rule uses what driftwatch cannot evaluate and was skipped
+    /// (`--sigma-skip-unsupported`).
+    #[serde(rename = "W007")]
+    SigmaRuleSkipped,
 }
 
 impl WarningCode {
@@ -36,6 +40,7 @@ impl WarningCode {
             WarningCode::TrailFileSkipped => "W004",
             WarningCode::AllowRuleUnmatched => "W005",
             WarningCode::ApprovalUnmatched => "W006",
+            WarningCode::SigmaRuleSkipped => "W007",
         }
     }
 }

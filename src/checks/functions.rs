@@ -229,6 +229,15 @@ pub(crate) fn add_common_functions(
             .to_string()
     });
     add_policy_text_functions(root, cfg);
+    let _ = root.add_function(
+        "sigma_match",
+        json_function("sigma_match", 4..=4, |a| {
+            let pats = a[2].as_array().map(Vec::as_slice).unwrap_or_default();
+            let all = a[3].as_bool().unwrap_or(false);
+            super::sigma::sigma_match(&a[0], a[1].as_str().unwrap_or_default(), pats, all)
+                .map(Value::Bool)
+        }),
+    );
     let (own, known) = (account.to_string(), cfg.known_accounts.clone());
     let _ = root.add_function("foreign_accounts", move |ids: Arc<Vec<cel::Value>>| {
         let ids = strings(&ids);

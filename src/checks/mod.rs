@@ -40,6 +40,7 @@ pub mod location;
 mod network;
 mod policy;
 mod public_access;
+pub mod sigma;
 pub mod suppress;
 
 use std::path::{Path, PathBuf};
@@ -423,11 +424,24 @@ pub(crate) fn cel_env() -> std::sync::Arc<cel::Env> {
 }
 
 /// The checks of a run: the built-ins, `[checks] dirs`, then `--checks`
-/// dirs; a `[checks] disable` entry naming no check is refused.
+/// dirs; a `[checks] disable` entry naming no check is refused. What
+/// loading has to say (Sigma rules skipped) goes to stderr.
 pub fn load(cfg: &ChecksConfig, extra: &[PathBuf]) -> Result<Vec<Check>> {
+    let (checks, warnings) = load_reporting(cfg, extra)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(checks)
+}
+
+/// [`load`], with what loading has to say returned for the report.
+pub fn load_reporting(
+    cfg: &ChecksConfig,
+    extra: &[PathBuf],
+) -> Result<(Vec<Check>, Vec<crate::warning::Warning>)> {
     let mut dirs = cfg.dirs.clone();
     dirs.extend(extra.iter().cloned());
-    let checks = registry(&dirs)?;
+    let (checks, warnings) = registry_with(&dirs, cfg.sigma_skip_unsupported)?;
     if let Some(id) = cfg
         .disable
         .iter()
@@ -435,18 +449,26 @@ pub fn load(cfg: &ChecksConfig, extra: &[PathBuf]) -> Result<Vec<Check>> {
     {
         bail!("[checks] disable names {id}, which is not a check");
     }
-    Ok(checks)
+    Ok((checks, warnings))
 }
 
-/// Every check: the built-ins, then each directory's `*.toml` in name order.
-/// A duplicate id is an error naming both files.
+/// Every check: the built-ins, then each directory's `*.toml` and Sigma
+/// rules in name order. A duplicate id is an error naming both files.
 pub fn registry(dirs: &[PathBuf]) -> Result<Vec<Check>> {
+    Ok(registry_with(dirs, false)?.0)
+}
+
+fn registry_with(
+    dirs: &[PathBuf],
+    skip_unsupported: bool,
+) -> Result<(Vec<Check>, Vec<crate::warning::Warning>)> {
     let mut checks = Vec::new();
+    let mut warnings = Vec::new();
     for (name, text) in BUILTIN {
         checks.push(parse_check(&format!("builtin:checks/{name}"), text)?);
     }
     for d in dirs {
-        checks.extend(load_dir(d)?);
+        checks.extend(load_dir(d, skip_unsupported, &mut warnings)?);
     }
     let mut seen: std::collections::BTreeMap<&str, &str> = Default::default();
     for c in &checks {
@@ -459,26 +481,49 @@ pub fn registry(dirs: &[PathBuf]) -> Result<Vec<Check>> {
         }
     }
     checks.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(checks)
+    Ok((checks, warnings))
 }
 
-fn load_dir(dir: &Path) -> Result<Vec<Check>> {
+fn load_dir(
+    dir: &Path,
+    skip_unsupported: bool,
+    warnings: &mut Vec<crate::warning::Warning>,
+) -> Result<Vec<Check>> {
     let rd = std::fs::read_dir(dir)
         .map_err(|e| anyhow!("{}: cannot read check directory: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = rd
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "toml" || x == "yml" || x == "yaml")
+        })
         .collect();
     files.sort();
-    files
-        .iter()
-        .map(|p| {
-            let text = crate::fsutil::read_regular_text(p)
-                .map_err(|e| anyhow!("{}: cannot read: {e}", p.display()))?;
-            parse_check(&p.display().to_string(), &text)
-        })
-        .collect()
+    let mut out = Vec::new();
+    for p in &files {
+        let text = crate::fsutil::read_regular_text(p)
+            .map_err(|e| anyhow!("{}: cannot read: {e}", p.display()))?;
+        let source = p.display().to_string();
+        if p.extension().is_some_and(|x| x == "toml") {
+            out.push(parse_check(&source, &text)?);
+            continue;
+        }
+        match sigma::to_check_toml(&text) {
+            Ok(toml) => out.push(parse_check(&source, &toml)?),
+            Err(sigma::SigmaError::Unsupported(what)) if skip_unsupported => {
+                warnings.push(crate::warning::Warning::new(
+                    crate::warning::WarningCode::SigmaRuleSkipped,
+                    format!("{source}: Sigma rule skipped: {what}"),
+                ))
+            }
+            Err(e @ sigma::SigmaError::Unsupported(_)) => {
+                bail!("{source}: {e} (--sigma-skip-unsupported skips such rules with a warning)")
+            }
+            Err(e) => bail!("{source}: not a Sigma rule driftwatch can read: {e}"),
+        }
+    }
+    Ok(out)
 }
 
 /// `driftwatch checks explain ID`.
@@ -619,6 +664,10 @@ pub struct ChecksConfig {
     /// Check ids not to run.
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Skip Sigma rules driftwatch cannot evaluate (warning W007) instead
+    /// of refusing them; `--sigma-skip-unsupported` sets it too.
+    #[serde(default)]
+    pub sigma_skip_unsupported: bool,
     /// Milliseconds one check may spend on one resource; past it the
     /// resource's result is unknown (W001) and the check's remaining
     /// resources are not evaluated.

@@ -610,3 +610,227 @@ fn effective_public_access_block_tells_unread_from_absent() {
         ]
     );
 }
+
+fn sigma_dir() -> std::path::PathBuf {
+    crate::test_root().join("tests/fixtures/sigma")
+}
+
+fn sigma_check(file: &str) -> Check {
+    let path = sigma_dir().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let toml = sigma::to_check_toml(&text).unwrap();
+    parse_check(&path.display().to_string(), &toml).unwrap()
+}
+
+fn record(name: &str, source: &str, identity: Value, extra: Value) -> Value {
+    let mut r = serde_json::json!({
+        "eventVersion": "1.09", "eventID": format!("e-{name}"), "eventName": name,
+        "eventSource": source, "eventTime": "2026-03-02T10:00:00Z", "awsRegion": "us-east-1",
+        "sourceIPAddress": "203.0.113.9", "userIdentity": identity, "eventType": "AwsApiCall",
+    });
+    if let (Value::Object(r), Value::Object(e)) = (&mut r, extra) {
+        r.extend(e);
+    }
+    r
+}
+
+#[test]
+fn a_sigma_rule_is_an_event_check_with_its_id_level_and_filter() {
+    let c = sigma_check("trail-stopped-by-a-person.yml");
+    assert_eq!(c.id, "6c1f4a9e-2b7d-4c1e-9a3f-0d5e8b7c6a41");
+    assert_eq!(c.severity, Severity::High);
+    assert_eq!(c.risk.as_str(), "visibility", "attack.defense_evasion");
+    let on = c.on.as_ref().unwrap();
+    assert_eq!(
+        on.events,
+        ["DeleteTrail", "StopLogging"],
+        "the names it pins"
+    );
+    assert_eq!(on.sources, ["cloudtrail.amazonaws.com"]);
+    let explained = explain(&c);
+    for part in [
+        "attack.t1562.008",
+        "A trail retired on purpose",
+        "API_StopLogging",
+    ] {
+        assert!(explained.contains(part), "{explained}");
+    }
+    let user = serde_json::json!({"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/mallory", "userName": "mallory"});
+    let aws = serde_json::json!({"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"});
+    let req = serde_json::json!({"requestParameters": {"name": "main"}});
+    let cfg = ChecksConfig::default();
+    let (fired, errors) = run_events(
+        &c,
+        &[record(
+            "StopLogging",
+            "cloudtrail.amazonaws.com",
+            user.clone(),
+            req.clone(),
+        )],
+        &cfg,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(fired.len(), 1);
+    assert!(fired[0].message.contains("mallory"), "{}", fired[0].message);
+    for quiet in [
+        record("StopLogging", "cloudtrail.amazonaws.com", aws, req.clone()),
+        record("StartLogging", "cloudtrail.amazonaws.com", user, req),
+    ] {
+        let (found, errors) = run_events(&c, &[quiet], &cfg);
+        assert!(
+            found.is_empty() && errors.is_empty(),
+            "{found:?} {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn sigma_quantifiers_modifiers_and_case_follow_the_specification() {
+    let c = sigma_check("sign-in-without-mfa.yml");
+    assert_eq!(c.on.as_ref().unwrap().events, ["ConsoleLogin"]);
+    let user = serde_json::json!({"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/bob"});
+    let login = |ok: &str, mfa: &str, ip: &str| {
+        let mut r = record(
+            "ConsoleLogin",
+            "signin.amazonaws.com",
+            user.clone(),
+            serde_json::json!({"responseElements": {"ConsoleLogin": ok}, "additionalEventData": {"MFAUsed": mfa}}),
+        );
+        r["sourceIPAddress"] = Value::from(ip);
+        r
+    };
+    let cfg = ChecksConfig::default();
+    let fires = |r: Value| run_events(&c, &[r], &cfg).0.len() == 1;
+    // `'no'` matches "No" (values compare without case) ...
+    assert!(fires(login("Success", "No", "203.0.113.9")));
+    // ... but `|cased` does not let "success" pass for "Success".
+    assert!(!fires(login("success", "No", "203.0.113.9")));
+    assert!(!fires(login("Success", "Yes", "203.0.113.9")));
+    // `|cidr`: the office range is left out.
+    assert!(!fires(login("Success", "No", "198.51.100.20")));
+}
+
+#[test]
+fn sigma_match_evaluates_each_modifier() {
+    use serde_json::json;
+    let m = |v: Value, mods: &str, pats: Value, all: bool| {
+        sigma::sigma_match(&v, mods, pats.as_array().unwrap(), all).unwrap()
+    };
+    assert!(m(
+        json!("PutBucketPolicy"),
+        "",
+        json!(["put*policy"]),
+        false
+    ));
+    assert!(!m(json!("PutBucketPolicy"), "", json!(["put*acl"]), false));
+    assert!(
+        m(json!("a*b"), "", json!(["a\\*b"]), false),
+        "an escaped star is a star"
+    );
+    assert!(!m(json!("axb"), "", json!(["a\\*b"]), false));
+    assert!(m(
+        json!("arn:aws:iam::1:role/Admin"),
+        "contains",
+        json!(["ROLE/", "admin"]),
+        true
+    ));
+    assert!(!m(
+        json!("arn:aws:iam::1:role/Admin"),
+        "contains",
+        json!(["role/", "user/"]),
+        true
+    ));
+    assert!(m(
+        json!("AssumeRoleWithSAML"),
+        "endswith",
+        json!(["saml", "oidc"]),
+        false
+    ));
+    assert!(m(
+        json!("ec2:RunInstances"),
+        "startswith",
+        json!(["EC2:"]),
+        false
+    ));
+    assert!(!m(
+        json!("ec2:RunInstances"),
+        "startswith|cased",
+        json!(["EC2:"]),
+        false
+    ));
+    assert!(m(
+        json!("GetObject"),
+        "re",
+        json!(["^Get(Object|Bucket)$"]),
+        false
+    ));
+    assert!(m(json!("10.1.2.3"), "cidr", json!(["10.0.0.0/8"]), false));
+    assert!(m(json!(42), "gt", json!(["41"]), false) && !m(json!(42), "lt", json!(["41"]), false));
+    assert!(
+        m(
+            json!(["x", "AdministratorAccess"]),
+            "",
+            json!(["administratoraccess"]),
+            false
+        ),
+        "a list matches through an item"
+    );
+    assert!(!m(Value::Null, "", json!(["x"]), false));
+    assert!(
+        m(json!(true), "", json!(["true"]), false),
+        "booleans compare as text"
+    );
+}
+
+#[test]
+fn unsupported_sigma_constructs_are_refused_by_name_or_skipped_with_w007() {
+    let dir = sigma_dir().join("unsupported");
+    let e = registry(std::slice::from_ref(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("keywords.yml") && e.contains("keyword search"),
+        "{e}"
+    );
+    assert!(e.contains("--sigma-skip-unsupported"), "{e}");
+    let cfg = ChecksConfig {
+        sigma_skip_unsupported: true,
+        ..ChecksConfig::default()
+    };
+    let (checks, warnings) = load_reporting(&cfg, std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(
+        checks.len(),
+        registry(&[]).unwrap().len(),
+        "nothing half-loaded"
+    );
+    let msgs: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with("[W007]") && msgs[0].contains("keyword search"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[1].contains("windows.yml") && msgs[1].contains("logsource"),
+        "{msgs:?}"
+    );
+    // Bad YAML is never skipped: it is not a rule at all.
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(bad.path().join("x.yml"), "title: [unclosed\n").unwrap();
+    let e = load_reporting(&cfg, &[bad.path().to_path_buf()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("x.yml") && e.contains("YAML"), "{e}");
+    for (name, condition, why) in [
+        ("agg.yml", "selection | count() > 5", "aggregation"),
+        ("three.yml", "2 of selection*", "2 of"),
+    ] {
+        let rule = format!(
+            "title: t\nid: {name}\nlogsource: {{product: aws, service: cloudtrail}}\ndetection:\n  selection: {{eventName: X}}\n  condition: {condition}\n"
+        );
+        let e = sigma::to_check_toml(&rule).unwrap_err();
+        assert!(
+            matches!(e, sigma::SigmaError::Unsupported(_)) && e.to_string().contains(why),
+            "{e}"
+        );
+    }
+}

@@ -77,6 +77,7 @@ fn source(
                 checks: &accept.checks,
                 fail_on: crate::checks::FailOn::None,
                 fail_on_known: false,
+                warnings: &[],
             };
             let e = super::evaluate_checks(&snap, &accept.config, plan, now, None);
             Source {
@@ -230,6 +231,7 @@ pub(super) fn all_into(
         checks: &accept.checks,
         fail_on: crate::checks::FailOn::None,
         fail_on_known: false,
+        warnings: &[],
     };
     let findings = super::evaluate_checks(current, &accept.config, plan, now, None).findings;
     let known = approve_all(&mut b, current, &accept.config, stamp, &findings)?;

@@ -105,6 +105,7 @@ fn report_of(policy: &str, records: Vec<Value>) -> crate::report::Report {
         checks: &checks,
         fail_on: crate::checks::FailOn::Medium,
         fail_on_known: false,
+        warnings: &[],
     };
     let base = Baseline::new(state("2026-11-27T09:00:00Z"));
     let current = state("2026-11-27T11:00:00Z");

@@ -29,6 +29,9 @@ pub struct CheckPlan<'a> {
     pub fail_on: crate::checks::FailOn,
     /// Known findings fail the run too.
     pub fail_on_known: bool,
+    /// What loading the checks has to say (Sigma rules skipped), for the
+    /// report.
+    pub warnings: &'a [Warning],
 }
 
 impl<'a> CheckPlan<'a> {
@@ -37,6 +40,7 @@ impl<'a> CheckPlan<'a> {
             checks: &c.checks,
             fail_on: c.fail_on,
             fail_on_known: c.fail_on_known,
+            warnings: &c.warnings,
         }
     }
 }
@@ -46,6 +50,7 @@ impl CheckPlan<'_> {
         checks: &[],
         fail_on: crate::checks::FailOn::High,
         fail_on_known: false,
+        warnings: &[],
     };
 }
 
@@ -172,6 +177,7 @@ pub fn accepted_findings(
         checks: &a.checks,
         fail_on: crate::checks::FailOn::None,
         fail_on_known: false,
+        warnings: &[],
     };
     let found = evaluate_checks(state, &a.config, plan, now, None).findings;
     crate::checks::known::accept(&found, &state.taken_at, None)
@@ -188,7 +194,7 @@ pub fn check_report(
     let mut r = Report::new(&current.account, &current.taken_at, plan.fail_on);
     r.coverage = current.coverage.values().cloned().collect();
     r.findings = e.findings;
-    r.warnings = e.warnings;
+    r.warnings = plan.warnings.iter().cloned().chain(e.warnings).collect();
     r.fail_on_known = plan.fail_on_known;
     r.finish();
     r
@@ -409,7 +415,13 @@ pub fn build_report(
     r.findings = findings;
     r.resolved = resolved;
     r.fail_on_known = plan.fail_on_known;
-    r.warnings = trail_warnings.into_iter().chain(warnings).collect();
+    r.warnings = plan
+        .warnings
+        .iter()
+        .cloned()
+        .chain(trail_warnings)
+        .chain(warnings)
+        .collect();
     r.finish();
     Ok(r)
 }

@@ -315,6 +315,7 @@ fn demo() -> Report {
         checks: &checks,
         fail_on: crate::checks::FailOn::High,
         fail_on_known: false,
+        warnings: &[],
     };
     let mut r = crate::commands::demo::report(&config, plan).unwrap();
     r.hide_approved();

@@ -43,12 +43,16 @@ pub fn load_baseline_file(path: &Path) -> Result<(PathBuf, Baseline)> {
 }
 
 pub(super) fn checking(config: &Config, a: &cli::CheckArgs) -> Result<Checking> {
+    let mut cfg = config.checks.clone();
+    cfg.sigma_skip_unsupported |= a.sigma_skip_unsupported;
+    let (checks, warnings) = if a.no_checks {
+        (vec![], vec![])
+    } else {
+        crate::checks::load_reporting(&cfg, &a.dirs)?
+    };
     Ok(Checking {
-        checks: if a.no_checks {
-            vec![]
-        } else {
-            crate::checks::load(&config.checks, &a.dirs)?
-        },
+        checks,
+        warnings,
         fail_on: match a.fail_on {
             cli::FailOnArg::None => FailOn::None,
             cli::FailOnArg::Info => FailOn::Info,

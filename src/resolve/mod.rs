@@ -55,6 +55,8 @@ pub struct Checking {
     pub fail_on: FailOn,
     /// Known findings fail the run too (`--fail-on-known`).
     pub fail_on_known: bool,
+    /// Sigma rules skipped (`--sigma-skip-unsupported`), for the report.
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
 /// The current state: a file already read, or the account to read.
@@ -182,7 +184,8 @@ fn check(a: cli::CheckCommandArgs, quiet: bool) -> Result<Work> {
 fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
     match c {
         cli::ChecksCommand::List { from, format } => {
-            let config = Config::load(from.config.as_deref())?;
+            let mut config = Config::load(from.config.as_deref())?;
+            config.checks.sigma_skip_unsupported |= from.sigma_skip_unsupported;
             Ok(Work::ChecksList {
                 checks: crate::checks::load(&config.checks, &from.dirs)?,
                 config: Box::new(config),
@@ -190,7 +193,8 @@ fn checks_command(c: cli::ChecksCommand) -> Result<Work> {
             })
         }
         cli::ChecksCommand::Explain { id, from } => {
-            let config = Config::load(from.config.as_deref())?;
+            let mut config = Config::load(from.config.as_deref())?;
+            config.checks.sigma_skip_unsupported |= from.sigma_skip_unsupported;
             let checks = crate::checks::load(&config.checks, &from.dirs)?;
             let c = checks
                 .into_iter()

@@ -140,6 +140,7 @@ fn demo_runs_at_the_bundles_own_time() {
         checks: &checks,
         fail_on: driftwatch::checks::FailOn::High,
         fail_on_known: false,
+        warnings: &[],
     };
     let later = clock + jiff::SignedDuration::from_hours(3 * 365 * 24);
     let current = driftwatch::baseline::parse(
