@@ -3,7 +3,8 @@
 //! replaces user data; CloudTrail records are written where AWS would. The
 //! scan names each with its actor and verdict (as a change, a write outside
 //! the snapshot, and an event check's finding), calls none of them "changed
-//! back", authorizes AWS's own routine write, and its ledger adds up.
+//! back", authorizes AWS's own routine write, and its ledger adds up. A
+//! Sigma rule given with `--checks` fires on the stopped trail too.
 
 use crate::common::*;
 use serde_json::Value;
@@ -31,6 +32,8 @@ fn writes_are_attributed_judged_and_counted() {
     let out = run(driftwatch()
         .args(["scan", "--quiet", "--format", "json", "--cloudtrail"])
         .arg(&logs)
+        .arg("--checks")
+        .arg(repo_root().join("tests/fixtures/sigma"))
         .arg("--baseline")
         .arg(&base)
         .arg("--snapshot")
@@ -81,6 +84,11 @@ fn writes_are_attributed_judged_and_counted() {
         );
     }
     assert!(finding(&r, "CT010")["evidence"][0] == "999988887777");
+    // A Sigma rule from --checks fires on the same record, as an event check.
+    let sigma = finding(&r, "6c1f4a9e-2b7d-4c1e-9a3f-0d5e8b7c6a41");
+    assert_eq!(sigma["events"]["actors"][0], mallory.as_str(), "{sigma:#}");
+    let names = sigma["events"]["event_names"].as_array().unwrap();
+    assert!(names.iter().any(|n| n == "StopLogging"), "{sigma:#}");
 
     // The ledger: every record in exactly one count.
     let l = &r["cloudtrail"]["ledger"];
