@@ -141,9 +141,13 @@ fn severity(level: Option<&str>) -> Result<&'static str, SigmaError> {
     })
 }
 
-/// The risk a rule's ATT&CK tactic stands for.
+/// The risk a rule's ATT&CK tactic stands for (tactics are written with
+/// `_` in older rules and `-` in newer ones).
 fn risk(tags: &[String]) -> &'static str {
-    let has = |t: &str| tags.iter().any(|x| x.eq_ignore_ascii_case(t));
+    let has = |t: &str| {
+        tags.iter()
+            .any(|x| x.replace('-', "_").eq_ignore_ascii_case(t))
+    };
     if has("attack.exfiltration") || has("attack.collection") || has("attack.impact") {
         "data"
     } else if has("attack.lateral_movement") || has("attack.command_and_control") {

@@ -640,6 +640,11 @@ fn a_sigma_rule_is_an_event_check_with_its_id_level_and_filter() {
     assert_eq!(c.id, "6c1f4a9e-2b7d-4c1e-9a3f-0d5e8b7c6a41");
     assert_eq!(c.severity, Severity::High);
     assert_eq!(c.risk.as_str(), "visibility", "attack.defense_evasion");
+    let newer = std::fs::read_to_string(sigma_dir().join("trail-stopped-by-a-person.yml"))
+        .unwrap()
+        .replace("attack.defense_evasion", "attack.defense-evasion");
+    let c2 = parse_check("x.yml", &sigma::to_check_toml(&newer).unwrap()).unwrap();
+    assert_eq!(c2.risk.as_str(), "visibility", "attack.defense-evasion");
     let on = c.on.as_ref().unwrap();
     assert_eq!(
         on.events,
