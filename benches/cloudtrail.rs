@@ -9,6 +9,10 @@ use std::io::Write;
 use std::time::Instant;
 
 use driftwatch::trail::source::{read_path, ReadOutcome, Window};
+
+/// The binary's allocator (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use driftwatch::trail::EventVisitors;
 
 const FILES: usize = 200;
