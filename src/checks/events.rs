@@ -11,7 +11,10 @@
 //! or what the check's `weight` says the record stands for (the objects a
 //! batch delete names). A key whose count reaches `threshold` (default 1) is
 //! one finding. Only the counts and a few samples per key are kept,
-//! whatever the volume of the logs.
+//! whatever the volume of the logs. Each match is judged by the
+//! `[[allow]]` policy as it is counted (`attribution/standing.rs`), so a
+//! finding whose every record a rule authorizes is reported as authorized,
+//! unless the check says `policy = "ignore"`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,8 @@
 //! Posture checks: one TOML file per check (built-ins embedded from
-//! `checks/`, more from `--checks DIR`), each a CEL expression over one
-//! resource and an index of the snapshot, evaluated into findings;
-//! suppressions with an owner and an expiry.
+//! `checks/`, more from `--checks DIR`, where Sigma rules become event
+//! checks too: `sigma.rs`), each a CEL expression over one resource and an
+//! index of the snapshot (or one CloudTrail record: `events.rs`), evaluated
+//! into findings; suppressions with an owner and an expiry.
 //!
 //! A check's `expression` returns `true` (the resource fails) or a list of
 //! evidence (the resource fails when the list is not empty; each element names

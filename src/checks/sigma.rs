@@ -446,28 +446,29 @@ impl<'a> Parser<'a> {
     }
 
     fn or(&mut self) -> Result<Cond, SigmaError> {
-        let mut parts = vec![self.and()?];
-        while self.peek().is_some_and(|t| t.eq_ignore_ascii_case("or")) {
-            self.next();
-            parts.push(self.and()?);
-        }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Cond::Or(parts)
-        })
+        self.joined("or", Self::and, Cond::Or)
     }
 
     fn and(&mut self) -> Result<Cond, SigmaError> {
-        let mut parts = vec![self.not()?];
-        while self.peek().is_some_and(|t| t.eq_ignore_ascii_case("and")) {
+        self.joined("and", Self::not, Cond::And)
+    }
+
+    /// Terms of the level below joined by `word`.
+    fn joined(
+        &mut self,
+        word: &str,
+        below: fn(&mut Self) -> Result<Cond, SigmaError>,
+        make: fn(Vec<Cond>) -> Cond,
+    ) -> Result<Cond, SigmaError> {
+        let mut parts = vec![below(self)?];
+        while self.peek().is_some_and(|t| t.eq_ignore_ascii_case(word)) {
             self.next();
-            parts.push(self.not()?);
+            parts.push(below(self)?);
         }
         Ok(if parts.len() == 1 {
             parts.remove(0)
         } else {
-            Cond::And(parts)
+            make(parts)
         })
     }
 

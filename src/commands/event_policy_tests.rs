@@ -181,10 +181,7 @@ fn allow_rules_authorize_event_findings_unless_the_check_ignores_them() {
     assert_eq!(r.summary.authorized_findings, 2);
     // Only the rule that authorized nothing anywhere is W005.
     let w5: Vec<&str> = r
-        .warnings
-        .iter()
-        .filter(|w| w.code == crate::warning::WarningCode::AllowRuleUnmatched)
-        .map(|w| w.message.as_str())
+        .warnings_of(crate::warning::WarningCode::AllowRuleUnmatched)
         .collect();
     assert_eq!(w5.len(), 1, "{w5:?}");
     assert!(w5[0].contains("never-used"), "{w5:?}");

@@ -291,10 +291,7 @@ principals = ["arn:aws:iam::*:role/ci-deploy"]
     .unwrap();
     let r = report_with(&base, &current, &config, &trail);
     let w5: Vec<&str> = r
-        .warnings
-        .iter()
-        .filter(|w| w.code == crate::warning::WarningCode::AllowRuleUnmatched)
-        .map(|w| w.message.as_str())
+        .warnings_of(crate::warning::WarningCode::AllowRuleUnmatched)
         .collect();
     assert_eq!(w5.len(), 1, "{w5:?}");
     assert!(w5[0].contains("ci-leftover"), "{w5:?}");

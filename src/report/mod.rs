@@ -563,7 +563,15 @@ impl Report {
     }
 
     fn warned(&self, code: WarningCode) -> usize {
-        self.warnings.iter().filter(|w| w.code == code).count()
+        self.warnings_of(code).count()
+    }
+
+    /// The messages of the warnings with this code.
+    pub fn warnings_of(&self, code: WarningCode) -> impl Iterator<Item = &str> {
+        self.warnings
+            .iter()
+            .filter(move |w| w.code == code)
+            .map(|w| w.message.as_str())
     }
 
     /// 1 for unauthorized changes or failing findings (or, from `diff`,
