@@ -335,24 +335,14 @@ enum Cond {
 
 impl Cond {
     fn cel(&self, compiled: &BTreeMap<&str, String>) -> String {
-        match self {
-            Cond::Sel(s) => compiled[s.as_str()].clone(),
-            Cond::Not(c) => format!("!{}", c.cel(compiled)),
-            Cond::And(cs) => format!(
-                "({})",
-                cs.iter()
-                    .map(|c| c.cel(compiled))
-                    .collect::<Vec<_>>()
-                    .join(" && ")
-            ),
-            Cond::Or(cs) => format!(
-                "({})",
-                cs.iter()
-                    .map(|c| c.cel(compiled))
-                    .collect::<Vec<_>>()
-                    .join(" || ")
-            ),
-        }
+        let (cs, op) = match self {
+            Cond::Sel(s) => return compiled[s.as_str()].clone(),
+            Cond::Not(c) => return format!("!{}", c.cel(compiled)),
+            Cond::And(cs) => (cs, " && "),
+            Cond::Or(cs) => (cs, " || "),
+        };
+        let parts: Vec<String> = cs.iter().map(|c| c.cel(compiled)).collect();
+        format!("({})", parts.join(op))
     }
 
     /// The values of `field` some matching record must have, when the
