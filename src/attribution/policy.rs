@@ -161,6 +161,11 @@ fn hours(h: &str) -> Result<(u32, u32), String> {
     }
 }
 
+/// No patterns, or one matching the value.
+fn any(ms: &[GlobMatcher], v: Option<&str>) -> bool {
+    ms.is_empty() || v.is_some_and(|v| ms.iter().any(|m| m.is_match(v)))
+}
+
 impl Rule {
     pub fn compile(spec: AllowRule) -> Result<Rule, String> {
         let many = |v: &[String]| v.iter().map(|p| glob(p)).collect::<Result<Vec<_>, _>>();
@@ -205,9 +210,15 @@ impl Rule {
 
     /// The conditions on the call alone: who, what, which resource, when.
     pub fn allows_call(&self, event: &Event, resource_id: &str) -> bool {
-        let any = |ms: &[GlobMatcher], v: Option<&str>| {
-            ms.is_empty() || v.is_some_and(|v| ms.iter().any(|m| m.is_match(v)))
-        };
+        let kind = resource_id.split('/').next().unwrap_or("");
+        self.allows_caller(event)
+            && (self.spec.kinds.is_empty() || self.spec.kinds.iter().any(|k| k == kind))
+            && any(&self.resources, Some(resource_id))
+    }
+
+    /// [`Rule::allows_call`] of everything but the resource: who, which
+    /// call, when. A call this refuses no resource can make allowed.
+    pub fn allows_caller(&self, event: &Event) -> bool {
         let a = &event.actor;
         let principal_ok = self.principals.is_empty()
             || [
@@ -218,7 +229,6 @@ impl Rule {
             .into_iter()
             .flatten()
             .any(|p| self.principals.iter().any(|m| m.is_match(p)));
-        let kind = resource_id.split('/').next().unwrap_or("");
         let type_ok = self.spec.identity_types.is_empty()
             || self.spec.identity_types.contains(&a.identity_type);
         principal_ok
@@ -226,8 +236,6 @@ impl Rule {
             && any(&self.sessions, a.session_name.as_deref())
             && any(&self.source_identities, a.source_identity.as_deref())
             && any(&self.events, Some(&event.name))
-            && (self.spec.kinds.is_empty() || self.spec.kinds.iter().any(|k| k == kind))
-            && any(&self.resources, Some(resource_id))
             && self.allows_time(event)
     }
 

@@ -4,8 +4,11 @@
 //!
 //! A check names the records it reads (`events` globs over eventName,
 //! optional `sources`, `outcome`): records no check names cost one hash
-//! lookup. A wanted record is handed over as JSON (`event` in the
-//! expression) and evaluated by each check that wants it. Matches are
+//! lookup (in a per-file table of the calls seen, which also holds the
+//! checks each call's name and service admit). A wanted record is handed
+//! over as JSON (`event` in the expression) and evaluated by each check
+//! that wants it: by CEL, or, for the many expressions that only compare
+//! fields with literals, without it (`fast.rs`). Matches are
 //! counted by key: `group_by` (an expression, e.g. the caller's ARN) or, by
 //! default, the actor and the resource the record names. A match counts one,
 //! or what the check's `weight` says the record stands for (the objects a
@@ -25,11 +28,12 @@ use globset::{Glob, GlobMatcher};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::fast::Fast;
 use super::{Check, CheckError, CheckFile, ChecksConfig, Finding, Target};
 use crate::attribution::policy::Policy;
 use crate::attribution::standing::{Standing, Standings, Verdict};
 use crate::model::Snapshot;
-use crate::trail::{EventVisitor, EventVisitors, Head};
+use crate::trail::{Actor, EventVisitor, EventVisitors, Head};
 
 /// Which calls a check reads, by how they ended.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,18 +60,56 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn admits(self, ip: &str) -> bool {
+    fn admits(self, class: &mut dyn FnMut() -> Address) -> bool {
         match self {
             Origin::Any => true,
-            Origin::Public => super::ip::is_public_ip(ip),
-            Origin::OutsideAws => {
-                super::ip::is_public_ip(ip)
-                    && ip
-                        .trim()
-                        .parse()
-                        .is_ok_and(|a| super::aws_ranges::ec2_region(a).is_none())
-            }
+            Origin::Public => class().public,
+            Origin::OutsideAws => class().outside_aws,
         }
+    }
+}
+
+/// What `sourceIPAddress` is, as [`Origin`] asks.
+#[derive(Debug, Clone, Copy)]
+struct Address {
+    public: bool,
+    outside_aws: bool,
+}
+
+impl Address {
+    fn of(ip: &str) -> Address {
+        let public = super::ip::is_public_ip(ip);
+        Address {
+            public,
+            outside_aws: public
+                && ip
+                    .trim()
+                    .parse()
+                    .is_ok_and(|a| super::aws_ranges::ec2_region(a).is_none()),
+        }
+    }
+}
+
+/// The addresses a file's records came from, each looked up once: a trail
+/// holds few callers' addresses many times over, and parsing one and
+/// searching AWS's ranges cost more than the rest of a record's filter.
+#[derive(Default)]
+struct Addresses(HashMap<String, Address, foldhash::fast::FixedState>);
+
+impl Addresses {
+    /// Past this many a file's addresses are forgotten and learnt again.
+    const KEPT: usize = 4096;
+
+    fn of(&mut self, ip: &str) -> Address {
+        if let Some(a) = self.0.get(ip) {
+            return *a;
+        }
+        if self.0.len() >= Self::KEPT {
+            self.0.clear();
+        }
+        let a = Address::of(ip);
+        self.0.insert(ip.to_string(), a);
+        a
     }
 }
 
@@ -107,7 +149,8 @@ pub struct EventFilter {
     pub sessions: Vec<String>,
     pub from: Origin,
     pub policy: PolicyUse,
-    error_globs: Vec<GlobMatcher>,
+    /// `error_codes`, matched at once (most are exact names); `None`: any.
+    error_set: Option<globset::GlobSet>,
     session_globs: Vec<GlobMatcher>,
     /// Text the identity must hold for some session glob to match (`/i-`
     /// for `i-*`), tested before it is parsed; `None`: parse every one.
@@ -183,11 +226,26 @@ impl EventFilter {
                 exact.insert(e.clone());
             }
         }
-        let error_globs = f
-            .error_codes
-            .iter()
-            .map(|e| glob("error_codes", e))
-            .collect::<Result<Vec<_>>>()?;
+        let error_codes = match f.error_codes.as_slice() {
+            [] => None,
+            codes => {
+                let mut set = globset::GlobSetBuilder::new();
+                for e in codes {
+                    set.add(Glob::new(e).map_err(|err| {
+                        anyhow!(
+                            "{source}: line {}: error_codes: {e:?}: {err}",
+                            line_of("error_codes")
+                        )
+                    })?);
+                }
+                Some(set.build().map_err(|err| {
+                    anyhow!(
+                        "{source}: line {}: error_codes: {err}",
+                        line_of("error_codes")
+                    )
+                })?)
+            }
+        };
         let session_globs = f
             .sessions
             .iter()
@@ -237,13 +295,13 @@ impl EventFilter {
             session_hints: session_hints(&f.sessions),
             session_globs,
             policy: f.policy,
-            error_globs,
+            error_set: error_codes,
             all_names: f.events.iter().any(|e| e == "*"),
             exact,
             globs,
-            fast: Fast::of(f.expression.get_ref()),
+            fast: super::on_big_stack(|| Fast::of(program)),
             reads,
-            group_fast: f.group_by.as_deref().and_then(Fast::of),
+            group_fast: group_program.as_deref().and_then(Fast::of),
             group_program,
             weight,
         })
@@ -253,14 +311,21 @@ impl EventFilter {
         self.all_names || self.exact.contains(name) || self.globs.iter().any(|g| g.is_match(name))
     }
 
-    fn wants(&self, h: &Head<'_>) -> bool {
+    /// Whether the check reads calls of this name to this service: the
+    /// same answer for every record of the call, so asked once per file.
+    fn wants_call(&self, name: &str, source: &str) -> bool {
+        (self.sources.is_empty() || self.sources.iter().any(|s| s == source)) && self.names(name)
+    }
+
+    /// The rest of the filter, asked of each record of a call it wants.
+    /// `address` says where the record came from, asked only if needed.
+    fn wants(&self, h: &Head<'_>, address: &mut dyn FnMut() -> Address) -> bool {
         self.outcome.admits(h.error_code.is_some())
-            && (self.sources.is_empty() || self.sources.iter().any(|s| s == h.source))
-            && self.names(h.name)
-            && (self.error_globs.is_empty()
-                || h.error_code
-                    .is_some_and(|c| self.error_globs.iter().any(|g| g.is_match(c))))
-            && self.from.admits(h.source_ip)
+            && self
+                .error_set
+                .as_ref()
+                .is_none_or(|set| h.error_code.is_some_and(|c| set.is_match(c)))
+            && self.from.admits(address)
             && self.session_ok(h)
             && (self.identity_types.is_empty()
                 || self.identity_types.iter().any(|t| h.identity_type_is(t)))
@@ -552,17 +617,21 @@ impl Runner {
         })
     }
 
-    /// Checks that want a record.
-    fn candidates<'h>(&'h self, h: &'h Head<'h>) -> impl Iterator<Item = usize> + 'h {
-        let exact = self.by_name.get(h.name).map(Vec::as_slice).unwrap_or(&[]);
+    /// Checks that may want calls of this name to this service.
+    fn for_call(&self, name: &str, source: &str) -> Vec<usize> {
+        let exact = self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[]);
         exact
             .iter()
             .chain(self.by_glob.iter())
             .copied()
-            .filter(move |&i| {
-                let on = self.checks[i].on.as_ref().expect("event check");
-                on.wants(h) && !self.over[i].load(Ordering::Relaxed)
+            .filter(|&i| {
+                self.checks[i]
+                    .on
+                    .as_ref()
+                    .expect("event check")
+                    .wants_call(name, source)
             })
+            .collect()
     }
 
     /// Findings for every key that reached its check's threshold, judged
@@ -695,6 +764,8 @@ impl EventVisitors for Runner {
             runner: self,
             ctx: None,
             found: Found::default(),
+            calls: HashMap::default(),
+            addresses: Addresses::default(),
         })
     }
 }
@@ -705,6 +776,44 @@ struct Visitor<'r> {
     runner: &'r Runner,
     ctx: Option<cel::Context<'static, 'static>>,
     found: Found,
+    /// [`Runner::for_call`] by event name, then service: a file holds a
+    /// few dozen distinct calls, and their names decide most of the filter.
+    calls: HashMap<String, Vec<(String, Vec<usize>)>, foldhash::fast::FixedState>,
+    addresses: Addresses,
+}
+
+impl Visitor<'_> {
+    /// The checks that want this record.
+    fn candidates(&mut self, h: &Head<'_>) -> Vec<usize> {
+        let Visitor {
+            runner: r,
+            calls,
+            addresses,
+            ..
+        } = self;
+        if !calls.contains_key(h.name) {
+            calls.insert(h.name.to_string(), Vec::new());
+        }
+        let by_source = calls.get_mut(h.name).expect("inserted");
+        let i = match by_source.iter().position(|(s, _)| s == h.source) {
+            Some(i) => i,
+            None => {
+                by_source.push((h.source.to_string(), r.for_call(h.name, h.source)));
+                by_source.len() - 1
+            }
+        };
+        let mut known = None;
+        let mut address = || *known.get_or_insert_with(|| addresses.of(h.source_ip));
+        by_source[i]
+            .1
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let on = r.checks[i].on.as_ref().expect("event check");
+                on.wants(h, &mut address) && !r.over[i].load(Ordering::Relaxed)
+            })
+            .collect()
+    }
 }
 
 /// A context with what every event check may use: the shared functions,
@@ -772,8 +881,15 @@ fn verdict(v: Value) -> Result<Option<Vec<String>>, String> {
 
 /// How a record stands against the policy. A record that is not a call
 /// (a service event) or cannot be read as one no rule authorizes.
-fn standing_of(policy: &Policy, record: &Value, named: &str) -> Standing {
-    match crate::trail::event_of(record) {
+fn standing_of(policy: &Policy, record: &Value, actor: &Actor, named: &str) -> Standing {
+    // Most records no rule allows whatever they touch: the call alone is
+    // asked first, its resources (the costly part to read) only if needed.
+    let allowed_caller = crate::trail::call_by(record, actor.clone())
+        .is_some_and(|call| policy.judging_writes().any(|r| r.allows_caller(&call)));
+    if !allowed_caller {
+        return Standing::default();
+    }
+    match crate::trail::event_by(record, actor.clone()) {
         Some(e) => Standing::of(policy, &e, named),
         None => Standing::default(),
     }
@@ -793,56 +909,6 @@ fn subject(named: &str, actor: &str) -> String {
         actor.to_string()
     } else {
         format!("{named} by {actor}")
-    }
-}
-
-/// A program simple enough to run without CEL: most event checks' whole
-/// expression is `true` (the filter said it all) and most keys are one
-/// field of the record. Converting a record for CEL costs more than the
-/// rest of its reading, so these never do.
-#[derive(Debug, Clone)]
-pub(crate) enum Fast {
-    True,
-    /// `at(event, 'a.b')`.
-    Path(Vec<String>),
-}
-
-impl Fast {
-    pub(crate) fn of(expr: &str) -> Option<Fast> {
-        let e = expr.trim();
-        if e == "true" {
-            return Some(Fast::True);
-        }
-        let inner = e.strip_prefix("at(event,")?.strip_suffix(')')?.trim();
-        let path = inner
-            .strip_prefix('\'')
-            .and_then(|p| p.strip_suffix('\''))
-            .or_else(|| inner.strip_prefix('"').and_then(|p| p.strip_suffix('"')))?;
-        if path.contains(['\'', '"', '\\']) {
-            return None;
-        }
-        Some(Fast::Path(path.split('.').map(str::to_string).collect()))
-    }
-
-    fn run(&self, record: &Value) -> Value {
-        match self {
-            Fast::True => Value::Bool(true),
-            Fast::Path(p) => {
-                let mut cur = record;
-                for seg in p {
-                    let next = match cur {
-                        Value::Object(m) => m.get(seg),
-                        Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get(i)),
-                        _ => None,
-                    };
-                    match next {
-                        Some(n) => cur = n,
-                        None => return Value::Null,
-                    }
-                }
-                cur.clone()
-            }
-        }
     }
 }
 
@@ -908,8 +974,16 @@ impl Visitor<'_> {
         let check = &r.checks[i];
         let on = check.on.as_ref().expect("event check");
         let budget = std::time::Duration::from_millis(r.cfg.time_budget_ms);
-        let needs_cel = on.fast.is_none()
-            || (on.group_program.is_some() && on.group_fast.is_none())
+        let answer = on.fast.as_ref().and_then(|f| f.run(record));
+        if answer
+            .as_ref()
+            .is_some_and(|a| verdict(a.clone()).is_ok_and(|v| v.is_none()))
+        {
+            return Ok(None);
+        }
+        let key = on.group_fast.as_ref().and_then(|f| f.run(record));
+        let needs_cel = answer.is_none()
+            || (on.group_program.is_some() && key.is_none())
             || on.weight.is_some();
         if needs_cel && self.ctx.is_none() {
             self.ctx = Some(root_context(r));
@@ -924,16 +998,16 @@ impl Visitor<'_> {
             }
             _ => None,
         };
-        let answer = match (&on.fast, &scope) {
-            (Some(f), _) => f.run(record),
+        let answer = match (answer, &scope) {
+            (Some(a), _) => a,
             (None, Some(scope)) => run(&check.program, scope, budget)?,
             (None, None) => unreachable!("a CEL scope was built"),
         };
         let Some(evidence) = verdict(answer)? else {
             return Ok(None);
         };
-        let key = match (&on.group_fast, &on.group_program, &scope) {
-            (Some(f), _, _) => key_of(f.run(record)),
+        let key = match (key, &on.group_program, &scope) {
+            (Some(k), _, _) => key_of(k),
             (None, Some(p), Some(scope)) => key_of(run(p, scope, budget)?),
             _ => subject(),
         };
@@ -952,14 +1026,14 @@ impl Visitor<'_> {
 impl EventVisitor for Visitor<'_> {
     fn visit(&mut self, head: &Head<'_>, record: &dyn Fn() -> Value) {
         let r = self.runner;
-        let wanted: Vec<usize> = r.candidates(head).collect();
+        let wanted = self.candidates(head);
         if wanted.is_empty() {
             return;
         }
         let record = record();
         let text = |k: &str| record.get(k).and_then(Value::as_str).unwrap_or_default();
-        let actor =
-            crate::trail::actor(record.get("userIdentity").unwrap_or(&Value::Null)).display();
+        let caller = crate::trail::actor(record.get("userIdentity").unwrap_or(&Value::Null));
+        let actor = caller.display();
         let resource = named(&record);
         let id = text("eventID").to_string();
         let mut standing: Option<Standing> = None;
@@ -972,7 +1046,7 @@ impl EventVisitor for Visitor<'_> {
                     let s = match (&r.policy, respects) {
                         (Some(p), true) => Some(
                             standing
-                                .get_or_insert_with(|| standing_of(p, &record, &resource))
+                                .get_or_insert_with(|| standing_of(p, &record, &caller, &resource))
                                 .clone(),
                         ),
                         _ => None,
@@ -1032,5 +1106,74 @@ mod bound_tests {
             bound(&record, Some(&whole))["userIdentity"],
             record["userIdentity"]
         );
+    }
+}
+
+#[cfg(test)]
+mod fast_tests {
+    use super::*;
+
+    /// Every event fixture record, as the reader hands records to checks.
+    fn fixture_records() -> Vec<Value> {
+        let dir = crate::test_root().join("tests/fixtures/checks");
+        let mut out = Vec::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            let v: Value =
+                serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+            for side in ["fire", "quiet"] {
+                for case in v[side].as_array().into_iter().flatten() {
+                    out.extend(case["records"].as_array().into_iter().flatten().cloned());
+                }
+            }
+        }
+        out
+    }
+
+    /// Where a program answers without CEL, CEL gives the same answer: on
+    /// every built-in event check and every event fixture record.
+    #[test]
+    fn fast_programs_answer_as_cel_does() {
+        let checks = crate::checks::registry(&[]).unwrap();
+        let runner = Runner::new(
+            &checks,
+            "111122223333",
+            &ChecksConfig::default(),
+            vec![],
+            Policy::new(&[], true).unwrap(),
+        )
+        .unwrap();
+        let ctx = root_context(&runner);
+        let budget = std::time::Duration::from_secs(5);
+        let records = fixture_records();
+        assert!(records.len() > 100, "{}", records.len());
+        let (mut compiled, mut answered) = (0, 0);
+        for check in runner.checks.iter() {
+            let Some(on) = &check.on else { continue };
+            let programs = [
+                (on.fast.as_ref(), Some(&*check.program)),
+                (on.group_fast.as_ref(), on.group_program.as_deref()),
+            ];
+            for (fast, program) in programs {
+                let (Some(fast), Some(program)) = (fast, program) else {
+                    continue;
+                };
+                compiled += 1;
+                for record in &records {
+                    let Some(got) = fast.run(record) else {
+                        continue;
+                    };
+                    answered += 1;
+                    let mut scope = ctx.new_inner_scope();
+                    scope.add_variable("event", record.clone()).unwrap();
+                    let cel = crate::checks::on_big_stack(|| run(program, &scope, budget));
+                    assert_eq!(Ok(got), cel, "{} on {}", check.id, record["eventID"]);
+                }
+            }
+        }
+        // Most event checks need no CEL: if this drops, a shape stopped
+        // compiling and every record of those checks pays for CEL again.
+        assert!(compiled >= 40, "{compiled} programs compiled");
+        eprintln!("{compiled} programs compiled, {answered} answers compared");
+        assert!(answered > 10_000, "{answered} answers compared");
     }
 }

@@ -33,6 +33,7 @@ mod celval;
 mod escalation;
 mod eval;
 pub mod events;
+pub(crate) mod fast;
 mod functions;
 mod index;
 mod ip;

@@ -9,6 +9,7 @@
 //! a time as the file streams, never as a whole-file tree.
 
 pub mod athena;
+mod inflate;
 pub mod ledger;
 pub mod source;
 
@@ -535,40 +536,50 @@ fn effects(
 /// [`parse_record`] of a record already held as JSON, read in place: an
 /// event check's match, judged by the policy, costs no copy of it.
 pub fn event_of(v: &Value) -> Option<Event> {
-    let text = |k: &str| v.get(k).and_then(Value::as_str);
-    let name = text("eventName").map(str::trim).filter(|n| !n.is_empty())?;
-    let time = text("eventTime").and_then(parse_event_time)?;
-    if matches!(text("eventType"), Some("AwsVpceEvent" | "AwsServiceEvent")) {
-        return None;
-    }
-    let region = text("awsRegion").unwrap_or("us-east-1");
+    event_by(v, actor(v.get("userIdentity").unwrap_or(&Value::Null)))
+}
+
+/// [`event_of`], with the caller already read off the record.
+pub fn event_by(v: &Value, actor: Actor) -> Option<Event> {
+    let mut e = call_by(v, actor)?;
     let null = Value::Null;
     let field = |k: &str| v.get(k).unwrap_or(&null);
-    let actor = actor(field("userIdentity"));
-    let (resources, effect_not_held) = effects(
-        name,
-        region,
-        &actor,
+    (e.resources, e.effect_not_held) = effects(
+        &e.name,
+        &e.region,
+        &e.actor,
         [
             field("requestParameters"),
             field("responseElements"),
             field("resources"),
         ],
     );
+    Some(e)
+}
+
+/// The call alone: [`event_by`] without the resources it touched, which
+/// cost more to read than the rest (the kind's reading of the request).
+pub fn call_by(v: &Value, actor: Actor) -> Option<Event> {
+    let text = |k: &str| v.get(k).and_then(Value::as_str);
+    let name = text("eventName").map(str::trim).filter(|n| !n.is_empty())?;
+    let time = text("eventTime").and_then(parse_event_time)?;
+    if matches!(text("eventType"), Some("AwsVpceEvent" | "AwsServiceEvent")) {
+        return None;
+    }
     Some(Event {
         id: text("eventID").unwrap_or_default().to_string(),
         name: name.to_string(),
         source: text("eventSource").unwrap_or_default().to_string(),
         time: time.to_string(),
-        region: region.to_string(),
+        region: text("awsRegion").unwrap_or("us-east-1").to_string(),
         source_ip: text("sourceIPAddress").map(str::to_string),
         user_agent: text("userAgent").map(str::to_string),
         error_code: text("errorCode")
             .filter(|c| !c.is_empty())
             .map(str::to_string),
         actor: std::sync::Arc::new(actor),
-        resources,
-        effect_not_held,
+        resources: vec![],
+        effect_not_held: None,
     })
 }
 

@@ -2,8 +2,9 @@
 //! `.json.gz`; `{"Records": [...]}`, a bare array, or one record per line),
 //! the S3 key layout trails deliver to, and the window filter.
 //!
-//! Each file is decompressed into memory and its records are deserialized
-//! one by one straight from the bytes (no whole-file JSON tree). A file that
+//! Each file is decompressed into memory (the reading thread's buffer, see
+//! `inflate.rs`) and its records are deserialized one by one straight from
+//! the bytes (no whole-file JSON tree). A file that
 //! is not valid is reported with its reason and skipped whole: none of its
 //! events are used.
 
@@ -135,7 +136,11 @@ struct Sink<'w> {
     visitor: Option<Box<dyn EventVisitor + 'w>>,
     /// The file's callers by their `userIdentity` text: kept events of one
     /// caller share one [`super::Actor`].
-    actors: std::collections::HashMap<String, std::sync::Arc<super::Actor>>,
+    actors: std::collections::HashMap<
+        String,
+        std::sync::Arc<super::Actor>,
+        foldhash::fast::RandomState,
+    >,
 }
 
 impl Sink<'_> {
@@ -282,6 +287,20 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     }
 }
 
+/// Files every top-level value of a file; `false` when it holds none.
+fn values<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    sink: &mut Sink<'_>,
+) -> serde_json::Result<bool> {
+    let mut any = false;
+    // Skip whitespace between JSON-lines values; stop at the end.
+    while de.end().is_err() {
+        Top(sink).deserialize(&mut *de)?;
+        any = true;
+    }
+    Ok(any)
+}
+
 /// Parses one log file's (decompressed) bytes. On error nothing is kept.
 pub fn parse_log(bytes: &[u8], window: &Window) -> FileResult {
     parse_log_with(bytes, window, None)
@@ -301,18 +320,14 @@ pub fn parse_log_with(
         visitor: visitors.map(|v| v.visitor()),
         actors: Default::default(),
     };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let mut any = false;
-    loop {
-        // Skip whitespace between JSON-lines values; stop at the end.
-        if de.end().is_ok() {
-            break;
-        }
-        Top(&mut sink)
-            .deserialize(&mut de)
-            .map_err(|e| format!("not a CloudTrail log: {e}"))?;
-        any = true;
+    // Valid UTF-8 checked once for the whole file, not string by string
+    // as the parser would (a tenth of the read). A file that is not keeps
+    // the parser's own message, with where it is wrong.
+    let any = match std::str::from_utf8(bytes) {
+        Ok(text) => values(&mut serde_json::Deserializer::from_str(text), &mut sink),
+        Err(_) => values(&mut serde_json::Deserializer::from_slice(bytes), &mut sink),
     }
+    .map_err(|e| format!("not a CloudTrail log: {e}"))?;
     if !any {
         return Err("empty file".into());
     }
@@ -327,18 +342,6 @@ pub fn parse_log_with(
         v.finish();
     }
     Ok(sink.read)
-}
-
-/// Decompresses gzip (by magic bytes) or returns the bytes as they are.
-pub fn decompress(raw: Vec<u8>) -> Result<Vec<u8>, String> {
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 8);
-        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&raw[..]), &mut out)
-            .map_err(|e| format!("corrupt or truncated gzip: {e}"))?;
-        Ok(out)
-    } else {
-        Ok(raw)
-    }
 }
 
 fn is_log_file(p: &Path) -> bool {
@@ -468,7 +471,11 @@ pub fn parse_file_bytes(
     window: &Window,
     visitors: Option<&dyn EventVisitors>,
 ) -> FileResult {
-    parse_log_with(&decompress(raw)?, window, visitors)
+    if super::inflate::is_gzip(&raw) {
+        super::inflate::with_inflated(&raw, |bytes| parse_log_with(bytes, window, visitors))?
+    } else {
+        parse_log_with(&raw, window, visitors)
+    }
 }
 
 fn read_one(p: &Path, window: &Window, visitors: Option<&dyn EventVisitors>) -> FileResult {

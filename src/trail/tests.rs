@@ -119,6 +119,17 @@ fn logs_stream_in_every_shape_and_bad_files_are_skipped_with_reasons() {
     assert_eq!(parse_log(lines.as_bytes(), &w).unwrap().events.len(), 2);
     let arr = serde_json::json!([rec("a")]).to_string();
     assert_eq!(parse_log(arr.as_bytes(), &w).unwrap().events.len(), 1);
+    // Valid UTF-8 is parsed as text; a stray byte that is not makes the
+    // file invalid, said where, as the byte parser says it.
+    let mut bad = log.clone().into_bytes();
+    let at = bad.windows(2).position(|x| x == b"\"a").unwrap() + 1;
+    bad[at] = 0xff;
+    let err = parse_log(&bad, &w).unwrap_err();
+    assert!(
+        err.starts_with("not a CloudTrail log: invalid unicode"),
+        "{err}"
+    );
+    assert!(err.contains("line 1 column"), "{err}");
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("good.json"), &log).unwrap();
