@@ -226,7 +226,7 @@ impl EventFilter {
                 exact.insert(e.clone());
             }
         }
-        let error_codes = match f.error_codes.as_slice() {
+        let error_set = match f.error_codes.as_slice() {
             [] => None,
             codes => {
                 let mut set = globset::GlobSetBuilder::new();
@@ -295,7 +295,7 @@ impl EventFilter {
             session_hints: session_hints(&f.sessions),
             session_globs,
             policy: f.policy,
-            error_set: error_codes,
+            error_set,
             all_names: f.events.iter().any(|e| e == "*"),
             exact,
             globs,

@@ -528,21 +528,27 @@ impl<'a> Parser<'a> {
 /// `sigma_match(value, modifiers, patterns, all)`: Sigma's value matching.
 /// Text compares without regard to case (unless `cased`) and with `*` and
 /// `?` as wildcards (`\` escapes them); a list value matches when an item
-/// does; `all` asks every pattern to match, else one.
+/// does; an object (`requestParameters|contains`) matches through its
+/// JSON text or any text inside it, as a search of the flattened record
+/// would: a policy document is a string within, whose quotes the JSON
+/// text escapes. `all` asks every pattern to match, else one.
 pub fn sigma_match(value: &Value, mods: &str, pats: &[Value], all: bool) -> Result<bool, String> {
     let items: Vec<&Value> = match value {
         Value::Array(a) => a.iter().collect(),
         Value::Null => return Ok(false),
         one => vec![one],
     };
-    let texts: Vec<String> = items
-        .iter()
-        .filter(|v| !v.is_null())
-        .map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-        .collect();
+    let mut texts: Vec<String> = Vec::new();
+    for v in items.iter().filter(|v| !v.is_null()) {
+        match v {
+            Value::String(s) => texts.push(s.clone()),
+            Value::Object(_) => {
+                texts.push(v.to_string());
+                strings_within(v, &mut texts);
+            }
+            other => texts.push(other.to_string()),
+        }
+    }
     let mut hits = 0;
     for p in pats {
         let p = match p {
@@ -566,6 +572,16 @@ pub fn sigma_match(value: &Value, mods: &str, pats: &[Value], all: bool) -> Resu
         hits += usize::from(hit);
     }
     Ok(all && hits > 0)
+}
+
+/// Every string inside a value, at any depth.
+fn strings_within(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings_within(x, out)),
+        Value::Object(m) => m.values().for_each(|x| strings_within(x, out)),
+        _ => {}
+    }
 }
 
 fn one(text: &str, pat: &str, mods: &str) -> Result<bool, String> {

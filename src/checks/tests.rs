@@ -785,6 +785,23 @@ fn sigma_match_evaluates_each_modifier() {
         m(json!(true), "", json!(["true"]), false),
         "booleans compare as text"
     );
+    // An object matches through the texts inside it: a policy document
+    // is a string whose quotes its JSON text would escape.
+    let request = json!({"userName": "mallory", "policyDocument":
+        "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\"}]}"});
+    assert!(m(
+        request.clone(),
+        "contains",
+        json!(["\"s3:GetObject\"", "\"Allow\""]),
+        true
+    ));
+    assert!(m(
+        request.clone(),
+        "contains",
+        json!(["\"userName\""]),
+        false
+    ));
+    assert!(!m(request, "contains", json!(["\"Deny\""]), false));
 }
 
 #[test]
