@@ -295,9 +295,8 @@ fn main() {
         assert!(st.success());
         gz_best = gz_best.min(t.elapsed().as_secs_f64());
     }
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    // The reading pool's size: the cores, or RAYON_NUM_THREADS.
+    let cores = driftwatch::parallel::pool().current_num_threads();
     println!("cloudtrail ingestion: {total} records, {kept} watched events kept");
     println!("  ledger: {ledger}");
     println!(
