@@ -884,15 +884,14 @@ fn verdict(v: Value) -> Result<Option<Vec<String>>, String> {
 fn standing_of(policy: &Policy, record: &Value, actor: &Actor, named: &str) -> Standing {
     // Most records no rule allows whatever they touch: the call alone is
     // asked first, its resources (the costly part to read) only if needed.
-    let allowed_caller = crate::trail::call_by(record, actor.clone())
-        .is_some_and(|call| policy.judging_writes().any(|r| r.allows_caller(&call)));
-    if !allowed_caller {
+    let Some(mut call) = crate::trail::call_by(record, actor.clone()) else {
+        return Standing::default();
+    };
+    if !policy.judging_writes().any(|r| r.allows_caller(&call)) {
         return Standing::default();
     }
-    match crate::trail::event_by(record, actor.clone()) {
-        Some(e) => Standing::of(policy, &e, named),
-        None => Standing::default(),
-    }
+    crate::trail::add_effects(record, &mut call);
+    Standing::of(policy, &call, named)
 }
 
 /// What a record names: an ARN from `resources[]` or a name from the request.

@@ -536,12 +536,13 @@ fn effects(
 /// [`parse_record`] of a record already held as JSON, read in place: an
 /// event check's match, judged by the policy, costs no copy of it.
 pub fn event_of(v: &Value) -> Option<Event> {
-    event_by(v, actor(v.get("userIdentity").unwrap_or(&Value::Null)))
+    let mut e = call_by(v, actor(v.get("userIdentity").unwrap_or(&Value::Null)))?;
+    add_effects(v, &mut e);
+    Some(e)
 }
 
-/// [`event_of`], with the caller already read off the record.
-pub fn event_by(v: &Value, actor: Actor) -> Option<Event> {
-    let mut e = call_by(v, actor)?;
+/// Fills in what a call read by [`call_by`] touched, from the same record.
+pub fn add_effects(v: &Value, e: &mut Event) {
     let null = Value::Null;
     let field = |k: &str| v.get(k).unwrap_or(&null);
     (e.resources, e.effect_not_held) = effects(
@@ -554,10 +555,9 @@ pub fn event_by(v: &Value, actor: Actor) -> Option<Event> {
             field("resources"),
         ],
     );
-    Some(e)
 }
 
-/// The call alone: [`event_by`] without the resources it touched, which
+/// The call alone: [`event_of`] without the resources it touched, which
 /// cost more to read than the rest (the kind's reading of the request).
 pub fn call_by(v: &Value, actor: Actor) -> Option<Event> {
     let text = |k: &str| v.get(k).and_then(Value::as_str);
